@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# nps-widget: one entry point. Each command installs what is missing, then does its job.
+#   ./build.sh          build pkg/ (the npm package and the script-tag loader) and print sizes
+#   ./build.sh serve    build, then run the collector with the demo app on 127.0.0.1:8787
+#                       (NPS_PORT / NPS_DB change the port and the SQLite file)
+#   ./build.sh test     build, then every test: native, browser (wasm-bindgen-test), end to end
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock
+}
+
+install_rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "installing the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  local want; want=$(wasm_bindgen_version)
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ] ||
+     [ "$(wasm-bindgen-test-runner --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    log "installing wasm-bindgen-cli $want (the version in Cargo.lock)"
+    cargo install --locked wasm-bindgen-cli --version "$want" || cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+install_node_tools() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing npm tools (package-lock.json)"
+    npm ci --no-fund --no-audit
+  fi
+}
+
+install_browser() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    log "installing Debian chromium and chromium-driver"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+# Gzip -9 size of what a host downloads to show the survey.
+host_files() { ls pkg/nps-widget.js pkg/index.js pkg/nps_widget.js pkg/nps_widget_bg.wasm; }
+
+print_sizes() {
+  local total_raw=0 total_gz=0 raw gz f
+  printf '%-28s %10s %10s\n' "file (what a host downloads)" "raw B" "gzip -9 B"
+  for f in $(host_files); do
+    raw=$(wc -c <"$f"); gz=$(gzip -9c "$f" | wc -c)
+    total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
+    printf '%-28s %10d %10d\n' "${f#pkg/}" "$raw" "$gz"
+  done
+  printf '%-28s %10d %10d   (budget %d B, in ./size-budget)\n' "total" "$total_raw" "$total_gz" "$(cat size-budget)"
+  echo "$total_gz" > target/host-download.gz-bytes
+}
+
+build() {
+  install_rust_tools
+  install_node_tools
+  log "building the widget (release wasm)"
+  # As a cdylib-only build: with an rlib crate type alongside, cargo skips LTO (cargo#9672).
+  cargo rustc --quiet --lib --release --target wasm32-unknown-unknown --crate-type cdylib
+  rm -rf pkg && mkdir -p pkg
+  wasm-bindgen --target web --no-typescript --out-dir pkg --out-name nps_widget \
+    target/wasm32-unknown-unknown/release/nps_widget.wasm
+  wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
+    pkg/nps_widget_bg.wasm -o pkg/nps_widget_bg.wasm
+  cp src/js/index.js src/js/index.d.ts pkg/
+  cp src/js/loader.js pkg/nps-widget.js
+  local version; version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+  cat >pkg/package.json <<JSON
+{
+  "name": "nps-widget",
+  "version": "$version",
+  "description": "In-app Net Promoter Score survey: two-step prompt, six-month throttle, durable delivery to your collector",
+  "license": "MIT",
+  "type": "module",
+  "main": "./index.js",
+  "module": "./index.js",
+  "types": "./index.d.ts",
+  "exports": {
+    ".": { "types": "./index.d.ts", "default": "./index.js" },
+    "./nps-widget.js": "./nps-widget.js",
+    "./nps_widget_bg.wasm": "./nps_widget_bg.wasm"
+  },
+  "files": ["index.js", "index.d.ts", "nps_widget.js", "nps_widget_bg.wasm", "nps-widget.js"],
+  "sideEffects": ["./nps-widget.js"]
+}
+JSON
+  print_sizes
+}
+
+check_budget() {
+  local total budget; total=$(cat target/host-download.gz-bytes); budget=$(cat size-budget)
+  if [ "$total" -gt "$budget" ]; then
+    echo "size budget exceeded: $total B gzip > $budget B (size-budget)" >&2; exit 1
+  fi
+  log "size budget: $total B gzip <= $budget B"
+}
+
+build_collector() {
+  log "building the collector"
+  cargo build --quiet --release -p nps-collector
+}
+
+serve() {
+  build
+  build_collector
+  local port=${NPS_PORT:-8787}
+  log "demo: http://127.0.0.1:$port/  (answers in ${NPS_DB:-nps.sqlite3})"
+  exec target/release/nps-collector serve --addr "127.0.0.1:$port" --db "${NPS_DB:-nps.sqlite3}" \
+    --www www --pkg pkg --cors-origin '*'
+}
+
+run_tests() {
+  build
+  check_budget
+  install_browser
+  build_collector
+  log "native tests"
+  cargo test --quiet --workspace
+  log "browser tests (wasm-bindgen-test in headless Chromium)"
+  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=60 \
+    cargo test --quiet --target wasm32-unknown-unknown --test browser
+  log "end-to-end tests (playwright-core + Debian chromium + the real collector)"
+  node --test --test-concurrency=1 tests/e2e/
+}
+
+case "${1:-build}" in
+  build) build ;;
+  serve) serve ;;
+  test) run_tests ;;
+  *) echo "usage: ./build.sh [build|serve|test]" >&2; exit 2 ;;
+esac

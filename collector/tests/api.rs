@@ -1,0 +1,709 @@
+//! The HTTP API driven in process: validation, upserts, limits, CORS and eligibility.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::body::{to_bytes, Body};
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use nps_collector::db::{Db, StoredRow};
+use nps_collector::{app, AppState, Settings};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+const ID: &str = "3f2c8a1e-4b5d-4c6e-8f70-123456789abc";
+
+/// A collector over a fresh database file, with `settings` (rate limit off unless set).
+struct TestApp {
+    router: Router,
+    state: AppState,
+    path: PathBuf,
+}
+
+impl TestApp {
+    fn new() -> Self {
+        Self::with(Settings {
+            rate_limit: 0,
+            ..Settings::default()
+        })
+    }
+
+    fn with(settings: Settings) -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "nps-collector-test-{}-{}.sqlite3",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        let state = AppState::new(Db::open(&path).unwrap(), settings);
+        TestApp {
+            router: app(state.clone()),
+            state,
+            path,
+        }
+    }
+
+    async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        (status, headers, body)
+    }
+
+    async fn post_bytes(&self, body: impl Into<Body>) -> (StatusCode, Value) {
+        let request = Request::post("/v1/responses")
+            .header("content-type", "application/json")
+            .body(body.into())
+            .unwrap();
+        let (status, _, body) = self.send(request).await;
+        (status, body)
+    }
+
+    async fn post(&self, body: &Value) -> (StatusCode, Value) {
+        self.post_bytes(body.to_string()).await
+    }
+
+    async fn eligibility(&self, query: &str) -> (StatusCode, Value) {
+        let request = Request::get(format!("/v1/eligibility{query}"))
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, body) = self.send(request).await;
+        (status, body)
+    }
+
+    fn rows(&self) -> Vec<StoredRow> {
+        self.state.db().rows().unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        }
+    }
+}
+
+fn valid() -> Value {
+    json!({
+        "id": ID, "type": "response", "kind": "nps",
+        "score": 9, "category": "promoter", "comment": null, "complete": false,
+        "user": { "id": "u_42", "email": "ada@example.com", "createdAt": "2025-01-15T00:00:00Z",
+                  "properties": { "plan": "pro", "seats": 12, "trial": false } },
+        "account": { "id": "acme", "name": "Acme Inc", "properties": {} },
+        "language": "en", "trigger": "event:report_exported",
+        "page": "https://app.example.com/reports",
+        "shownAt": "2026-11-22T10:00:00.000Z", "answeredAt": "2026-11-22T10:00:04.210Z",
+        "widgetVersion": "0.1.0"
+    })
+}
+
+fn with(mut body: Value, pointer: &str, value: Value) -> Value {
+    *body.pointer_mut(pointer).unwrap() = value;
+    body
+}
+
+async fn assert_invalid(app: &TestApp, body: &Value, field: &str) {
+    let (status, error) = app.post(body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body} gave {error}");
+    assert_eq!(error["field"], field, "{error}");
+    assert!(
+        error["error"].as_str().is_some_and(|m| !m.is_empty()),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn valid_response_is_accepted_and_stored() {
+    let app = TestApp::new();
+    let (status, body) = app.post(&valid()).await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::ACCEPTED, json!({ "ok": true }))
+    );
+    let rows = app.rows();
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(row.id, ID);
+    assert_eq!(row.answer_type, "response");
+    assert_eq!(row.score, Some(9));
+    assert_eq!(row.category.as_deref(), Some("promoter"));
+    assert!(!row.complete);
+    assert_eq!(row.user_id.as_deref(), Some("u_42"));
+    assert_eq!(
+        row.user_created_at.as_deref(),
+        Some("2025-01-15T00:00:00.000Z")
+    );
+    assert_eq!(
+        row.user_properties,
+        Some(json!({ "plan": "pro", "seats": 12, "trial": false }))
+    );
+    assert_eq!(row.account_properties, Some(json!({})));
+    assert_eq!(row.trigger_name.as_deref(), Some("event:report_exported"));
+    assert_eq!(row.shown_at, "2026-11-22T10:00:00.000Z");
+    assert_eq!(row.received_at, row.updated_at);
+}
+
+#[tokio::test]
+async fn category_is_derived_when_absent_and_checked_when_given() {
+    let app = TestApp::new();
+    let mut body = with(valid(), "/score", json!(6));
+    body.as_object_mut().unwrap().remove("category");
+    assert_eq!(app.post(&body).await.0, StatusCode::ACCEPTED);
+    assert_eq!(app.rows()[0].category.as_deref(), Some("detractor"));
+    assert_invalid(
+        &app,
+        &with(valid(), "/category", json!("passive")),
+        "category",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn scores_outside_0_to_10_are_refused() {
+    let app = TestApp::new();
+    for score in [json!(11), json!(-1), json!(3.5), json!("9"), json!(true)] {
+        assert_invalid(&app, &with(valid(), "/score", score), "score").await;
+    }
+    let mut missing = valid();
+    missing.as_object_mut().unwrap().remove("score");
+    assert_invalid(&app, &missing, "score").await;
+    assert!(app.rows().is_empty());
+}
+
+#[tokio::test]
+async fn declines_must_not_carry_a_score() {
+    let app = TestApp::new();
+    let decline =
+        json!({ "id": ID, "type": "decline", "kind": "nps", "shownAt": "2026-11-22T10:00:00Z" });
+    let mut scored = decline.clone();
+    scored["score"] = json!(3);
+    assert_invalid(&app, &scored, "score").await;
+    let mut categorised = decline.clone();
+    categorised["category"] = json!("detractor");
+    assert_invalid(&app, &categorised, "category").await;
+    assert_eq!(app.post(&decline).await.0, StatusCode::ACCEPTED);
+    let row = &app.rows()[0];
+    assert_eq!(
+        (row.answer_type.as_str(), row.score, row.category.as_deref()),
+        ("decline", None, None)
+    );
+}
+
+#[tokio::test]
+async fn malformed_fields_are_named() {
+    let app = TestApp::new();
+    for id in [
+        json!("not-a-uuid"),
+        json!(42),
+        json!("3f2c8a1e-4b5d-4c6e-8f70-123456789abz"),
+    ] {
+        assert_invalid(&app, &with(valid(), "/id", id), "id").await;
+    }
+    assert_invalid(&app, &with(valid(), "/type", json!("answer")), "type").await;
+    assert_invalid(&app, &with(valid(), "/kind", json!("csat")), "kind").await;
+    assert_invalid(&app, &with(valid(), "/complete", json!("yes")), "complete").await;
+    assert_invalid(&app, &with(valid(), "/comment", json!(5)), "comment").await;
+    assert_invalid(
+        &app,
+        &with(valid(), "/comment", json!("x".repeat(5_001))),
+        "comment",
+    )
+    .await;
+    assert_invalid(
+        &app,
+        &with(valid(), "/page", json!("p".repeat(1_001))),
+        "page",
+    )
+    .await;
+    assert_invalid(
+        &app,
+        &with(valid(), "/user/email", json!("e".repeat(1_001))),
+        "user.email",
+    )
+    .await;
+    assert_invalid(&app, &with(valid(), "/user", json!("u_42")), "user").await;
+    assert_invalid(
+        &app,
+        &with(valid(), "/shownAt", json!("yesterday")),
+        "shownAt",
+    )
+    .await;
+    assert_invalid(
+        &app,
+        &with(valid(), "/answeredAt", json!("2026-13-01T00:00:00Z")),
+        "answeredAt",
+    )
+    .await;
+    assert_invalid(
+        &app,
+        &with(valid(), "/user/createdAt", json!("2025-02-30")),
+        "user.createdAt",
+    )
+    .await;
+    let mut no_shown = valid();
+    no_shown.as_object_mut().unwrap().remove("shownAt");
+    assert_invalid(&app, &no_shown, "shownAt").await;
+    assert_invalid(&app, &json!([valid()]), "body").await;
+    assert!(app.rows().is_empty());
+
+    // The longest allowed comment is fine, counted in characters, not bytes.
+    assert_eq!(
+        app.post(&with(valid(), "/comment", json!("é".repeat(5_000))))
+            .await
+            .0,
+        StatusCode::ACCEPTED
+    );
+}
+
+#[tokio::test]
+async fn properties_are_limited_to_50_scalar_values() {
+    let app = TestApp::new();
+    let many: serde_json::Map<String, Value> =
+        (0..51).map(|i| (format!("k{i}"), json!(i))).collect();
+    assert_invalid(
+        &app,
+        &with(valid(), "/user/properties", Value::Object(many)),
+        "user.properties",
+    )
+    .await;
+    let nested = json!({ "plan": { "name": "pro" } });
+    assert_invalid(
+        &app,
+        &with(valid(), "/user/properties", nested),
+        "user.properties.plan",
+    )
+    .await;
+    let list = json!({ "tags": ["a"] });
+    assert_invalid(
+        &app,
+        &with(valid(), "/account/properties", list),
+        "account.properties.tags",
+    )
+    .await;
+    let null = json!({ "plan": null });
+    assert_invalid(
+        &app,
+        &with(valid(), "/user/properties", null),
+        "user.properties.plan",
+    )
+    .await;
+    let long = json!({ "plan": "p".repeat(1_001) });
+    assert_invalid(
+        &app,
+        &with(valid(), "/user/properties", long),
+        "user.properties.plan",
+    )
+    .await;
+
+    let fifty: serde_json::Map<String, Value> =
+        (0..50).map(|i| (format!("k{i}"), json!(i))).collect();
+    assert_eq!(
+        app.post(&with(valid(), "/user/properties", Value::Object(fifty)))
+            .await
+            .0,
+        StatusCode::ACCEPTED
+    );
+}
+
+#[tokio::test]
+async fn oversize_bodies_get_413() {
+    let app = TestApp::new();
+    for size in [17 * 1024, 1024 * 1024] {
+        let body = with(valid(), "/page", json!("p".repeat(size)));
+        let (status, error) = app.post(&body).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(error["field"], "body");
+    }
+    // A declared Content-Length over the limit is refused before reading.
+    let request = Request::post("/v1/responses")
+        .header("content-type", "application/json")
+        .header("content-length", "20000")
+        .body(Body::from(valid().to_string()))
+        .unwrap();
+    assert_eq!(app.send(request).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(app.rows().is_empty());
+}
+
+#[tokio::test]
+async fn garbage_gets_4xx_and_the_service_keeps_working() {
+    let app = TestApp::new();
+    // 10,000 levels is over the size limit; 5,000 (or 10,000 left open) is under it and is
+    // stopped by the parser's depth limit.
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let deep_small = format!("{}{}", "[".repeat(5_000), "]".repeat(5_000));
+    let bodies: Vec<Vec<u8>> = vec![
+        b"{\"id\": ".to_vec(),
+        b"".to_vec(),
+        b"not json".to_vec(),
+        vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}'],
+        deep.into_bytes(),
+        deep_small.into_bytes(),
+        "[".repeat(10_000).into_bytes(),
+        "{\"a\":".repeat(3_000).into_bytes(),
+        valid()
+            .to_string()
+            .replace("\"score\":9", "\"score\":1e400")
+            .into_bytes(),
+        b"{\"score\": 1e400}".to_vec(),
+        b"null".to_vec(),
+    ];
+    for body in bodies {
+        let (status, error) = app.post_bytes(body).await;
+        assert!(status.is_client_error(), "{status}");
+        assert!(error["error"].is_string(), "{error}");
+        assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
+    }
+    assert_eq!(app.rows().len(), 1);
+}
+
+#[tokio::test]
+async fn wrong_content_type_gets_415() {
+    let app = TestApp::new();
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
+        let mut request = Request::post("/v1/responses");
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let (status, _, error) = app
+            .send(request.body(Body::from(valid().to_string())).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert!(error["error"].is_string());
+    }
+    let request = Request::post("/v1/responses")
+        .header("content-type", "application/json; charset=utf-8")
+        .body(Body::from(valid().to_string()))
+        .unwrap();
+    assert_eq!(app.send(request).await.0, StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn the_same_body_twice_is_one_unchanged_row() {
+    let app = TestApp::new();
+    assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
+    let first = app.rows();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
+    assert_eq!(app.rows(), first);
+}
+
+#[tokio::test]
+async fn the_comment_completes_the_score_and_a_late_score_does_not_undo_it() {
+    let app = TestApp::new();
+    let score = valid();
+    let comment = with(
+        with(valid(), "/comment", json!("Fast and simple")),
+        "/complete",
+        json!(true),
+    );
+    let comment = with(comment, "/answeredAt", json!("2026-11-22T10:00:09.000Z"));
+    assert_eq!(app.post(&score).await.0, StatusCode::ACCEPTED);
+    assert_eq!(app.post(&comment).await.0, StatusCode::ACCEPTED);
+    let check = |rows: Vec<StoredRow>| {
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].complete);
+        assert_eq!(rows[0].comment.as_deref(), Some("Fast and simple"));
+        assert_eq!(
+            rows[0].answered_at.as_deref(),
+            Some("2026-11-22T10:00:09.000Z")
+        );
+    };
+    check(app.rows());
+    // The score retried from the outbox after the comment arrived.
+    assert_eq!(app.post(&score).await.0, StatusCode::ACCEPTED);
+    check(app.rows());
+}
+
+#[tokio::test]
+async fn unknown_fields_are_ignored() {
+    let app = TestApp::new();
+    let mut body = valid();
+    body["surprise"] = json!({ "deep": [1, 2, 3] });
+    body["user"]["shoeSize"] = json!(44);
+    assert_eq!(app.post(&body).await.0, StatusCode::ACCEPTED);
+    let row = serde_json::to_value(&app.rows()[0]).unwrap();
+    assert!(!row.to_string().contains("surprise") && !row.to_string().contains("shoeSize"));
+}
+
+#[tokio::test]
+async fn uuids_are_matched_case_insensitively() {
+    let app = TestApp::new();
+    assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
+    let upper = with(valid(), "/id", json!(ID.to_uppercase()));
+    assert_eq!(
+        app.post(&with(upper, "/complete", json!(true))).await.0,
+        StatusCode::ACCEPTED
+    );
+    let rows = app.rows();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].complete);
+}
+
+#[tokio::test]
+async fn the_rate_limit_answers_429_with_retry_after() {
+    let app = TestApp::with(Settings {
+        rate_limit: 3,
+        ..Settings::default()
+    });
+    for _ in 0..3 {
+        assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
+    }
+    let request = Request::post("/v1/responses")
+        .header("content-type", "application/json")
+        .body(Body::from(valid().to_string()))
+        .unwrap();
+    let (status, headers, error) = app.send(request).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert!(error["error"].is_string());
+    assert_eq!(
+        app.eligibility("?userId=u_42").await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn cors_preflight_allows_only_listed_origins() {
+    let app = TestApp::with(Settings {
+        cors_origins: vec!["https://app.example.com".to_owned()],
+        rate_limit: 0,
+        ..Settings::default()
+    });
+    let preflight = |origin: &str| {
+        Request::options("/v1/responses")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, headers, _) = app.send(preflight("https://app.example.com")).await;
+    assert!(status.is_success(), "{status}");
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+    let methods = headers["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .to_ascii_uppercase();
+    assert!(
+        methods.contains("POST") && methods.contains("GET"),
+        "{methods}"
+    );
+    let allowed_headers = headers["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(allowed_headers.contains("content-type"));
+
+    let (_, headers, _) = app.send(preflight("https://evil.example.com")).await;
+    assert!(headers.get("access-control-allow-origin").is_none());
+
+    let request = Request::post("/v1/responses")
+        .header("origin", "https://app.example.com")
+        .header("content-type", "application/json")
+        .body(Body::from(valid().to_string()))
+        .unwrap();
+    let (status, headers, _) = app.send(request).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+}
+
+#[tokio::test]
+async fn cors_star_allows_any_origin() {
+    let app = TestApp::with(Settings {
+        cors_origins: vec!["*".to_owned()],
+        ..Settings::default()
+    });
+    let request = Request::get("/v1/eligibility?userId=u_1")
+        .header("origin", "https://anywhere.example")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, _) = app.send(request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["access-control-allow-origin"], "*");
+}
+
+fn prompt(id: &str, kind: &str, shown_at: &str) -> Value {
+    let mut body = json!({ "id": id, "type": kind, "kind": "nps", "user": { "id": "u_7" }, "shownAt": shown_at });
+    if kind == "response" {
+        body["score"] = json!(4);
+    }
+    body
+}
+
+#[tokio::test]
+async fn eligibility_without_history_is_yes() {
+    let app = TestApp::new();
+    let (status, body) = app.eligibility("?userId=u_7&kind=nps").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body,
+        json!({ "eligible": true, "reason": "no earlier answer", "nextEligibleAt": null })
+    );
+}
+
+#[tokio::test]
+async fn eligibility_needs_a_user_id() {
+    let app = TestApp::new();
+    for query in ["", "?kind=nps", "?userId=&kind=nps"] {
+        let (status, error) = app.eligibility(query).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(error["field"], "userId");
+    }
+    assert_eq!(
+        app.eligibility("?userId=u_7&kind=csat").await.1["field"],
+        "kind"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_blocks_for_six_calendar_months() {
+    let app = TestApp::new();
+    // Shown one day ago: blocked until the same date-time six calendar months later.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let shown = now.as_millis() as i64 - 86_400_000;
+    let shown_text = nps_widget::core::time::format_timestamp(shown);
+    let next = nps_widget::core::duration::Duration::Months(6).add_to(shown);
+    let id = "00000000-0000-4000-8000-000000000001";
+    assert_eq!(
+        app.post(&prompt(id, "response", &shown_text)).await.0,
+        StatusCode::ACCEPTED
+    );
+
+    let (status, body) = app.eligibility("?userId=u_7&kind=nps").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["eligible"], false);
+    assert_eq!(
+        body["nextEligibleAt"],
+        nps_widget::core::time::format_timestamp(next)
+    );
+    let reason = format!(
+        "answered on {}, next on {}",
+        nps_widget::core::time::format_date(shown),
+        nps_widget::core::time::format_date(next)
+    );
+    assert_eq!(body["reason"], reason);
+}
+
+#[tokio::test]
+async fn eligibility_uses_calendar_months_and_the_latest_prompt() {
+    let app = TestApp::new();
+    let old = "00000000-0000-4000-8000-000000000002";
+    assert_eq!(
+        app.post(&prompt(old, "response", "2020-08-31T09:30:00Z"))
+            .await
+            .0,
+        StatusCode::ACCEPTED
+    );
+    let (_, body) = app.eligibility("?userId=u_7").await;
+    assert_eq!(body["eligible"], true);
+    assert_eq!(body["nextEligibleAt"], Value::Null);
+    assert_eq!(
+        body["reason"],
+        "answered on 2020-08-31, eligible again since 2021-02-28"
+    );
+
+    // A later dismissal is what counts.
+    let decline = "00000000-0000-4000-8000-000000000003";
+    assert_eq!(
+        app.post(&prompt(decline, "decline", "2021-01-10T00:00:00Z"))
+            .await
+            .0,
+        StatusCode::ACCEPTED
+    );
+    let (_, body) = app.eligibility("?userId=u_7").await;
+    assert_eq!(body["eligible"], true);
+    assert_eq!(
+        body["reason"],
+        "declined on 2021-01-10, eligible again since 2021-07-10"
+    );
+    // Other users are unaffected.
+    assert_eq!(
+        app.eligibility("?userId=u_8").await.1["reason"],
+        "no earlier answer"
+    );
+}
+
+#[tokio::test]
+async fn a_recent_decline_blocks_for_the_decline_duration() {
+    let app = TestApp::with(Settings {
+        rate_limit: 0,
+        decline_resurvey_after: nps_widget::core::duration::Duration::Days(3650),
+        ..Settings::default()
+    });
+    let id = "00000000-0000-4000-8000-000000000004";
+    assert_eq!(
+        app.post(&prompt(id, "decline", "2020-01-01T00:00:00Z"))
+            .await
+            .0,
+        StatusCode::ACCEPTED
+    );
+    let (_, body) = app.eligibility("?userId=u_7").await;
+    assert_eq!(body["eligible"], false);
+    assert_eq!(body["nextEligibleAt"], "2029-12-29T00:00:00.000Z");
+    assert_eq!(body["reason"], "declined on 2020-01-01, next on 2029-12-29");
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods_get_json_errors() {
+    let app = TestApp::new();
+    let (status, _, body) = app
+        .send(Request::get("/nope").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body["error"].is_string());
+    let (status, _, body) = app
+        .send(Request::get("/v1/responses").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(body["error"].is_string());
+}
+
+#[tokio::test]
+async fn static_directories_are_served_with_wasm_and_js_types() {
+    let root = std::env::temp_dir().join(format!("nps-collector-static-{}", std::process::id()));
+    let (www, pkg) = (root.join("www"), root.join("pkg"));
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(www.join("index.html"), "<!doctype html><title>demo</title>").unwrap();
+    std::fs::write(pkg.join("nps-widget.js"), "export {};").unwrap();
+    std::fs::write(pkg.join("nps_widget_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let app = TestApp::with(Settings {
+        www: Some(www),
+        pkg: Some(pkg),
+        ..Settings::default()
+    });
+
+    let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+    for (path, content_type) in [
+        ("/", "text/html"),
+        ("/nps-widget/nps-widget.js", "text/javascript"),
+        ("/nps-widget/nps_widget_bg.wasm", "application/wasm"),
+    ] {
+        let response = app.router.clone().oneshot(get(path)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let actual = response.headers()["content-type"].to_str().unwrap();
+        assert!(actual.starts_with(content_type), "{path}: {actual}");
+    }
+    let _ = std::fs::remove_dir_all(root);
+}

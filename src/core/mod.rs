@@ -1,0 +1,14 @@
+//! The pure core: plain Rust values in, decisions and text out. No browser APIs here; the
+//! browser edge (`crate::web`) calls into this module, never the other way round.
+
+pub mod answer;
+pub mod config;
+pub mod duration;
+pub mod eligibility;
+pub mod error;
+pub mod i18n;
+pub mod outbox;
+pub mod text;
+pub mod texts;
+pub mod time;
+pub mod value;

@@ -1,0 +1,183 @@
+//! The durable outbox model: every body waits here, keyed by answer id, until the collector
+//! acknowledges it. The browser edge stores [`Outbox::encode`] in localStorage.
+
+/// Most bodies kept; past this the oldest declines, then the oldest answers, are dropped.
+pub const MAX_ENTRIES: usize = 100;
+/// Oldest body kept, in ms (7 days).
+pub const MAX_AGE_MS: i64 = 7 * 86_400_000;
+
+/// One queued POST body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The answer id (a comment update replaces the queued score of the same id).
+    pub id: String,
+    /// When it was first queued (epoch ms).
+    pub queued_at: i64,
+    /// Whether the body is a decline (dropped first when over the bound).
+    pub decline: bool,
+    /// The JSON body; JSON strings escape newlines and tabs, so it holds neither.
+    pub body: String,
+}
+
+/// Bodies waiting for a 2xx.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outbox {
+    /// Entries, oldest first.
+    pub entries: Vec<Entry>,
+}
+
+impl Outbox {
+    /// Reads the stored form: one entry per line, `id \t queued_at \t d|r \t body`.
+    pub fn decode(text: &str) -> Outbox {
+        let entries = text
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.splitn(4, '\t');
+                let id = parts.next()?;
+                let queued_at = parts.next()?.parse().ok()?;
+                let decline = parts.next()? == "d";
+                let body = parts.next()?;
+                (!id.is_empty() && body.starts_with('{')).then(|| Entry { id: id.into(), queued_at, decline, body: body.into() })
+            })
+            .collect();
+        Outbox { entries }
+    }
+
+    /// The stored form.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        for entry in &self.entries {
+            out.push_str(&entry.id);
+            out.push('\t');
+            if entry.queued_at < 0 {
+                out.push('-');
+            }
+            super::text::push_uint(&mut out, entry.queued_at.unsigned_abs());
+            out.push_str(if entry.decline { "\td\t" } else { "\tr\t" });
+            out.push_str(&entry.body);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Queues `body` for `id`, replacing a queued body of the same id (keeping its queue time).
+    pub fn put(&mut self, id: &str, body: String, decline: bool, now: i64) {
+        match self.entries.iter_mut().find(|e| e.id == id) {
+            Some(entry) => {
+                entry.body = body;
+                entry.decline = decline;
+            }
+            None => self.entries.push(Entry { id: id.into(), queued_at: now, decline, body }),
+        }
+    }
+
+    /// Removes `id` after the collector acknowledged `body`; a newer body queued for the same
+    /// id meanwhile stays. Returns whether something was removed.
+    pub fn acknowledge(&mut self, id: &str, body: &str) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|e| !(e.id == id && e.body == body));
+        self.entries.len() != before
+    }
+
+    /// Removes `id` whatever its body (the collector refused the body itself).
+    pub fn remove(&mut self, id: &str) {
+        self.entries.retain(|e| e.id != id);
+    }
+
+    /// Applies the bounds at `now` and returns what was dropped: first everything older than
+    /// [`MAX_AGE_MS`], then, over [`MAX_ENTRIES`], the oldest declines, then the oldest answers.
+    pub fn prune(&mut self, now: i64) -> Vec<Entry> {
+        let (kept, mut dropped): (Vec<Entry>, Vec<Entry>) =
+            self.entries.drain(..).partition(|e| now - e.queued_at <= MAX_AGE_MS);
+        self.entries = kept;
+        for decline in [true, false] {
+            while self.entries.len() > MAX_ENTRIES {
+                match self.entries.iter().position(|e| e.decline == decline) {
+                    Some(at) => dropped.push(self.entries.remove(at)),
+                    None => break,
+                }
+            }
+        }
+        dropped
+    }
+}
+
+/// Delay before retry number `attempt` (0-based): ~2 s doubling to a 5 minute cap, with up to
+/// 25 % jitter from `random` in 0..1 so many clients do not retry in step.
+pub fn retry_delay_ms(attempt: u32, random: f64) -> u32 {
+    let base = 2_000u64.saturating_mul(1u64 << attempt.min(20)).min(300_000);
+    (base as f64 * (1.0 + 0.25 * random.clamp(0.0, 1.0))) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(n: u32) -> String {
+        let mut s = String::from("{\"n\":");
+        crate::core::text::push_uint(&mut s, n as u64);
+        s.push('}');
+        s
+    }
+
+    #[test]
+    fn comment_update_replaces_the_queued_score() {
+        let mut outbox = Outbox::default();
+        outbox.put("a", "{\"score\":9}".into(), false, 10);
+        outbox.put("a", "{\"score\":9,\"comment\":\"x\"}".into(), false, 20);
+        assert_eq!(outbox.entries.len(), 1);
+        assert_eq!(outbox.entries[0].queued_at, 10);
+        // The score's acknowledgement must not remove the newer comment body.
+        assert!(!outbox.acknowledge("a", "{\"score\":9}"));
+        assert_eq!(outbox.entries.len(), 1);
+        assert!(outbox.acknowledge("a", "{\"score\":9,\"comment\":\"x\"}"));
+        assert!(outbox.entries.is_empty());
+    }
+
+    #[test]
+    fn round_trips_through_text() {
+        let mut outbox = Outbox::default();
+        outbox.put("a", "{\"comment\":\"tab\\tnew\\nline\"}".into(), false, 1_700_000_000_000);
+        outbox.put("b", "{}".into(), true, 5);
+        assert_eq!(Outbox::decode(&outbox.encode()), outbox);
+        assert_eq!(Outbox::decode("junk\nx\t1\tr\tnot json\n"), Outbox::default());
+    }
+
+    #[test]
+    fn bounds_drop_old_then_declines_then_oldest_answers() {
+        let mut outbox = Outbox::default();
+        outbox.put("stale", body(0), false, 0);
+        for i in 0..60 {
+            outbox.put(&i.to_string(), body(i), i % 2 == 0, 1_000 + i as i64);
+        }
+        for i in 60..110 {
+            outbox.put(&i.to_string(), body(i), false, 1_000 + i as i64);
+        }
+        let now = MAX_AGE_MS + 500;
+        let dropped = outbox.prune(now);
+        assert_eq!(dropped[0].id, "stale");
+        assert_eq!(outbox.entries.len(), MAX_ENTRIES);
+        // 110 fresh entries: 10 over, all taken from the 30 declines, oldest first.
+        assert_eq!(dropped.len(), 11);
+        assert!(dropped[1..].iter().all(|e| e.decline));
+        assert_eq!(dropped[1].id, "0");
+        // Over the bound with only answers left: the oldest answers go.
+        for i in 200..215 {
+            outbox.put(&i.to_string(), body(i), false, now);
+        }
+        let dropped = outbox.prune(now);
+        assert_eq!(outbox.entries.len(), MAX_ENTRIES);
+        assert!(dropped.iter().take(20).any(|e| e.decline));
+        assert_eq!(outbox.entries.last().unwrap().id, "214");
+    }
+
+    #[test]
+    fn backoff_grows_and_caps() {
+        assert_eq!(retry_delay_ms(0, 0.0), 2_000);
+        assert_eq!(retry_delay_ms(1, 0.0), 4_000);
+        assert_eq!(retry_delay_ms(3, 0.0), 16_000);
+        assert_eq!(retry_delay_ms(8, 0.0), 300_000);
+        assert_eq!(retry_delay_ms(99, 1.0), 375_000);
+        assert_eq!(retry_delay_ms(0, 1.0), 2_500);
+    }
+}

@@ -1,0 +1,186 @@
+// Types for nps-widget, an in-app Net Promoter Score survey.
+
+/** A duration: "N day(s)", "N week(s)", "N month(s)" (calendar months) or a number of days. */
+export type Duration = `${number} ${'day' | 'days' | 'week' | 'weeks' | 'month' | 'months'}` | number;
+
+/** A property value. */
+export type PropertyValue = string | number | boolean;
+
+/** The person answering; state and throttling are kept per `id`. */
+export interface User {
+  /** Stable id from your app. */
+  id: string | number;
+  /** E-mail address, passed through to the collector. */
+  email?: string;
+  /** Sign-up time: ISO 8601 date ("2025-01-15") or epoch milliseconds. Used by `throttle.firstSurveyAfter`. */
+  createdAt?: string | number;
+  /** Up to 50 attributes for segmenting answers. */
+  properties?: Record<string, PropertyValue>;
+}
+
+/** The account (company, workspace) the user belongs to, for account-level roll-up. */
+export interface Account {
+  /** Stable id from your app. */
+  id: string | number;
+  /** Display name. */
+  name?: string;
+  /** Up to 50 attributes. */
+  properties?: Record<string, PropertyValue>;
+}
+
+/** What may show the survey; any one fires. */
+export type Trigger =
+  | { /** When the page loads (the default). */ on: 'load' }
+  | { /** When your code calls `track(name)`. */ event: string }
+  | { /** When the path matches the glob, checked on SPA route changes too. */ url: string }
+  | { /** After this many seconds on the page. */ afterSeconds: number }
+  | { /** On this user's Nth page view. */ pageViews: number };
+
+/** Re-survey rules. */
+export interface Throttle {
+  /** Wait after a prompt that was shown and answered. Default "6 months". */
+  resurveyAfter?: Duration;
+  /** Wait after a prompt that was dismissed or ignored. Default "6 months". */
+  declineResurveyAfter?: Duration;
+  /** Wait after `user.createdAt` before the first prompt. Default "30 days". */
+  firstSurveyAfter?: Duration;
+  /** Share of users asked, 0 to 1, sticky per user. Default 1. */
+  sampleRate?: number;
+}
+
+/** Text per score category. */
+export interface PerCategory {
+  /** Scores 0-6. */
+  detractor?: string;
+  /** Scores 7-8. */
+  passive?: string;
+  /** Scores 9-10. */
+  promoter?: string;
+}
+
+/** Overridable texts. */
+export interface Texts {
+  /** The question; `{product}` is replaced by the product name. */
+  question?: string;
+  /** The follow-up question per category. */
+  followUp?: PerCategory;
+  /** Placeholder of the comment box. */
+  placeholder?: string;
+  /** Label of the send button. */
+  send?: string;
+  /** Thank-you message per category. */
+  thankYou?: PerCategory;
+}
+
+/** Text overrides for every language, plus per-language overrides keyed by language tag. */
+export type TextOverrides = Texts & { [languageTag: string]: Texts | string | PerCategory | undefined };
+
+/** Look of the card. */
+export interface Theme {
+  /** Colour scheme; "auto" follows prefers-color-scheme. Default "light". */
+  mode?: 'light' | 'dark' | 'auto';
+  /** Accent colour "#rrggbb" for the chosen score and the Send button. */
+  accent?: string;
+  /** Placement. Default "bottom". */
+  position?: 'bottom' | 'bottom-right' | 'bottom-left' | 'top';
+  /** CSS z-index. Default 2147483000. */
+  zIndex?: number;
+}
+
+/** The `init` configuration. Unknown keys are an error naming the key. */
+export interface Config {
+  /** Collector URL receiving answers: absolute http(s) or a same-origin path. Required. */
+  endpoint: string;
+  /** Product name used in the question. Default "us". */
+  product?: string;
+  /** Who is answering; anonymous when absent. */
+  user?: User;
+  /** Account for account-level roll-up. */
+  account?: Account;
+  /** BCP-47 tag; default navigator.language, then "en". Falls back by primary subtag. */
+  language?: string;
+  /** What shows the survey. Default [{ on: 'load' }]. */
+  triggers?: Trigger[];
+  /** Seconds to wait after a trigger before showing. Default 0. */
+  delaySeconds?: number;
+  /** Re-survey rules. */
+  throttle?: Throttle;
+  /** Text overrides. */
+  texts?: TextOverrides;
+  /** Call to action for promoters on the thank-you step; http(s) URL only. */
+  promoterCta?: { text?: string; url: string };
+  /** Look of the card. */
+  theme?: Theme;
+  /** Collector eligibility URL asked before showing, so a user seen on another device is not asked again. */
+  eligibilityEndpoint?: string;
+  /** With true, nothing is stored or sent until `consent(true)`. Default false. */
+  requireConsent?: boolean;
+  /** Logs every decision to the console, with the reason for every "not now". Default false. */
+  debug?: boolean;
+}
+
+/** `shown`: the card appeared. */
+export interface ShownEvent { id: string; trigger: string }
+/** `score` (a score was chosen) and `response` (the final answer). */
+export interface AnswerEvent {
+  id: string;
+  score: number;
+  category: 'detractor' | 'passive' | 'promoter';
+  comment: string | null;
+  trigger: string;
+}
+/** `dismissed`: closed without a score. */
+export interface DismissedEvent { id: string }
+/** `ineligible`: not shown now, and why. */
+export interface IneligibleEvent { reason: string; nextEligibleAt: string | null }
+/** `error`: something failed (config, delivery). */
+export interface ErrorEvent { message: string; id?: string }
+
+/** Event names and their payloads. */
+export interface SurveyEvents {
+  shown: ShownEvent;
+  score: AnswerEvent;
+  response: AnswerEvent;
+  dismissed: DismissedEvent;
+  ineligible: IneligibleEvent;
+  error: ErrorEvent;
+}
+
+/** The object `init` resolves to. */
+export interface Survey {
+  /** Sets or changes the user (after login). */
+  identify(user: User): void;
+  /** Fires `{ event }` triggers. */
+  track(eventName: string): void;
+  /** Asks now if eligible; `force: true` skips eligibility (testing and preview). */
+  show(options?: { force?: boolean }): void;
+  /** Removes the card without counting a decline. */
+  hide(): void;
+  /** Forgets the user (logout); queued answers are still delivered. */
+  reset(): void;
+  /** With `requireConsent`, grants or withdraws consent. */
+  consent(granted: boolean): void;
+  /** Adds an event listener. */
+  on<K extends keyof SurveyEvents>(event: K, listener: (payload: SurveyEvents[K]) => void): void;
+  /** Removes an event listener. */
+  off<K extends keyof SurveyEvents>(event: K, listener: (payload: SurveyEvents[K]) => void): void;
+  /** Removes everything the widget added to the page. */
+  destroy(): void;
+  /** The open card's shadow root, or null. */
+  shadowRoot(): ShadowRoot | null;
+}
+
+/** Loads the widget, validates `config` and arms the triggers. Never rejects. */
+export function init(config: Config): Promise<Survey>;
+/** Loads the WebAssembly module; resolves to false when the browser refused it. */
+export function start(): Promise<boolean>;
+/** Runs a command by name, like the script tag's `nps(name, ...args)`. */
+export function nps(name: 'init', config: Config): void;
+export function nps(name: 'identify', user: User): void;
+export function nps(name: 'track', eventName: string): void;
+export function nps(name: 'show', options?: { force?: boolean }): void;
+export function nps(name: 'hide' | 'reset' | 'destroy'): void;
+export function nps(name: 'consent', granted: boolean): void;
+export function nps<K extends keyof SurveyEvents>(name: 'on' | 'off', event: K, listener: (payload: SurveyEvents[K]) => void): void;
+/** The survey object. */
+export const survey: Survey;

@@ -1,0 +1,101 @@
+//! The exported JavaScript API: one entry point, `command(name, args)`, behind both the script
+//! tag's `nps(name, ...args)` queue and the methods of the object `init` resolves to. Nothing
+//! thrown here reaches the host page: errors are logged with an `nps-widget:` prefix.
+
+use super::convert::to_value;
+use super::events::{self, EVENT_NAMES};
+use super::runtime::{with_widget, Handle, Widget};
+use crate::core::config::{parse_config, parse_user};
+use crate::core::error::Error;
+use js_sys::{Array, Function, Reflect};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+thread_local! {
+    static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
+}
+
+/// Runs one command (`init`, `identify`, `track`, `show`, `hide`, `reset`, `consent`, `on`,
+/// `off`, `destroy`) with its arguments. Returns nothing; problems are logged to the console.
+#[wasm_bindgen]
+pub fn command(name: &JsValue, args: &Array) {
+    if let Err(error) = dispatch(name, args) {
+        web_sys::console::error_1(&error.message().into());
+    }
+    events::deliver();
+}
+
+/// The open card's shadow root, or `null` (for tests and tooling).
+#[wasm_bindgen(js_name = shadowRoot)]
+pub fn shadow_root() -> JsValue {
+    current().and_then(|w| w.try_borrow().ok().and_then(|w| w.shadow_root())).map_or(JsValue::NULL, Into::into)
+}
+
+fn current() -> Option<Handle> {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
+fn replace(widget: Option<Handle>) {
+    // Take the old widget out first: dropping it removes its card and listeners.
+    let old = CURRENT.with(|c| c.replace(None));
+    drop(old);
+    CURRENT.with(|c| *c.borrow_mut() = widget);
+}
+
+fn misuse(command: &str, expected: &'static str) -> Error {
+    Error::Command { command: command.into(), expected }
+}
+
+fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
+    let name = name.as_string().ok_or_else(|| misuse("nps", "needs a command name such as \"init\""))?;
+    let arg = args.get(0);
+    match name.as_str() {
+        "init" => {
+            replace(None);
+            let config = parse_config(&to_value(&arg))?;
+            replace(Some(Widget::start(config)));
+            Ok(())
+        }
+        "destroy" => {
+            replace(None);
+            events::clear();
+            Ok(())
+        }
+        "on" | "off" => {
+            let event = arg.as_string().filter(|e| EVENT_NAMES.contains(&e.as_str()));
+            let listener = args.get(1).dyn_into::<Function>().ok();
+            let (Some(event), Some(listener)) = (event, listener) else {
+                return Err(misuse(&name, "needs an event name (shown, score, response, dismissed, ineligible, error) and a function"));
+            };
+            if name == "on" {
+                events::on(event, listener);
+            } else {
+                events::off(&event, &listener);
+            }
+            Ok(())
+        }
+        "show" => {
+            let force = Reflect::get(&arg, &"force".into()).ok().and_then(|f| f.as_bool()).unwrap_or(false);
+            on_widget(&name, |w| w.maybe_show("manual", force))
+        }
+        "hide" => on_widget(&name, Widget::hide),
+        "reset" => on_widget(&name, Widget::reset),
+        "track" => {
+            let event = arg.as_string().filter(|e| !e.is_empty()).ok_or_else(|| misuse(&name, "needs an event name string"))?;
+            on_widget(&name, |w| w.track(&event))
+        }
+        "identify" => {
+            let user = parse_user(&to_value(&arg))?;
+            on_widget(&name, |w| w.identify(user))
+        }
+        _ => Err(misuse(&name, "is not a command")),
+    }
+}
+
+fn on_widget(command: &str, f: impl FnOnce(&mut Widget)) -> Result<(), Error> {
+    let widget = current().ok_or_else(|| misuse(command, "needs a successful init(config) first"))?;
+    with_widget(&Rc::downgrade(&widget), f);
+    Ok(())
+}

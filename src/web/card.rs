@@ -1,0 +1,314 @@
+//! The card: DOM inside an open shadow root, styled by a constructable stylesheet (works under
+//! `style-src 'self'`). Every text is set with `textContent`, never parsed as HTML. The card
+//! knows nothing of answers or storage: it reports what the user did as an [`Action`].
+
+use crate::core::error::Error;
+use crate::core::text::int;
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CssStyleSheet, Document, Element, HtmlElement, KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+const STYLES: &str = include_str!("card.css");
+
+/// What the user did in the card.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Chose a score.
+    Score(u8),
+    /// Sent the comment box's text.
+    Send(String),
+    /// Closed the card (close button or Escape).
+    Close,
+}
+
+/// How the card looks, resolved from the theme and the language.
+pub struct Look {
+    /// `light`, `dark` or `auto` CSS class.
+    pub mode: &'static str,
+    /// Position CSS class.
+    pub position: &'static str,
+    /// Accent colour and the text colour readable on it.
+    pub accent: Option<(String, &'static str)>,
+    /// CSS z-index.
+    pub z_index: i32,
+    /// Language tag of the texts.
+    pub lang: &'static str,
+    /// Right-to-left layout.
+    pub rtl: bool,
+    /// Accessible label of the close button.
+    pub close_label: String,
+}
+
+/// The card on the page. Dropping it removes every node and listener it added and returns
+/// focus to where it was if the focus was inside.
+pub struct Card {
+    document: Document,
+    host: HtmlElement,
+    root: ShadowRoot,
+    body: Element,
+    live: Element,
+    return_focus: Option<HtmlElement>,
+    _listeners: [EventListener; 2],
+    _announce: Option<Timeout>,
+}
+
+impl Card {
+    /// Adds the card's host element to the page with an empty body.
+    pub fn mount(look: &Look, on_action: Rc<dyn Fn(Action)>) -> Result<Card, Error> {
+        let fail = |_| Error::Browser("could not add the survey card to the page");
+        let document = web_sys::window().and_then(|w| w.document()).ok_or(Error::Browser("no document"))?;
+        let page_body = document.body().ok_or(Error::Browser("no <body> to add the card to"))?;
+        let host: HtmlElement = document.create_element("nps-widget").map_err(fail)?.unchecked_into();
+        let style = host.style();
+        let _ = style.set_property("--nps-z", &int(look.z_index as i64));
+        if let Some((accent, on_accent)) = &look.accent {
+            let _ = style.set_property("--nps-accent", accent);
+            let _ = style.set_property("--nps-on-accent", on_accent);
+        }
+        let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).map_err(fail)?;
+        let sheet = CssStyleSheet::new().map_err(fail)?;
+        sheet.replace_sync(STYLES).map_err(fail)?;
+        root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+
+        let section = element(&document, "section", &root)?;
+        let classes = ["card ", look.mode, " ", look.position].concat();
+        section.set_class_name(&classes);
+        set(&section, "role", "dialog");
+        set(&section, "aria-labelledby", "nps-title");
+        set(&section, "lang", look.lang);
+        set(&section, "dir", if look.rtl { "rtl" } else { "ltr" });
+        let close = element(&document, "button", &section)?;
+        close.set_class_name("close");
+        set(&close, "type", "button");
+        set(&close, "data-action", "close");
+        set(&close, "aria-label", &look.close_label);
+        close.set_text_content(Some("\u{d7}"));
+        let body = element(&document, "div", &section)?;
+        let live = element(&document, "div", &section)?;
+        live.set_class_name("sr");
+        set(&live, "role", "status");
+        set(&live, "aria-live", "polite");
+
+        let return_focus = document.active_element().and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        let click_action = on_action.clone();
+        let on_click = EventListener::new(&root, "click", move |event| {
+            if let Some(target) = event_target(event).and_then(|t| t.closest("[data-action]").ok().flatten()) {
+                let action = match target.get_attribute("data-action").as_deref() {
+                    Some("close") => Action::Close,
+                    Some("score") => match target.get_attribute("data-score").and_then(|s| s.parse().ok()) {
+                        Some(score) => Action::Score(score),
+                        None => return,
+                    },
+                    Some("send") => {
+                        let text = target
+                            .get_root_node()
+                            .dyn_into::<ShadowRoot>()
+                            .ok()
+                            .and_then(|root| root.query_selector("textarea").ok().flatten())
+                            .and_then(|area| area.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                            .map(|area| area.value())
+                            .unwrap_or_default();
+                        Action::Send(text)
+                    }
+                    _ => return,
+                };
+                click_action(action);
+            }
+        });
+        let rtl = look.rtl;
+        let on_key = EventListener::new(&root, "keydown", move |event| {
+            let Some(key_event) = event.dyn_ref::<KeyboardEvent>() else { return };
+            let key = key_event.key();
+            if key == "Escape" {
+                on_action(Action::Close);
+                return;
+            }
+            if let Some(target) = event_target(event).filter(|t| t.get_attribute("role").as_deref() == Some("radio")) {
+                if move_focus(&target, &key, rtl) {
+                    event.prevent_default();
+                }
+            }
+        });
+        page_body.append_with_node_1(&host).map_err(fail)?;
+        Ok(Card { document, host, root, body, live, return_focus, _listeners: [on_click, on_key], _announce: None })
+    }
+
+    /// Step 1: the question and the 0-10 radio group.
+    pub fn show_scale(&mut self, question: &str, low: &str, high: &str, scale_label: &str, score_label: &dyn Fn(u8) -> String) -> Result<(), Error> {
+        let d = &self.document;
+        let body = self.clear_body();
+        let title = element(d, "h2", &body)?;
+        set(&title, "id", "nps-title");
+        title.set_text_content(Some(question));
+        let group = element(d, "div", &body)?;
+        group.set_class_name("scale");
+        set(&group, "role", "radiogroup");
+        set(&group, "aria-label", scale_label);
+        for score in 0..=10u8 {
+            let radio = element(d, "button", &group)?;
+            set(&radio, "type", "button");
+            set(&radio, "role", "radio");
+            set(&radio, "aria-checked", "false");
+            set(&radio, "tabindex", if score == 0 { "0" } else { "-1" });
+            set(&radio, "data-action", "score");
+            let digits = int(score as i64);
+            set(&radio, "data-score", &digits);
+            set(&radio, "aria-label", &score_label(score));
+            match score {
+                0 => set(&radio, "aria-describedby", "nps-low"),
+                10 => set(&radio, "aria-describedby", "nps-high"),
+                _ => {}
+            }
+            radio.set_text_content(Some(&digits));
+        }
+        let ends = element(d, "div", &body)?;
+        ends.set_class_name("ends");
+        for (id, text) in [("nps-low", low), ("nps-high", high)] {
+            let span = element(d, "span", &ends)?;
+            set(&span, "id", id);
+            span.set_text_content(Some(text));
+        }
+        let live = self.live.clone();
+        let announcement = question.to_string();
+        // A live region announces changes, not its first content: fill it a moment later.
+        self._announce = Some(Timeout::new(150, move || live.set_text_content(Some(&announcement))));
+        Ok(())
+    }
+
+    /// Marks `score` as the chosen radio.
+    pub fn select(&self, score: u8) {
+        if let Ok(radios) = self.root.query_selector_all("[role=radio]") {
+            for i in 0..radios.length() {
+                if let Some(radio) = radios.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    let chosen = i == score as u32;
+                    set(&radio, "aria-checked", if chosen { "true" } else { "false" });
+                    set(&radio, "tabindex", if chosen { "0" } else { "-1" });
+                }
+            }
+        }
+    }
+
+    /// Step 2: the follow-up question, a comment box and Send. Focus moves to the box.
+    pub fn show_follow_up(&mut self, question: &str, placeholder: &str, send: &str) -> Result<(), Error> {
+        let d = &self.document;
+        let body = self.clear_body();
+        let title = element(d, "h2", &body)?;
+        set(&title, "id", "nps-title");
+        title.set_text_content(Some(question));
+        let area = element(d, "textarea", &body)?;
+        set(&area, "aria-labelledby", "nps-title");
+        set(&area, "placeholder", placeholder);
+        set(&area, "maxlength", "5000");
+        set(&area, "rows", "3");
+        let actions = element(d, "div", &body)?;
+        actions.set_class_name("actions");
+        let button = element(d, "button", &actions)?;
+        button.set_class_name("send");
+        set(&button, "type", "button");
+        set(&button, "data-action", "send");
+        button.set_text_content(Some(send));
+        focus(&area);
+        self.announce(question);
+        Ok(())
+    }
+
+    /// Step 3: thanks, and for promoters an optional link.
+    pub fn show_thanks(&mut self, thanks: &str, cta: Option<(&str, &str)>) -> Result<(), Error> {
+        let d = &self.document;
+        let body = self.clear_body();
+        let title = element(d, "h2", &body)?;
+        set(&title, "id", "nps-title");
+        set(&title, "tabindex", "-1");
+        title.set_text_content(Some(thanks));
+        if let Some((text, url)) = cta {
+            let link = element(d, "a", &body)?;
+            link.set_class_name("cta");
+            set(&link, "href", url);
+            set(&link, "target", "_blank");
+            set(&link, "rel", "noopener noreferrer");
+            link.set_text_content(Some(text));
+        }
+        focus(&title);
+        self.announce(thanks);
+        Ok(())
+    }
+
+    /// The shadow root, for tests and tools.
+    pub fn shadow_root(&self) -> &ShadowRoot {
+        &self.root
+    }
+
+    fn clear_body(&self) -> Element {
+        self.body.set_text_content(None);
+        self.body.clone()
+    }
+
+    fn announce(&mut self, text: &str) {
+        self._announce = None;
+        self.live.set_text_content(Some(text));
+    }
+}
+
+impl Drop for Card {
+    fn drop(&mut self) {
+        let focus_inside = self.root.active_element().is_some();
+        self.host.remove();
+        if focus_inside {
+            match &self.return_focus {
+                Some(element) if element.is_connected() => {
+                    let _ = element.focus();
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn event_target(event: &web_sys::Event) -> Option<Element> {
+    // Events from inside a shadow root are retargeted; composedPath()[0] is the real origin.
+    event.composed_path().get(0).dyn_into::<Element>().ok()
+}
+
+/// Roving focus over the radio group: arrows (mirrored in RTL), Home, End. Returns whether the
+/// key was handled.
+fn move_focus(radio: &Element, key: &str, rtl: bool) -> bool {
+    let Some(current) = radio.get_attribute("data-score").and_then(|s| s.parse::<i32>().ok()) else { return false };
+    let forward = if rtl { "ArrowLeft" } else { "ArrowRight" };
+    let backward = if rtl { "ArrowRight" } else { "ArrowLeft" };
+    let next = match key {
+        k if k == forward || k == "ArrowDown" => (current + 1).min(10),
+        k if k == backward || k == "ArrowUp" => (current - 1).max(0),
+        "Home" => 0,
+        "End" => 10,
+        _ => return false,
+    };
+    let Some(group) = radio.parent_element() else { return false };
+    let children = group.children();
+    if let Some(target) = children.item(next as u32) {
+        for i in 0..children.length() {
+            if let Some(child) = children.item(i) {
+                set(&child, "tabindex", if i == next as u32 { "0" } else { "-1" });
+            }
+        }
+        focus(&target);
+    }
+    true
+}
+
+fn element(document: &Document, tag: &str, parent: &web_sys::Node) -> Result<Element, Error> {
+    let element = document.create_element(tag).map_err(|_: JsValue| Error::Browser("could not create the card"))?;
+    parent.append_child(&element).map_err(|_| Error::Browser("could not create the card"))?;
+    Ok(element)
+}
+
+fn set(element: &Element, name: &str, value: &str) {
+    let _ = element.set_attribute(name, value);
+}
+
+fn focus(element: &Element) {
+    if let Some(element) = element.dyn_ref::<HtmlElement>() {
+        let _ = element.focus();
+    }
+}

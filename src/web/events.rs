@@ -1,0 +1,64 @@
+//! `on`/`off` listeners and event delivery. Events raised while the widget is busy are queued
+//! and delivered by [`deliver`] once it is idle, so a listener may call any command.
+
+use js_sys::{Function, Object, Reflect};
+use std::cell::RefCell;
+use wasm_bindgen::JsValue;
+
+/// Names accepted by `on` and `off`.
+pub const EVENT_NAMES: [&str; 6] = ["shown", "score", "response", "dismissed", "ineligible", "error"];
+
+thread_local! {
+    static LISTENERS: RefCell<Vec<(String, Function)>> = const { RefCell::new(Vec::new()) };
+    static PENDING: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Adds a listener.
+pub fn on(name: String, listener: Function) {
+    LISTENERS.with(|l| l.borrow_mut().push((name, listener)));
+}
+
+/// Removes a listener added with the same name and function.
+pub fn off(name: &str, listener: &Function) {
+    LISTENERS.with(|l| l.borrow_mut().retain(|(n, f)| !(n == name && f == listener)));
+}
+
+/// Removes every listener.
+pub fn clear() {
+    LISTENERS.with(|l| l.borrow_mut().clear());
+    PENDING.with(|p| p.borrow_mut().clear());
+}
+
+/// Queues an event for delivery.
+pub fn raise(name: &'static str, payload: JsValue) {
+    PENDING.with(|p| p.borrow_mut().push((name, payload)));
+}
+
+/// Calls the listeners of every queued event. A listener that throws is logged and skipped.
+pub fn deliver() {
+    loop {
+        let pending = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        if pending.is_empty() {
+            return;
+        }
+        for (name, payload) in pending {
+            let listeners: Vec<Function> =
+                LISTENERS.with(|l| l.borrow().iter().filter(|(n, _)| n == name).map(|(_, f)| f.clone()).collect());
+            for listener in listeners {
+                if let Err(error) = listener.call1(&JsValue::UNDEFINED, &payload) {
+                    let message = crate::core::text::concat(&["nps-widget: a `", name, "` listener threw"]);
+                    web_sys::console::error_2(&message.into(), &error);
+                }
+            }
+        }
+    }
+}
+
+/// A plain object from key/value pairs.
+pub fn payload(entries: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in entries {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object.into()
+}
