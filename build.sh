@@ -45,7 +45,11 @@ install_browser() {
 }
 
 # Gzip -9 size of what a host downloads to show the survey.
-host_files() { ls pkg/nps-widget.js pkg/index.js pkg/nps_widget.js pkg/nps_widget_bg.wasm; }
+# For a language other than English, add that language's file (the largest one is counted).
+host_files() {
+  ls pkg/nps-widget.js pkg/index.js pkg/nps_widget_bg.wasm pkg/languages.js
+  for f in pkg/i18n/*.js; do printf '%s %s\n' "$(gzip -9c "$f" | wc -c)" "$f"; done | sort -n | tail -1 | cut -d' ' -f2
+}
 
 print_sizes() {
   local total_raw=0 total_gz=0 raw gz f
@@ -66,12 +70,25 @@ build() {
   # As a cdylib-only build: with an rlib crate type alongside, cargo skips LTO (cargo#9672).
   cargo rustc --quiet --lib --release --target wasm32-unknown-unknown --crate-type cdylib
   rm -rf pkg && mkdir -p pkg
-  wasm-bindgen --target web --no-typescript --out-dir pkg --out-name nps_widget \
+  local glue=target/wasm-bindgen
+  rm -rf "$glue" && mkdir -p "$glue"
+  wasm-bindgen --target web --no-typescript --out-dir "$glue" --out-name nps_widget \
     target/wasm32-unknown-unknown/release/nps_widget.wasm
   wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
-    pkg/nps_widget_bg.wasm -o pkg/nps_widget_bg.wasm
-  cp src/js/index.js src/js/index.d.ts pkg/
-  cp src/js/loader.js pkg/nps-widget.js
+    "$glue/nps_widget_bg.wasm" -o pkg/nps_widget_bg.wasm
+  # The ES module: our API and wasm-bindgen's glue bundled and minified into one file.
+  cp src/js/index.js "$glue/index.js"
+  esbuild "$glue/index.js" --bundle --format=esm --minify --log-level=warning --external:./languages.js --outfile=pkg/index.js
+  cp src/js/languages.js pkg/
+  # Each language as a tiny ES module whose default export is the language file's text.
+  mkdir -p pkg/i18n
+  node -e 'const fs = require("fs");
+    for (const f of fs.readdirSync("src/i18n"))
+      fs.writeFileSync("pkg/i18n/" + f.replace(/\.txt$/, ".js"),
+        "export default " + JSON.stringify(fs.readFileSync("src/i18n/" + f, "utf8")) + ";\n");'
+
+  esbuild src/js/loader.js --minify --log-level=warning --outfile=pkg/nps-widget.js
+  cp src/js/index.d.ts pkg/
   local version; version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
   cat >pkg/package.json <<JSON
 {
@@ -88,7 +105,7 @@ build() {
     "./nps-widget.js": "./nps-widget.js",
     "./nps_widget_bg.wasm": "./nps_widget_bg.wasm"
   },
-  "files": ["index.js", "index.d.ts", "nps_widget.js", "nps_widget_bg.wasm", "nps-widget.js"],
+  "files": ["index.js", "index.d.ts", "nps_widget_bg.wasm", "nps-widget.js", "languages.js", "i18n"],
   "sideEffects": ["./nps-widget.js"]
 }
 JSON

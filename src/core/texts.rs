@@ -20,11 +20,11 @@ fn slot(texts: &Texts, key: TextKey) -> Option<&str> {
 }
 
 /// The text for `key` in `catalog`'s language, honouring the host's overrides.
-pub fn text<'a>(overrides: &'a TextOverrides, catalog: &'static Catalog, key: TextKey) -> &'a str {
+pub fn text<'a>(overrides: &'a TextOverrides, catalog: &'a Catalog, key: TextKey) -> &'a str {
     let for_language = overrides
         .by_language
         .iter()
-        .filter(|(tag, _)| core::ptr::eq(resolve(tag), catalog))
+        .filter(|(tag, _)| resolve(tag) == catalog.tag())
         .find_map(|(_, texts)| slot(texts, key));
     for_language.or_else(|| slot(&overrides.all, key)).unwrap_or_else(|| catalog.text(key))
 }
@@ -33,15 +33,23 @@ pub fn text<'a>(overrides: &'a TextOverrides, catalog: &'static Catalog, key: Te
 mod tests {
     use super::*;
 
+    fn german() -> Catalog {
+        Catalog::parse("de", include_str!("../i18n/de.txt")).unwrap()
+    }
+
     #[test]
     fn language_override_beats_general_override_beats_catalog() {
         let overrides = TextOverrides {
             all: Texts { send: Some("Submit".into()), ..Texts::default() },
             by_language: vec![("de".into(), Texts { send: Some("Abschicken".into()), ..Texts::default() })],
         };
-        assert_eq!(text(&overrides, resolve("de-AT"), TextKey::Send), "Abschicken");
-        assert_eq!(text(&overrides, resolve("fr"), TextKey::Send), "Submit");
-        assert_eq!(text(&TextOverrides::default(), resolve("en"), TextKey::Send), "Send");
-        assert_eq!(text(&overrides, resolve("en"), TextKey::Close), resolve("en").text(TextKey::Close));
+        let english = Catalog::english();
+        assert_eq!(text(&overrides, &german(), TextKey::Send), "Abschicken");
+        assert_eq!(text(&overrides, &english, TextKey::Send), "Submit");
+        assert_eq!(text(&TextOverrides::default(), &english, TextKey::Send), "Send");
+        assert_eq!(text(&TextOverrides::default(), &german(), TextKey::Send), "Senden");
+        assert_eq!(text(&overrides, &english, TextKey::Close), "Close survey");
+        let regional = TextOverrides { by_language: vec![("de-CH".into(), Texts { send: Some("Senden!".into()), ..Texts::default() })], ..overrides };
+        assert_eq!(text(&regional, &german(), TextKey::Send), "Senden!");
     }
 }

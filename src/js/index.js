@@ -1,6 +1,7 @@
 // nps-widget ES module entry. `init(config)` loads the WebAssembly once and resolves to the
 // survey object; it never rejects and nothing it does throws into the host page.
-import load, { command, shadowRoot } from './nps_widget.js';
+import load, { command, setLanguageLoader, shadowRoot } from './nps_widget.js';
+import { loadLanguage } from './languages.js';
 
 let loading;
 
@@ -8,7 +9,11 @@ let loading;
 export function start() {
   if (!loading) {
     loading = load().then(
-      () => true,
+      () => {
+        // Languages other than English are separate modules, loaded only when needed.
+        setLanguageLoader(loadLanguage);
+        return true;
+      },
       (error) => {
         const blocked = /unsafe-eval|Content Security Policy|CSP/i.test(String(error && error.message));
         console.error(

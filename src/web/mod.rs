@@ -5,6 +5,7 @@ pub mod api;
 mod card;
 mod convert;
 mod events;
+pub mod languages;
 mod runtime;
 mod storage;
 mod transport;

@@ -11,6 +11,7 @@ use crate::core::config::{text_colour_on, Config, Position, ThemeMode, Trigger, 
 use crate::core::eligibility::{bucket_for, bucket_from_random, decide, Outcome, UserState};
 use crate::core::error::Error;
 use crate::core::i18n::{fill, resolve, Catalog, TextKey};
+use super::languages;
 use crate::core::outbox::{retry_delay_ms, Outbox};
 use crate::core::text::{concat, int, push_uint};
 use crate::core::texts::text;
@@ -34,7 +35,10 @@ const THANKS_MS: u32 = 4_000;
 pub struct Widget {
     config: Config,
     store: Store,
-    catalog: &'static Catalog,
+    catalog: Catalog,
+    /// A show requested while the language's texts were loading: (trigger, force).
+    waiting_for_texts: Option<(String, bool)>,
+    texts_loading: bool,
     display: Option<Display>,
     sender: Sender,
     this: Weak<RefCell<Widget>>,
@@ -71,7 +75,7 @@ impl Widget {
     pub fn start(config: Config) -> Handle {
         let store = Store::open();
         let language = config.language.clone().or_else(|| web_sys::window().and_then(|w| w.navigator().language()));
-        let catalog = resolve(language.as_deref().unwrap_or("en"));
+        let tag = resolve(language.as_deref().unwrap_or("en"));
         let handle = Rc::new_cyclic(|this: &Weak<RefCell<Widget>>| {
             let mut page_listeners = Vec::new();
             if let Some(window) = web_sys::window() {
@@ -83,7 +87,9 @@ impl Widget {
             RefCell::new(Widget {
                 config,
                 store,
-                catalog,
+                catalog: Catalog::english(),
+                waiting_for_texts: None,
+                texts_loading: tag != "en",
                 display: None,
                 sender: Sender::default(),
                 this: this.clone(),
@@ -96,6 +102,13 @@ impl Widget {
                 widget.debug(&["storage is unavailable; state is kept in memory for this page"]);
             }
             widget.flush_outbox();
+            if widget.texts_loading {
+                let this = widget.this.clone();
+                spawn_local(async move {
+                    let catalog = languages::load(tag).await;
+                    with_widget(&this, |w| w.texts_loaded(tag, catalog));
+                });
+            }
             if widget.config.triggers.contains(&Trigger::Load) {
                 widget.maybe_show("load", false);
             }
@@ -103,8 +116,23 @@ impl Widget {
         handle
     }
 
+    fn texts_loaded(&mut self, tag: &str, catalog: Option<Catalog>) {
+        self.texts_loading = false;
+        match catalog {
+            Some(catalog) => self.catalog = catalog,
+            None => self.debug(&["texts for \"", tag, "\" could not be loaded; using English"]),
+        }
+        if let Some((trigger, force)) = self.waiting_for_texts.take() {
+            self.maybe_show(&trigger, force);
+        }
+    }
+
     /// Shows the card now if the user is eligible (or always with `force`).
     pub fn maybe_show(&mut self, trigger: &str, force: bool) {
+        if self.texts_loading {
+            self.waiting_for_texts = Some((trigger.into(), force));
+            return;
+        }
         if self.display.is_some() {
             self.debug(&["not shown: the card is already open"]);
             return;
@@ -401,7 +429,7 @@ impl Widget {
     }
 
     fn text(&self, key: TextKey) -> &str {
-        text(&self.config.texts, self.catalog, key)
+        text(&self.config.texts, &self.catalog, key)
     }
 
     fn look(&self) -> Look {

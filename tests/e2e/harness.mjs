@@ -1,0 +1,85 @@
+// Shared end-to-end plumbing: the real collector on a free loopback port with its own SQLite
+// file, Debian's Chromium driven by playwright-core, and a reader for the stored rows.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const COLLECTOR = join(ROOT, 'target', 'release', 'nps-collector');
+/** Screenshots and other artefacts of the test run (git-ignored). */
+export const OUTPUT = join(ROOT, 'tests', 'output');
+mkdirSync(OUTPUT, { recursive: true });
+
+/** Flags that let headless Chromium run as root on a machine with a closed network. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+/** Starts the collector; resolves to { url, db, stop, restart }. */
+export async function startCollector({ www = join(ROOT, 'www'), args = [] } = {}) {
+  const db = join(mkdtempSync(join(tmpdir(), 'nps-e2e-')), 'answers.sqlite3');
+  const collector = { db, url: null, process: null };
+  collector.start = async (port = 0) => {
+    const child = spawn(COLLECTOR, ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, '--www', www,
+      '--pkg', join(ROOT, 'pkg'), '--cors-origin', '*', '--rate-limit', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    collector.process = child;
+    collector.log = '';
+    child.stderr.on('data', (d) => { collector.log += d; });
+    collector.url = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error('collector did not start: ' + collector.log)), 15000);
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = out.match(/listening on (http:\/\/\S+)/);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      });
+      child.on('exit', (code) => reject(new Error(`collector exited with ${code}: ${collector.log}`)));
+    });
+    return collector.url;
+  };
+  collector.stop = async (signal = 'SIGTERM') => {
+    const child = collector.process;
+    if (!child || child.exitCode !== null) return;
+    await new Promise((resolve) => { child.once('exit', resolve); child.kill(signal); });
+  };
+  await collector.start();
+  return collector;
+}
+
+/** Every stored row, read from the SQLite file by the collector's `export` command. */
+export function rows(db) {
+  const out = execFileSync(COLLECTOR, ['export', '--db', db], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+/** Launches Debian's Chromium (never a downloaded browser). */
+export function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Opens a page that fails the test on any uncaught page error. */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  page.pageErrors = [];
+  page.consoleErrors = [];
+  page.on('pageerror', (error) => page.pageErrors.push(String(error)));
+  page.on('console', (msg) => { if (msg.type() === 'error') page.consoleErrors.push(msg.text()); });
+  if (url) await page.goto(url);
+  return page;
+}
+
+/** Polls `check` until it returns a truthy value or the time runs out. */
+export async function eventually(check, { timeout = 10000, interval = 100 } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await check();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, interval));
+  }
+  return last;
+}
