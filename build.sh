@@ -143,7 +143,7 @@ run_tests() {
   cargo test --quiet --workspace
   log "browser tests (wasm-bindgen-test in headless Chromium)"
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=60 \
-    cargo test --quiet --target wasm32-unknown-unknown --test browser
+    cargo test --target wasm32-unknown-unknown --test browser
   log "end-to-end tests (playwright-core + Debian chromium + the real collector)"
   node --test --test-concurrency=1 tests/e2e/
 }

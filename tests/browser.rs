@@ -1,14 +1,15 @@
 // Browser tests of the survey card in headless Chromium (wasm-bindgen-test): rendering in an
-// open shadow root, accessible names and roles, keyboard navigation (LTR and RTL), the score
-// step, closing, the six-month rule, bad configs and destroy. Every test drives the widget
-// only through its public `command` API and reads the DOM through the card's shadow root.
-// The endpoint does not exist on the test server, so every delivery fails; that must not
-// disturb the card.
+// open shadow root, accessible names and roles, translated texts loaded on demand, keyboard
+// navigation (LTR and RTL), the score step, closing, the six-month rule, bad configs and
+// destroy. Every test drives the widget only through its public API and reads the DOM through
+// the card's shadow root. The endpoint does not exist on the test server, so every delivery
+// fails; that must not disturb the card.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Function, Promise, JSON};
 use nps_widget::web::api::{command, shadow_root};
-use std::cell::RefCell;
+use nps_widget::web::languages::set_language_loader;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -50,8 +51,33 @@ fn show(force: bool) {
     cmd("show", Some(&json(if force { r#"{"force":true}"# } else { "{}" })));
 }
 
+/// The language files the test loader serves; any other language fails to load.
+fn language_file(tag: &str) -> Option<&'static str> {
+    match tag {
+        "de" => Some(include_str!("../src/i18n/de.txt")),
+        "ar" => Some(include_str!("../src/i18n/ar.txt")),
+        _ => None,
+    }
+}
+
+/// Registers a language loader, as the npm module does with its `i18n/<tag>.js` files.
+fn serve_language_files() {
+    thread_local!(static DONE: Cell<bool> = const { Cell::new(false) });
+    if DONE.with(|d| d.replace(true)) {
+        return;
+    }
+    let loader = Closure::<dyn Fn(JsValue) -> Promise>::new(|tag: JsValue| {
+        match tag.as_string().as_deref().and_then(language_file) {
+            Some(text) => Promise::resolve(&JsValue::from_str(text)),
+            None => Promise::reject(&JsValue::from_str("no such language file")),
+        }
+    });
+    set_language_loader(loader.into_js_value().unchecked_into());
+}
+
 /// Removes any widget left by an earlier test and forgets every stored state.
 fn fresh() {
+    serve_language_files();
     cmd("destroy", None);
     web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
     assert!(host().is_none(), "destroy left a <nps-widget> element");
@@ -114,6 +140,17 @@ async fn sleep(ms: i32) {
         web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
     });
     JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits (up to two seconds) for the card to appear: languages other than English load first.
+async fn wait_for_card() -> ShadowRoot {
+    for _ in 0..100 {
+        if host().is_some() {
+            return root();
+        }
+        sleep(20).await;
+    }
+    panic!("the card did not appear within two seconds");
 }
 
 /// Records the payloads of one widget event (`on(name, fn)`).
@@ -212,11 +249,11 @@ fn card_renders_an_accessible_scale_in_an_open_shadow_root() {
 }
 
 #[wasm_bindgen_test]
-fn forced_show_in_german_uses_german_labels() {
+async fn forced_show_in_german_uses_german_labels() {
     fresh();
     init("de");
     show(true);
-    let root = root();
+    let root = wait_for_card().await;
     assert_eq!(attr(&one(&root, "[role=dialog]"), "lang"), "de");
     assert_eq!(heading(&root), "Wie wahrscheinlich ist es, dass Sie Acme einem Freund oder Kollegen empfehlen?");
     let radios = radios(&root);
@@ -249,7 +286,7 @@ fn arrow_keys_move_focus_without_choosing() {
     ];
     for (key, expected) in steps {
         let focused = active(&root).expect("focus left the card");
-        assert!(press(&focused, key), "{key} on a radio should be handled (default prevented)");
+        press(&focused, key);
         assert_focused(&root, expected);
         assert_step_one_unchosen(&root);
     }
@@ -262,17 +299,43 @@ fn arrow_keys_move_focus_without_choosing() {
     press(&active(&root).unwrap(), "ArrowDown");
     assert_focused(&root, 10);
     assert_step_one_unchosen(&root);
-    // Other keys are left to the browser.
-    assert!(!press(&active(&root).unwrap(), "a"));
     assert!(host().is_some());
 }
 
+// Keys that move focus in the radio group must not also scroll the host page. Fails while the
+// card's keydown listener is registered passive (gloo-events' default), which makes the
+// browser ignore its preventDefault().
 #[wasm_bindgen_test]
-fn arrow_keys_are_mirrored_in_right_to_left_languages() {
+fn keys_that_move_focus_do_not_scroll_the_page() {
+    fresh();
+    init("en");
+    show(false);
+    let root = root();
+    radios(&root)[0].focus().unwrap();
+    for key in ["ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp", "End", "Home"] {
+        assert!(press(&active(&root).unwrap(), key), "{key} on a radio should prevent the default (scrolling)");
+    }
+    // Other keys are left to the browser.
+    assert!(!press(&active(&root).unwrap(), "a"));
+}
+
+#[wasm_bindgen_test]
+async fn a_language_that_cannot_be_loaded_falls_back_to_english() {
+    fresh();
+    init("fr"); // the test loader has no French file
+    show(false);
+    let root = wait_for_card().await;
+    assert_eq!(attr(&one(&root, "[role=dialog]"), "lang"), "en");
+    assert_eq!(attr(&radios(&root)[4], "aria-label"), "4 out of 10");
+}
+
+#[wasm_bindgen_test]
+async fn arrow_keys_are_mirrored_in_right_to_left_languages() {
     fresh();
     init("ar");
     show(false);
-    let root = root();
+    let root = wait_for_card().await;
+    assert_eq!(attr(&radios(&root)[7], "aria-label"), "7 من 10");
     let dialog = one(&root, "[role=dialog]");
     assert_eq!(attr(&dialog, "dir"), "rtl");
     assert_eq!(attr(&dialog, "lang"), "ar");
@@ -281,7 +344,7 @@ fn arrow_keys_are_mirrored_in_right_to_left_languages() {
 
     for (key, expected) in [("ArrowLeft", 1), ("ArrowLeft", 2), ("ArrowRight", 1), ("End", 10), ("ArrowLeft", 10), ("Home", 0)] {
         let focused = active(&root).expect("focus left the card");
-        assert!(press(&focused, key), "{key} should be handled");
+        press(&focused, key);
         assert_focused(&root, expected);
         assert_step_one_unchosen(&root);
     }

@@ -4,7 +4,7 @@
 
 use crate::core::error::Error;
 use crate::core::text::int;
-use gloo_events::EventListener;
+use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Timeout;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -118,7 +118,8 @@ impl Card {
             }
         });
         let rtl = look.rtl;
-        let on_key = EventListener::new(&root, "keydown", move |event| {
+        // Not passive: arrow keys on the scale must not also scroll the host page.
+        let on_key = EventListener::new_with_options(&root, "keydown", EventListenerOptions::enable_prevent_default(), move |event| {
             let Some(key_event) = event.dyn_ref::<KeyboardEvent>() else { return };
             let key = key_event.key();
             if key == "Escape" {
