@@ -203,7 +203,7 @@ fn card_renders_an_accessible_scale_in_an_open_shadow_root() {
     fresh();
     init("en");
     assert!(host().is_none(), "without a load trigger, init must not show the card");
-    show(false);
+    show(true);
 
     let host = host().expect("show() did not add <nps-widget>");
     assert_eq!(document().query_selector_all("nps-widget").unwrap().length(), 1);
@@ -269,7 +269,7 @@ async fn forced_show_in_german_uses_german_labels() {
 fn arrow_keys_move_focus_without_choosing() {
     fresh();
     init("en");
-    show(false);
+    show(true);
     let root = root();
     let radios = radios(&root);
     radios[0].focus().unwrap();
@@ -309,7 +309,7 @@ fn arrow_keys_move_focus_without_choosing() {
 fn keys_that_move_focus_do_not_scroll_the_page() {
     fresh();
     init("en");
-    show(false);
+    show(true);
     let root = root();
     radios(&root)[0].focus().unwrap();
     for key in ["ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp", "End", "Home"] {
@@ -355,7 +355,7 @@ async fn choosing_a_score_shows_the_follow_up_with_focus_in_the_text_area() {
     fresh();
     init("en");
     let scores = record("score");
-    show(false);
+    show(true);
     let root = root();
     radios(&root)[9].click();
 
@@ -383,7 +383,7 @@ async fn escape_on_a_radio_closes_the_card() {
     fresh();
     init("en");
     let dismissed = record("dismissed");
-    show(false);
+    show(true);
     let root = root();
     let radio = radios(&root)[3].clone();
     radio.focus().unwrap();
@@ -400,7 +400,7 @@ async fn escape_on_a_radio_closes_the_card() {
 async fn the_close_button_closes_the_card() {
     fresh();
     init("en");
-    show(false);
+    show(true);
     let root = root();
     let close = one(&root, "button[aria-label='Close survey']");
     assert_eq!(attr(&close, "type"), "button");
@@ -417,6 +417,7 @@ async fn a_closed_card_is_not_shown_again_unless_forced() {
     init("en");
     let ineligible = record("ineligible");
     show(false);
+    wait_for_card().await;
     one(&root(), "button.close").click();
     assert!(host().is_none());
     sleep(100).await;
@@ -445,7 +446,7 @@ fn a_bad_config_renders_nothing_and_does_not_throw() {
     fresh();
     // A good widget first: a bad init must replace it, not keep it.
     init("en");
-    show(false);
+    show(true);
     assert!(host().is_some());
 
     cmd("init", Some(&json("{}")));
@@ -471,7 +472,7 @@ fn a_bad_config_renders_nothing_and_does_not_throw() {
 fn destroy_removes_the_host_element() {
     fresh();
     init("en");
-    show(false);
+    show(true);
     assert!(host().is_some());
     cmd("destroy", None);
     assert!(host().is_none(), "destroy() should remove <nps-widget>");

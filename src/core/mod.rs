@@ -11,4 +11,5 @@ pub mod outbox;
 pub mod text;
 pub mod texts;
 pub mod time;
+pub mod triggers;
 pub mod value;

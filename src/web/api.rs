@@ -78,13 +78,17 @@ fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
         }
         "show" => {
             let force = Reflect::get(&arg, &"force".into()).ok().and_then(|f| f.as_bool()).unwrap_or(false);
-            on_widget(&name, |w| w.maybe_show("manual", force))
+            on_widget(&name, |w| w.request_show("manual", force))
         }
         "hide" => on_widget(&name, Widget::hide),
         "reset" => on_widget(&name, Widget::reset),
         "track" => {
             let event = arg.as_string().filter(|e| !e.is_empty()).ok_or_else(|| misuse(&name, "needs an event name string"))?;
             on_widget(&name, |w| w.track(&event))
+        }
+        "consent" => {
+            let granted = arg.as_bool().ok_or_else(|| misuse(&name, "needs true or false"))?;
+            on_widget(&name, |w| w.consent(granted))
         }
         "identify" => {
             let user = parse_user(&to_value(&arg))?;

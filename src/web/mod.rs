@@ -6,6 +6,7 @@ mod card;
 mod convert;
 mod events;
 pub mod languages;
+mod routes;
 mod runtime;
 mod storage;
 mod transport;

@@ -8,14 +8,21 @@ use super::storage::Store;
 use super::transport::{post_json, Delivery};
 use crate::core::answer::{page_without_query, uuid_v4, Answer, Category};
 use crate::core::config::{text_colour_on, Config, Position, ThemeMode, Trigger, User};
-use crate::core::eligibility::{bucket_for, bucket_from_random, decide, Outcome, UserState};
+use crate::core::eligibility::{bucket_for, bucket_from_random, decide, Ineligible, Outcome, UserState};
 use crate::core::error::Error;
 use crate::core::i18n::{fill, resolve, Catalog, TextKey};
 use super::languages;
 use crate::core::outbox::{retry_delay_ms, Outbox};
 use crate::core::text::{concat, int, push_uint};
 use crate::core::texts::text;
-use crate::core::time::format_timestamp;
+use crate::core::time::{format_timestamp, parse_timestamp};
+use crate::core::triggers::{event_trigger, page_view_trigger, still_wanted_after_navigation, trigger_name, url_trigger};
+use super::routes::RouteWatch;
+use super::transport::get_json;
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
@@ -31,18 +38,38 @@ const BUCKET_KEY: &str = "nps-widget:bucket";
 /// How long the thank-you step stays before the card closes itself.
 const THANKS_MS: u32 = 4_000;
 
+/// How long the collector may take to answer an eligibility check.
+const ELIGIBILITY_TIMEOUT_MS: u32 = 2_000;
+
 /// The widget after a valid `init`.
 pub struct Widget {
     config: Config,
     store: Store,
     catalog: Catalog,
-    /// A show requested while the language's texts were loading: (trigger, force).
-    waiting_for_texts: Option<(String, bool)>,
     texts_loading: bool,
+    consent_given: bool,
+    /// A show that waits for the texts or for consent: (trigger name, force).
+    waiting: Option<(String, bool)>,
+    /// A collector check or a cross-tab lock is under way for a show.
+    show_pending: bool,
+    /// A trigger waiting out `delaySeconds`.
+    delayed: Option<Delayed>,
     display: Option<Display>,
     sender: Sender,
+    /// Path of the current page, for URL triggers and page views.
+    path: String,
+    started_at: i64,
     this: Weak<RefCell<Widget>>,
     _page_listeners: Vec<EventListener>,
+    _routes: Option<RouteWatch>,
+    _timers: Vec<Timeout>,
+}
+
+/// A trigger that fired and waits out `delaySeconds`; dropping it cancels the show.
+struct Delayed {
+    trigger: Trigger,
+    fired_on: String,
+    _timer: Timeout,
 }
 
 /// One display of the card and the answer it is collecting.
@@ -70,35 +97,55 @@ pub fn with_widget(widget: &Weak<RefCell<Widget>>, f: impl FnOnce(&mut Widget)) 
     super::events::deliver();
 }
 
+fn listen(target: &web_sys::EventTarget, event: &'static str, this: &Weak<RefCell<Widget>>, f: fn(&mut Widget, &web_sys::Event)) -> EventListener {
+    let this = this.clone();
+    EventListener::new(target, event, move |e| with_widget(&this, |w| f(w, e)))
+}
+
 impl Widget {
     /// Starts the widget: restores state, sends what is waiting, arms the triggers.
     pub fn start(config: Config) -> Handle {
-        let store = Store::open();
+        let store = Store::open(!config.require_consent);
         let language = config.language.clone().or_else(|| web_sys::window().and_then(|w| w.navigator().language()));
         let tag = resolve(language.as_deref().unwrap_or("en"));
         let handle = Rc::new_cyclic(|this: &Weak<RefCell<Widget>>| {
             let mut page_listeners = Vec::new();
             if let Some(window) = web_sys::window() {
-                let weak = this.clone();
-                page_listeners.push(EventListener::new(&window, "online", move |_| with_widget(&weak, |w| w.flush_outbox())));
-                let weak = this.clone();
-                page_listeners.push(EventListener::new(&window, "pagehide", move |_| with_widget(&weak, |w| w.send_before_unload())));
+                page_listeners.push(listen(&window, "online", this, |w, _| w.flush_outbox()));
+                page_listeners.push(listen(&window, "pagehide", this, |w, _| w.send_before_unload()));
+                page_listeners.push(listen(&window, "storage", this, Widget::storage_changed));
+                if let Some(document) = window.document() {
+                    page_listeners.push(listen(&document, "visibilitychange", this, |w, _| {
+                        if web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden()) {
+                            w.send_before_unload();
+                        }
+                    }));
+                }
             }
+            let routes_this = this.clone();
+            let routes = RouteWatch::new(Rc::new(move || with_widget(&routes_this, Widget::route_changed)));
             RefCell::new(Widget {
+                consent_given: !config.require_consent,
                 config,
                 store,
                 catalog: Catalog::english(),
-                waiting_for_texts: None,
                 texts_loading: tag != "en",
+                waiting: None,
+                show_pending: false,
+                delayed: None,
                 display: None,
                 sender: Sender::default(),
+                path: current_path(),
+                started_at: now(),
                 this: this.clone(),
                 _page_listeners: page_listeners,
+                _routes: routes,
+                _timers: Vec::new(),
             })
         });
         {
             let mut widget = handle.borrow_mut();
-            if !widget.store.is_durable() {
+            if !widget.store.is_available() {
                 widget.debug(&["storage is unavailable; state is kept in memory for this page"]);
             }
             widget.flush_outbox();
@@ -109,11 +156,72 @@ impl Widget {
                     with_widget(&this, |w| w.texts_loaded(tag, catalog));
                 });
             }
-            if widget.config.triggers.contains(&Trigger::Load) {
-                widget.maybe_show("load", false);
-            }
+            widget.arm_triggers();
         }
         handle
+    }
+
+    fn arm_triggers(&mut self) {
+        let triggers = self.config.triggers.clone();
+        for trigger in &triggers {
+            if let Trigger::AfterSeconds(seconds) = trigger {
+                let (this, trigger) = (self.this.clone(), trigger.clone());
+                self._timers.push(Timeout::new(seconds.saturating_mul(1000), move || with_widget(&this, |w| w.fire(&trigger))));
+            }
+        }
+        if triggers.contains(&Trigger::Load) {
+            self.fire(&Trigger::Load);
+        }
+        self.page_viewed();
+    }
+
+    /// Counts a page view and fires `{ url }` and `{ pageViews }` triggers for the current path.
+    fn page_viewed(&mut self) {
+        let mut state = self.user_state();
+        state.page_views = state.page_views.saturating_add(1);
+        self.save_user_state(&state);
+        if let Some(trigger) = url_trigger(&self.config.triggers, &self.path).cloned() {
+            self.fire(&trigger);
+        }
+        if let Some(trigger) = page_view_trigger(&self.config.triggers, state.page_views).cloned() {
+            self.fire(&trigger);
+        }
+    }
+
+    fn route_changed(&mut self) {
+        let path = current_path();
+        if path == self.path {
+            return;
+        }
+        self.path = path;
+        if let Some(delayed) = &self.delayed {
+            if !still_wanted_after_navigation(&delayed.trigger, &delayed.fired_on, &self.path) {
+                self.debug(&["delayed show cancelled: navigated to ", &self.path]);
+                self.delayed = None;
+            }
+        }
+        self.page_viewed();
+    }
+
+    /// A trigger fired: show after `delaySeconds`.
+    fn fire(&mut self, trigger: &Trigger) {
+        let name = trigger_name(trigger);
+        self.debug(&["trigger ", &name]);
+        let delay = self.config.delay_seconds;
+        if delay == 0 {
+            return self.request_show(&name, false);
+        }
+        if self.delayed.is_some() || self.display.is_some() {
+            return;
+        }
+        let this = self.this.clone();
+        let timer = Timeout::new(delay.saturating_mul(1000), move || {
+            with_widget(&this, |w| {
+                w.delayed = None;
+                w.request_show(&name, false);
+            })
+        });
+        self.delayed = Some(Delayed { trigger: trigger.clone(), fired_on: self.path.clone(), _timer: timer });
     }
 
     fn texts_loaded(&mut self, tag: &str, catalog: Option<Catalog>) {
@@ -122,46 +230,163 @@ impl Widget {
             Some(catalog) => self.catalog = catalog,
             None => self.debug(&["texts for \"", tag, "\" could not be loaded; using English"]),
         }
-        if let Some((trigger, force)) = self.waiting_for_texts.take() {
-            self.maybe_show(&trigger, force);
+        if let Some((trigger, force)) = self.waiting.take() {
+            self.request_show(&trigger, force);
         }
     }
 
-    /// Shows the card now if the user is eligible (or always with `force`).
-    pub fn maybe_show(&mut self, trigger: &str, force: bool) {
+    /// Shows the card if the user is eligible (or always with `force`): the local rules first,
+    /// then the collector if `eligibilityEndpoint` is set, then a cross-tab lock.
+    pub fn request_show(&mut self, trigger: &str, force: bool) {
+        if !self.consent_given {
+            self.waiting = Some((trigger.into(), force));
+            return self.not_now("consent not given".into(), None);
+        }
         if self.texts_loading {
-            self.waiting_for_texts = Some((trigger.into(), force));
+            self.waiting = Some((trigger.into(), force));
             return;
         }
-        if self.display.is_some() {
-            self.debug(&["not shown: the card is already open"]);
-            return;
+        if self.display.is_some() || self.show_pending {
+            return self.debug(&["not shown: the card is already open"]);
         }
-        let now = now();
-        let state = self.user_state();
         if !force {
-            let created_at = self.config.user.as_ref().and_then(|u| u.created_at);
-            if let Err(why) = decide(&state, &self.config.throttle, created_at, self.bucket(), now) {
-                let reason = why.reason();
-                self.debug(&["not shown: ", &reason]);
-                let next = why.next_eligible_at().map_or(JsValue::NULL, |at| format_timestamp(at).into());
-                raise("ineligible", payload(&[("reason", reason.into()), ("nextEligibleAt", next)]));
+            if let Err(why) = self.decide_locally() {
+                return self.not_now(why.reason(), why.next_eligible_at());
+            }
+            if let (Some(endpoint), Some(user)) = (&self.config.eligibility_endpoint, &self.config.user) {
+                let separator = if endpoint.contains('?') { "&" } else { "?" };
+                let user_id = String::from(js_sys::encode_uri_component(&user.id));
+                let url = concat(&[endpoint, separator, "userId=", &user_id, "&kind=nps"]);
+                let (this, trigger) = (self.this.clone(), String::from(trigger));
+                self.show_pending = true;
+                spawn_local(async move {
+                    let verdict = get_json(&url, ELIGIBILITY_TIMEOUT_MS).await;
+                    with_widget(&this, |w| w.collector_answered(&trigger, verdict));
+                });
                 return;
             }
         }
+        if force {
+            return self.show_now(trigger, true);
+        }
+        self.lock_and_show(trigger.into(), false);
+    }
+
+    fn decide_locally(&self) -> Result<(), Ineligible> {
+        let created_at = self.config.user.as_ref().and_then(|u| u.created_at);
+        decide(&self.user_state(), &self.config.throttle, created_at, self.bucket(), now())
+    }
+
+    fn collector_answered(&mut self, trigger: &str, verdict: Option<JsValue>) {
+        self.show_pending = false;
+        let field = |name: &str| verdict.as_ref().and_then(|v| Reflect::get(v, &name.into()).ok());
+        match field("eligible").and_then(|e| e.as_bool()) {
+            Some(false) => {
+                let reason = field("reason").and_then(|r| r.as_string()).unwrap_or_default();
+                let next = field("nextEligibleAt").and_then(|n| n.as_string()).and_then(|n| parse_timestamp(&n));
+                return self.not_now(concat(&["collector says: ", &reason]), next);
+            }
+            Some(true) => self.debug(&["collector says eligible"]),
+            None => self.debug(&["collector eligibility check failed or timed out; using the local decision"]),
+        }
+        self.lock_and_show(trigger.into(), false);
+    }
+
+    /// Runs the final check and the display under a Web Lock, so that of two tabs becoming
+    /// eligible at once only the first shows the card and the second sees its record.
+    fn lock_and_show(&mut self, trigger: String, force: bool) {
+        // Forced shows skip eligibility, so they need no lock.
+        let locks = web_sys::window().and_then(|w| Reflect::get(&w.navigator(), &"locks".into()).ok()).filter(|l| l.is_object());
+        let request = locks.as_ref().and_then(|l| Reflect::get(l, &"request".into()).ok()).and_then(|r| r.dyn_into::<Function>().ok());
+        let (Some(locks), Some(request)) = (locks, request) else {
+            return self.show_now(&trigger, force);
+        };
+        let mut lock_name = String::from("nps-widget:show:");
+        lock_name.push_str(&self.user_key());
+        let this = self.this.clone();
+        self.show_pending = true;
+        spawn_local(async move {
+            let inside = Closure::once(move |_lock: JsValue| {
+                with_widget(&this, |w| {
+                    w.show_pending = false;
+                    w.show_now(&trigger, force);
+                })
+            });
+            if let Ok(promise) = request.call2(&locks, &lock_name.into(), inside.as_ref()) {
+                let _ = JsFuture::from(Promise::from(promise)).await;
+            }
+        });
+    }
+
+    fn show_now(&mut self, trigger: &str, force: bool) {
+        if self.display.is_some() {
+            return;
+        }
+        if !force {
+            if let Err(why) = self.decide_locally() {
+                let reason = match why {
+                    Ineligible::AskedBefore { shown_at, .. } if shown_at >= self.started_at => "shown in another tab".into(),
+                    _ => why.reason(),
+                };
+                return self.not_now(reason, why.next_eligible_at());
+            }
+        }
         self.debug(&[if force { "shown (forced), trigger " } else { "eligible, shown, trigger " }, trigger]);
-        if let Err(error) = self.open_card(trigger, now, state) {
+        if let Err(error) = self.open_card(trigger, now(), self.user_state()) {
             self.report(error);
+        }
+    }
+
+    fn not_now(&mut self, reason: String, next: Option<i64>) {
+        self.debug(&["not shown: ", &reason]);
+        let next = next.map_or(JsValue::NULL, |at| format_timestamp(at).into());
+        raise("ineligible", payload(&[("reason", reason.into()), ("nextEligibleAt", next)]));
+    }
+
+    /// Another tab changed this user's state: a card of ours that was not answered yet, or a
+    /// delayed show, gives way to the other tab's display.
+    fn storage_changed(&mut self, event: &web_sys::Event) {
+        let key = Reflect::get(event, &"key".into()).ok().and_then(|k| k.as_string());
+        if key.as_deref() != Some(self.user_key().as_str()) {
+            return;
+        }
+        let Some((shown_at, _)) = self.user_state().last_shown else { return };
+        if self.delayed.take().is_some() {
+            self.debug(&["delayed show cancelled: shown in another tab"]);
+        }
+        let ours = self.display.as_ref().map(|d| (d.answer.shown_at, d.answer.score.is_none()));
+        if let Some((our_shown_at, unanswered)) = ours {
+            if unanswered && shown_at != our_shown_at {
+                self.debug(&["card closed: shown in another tab"]);
+                self.display = None;
+            }
         }
     }
 
     /// Records an event for `{ event }` triggers.
     pub fn track(&mut self, event: &str) {
-        let fires = self.config.triggers.iter().any(|t| matches!(t, Trigger::Event(name) if name == event));
-        if fires {
-            self.maybe_show(&concat(&["event:", event]), false);
+        match event_trigger(&self.config.triggers, event).cloned() {
+            Some(trigger) => self.fire(&trigger),
+            None => self.debug(&["track: no trigger for event ", event]),
+        }
+    }
+
+    /// Grants or withdraws consent (with `requireConsent`).
+    pub fn consent(&mut self, granted: bool) {
+        if granted == self.consent_given {
+            return;
+        }
+        self.consent_given = granted;
+        if granted {
+            self.store.make_durable();
+            self.flush_outbox();
+            if let Some((trigger, force)) = self.waiting.take() {
+                self.request_show(&trigger, force);
+            }
         } else {
-            self.debug(&["track: no trigger for event ", event]);
+            self.display = None;
+            self.delayed = None;
+            self.store.forget_all();
         }
     }
 
@@ -492,6 +717,10 @@ fn answer_payload(answer: &Answer) -> JsValue {
 
 fn now() -> i64 {
     js_sys::Date::now() as i64
+}
+
+fn current_path() -> String {
+    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
 }
 
 fn current_page() -> String {

@@ -1,5 +1,6 @@
-//! Key/value storage: localStorage when the browser allows it, else memory for the page's life
-//! (Safari private mode, storage disabled by policy, or consent not yet given).
+//! Key/value storage: localStorage when the browser allows it and the host allows it (consent),
+//! else memory for the page's life (Safari private mode, storage disabled by policy, consent
+//! not yet given). Every key starts with [`PREFIX`].
 
 use std::cell::RefCell;
 use web_sys::Storage;
@@ -10,32 +11,32 @@ pub const PREFIX: &str = "nps-widget:";
 /// The widget's storage.
 pub struct Store {
     local: Option<Storage>,
+    durable: bool,
     memory: RefCell<Vec<(String, String)>>,
 }
 
 impl Store {
-    /// localStorage if a write and a delete succeed, else memory only.
-    pub fn open() -> Store {
+    /// Opens storage; with `durable` false (consent pending) nothing reaches localStorage.
+    pub fn open(durable: bool) -> Store {
         let local = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).filter(|storage| {
             let probe = "nps-widget:probe";
             storage.set_item(probe, "1").is_ok() && storage.remove_item(probe).is_ok()
         });
-        Store { local, memory: RefCell::new(Vec::new()) }
+        Store { local, durable, memory: RefCell::new(Vec::new()) }
     }
 
-    /// A store that never touches localStorage.
-    pub fn in_memory() -> Store {
-        Store { local: None, memory: RefCell::new(Vec::new()) }
-    }
-
-    /// Whether values survive the page.
-    pub fn is_durable(&self) -> bool {
+    /// Whether localStorage works in this browser.
+    pub fn is_available(&self) -> bool {
         self.local.is_some()
+    }
+
+    fn local(&self) -> Option<&Storage> {
+        self.local.as_ref().filter(|_| self.durable)
     }
 
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<String> {
-        if let Some(local) = &self.local {
+        if let Some(local) = self.local() {
             if let Ok(value) = local.get_item(key) {
                 return value;
             }
@@ -45,7 +46,7 @@ impl Store {
 
     /// Stores `value`; when localStorage refuses (quota), keeps it in memory.
     pub fn set(&self, key: &str, value: &str) {
-        if let Some(local) = &self.local {
+        if let Some(local) = self.local() {
             if local.set_item(key, value).is_ok() {
                 return;
             }
@@ -57,23 +58,26 @@ impl Store {
         }
     }
 
-    /// Deletes `key`.
-    pub fn remove(&self, key: &str) {
-        if let Some(local) = &self.local {
-            let _ = local.remove_item(key);
+    /// From now on values go to localStorage; what was kept in memory is written there.
+    pub fn make_durable(&mut self) {
+        self.durable = true;
+        let memory = std::mem::take(&mut *self.memory.borrow_mut());
+        for (key, value) in memory {
+            self.set(&key, &value);
         }
-        self.memory.borrow_mut().retain(|(k, _)| k != key);
     }
 
-    /// Deletes every key the widget wrote.
-    pub fn clear(&self) {
+    /// Deletes every key the widget wrote and keeps further values in memory only.
+    pub fn forget_all(&mut self) {
         if let Some(local) = &self.local {
             let count = local.length().unwrap_or(0);
-            let keys: Vec<String> = (0..count).filter_map(|i| local.key(i).ok().flatten()).filter(|k| k.starts_with(PREFIX)).collect();
+            let keys: Vec<String> =
+                (0..count).filter_map(|i| local.key(i).ok().flatten()).filter(|k| k.starts_with(PREFIX)).collect();
             for key in keys {
                 let _ = local.remove_item(&key);
             }
         }
         self.memory.borrow_mut().clear();
+        self.durable = false;
     }
 }

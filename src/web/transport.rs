@@ -55,3 +55,21 @@ pub async fn post_json(url: &str, body: &str, keepalive: bool) -> Delivery {
         Err(_) => retry,
     }
 }
+
+/// GETs a JSON document, giving up after `timeout_ms`. `None` on any failure or non-2xx.
+pub async fn get_json(url: &str, timeout_ms: u32) -> Option<JsValue> {
+    let window = web_sys::window()?;
+    let init = RequestInit::new();
+    init.set_method("GET");
+    // AbortSignal.timeout(): the browser aborts the request; no timer of ours to clean up.
+    let abort_signal = Reflect::get(&js_sys::global(), &JsValue::from_str("AbortSignal")).ok()?;
+    let timeout = Reflect::get(&abort_signal, &JsValue::from_str("timeout")).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    if let Ok(signal) = timeout.call1(&abort_signal, &JsValue::from(timeout_ms)) {
+        let _ = Reflect::set(&init, &JsValue::from_str("signal"), &signal);
+    }
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.ok()?.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    JsFuture::from(response.json().ok()?).await.ok()
+}
