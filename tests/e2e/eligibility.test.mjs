@@ -1,0 +1,115 @@
+// Eligibility end to end: the six-month rule across reloads (with Playwright's clock), after a
+// dismissal, two tabs at once, and a second device asking the collector.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startCollector, rows, launch, openPage, eventually, ROOT } from './harness.mjs';
+
+let collector, browser;
+before(async () => {
+  collector = await startCollector({ www: join(ROOT, 'tests', 'e2e', 'www') });
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await collector?.stop(); });
+
+const DAY = 86_400_000;
+const surveyUrl = (config) => `${collector.url}/survey.html?config=${encodeURIComponent(JSON.stringify(config))}`;
+const card = (page) => page.locator('nps-widget');
+
+/** Reloads and reports whether the card appears within a short wait. */
+async function cardAfterReload(page) {
+  await page.reload();
+  await page.waitForFunction(() => typeof window.nps === 'function' && !window.nps.q);
+  await page.waitForTimeout(400);
+  return (await card(page).count()) === 1;
+}
+
+test('answered: no card on reload, none at +6 months - 1 day, a card at +6 months + 1 minute', async () => {
+  const shownAt = new Date('2026-05-15T09:00:00Z');
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.clock.install({ time: shownAt });
+  await page.goto(surveyUrl({ endpoint: '/v1/responses', user: { id: 'clock-user' } }));
+  await page.getByRole('radio', { name: '8 out of 10' }).click();
+  await page.getByRole('button', { name: 'Send' }).click();
+  await eventually(() => rows(collector.db).find((r) => r.user_id === 'clock-user' && r.complete));
+
+  assert.equal(await cardAfterReload(page), false, 'no card right after answering');
+  await page.clock.setSystemTime(new Date('2026-11-15T09:00:00Z').getTime() - DAY);
+  assert.equal(await cardAfterReload(page), false, 'no card at six months minus a day');
+  await page.clock.setSystemTime(new Date('2026-11-15T09:01:00Z'));
+  assert.equal(await cardAfterReload(page), true, 'a card at six months plus a minute');
+  assert.deepEqual(page.pageErrors, []);
+  await context.close();
+});
+
+test('dismissed: the same six months, and the decline is stored', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.clock.install({ time: new Date('2026-03-31T12:00:00Z') });
+  await page.goto(surveyUrl({ endpoint: '/v1/responses', user: { id: 'dismiss-user' } }));
+  await page.getByRole('button', { name: 'Close survey' }).click();
+  const decline = await eventually(() => rows(collector.db).find((r) => r.user_id === 'dismiss-user'));
+  assert.equal(decline.type, 'decline');
+  assert.equal(decline.score, null);
+
+  assert.equal(await cardAfterReload(page), false);
+  // 2026-03-31 + 6 calendar months = 2026-09-30 (September has 30 days).
+  await page.clock.setSystemTime(new Date('2026-09-30T12:00:00Z').getTime() - 60_000);
+  assert.equal(await cardAfterReload(page), false, 'no card a minute before');
+  const reasons = await page.evaluate(() => window.events.filter((e) => e.name === 'ineligible').map((e) => e.payload));
+  assert.equal(reasons.at(-1).reason, 'dismissed on 2026-03-31, next on 2026-09-30');
+  assert.match(reasons.at(-1).nextEligibleAt, /^2026-09-30T12:00:00\.\d{3}Z$/);
+  await page.clock.setSystemTime(new Date('2026-09-30T12:01:00Z'));
+  assert.equal(await cardAfterReload(page), true, 'a card a minute after');
+  await context.close();
+});
+
+test('two tabs becoming eligible at once: exactly one card', async () => {
+  const context = await browser.newContext();
+  const url = surveyUrl({ endpoint: '/v1/responses', user: { id: 'two-tabs' }, debug: true });
+  const [a, b] = await Promise.all([openPage(context), openPage(context)]);
+  const logs = [];
+  for (const p of [a, b]) p.on('console', (m) => logs.push(m.text()));
+  await Promise.all([a.goto(url), b.goto(url)]);
+  await Promise.all([a, b].map((p) => p.waitForFunction(() => window.events.some((e) => e.name === 'shown' || e.name === 'ineligible'))));
+  const counts = await Promise.all([a, b].map((p) => card(p).count()));
+  assert.deepEqual(counts.sort(), [0, 1], 'one tab shows the card, the other stays quiet');
+  assert.ok(logs.some((l) => l.includes('not shown: shown in another tab')), logs.join('\n'));
+  await context.close();
+});
+
+test('a second device asks the collector and is not asked again', async () => {
+  const config = { endpoint: '/v1/responses', eligibilityEndpoint: '/v1/eligibility', user: { id: 'two-devices' }, debug: true };
+  const laptop = await browser.newContext();
+  const first = await openPage(laptop, surveyUrl(config));
+  await first.getByRole('radio', { name: '10 out of 10' }).click();
+  await eventually(() => rows(collector.db).find((r) => r.user_id === 'two-devices'));
+  await laptop.close();
+
+  const phone = await browser.newContext();
+  const second = await openPage(phone);
+  const logs = [];
+  second.on('console', (m) => logs.push(m.text()));
+  await second.goto(surveyUrl(config));
+  await second.waitForFunction(() => window.events.some((e) => e.name === 'ineligible'));
+  assert.equal(await card(second).count(), 0);
+  const today = new Date().toISOString().slice(0, 10);
+  assert.ok(logs.some((l) => l.startsWith('nps-widget: not shown: collector says: answered on ' + today)), logs.join('\n'));
+  await phone.close();
+});
+
+test('a collector that does not answer in time: the local decision is used', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  const logs = [];
+  page.on('console', (m) => logs.push(m.text()));
+  await page.route('**/v1/eligibility**', () => { /* never answered */ });
+  const started = Date.now();
+  await page.goto(surveyUrl({ endpoint: '/v1/responses', eligibilityEndpoint: '/v1/eligibility', user: { id: 'slow-collector' }, debug: true }));
+  await card(page).waitFor({ state: 'attached', timeout: 6000 });
+  const waited = Date.now() - started;
+  assert.ok(waited >= 1900 && waited < 5000, `shown after the 2 s timeout (${waited} ms)`);
+  assert.ok(logs.includes('nps-widget: collector eligibility check failed or timed out; using the local decision'), logs.join('\n'));
+  await context.close();
+});
