@@ -15,7 +15,12 @@ use wasm_bindgen::JsCast;
 
 thread_local! {
     static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
+    /// Commands called before the first successful `init`, replayed in order after it.
+    static BEFORE_INIT: RefCell<Vec<(String, Array)>> = const { RefCell::new(Vec::new()) };
 }
+
+/// Most commands kept while waiting for `init`.
+const MAX_BEFORE_INIT: usize = 100;
 
 /// Runs one command (`init`, `identify`, `track`, `show`, `hide`, `reset`, `consent`, `on`,
 /// `off`, `destroy`) with its arguments. Returns nothing; problems are logged to the console.
@@ -54,12 +59,18 @@ fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
     match name.as_str() {
         "init" => {
             replace(None);
-            let config = parse_config(&to_value(&arg))?;
+            let config = parse_config(&to_value(&arg)).inspect_err(|_| BEFORE_INIT.with(|q| q.borrow_mut().clear()))?;
             replace(Some(Widget::start(config)));
+            for (name, args) in BEFORE_INIT.with(|q| std::mem::take(&mut *q.borrow_mut())) {
+                if let Err(error) = dispatch(&JsValue::from_str(&name), &args) {
+                    web_sys::console::error_1(&error.message().into());
+                }
+            }
             Ok(())
         }
         "destroy" => {
             replace(None);
+            BEFORE_INIT.with(|q| q.borrow_mut().clear());
             events::clear();
             Ok(())
         }
@@ -78,28 +89,40 @@ fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
         }
         "show" => {
             let force = Reflect::get(&arg, &"force".into()).ok().and_then(|f| f.as_bool()).unwrap_or(false);
-            on_widget(&name, |w| w.request_show("manual", force))
+            on_widget_or_later(&name, args, |w| w.request_show("manual", force))
         }
-        "hide" => on_widget(&name, Widget::hide),
-        "reset" => on_widget(&name, Widget::reset),
+        "hide" => on_widget_or_later(&name, args, Widget::hide),
+        "reset" => on_widget_or_later(&name, args, Widget::reset),
         "track" => {
             let event = arg.as_string().filter(|e| !e.is_empty()).ok_or_else(|| misuse(&name, "needs an event name string"))?;
-            on_widget(&name, |w| w.track(&event))
+            on_widget_or_later(&name, args, |w| w.track(&event))
         }
         "consent" => {
             let granted = arg.as_bool().ok_or_else(|| misuse(&name, "needs true or false"))?;
-            on_widget(&name, |w| w.consent(granted))
+            on_widget_or_later(&name, args, |w| w.consent(granted))
         }
         "identify" => {
             let user = parse_user(&to_value(&arg))?;
-            on_widget(&name, |w| w.identify(user))
+            on_widget_or_later(&name, args, |w| w.identify(user))
         }
         _ => Err(misuse(&name, "is not a command")),
     }
 }
 
-fn on_widget(command: &str, f: impl FnOnce(&mut Widget)) -> Result<(), Error> {
-    let widget = current().ok_or_else(|| misuse(command, "needs a successful init(config) first"))?;
-    with_widget(&Rc::downgrade(&widget), f);
-    Ok(())
+/// Runs `f` on the current widget; before the first `init`, keeps the call for later.
+fn on_widget_or_later(name: &str, args: &Array, f: impl FnOnce(&mut Widget)) -> Result<(), Error> {
+    match current() {
+        Some(widget) => {
+            with_widget(&Rc::downgrade(&widget), f);
+            Ok(())
+        }
+        None => BEFORE_INIT.with(|q| {
+            let mut queue = q.borrow_mut();
+            if queue.len() >= MAX_BEFORE_INIT {
+                return Err(misuse(name, "was called too many times before init(config); call init first"));
+            }
+            queue.push((name.into(), args.clone()));
+            Ok(())
+        }),
+    }
 }

@@ -83,3 +83,39 @@ export async function eventually(check, { timeout = 10000, interval = 100 } = {}
   }
   return last;
 }
+
+/**
+ * A host page server of its own (a different origin from the collector unless proxied):
+ * serves `pages` with `headers`, and forwards `/nps-widget/` and `/v1/` to the collector so a
+ * strict Content-Security-Policy with `'self'` still allows them.
+ */
+export async function startHostServer({ pages, headers = {}, collectorUrl }) {
+  const { createServer, request } = await import('node:http');
+  const { readFile } = await import('node:fs/promises');
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (path.startsWith('/nps-widget/') || path.startsWith('/v1/')) {
+      const target = new URL(req.url, collectorUrl);
+      const upstream = request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
+        res.writeHead(up.statusCode, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', () => { res.writeHead(502); res.end(); });
+      req.pipe(upstream);
+      return;
+    }
+    try {
+      const file = path === '/' ? 'index.html' : path.slice(1);
+      const body = await readFile(join(pages, file));
+      const ext = file.slice(file.lastIndexOf('.'));
+      res.writeHead(200, { 'content-type': types[ext] || 'application/octet-stream', ...headers });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
