@@ -495,8 +495,10 @@ fn break_storage(broken: bool) {
     Function::new_no_args(script).call0(&JsValue::NULL).unwrap();
 }
 
+// Synchronous on purpose: async tests interleave at their await points, and no other test may
+// run while Storage.prototype is broken.
 #[wasm_bindgen_test]
-async fn throwing_storage_still_renders_and_throttles_in_memory() {
+fn throwing_storage_still_renders_and_throttles_in_memory() {
     fresh();
     break_storage(true);
     init("en");
@@ -506,7 +508,6 @@ async fn throwing_storage_still_renders_and_throttles_in_memory() {
     one(&root(), "button.close").click();
     assert!(host().is_none());
     show(false);
-    sleep(50).await;
     assert!(host().is_none(), "the display is remembered in memory for the page's life");
     assert_eq!(ineligible.count(), 1);
     assert!(ineligible.field(0, "reason").as_string().unwrap().starts_with("dismissed on "));

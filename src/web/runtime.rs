@@ -22,7 +22,7 @@ use super::transport::get_json;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
@@ -38,6 +38,8 @@ const BUCKET_KEY: &str = "nps-widget:bucket";
 /// How long the thank-you step stays before the card closes itself.
 const THANKS_MS: u32 = 4_000;
 
+/// A display recorded this long before the page started still counts as "in another tab".
+const OTHER_TAB_WINDOW_MS: i64 = 5_000;
 /// How long the collector may take to answer an eligibility check.
 const ELIGIBILITY_TIMEOUT_MS: u32 = 2_000;
 
@@ -59,6 +61,8 @@ pub struct Widget {
     /// Path of the current page, for URL triggers and page views.
     path: String,
     started_at: i64,
+    /// When this page last showed the card, to tell its own displays from another tab's.
+    shown_here: Option<i64>,
     this: Weak<RefCell<Widget>>,
     _page_listeners: Vec<EventListener>,
     _routes: Option<RouteWatch>,
@@ -82,7 +86,10 @@ struct Display {
 /// Delivery state of the outbox in this page.
 #[derive(Default)]
 struct Sender {
-    in_flight: Vec<String>,
+    /// A delivery round is running in this tab.
+    flushing: bool,
+    /// Something was queued during the round: run another when it ends.
+    again: bool,
     attempt: u32,
     retry: Option<Timeout>,
 }
@@ -137,6 +144,7 @@ impl Widget {
                 sender: Sender::default(),
                 path: current_path(),
                 started_at: now(),
+                shown_here: None,
                 this: this.clone(),
                 _page_listeners: page_listeners,
                 _routes: routes,
@@ -251,7 +259,7 @@ impl Widget {
         }
         if !force {
             if let Err(why) = self.decide_locally() {
-                return self.not_now(why.reason(), why.next_eligible_at());
+                return self.not_now(self.reason(&why), why.next_eligible_at());
             }
             if let (Some(endpoint), Some(user)) = (&self.config.eligibility_endpoint, &self.config.user) {
                 let separator = if endpoint.contains('?') { "&" } else { "?" };
@@ -296,9 +304,7 @@ impl Widget {
     /// eligible at once only the first shows the card and the second sees its record.
     fn lock_and_show(&mut self, trigger: String, force: bool) {
         // Forced shows skip eligibility, so they need no lock.
-        let locks = web_sys::window().and_then(|w| Reflect::get(&w.navigator(), &"locks".into()).ok()).filter(|l| l.is_object());
-        let request = locks.as_ref().and_then(|l| Reflect::get(l, &"request".into()).ok()).and_then(|r| r.dyn_into::<Function>().ok());
-        let (Some(locks), Some(request)) = (locks, request) else {
+        let Some((locks, request)) = web_lock_request() else {
             return self.show_now(&trigger, force);
         };
         let mut lock_name = String::from("nps-widget:show:");
@@ -324,16 +330,25 @@ impl Widget {
         }
         if !force {
             if let Err(why) = self.decide_locally() {
-                let reason = match why {
-                    Ineligible::AskedBefore { shown_at, .. } if shown_at >= self.started_at => "shown in another tab".into(),
-                    _ => why.reason(),
-                };
-                return self.not_now(reason, why.next_eligible_at());
+                return self.not_now(self.reason(&why), why.next_eligible_at());
             }
         }
         self.debug(&[if force { "shown (forced), trigger " } else { "eligible, shown, trigger " }, trigger]);
         if let Err(error) = self.open_card(trigger, now(), self.user_state()) {
             self.report(error);
+        }
+    }
+
+    /// The reason in words; a display this page did not make, from about the time the page
+    /// started, was made by another tab.
+    fn reason(&self, why: &Ineligible) -> String {
+        match why {
+            Ineligible::AskedBefore { shown_at, .. }
+                if *shown_at >= self.started_at - OTHER_TAB_WINDOW_MS && Some(*shown_at) != self.shown_here =>
+            {
+                concat(&["shown in another tab; ", &why.reason()])
+            }
+            _ => why.reason(),
         }
     }
 
@@ -426,6 +441,7 @@ impl Widget {
         )?;
         // The six-month clock starts now, recorded before any network call.
         state.last_shown = Some((now, Outcome::Ignored));
+        self.shown_here = Some(now);
         self.save_user_state(&state);
         let answer = Answer {
             id: uuid_v4(random_bytes()),
@@ -552,35 +568,64 @@ impl Widget {
         self.flush_outbox();
     }
 
-    /// Sends every queued body that is not already on its way.
+    /// Starts a delivery round unless one is running. Across tabs, a Web Lock taken with
+    /// `ifAvailable` lets one tab deliver at a time, so two tabs never send the same body at once;
+    /// a tab that finds the lock taken leaves the outbox to the tab holding it.
     pub fn flush_outbox(&mut self) {
-        let outbox = self.outbox();
-        for entry in outbox.entries {
-            if self.sender.in_flight.contains(&entry.id) {
-                continue;
-            }
-            self.sender.in_flight.push(entry.id.clone());
-            let endpoint = self.config.endpoint.clone();
-            let this = self.this.clone();
-            spawn_local(async move {
-                let delivery = post_json(&endpoint, &entry.body, false).await;
-                with_widget(&this, |w| w.delivered(&entry.id, &entry.body, delivery));
-            });
+        if !self.consent_given {
+            return;
         }
+        if self.sender.flushing {
+            self.sender.again = true;
+            return;
+        }
+        self.sender.flushing = true;
+        let this = self.this.clone();
+        spawn_local(async move {
+            match web_lock_request() {
+                Some((locks, request)) => {
+                    let inner = this.clone();
+                    let round = Closure::once(move |lock: JsValue| -> JsValue {
+                        if lock.is_null() {
+                            return JsValue::UNDEFINED;
+                        }
+                        future_to_promise(async move {
+                            deliver_round(&inner).await;
+                            Ok(JsValue::UNDEFINED)
+                        })
+                        .into()
+                    });
+                    let options = payload(&[("ifAvailable", JsValue::TRUE)]);
+                    if let Ok(done) = request.call3(&locks, &"nps-widget:outbox".into(), &options, round.as_ref()) {
+                        let _ = JsFuture::from(Promise::from(done)).await;
+                    }
+                }
+                None => deliver_round(&this).await,
+            }
+            with_widget(&this, |w| {
+                w.sender.flushing = false;
+                if std::mem::take(&mut w.sender.again) {
+                    w.flush_outbox();
+                }
+            });
+        });
     }
 
-    fn delivered(&mut self, id: &str, body: &str, delivery: Delivery) {
-        self.sender.in_flight.retain(|x| x != id);
+    /// The oldest queued body, read afresh (another tab may have queued or delivered some).
+    fn next_to_send(&self) -> Option<(String, String, String)> {
+        let entry = self.outbox().entries.into_iter().next()?;
+        Some((self.config.endpoint.clone(), entry.id, entry.body))
+    }
+
+    /// Records the collector's verdict on one body; returns whether to go on with the round.
+    fn delivered(&mut self, id: &str, body: &str, delivery: Delivery) -> bool {
         let mut outbox = self.outbox();
         match delivery {
             Delivery::Stored => {
                 self.sender.attempt = 0;
                 outbox.acknowledge(id, body);
                 self.store.set(OUTBOX_KEY, &outbox.encode());
-                // A newer body for the same id (the comment) may have been queued meanwhile.
-                if outbox.entries.iter().any(|e| e.id == id) {
-                    self.flush_outbox();
-                }
+                true
             }
             Delivery::Refused(status) => {
                 outbox.remove(id);
@@ -590,6 +635,7 @@ impl Widget {
                 message.push(')');
                 web_sys::console::error_1(&message.as_str().into());
                 raise("error", payload(&[("message", message.into()), ("id", id.into())]));
+                true
             }
             Delivery::Retry { retry_after_ms } => {
                 if self.sender.retry.is_none() {
@@ -603,6 +649,7 @@ impl Widget {
                         })
                     }));
                 }
+                false
             }
         }
     }
@@ -702,6 +749,31 @@ impl Widget {
         web_sys::console::error_1(&message.as_str().into());
         raise("error", payload(&[("message", message.into())]));
     }
+}
+
+/// Sends queued bodies one at a time until the outbox is empty or the collector says "later".
+async fn deliver_round(this: &Weak<RefCell<Widget>>) {
+    loop {
+        let Some((endpoint, id, body)) = widget_value(this, |w| w.next_to_send()).flatten() else { return };
+        let delivery = post_json(&endpoint, &body, false).await;
+        if widget_value(this, |w| w.delivered(&id, &body, delivery)) != Some(true) {
+            return;
+        }
+    }
+}
+
+/// Like [`with_widget`], returning what `f` returns (`None` when the widget is gone or busy).
+fn widget_value<T>(widget: &Weak<RefCell<Widget>>, f: impl FnOnce(&mut Widget) -> T) -> Option<T> {
+    let mut out = None;
+    with_widget(widget, |w| out = Some(f(w)));
+    out
+}
+
+/// `navigator.locks` and its `request` method, where the browser has Web Locks.
+fn web_lock_request() -> Option<(JsValue, Function)> {
+    let locks = Reflect::get(&web_sys::window()?.navigator(), &"locks".into()).ok().filter(|l| l.is_object())?;
+    let request = Reflect::get(&locks, &"request".into()).ok()?.dyn_into::<Function>().ok()?;
+    Some((locks, request))
 }
 
 fn answer_payload(answer: &Answer) -> JsValue {
