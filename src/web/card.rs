@@ -6,8 +6,9 @@ use crate::core::error::Error;
 use crate::core::text::int;
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Timeout;
+use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, Document, Element, HtmlElement, KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 const STYLES: &str = include_str!("card.css");
@@ -41,24 +42,60 @@ pub struct Look {
     pub close_label: String,
 }
 
-/// The card on the page. Dropping it removes every node and listener it added and returns
-/// focus to where it was if the focus was inside.
+#[wasm_bindgen]
+extern "C" {
+    /// `window.visualViewport`: the part of the page on screen, smaller than the layout
+    /// viewport while an on-screen keyboard is up.
+    #[wasm_bindgen(extends = web_sys::EventTarget)]
+    #[derive(Clone)]
+    type Viewport;
+    type Window;
+    #[wasm_bindgen(method, getter, js_name = visualViewport)]
+    fn visual_viewport(this: &Window) -> Option<Viewport>;
+    #[wasm_bindgen(method, getter)]
+    fn height(this: &Viewport) -> f64;
+    #[wasm_bindgen(method, getter, js_name = offsetTop)]
+    fn offset_top(this: &Viewport) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn scale(this: &Viewport) -> f64;
+    type Style;
+    #[wasm_bindgen(method, js_name = setProperty)]
+    fn set_number(this: &Style, name: &str, value: f64);
+    type FocusEvent;
+    #[wasm_bindgen(method, getter, js_name = relatedTarget)]
+    fn related_target(this: &FocusEvent) -> Option<Element>;
+}
+
+/// The card on the page. Dropping it removes every node and listener it added and, if the
+/// focus was inside, returns it to where it was before it entered the card.
 pub struct Card {
+    shared: Rc<Shared>,
+    body: Element,
+    live: Element,
+    _listeners: Vec<EventListener>,
+    _announce: Option<Timeout>,
+}
+
+/// What the card's event listeners need. One handler serves every event, so the wasm holds
+/// one listener closure, not one per event.
+struct Shared {
     document: Document,
     host: HtmlElement,
     root: ShadowRoot,
-    body: Element,
-    live: Element,
-    return_focus: Option<HtmlElement>,
-    _listeners: [EventListener; 2],
-    _announce: Option<Timeout>,
+    viewport: Option<Viewport>,
+    on_action: Rc<dyn Fn(Action)>,
+    rtl: bool,
+    /// Where focus goes back when the card closes: the element focused when it appeared, then
+    /// the last element outside the card that focus came from.
+    return_focus: Cell<Option<Element>>,
 }
 
 impl Card {
     /// Adds the card's host element to the page with an empty body.
     pub fn mount(look: &Look, on_action: Rc<dyn Fn(Action)>) -> Result<Card, Error> {
         let fail = |_| Error::Browser("could not add the survey card to the page");
-        let document = web_sys::window().and_then(|w| w.document()).ok_or(Error::Browser("no document"))?;
+        let window = web_sys::window().ok_or(Error::Browser("no document"))?;
+        let document = window.document().ok_or(Error::Browser("no document"))?;
         let page_body = document.body().ok_or(Error::Browser("no <body> to add the card to"))?;
         let host: HtmlElement = document.create_element("nps-widget").map_err(fail)?.unchecked_into();
         let style = host.style();
@@ -91,54 +128,38 @@ impl Card {
         set(&live, "role", "status");
         set(&live, "aria-live", "polite");
 
-        let return_focus = document.active_element().and_then(|e| e.dyn_into::<HtmlElement>().ok());
-        let click_action = on_action.clone();
-        let on_click = EventListener::new(&root, "click", move |event| {
-            if let Some(target) = event_target(event).and_then(|t| t.closest("[data-action]").ok().flatten()) {
-                let action = match target.get_attribute("data-action").as_deref() {
-                    Some("close") => Action::Close,
-                    Some("score") => match target.get_attribute("data-score").and_then(|s| s.parse().ok()) {
-                        Some(score) => Action::Score(score),
-                        None => return,
-                    },
-                    Some("send") => {
-                        let text = target
-                            .get_root_node()
-                            .dyn_into::<ShadowRoot>()
-                            .ok()
-                            .and_then(|root| root.query_selector("textarea").ok().flatten())
-                            .and_then(|area| area.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-                            .map(|area| area.value())
-                            .unwrap_or_default();
-                        Action::Send(text)
-                    }
-                    _ => return,
-                };
-                click_action(action);
-            }
+        let shared = Rc::new(Shared {
+            return_focus: Cell::new(document.active_element()),
+            viewport: window.unchecked_into::<Window>().visual_viewport(),
+            document,
+            host,
+            root,
+            on_action,
+            rtl: look.rtl,
         });
-        let rtl = look.rtl;
+        shared.fit();
+        let root: &web_sys::EventTarget = &shared.root;
+        let mut targets = vec![(root, "click"), (root, "keydown"), (root, "focusin")];
+        // While the card is open it follows the visual viewport (an on-screen keyboard).
+        if let Some(viewport) = &shared.viewport {
+            targets.push((viewport, "resize"));
+            targets.push((viewport, "scroll"));
+        }
         // Not passive: arrow keys on the scale must not also scroll the host page.
-        let on_key = EventListener::new_with_options(&root, "keydown", EventListenerOptions::enable_prevent_default(), move |event| {
-            let Some(key_event) = event.dyn_ref::<KeyboardEvent>() else { return };
-            let key = key_event.key();
-            if key == "Escape" {
-                on_action(Action::Close);
-                return;
-            }
-            if let Some(target) = event_target(event).filter(|t| t.get_attribute("role").as_deref() == Some("radio")) {
-                if move_focus(&target, &key, rtl) {
-                    event.prevent_default();
-                }
-            }
-        });
-        page_body.append_with_node_1(&host).map_err(fail)?;
-        Ok(Card { document, host, root, body, live, return_focus, _listeners: [on_click, on_key], _announce: None })
+        let listeners = targets
+            .into_iter()
+            .map(|(target, name)| {
+                let shared = shared.clone();
+                EventListener::new_with_options(target, name, EventListenerOptions::enable_prevent_default(), move |event| shared.handle(event))
+            })
+            .collect();
+        page_body.append_with_node_1(&shared.host).map_err(fail)?;
+        Ok(Card { shared, body, live, _listeners: listeners, _announce: None })
     }
 
     /// Step 1: the question and the 0-10 radio group.
     pub fn show_scale(&mut self, question: &str, low: &str, high: &str, scale_label: &str, score_label: &dyn Fn(u8) -> String) -> Result<(), Error> {
-        let d = &self.document;
+        let d = &self.shared.document;
         let body = self.clear_body();
         let title = element(d, "h2", &body)?;
         set(&title, "id", "nps-title");
@@ -180,7 +201,7 @@ impl Card {
 
     /// Marks `score` as the chosen radio.
     pub fn select(&self, score: u8) {
-        if let Ok(radios) = self.root.query_selector_all("[role=radio]") {
+        if let Ok(radios) = self.shared.root.query_selector_all("[role=radio]") {
             for i in 0..radios.length() {
                 if let Some(radio) = radios.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
                     let chosen = i == score as u32;
@@ -193,7 +214,7 @@ impl Card {
 
     /// Step 2: the follow-up question, a comment box and Send. Focus moves to the box.
     pub fn show_follow_up(&mut self, question: &str, placeholder: &str, send: &str) -> Result<(), Error> {
-        let d = &self.document;
+        let d = &self.shared.document;
         let body = self.clear_body();
         let title = element(d, "h2", &body)?;
         set(&title, "id", "nps-title");
@@ -217,7 +238,7 @@ impl Card {
 
     /// Step 3: thanks, and for promoters an optional link.
     pub fn show_thanks(&mut self, thanks: &str, cta: Option<(&str, &str)>) -> Result<(), Error> {
-        let d = &self.document;
+        let d = &self.shared.document;
         let body = self.clear_body();
         let title = element(d, "h2", &body)?;
         set(&title, "id", "nps-title");
@@ -238,7 +259,7 @@ impl Card {
 
     /// The shadow root, for tests and tools.
     pub fn shadow_root(&self) -> &ShadowRoot {
-        &self.root
+        &self.shared.root
     }
 
     fn clear_body(&self) -> Element {
@@ -254,15 +275,76 @@ impl Card {
 
 impl Drop for Card {
     fn drop(&mut self) {
-        let focus_inside = self.root.active_element().is_some();
-        self.host.remove();
-        if focus_inside {
-            match &self.return_focus {
-                Some(element) if element.is_connected() => {
-                    let _ = element.focus();
+        let shared = &self.shared;
+        let focus_inside = shared.root.active_element().is_some();
+        shared.host.remove();
+        if let Some(element) = shared.return_focus.take().filter(|e| focus_inside && e.is_connected()) {
+            focus(&element);
+        }
+    }
+}
+
+impl Shared {
+    fn handle(&self, event: &web_sys::Event) {
+        match event.type_().as_str() {
+            "click" => self.click(event),
+            "keydown" => self.key(event),
+            "focusin" => {
+                if let Some(from) = event.unchecked_ref::<FocusEvent>().related_target().filter(|from| from.get_root_node() != **self.root) {
+                    self.return_focus.set(Some(from));
                 }
-                _ => {}
             }
+            _ => self.fit(),
+        }
+    }
+
+    fn click(&self, event: &web_sys::Event) {
+        let Some(target) = event_target(event).and_then(|t| t.closest("[data-action]").ok().flatten()) else { return };
+        let action = match target.get_attribute("data-action").as_deref() {
+            Some("close") => Action::Close,
+            Some("score") => match target.get_attribute("data-score").and_then(|s| s.parse().ok()) {
+                Some(score) => Action::Score(score),
+                None => return,
+            },
+            Some("send") => {
+                let text = self
+                    .root
+                    .query_selector("textarea")
+                    .ok()
+                    .flatten()
+                    .and_then(|area| area.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                    .map(|area| area.value())
+                    .unwrap_or_default();
+                Action::Send(text)
+            }
+            _ => return,
+        };
+        (self.on_action)(action);
+    }
+
+    fn key(&self, event: &web_sys::Event) {
+        let Some(key_event) = event.dyn_ref::<KeyboardEvent>() else { return };
+        let key = key_event.key();
+        if key == "Escape" {
+            return (self.on_action)(Action::Close);
+        }
+        if let Some(target) = event_target(event).filter(|t| t.get_attribute("role").as_deref() == Some("radio")) {
+            if move_focus(&target, &key, self.rtl) {
+                event.prevent_default();
+            }
+        }
+    }
+
+    /// Gives the card's CSS the visual viewport: `--nps-vh` its height and `--nps-vt` its
+    /// offset from the top of the layout viewport, in CSS pixels (numbers; the stylesheet does
+    /// the arithmetic). Left as they are while the page is pinch-zoomed.
+    fn fit(&self) {
+        let Some(viewport) = &self.viewport else { return };
+        if viewport.scale() < 1.01 {
+            let style = self.host.style();
+            let style: &Style = style.unchecked_ref();
+            style.set_number("--nps-vh", viewport.height());
+            style.set_number("--nps-vt", viewport.offset_top());
         }
     }
 }
