@@ -257,6 +257,12 @@ impl Card {
         Ok(())
     }
 
+    /// Whether the user moved focus onto one of the card's links or buttons (a keyboard or
+    /// screen-reader user on the review link), rather than the heading the card focused itself.
+    pub fn is_engaged(&self) -> bool {
+        self.shared.root.active_element().is_some_and(|e| matches!(e.tag_name().as_str(), "A" | "BUTTON"))
+    }
+
     /// The shadow root, for tests and tools.
     pub fn shadow_root(&self) -> &ShadowRoot {
         &self.shared.root

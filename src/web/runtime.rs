@@ -523,7 +523,20 @@ impl Widget {
                 self.report(error);
                 return;
             }
-            display._auto_close = Some(Timeout::new(THANKS_MS, move || with_widget(&this, |w| w.finish_display(false))));
+            display._auto_close = Some(Timeout::new(THANKS_MS, move || with_widget(&this, Widget::close_thanks)));
+        }
+    }
+
+    /// The thank-you step closes itself, but not while the user's focus is on its link or
+    /// close button (WCAG 2.2.1): then it waits another round.
+    fn close_thanks(&mut self) {
+        let engaged = self.display.as_ref().is_some_and(|d| d.card.is_engaged());
+        if !engaged {
+            return self.finish_display(false);
+        }
+        let this = self.this.clone();
+        if let Some(display) = self.display.as_mut() {
+            display._auto_close = Some(Timeout::new(THANKS_MS, move || with_widget(&this, Widget::close_thanks)));
         }
     }
 
