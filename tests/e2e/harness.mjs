@@ -43,7 +43,7 @@ export async function startCollector({ www = join(ROOT, 'www'), args = [] } = {}
   };
   collector.stop = async (signal = 'SIGTERM') => {
     const child = collector.process;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise((resolve) => { child.once('exit', resolve); child.kill(signal); });
   };
   await collector.start();
@@ -118,4 +118,112 @@ export async function startHostServer({ pages, headers = {}, collectorUrl }) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** The generic host page of tests/e2e/www with `config` in its query. */
+export function surveyUrl(collector, config, path = '/survey.html') {
+  return `${collector.url}${path}?config=${encodeURIComponent(JSON.stringify(config))}`;
+}
+
+/** The widget's durable outbox as stored in the page's localStorage ('' when empty). */
+export function outboxOf(page) {
+  return page.evaluate(() => localStorage.getItem('nps-widget:outbox') || '');
+}
+
+/**
+ * Stops the collector (SIGTERM, or SIGKILL to simulate a crash) and starts it again on the same
+ * port and database file, retrying the bind for a moment if the port is not free yet.
+ */
+export async function restartCollector(collector, signal = 'SIGTERM') {
+  const port = Number(new URL(collector.url).port);
+  await collector.stop(signal);
+  return startOnPort(collector, port);
+}
+
+/** Starts a stopped collector again on `port` (its old one), retrying the bind for a moment. */
+export async function startOnPort(collector, port) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await collector.start(port);
+    } catch (error) {
+      if (attempt >= 30) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** A seeded pseudo-random generator (mulberry32) in 0..1, so fault patterns are reproducible. */
+export function seededRandom(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A small HTTP proxy in front of `target` that misbehaves on request: `decide(req)` returns the
+ * fate of each request —
+ *   'pass'        forward it and relay the answer;
+ *   'busy'        answer 503 with `Retry-After: 1` without forwarding;
+ *   'drop'        close the connection without forwarding or answering;
+ *   'lose-reply'  forward it (the collector stores it), then close the connection instead of
+ *                 relaying the answer, so the client cannot know it was stored;
+ *   'hang'        never answer (until the proxy closes).
+ * Resolves to { url, counts, close }; `counts` tallies the fates.
+ */
+export async function startFaultyProxy(target, decide) {
+  const { createServer, request, Agent } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const counts = { pass: 0, busy: 0, drop: 0, 'lose-reply': 0, hang: 0 };
+  const hanging = new Set();
+  const server = createServer((req, res) => {
+    const fate = decide(req) || 'pass';
+    counts[fate] += 1;
+    if (fate === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fate === 'hang') {
+      hanging.add(req.socket);
+      req.resume();
+      return;
+    }
+    if (fate === 'busy') {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end('{"error":"busy, try again"}');
+      });
+      return;
+    }
+    const url = new URL(req.url, target);
+    const upstream = request(url, { method: req.method, headers: { ...req.headers, host: url.host }, agent }, (up) => {
+      if (fate === 'lose-reply') {
+        up.resume();
+        up.on('end', () => req.socket.destroy());
+        return;
+      }
+      res.writeHead(up.statusCode, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => {
+      if (fate === 'lose-reply' || res.headersSent) req.socket.destroy();
+      else { res.writeHead(502); res.end(); }
+    });
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    counts,
+    close: () => new Promise((resolve) => {
+      for (const socket of hanging) socket.destroy();
+      server.closeAllConnections();
+      server.close(() => { agent.destroy(); resolve(); });
+    }),
+  };
 }

@@ -1,0 +1,345 @@
+// Delivery end to end: an answer is never lost and never stored twice. A busy collector (503 with
+// Retry-After), the network going offline, the page closing right after a score, the collector
+// crashing (SIGKILL) and coming back, a request that never gets an answer, and answers near the
+// widget's own size limits. Faults come from Playwright routing, the context's offline switch or
+// a misbehaving proxy in front of the real collector; the rows are read from its SQLite file.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  startCollector, startOnPort, startFaultyProxy, rows, launch, openPage, eventually, surveyUrl, outboxOf, ROOT,
+} from './harness.mjs';
+
+let collector, browser;
+before(async () => {
+  collector = await startCollector({ www: join(ROOT, 'tests', 'e2e', 'www') });
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await collector?.stop(); });
+
+const config = (userId, extra = {}) => ({ endpoint: '/v1/responses', user: { id: userId }, ...extra });
+const rowsFor = (userId) => rows(collector.db).filter((r) => r.user_id === userId);
+/** The answer id of the card shown in `page` (from the `shown` event). */
+const shownId = (page) => page.evaluate(() => window.events.find((e) => e.name === 'shown')?.payload.id);
+const isPost = (request) => request.method() === 'POST' && new URL(request.url()).pathname === '/v1/responses';
+
+/** Opens the survey for `userId` in a fresh context and waits for the card. */
+async function cardFor(userId, extra) {
+  const context = await browser.newContext();
+  const page = await openPage(context, surveyUrl(collector, config(userId, extra)));
+  await page.getByRole('dialog').waitFor();
+  return { context, page, id: await shownId(page) };
+}
+
+/** Chooses `score`, then sends `comment` ('' sends without one). */
+async function answer(page, score, comment) {
+  await page.getByRole('radio', { name: `${score} out of 10`, exact: true }).click();
+  const box = page.getByRole('textbox');
+  await box.waitFor();
+  if (comment) await box.fill(comment);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+/**
+ * Waits until `userId` has exactly one complete row and returns it. With `page`, gives up early
+ * when the widget reports an `error` event (the collector refused a body).
+ */
+async function oneCompleteRow(userId, timeout = 15000, page = null) {
+  let refused = [];
+  const found = await eventually(async () => {
+    const list = rowsFor(userId);
+    if (list.length === 1 && list[0].complete) return list;
+    if (page && !page.isClosed()) {
+      refused = await page.evaluate(() => window.events.filter((e) => e.name === 'error').map((e) => e.payload.message));
+      if (refused.length) return 'refused';
+    }
+    return null;
+  }, { timeout });
+  const have = rowsFor(userId).map(({ id, score, comment, complete }) => ({ id, score, comment: comment?.slice(0, 40), complete }));
+  assert.ok(Array.isArray(found), `one complete row for ${userId}; have ${JSON.stringify(have)}; widget errors ${JSON.stringify(refused)}`);
+  return found[0];
+}
+
+test('three 503s with Retry-After: 1, then the real collector: the answer arrives, one row', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  const attempts = [];
+  await page.route('**/v1/responses', async (route) => {
+    if (!isPost(route.request())) return route.continue();
+    attempts.push(Date.now());
+    if (attempts.length <= 3) {
+      await route.fulfill({ status: 503, headers: { 'Retry-After': '1' }, contentType: 'application/json', body: '{"error":"busy"}' });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.goto(surveyUrl(collector, config('busy-collector')));
+  await page.getByRole('dialog').waitFor();
+  const id = await shownId(page);
+  await page.getByRole('radio', { name: '8 out of 10' }).click();
+
+  const scored = await eventually(() => rowsFor('busy-collector')[0], { timeout: 15000 });
+  assert.ok(scored, `the score arrives after the 503s (${attempts.length} attempts)`);
+  assert.equal(scored.id, id);
+  assert.ok(attempts.length >= 4, `three refusals and a success (${attempts.length} attempts)`);
+  // Retry-After: 1 is honoured: about a second between tries, not the ~2 s backoff.
+  const gaps = attempts.slice(1, 4).map((at, i) => at - attempts[i]);
+  assert.ok(gaps.every((gap) => gap >= 900 && gap < 1900), `gaps ${gaps.join(', ')} ms`);
+
+  await page.getByRole('textbox').fill('Slow but steady');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const row = await oneCompleteRow('busy-collector');
+  assert.equal(row.id, id);
+  assert.equal(row.score, 8);
+  assert.equal(row.comment, 'Slow but steady');
+  assert.equal(await eventually(async () => (await outboxOf(page)) === ''), true, 'outbox empty');
+  assert.deepEqual(page.pageErrors, []);
+  await context.close();
+});
+
+test('offline while answering: kept in localStorage, delivered on the online event, one row', async () => {
+  const { context, page, id } = await cardFor('offline-user');
+  const failed = [];
+  page.on('requestfailed', (request) => { if (isPost(request)) failed.push(Date.now()); });
+  await context.setOffline(true);
+  await answer(page, 3, 'Lost the connection on the train');
+  // The score, the comment, then the first backoff retry (~2 s) fail; the next is >= 4 s away.
+  assert.ok(await eventually(() => failed.length >= 3, { timeout: 8000 }), `${failed.length} failed POSTs`);
+
+  const queued = await outboxOf(page);
+  assert.ok(queued.includes(id), 'the answer waits in the outbox');
+  assert.ok(queued.includes('"complete":true') && queued.includes('Lost the connection on the train'), queued);
+  assert.deepEqual(rowsFor('offline-user'), []);
+
+  await context.setOffline(false);
+  const online = Date.now();
+  const row = await oneCompleteRow('offline-user', 10000);
+  const took = Date.now() - online;
+  assert.ok(took < 2500, `delivered on the online event, not on the next backoff (${took} ms)`);
+  assert.equal(row.id, id);
+  assert.equal(row.score, 3);
+  assert.equal(row.comment, 'Lost the connection on the train');
+  assert.equal(await eventually(async () => (await outboxOf(page)) === ''), true, 'outbox empty afterwards');
+  await context.close();
+});
+
+test('score, then the page closes within 100 ms: the score is stored once', async (t) => {
+  const { context, page, id } = await cardFor('closes-fast');
+  await page.getByRole('radio', { name: '6 out of 10' }).click();
+  const clicked = Date.now();
+  const closing = page.close();
+  assert.ok(Date.now() - clicked < 100, 'closed within 100 ms of the score');
+  await closing;
+
+  let row = await eventually(() => rowsFor('closes-fast')[0], { timeout: 3000 });
+  t.diagnostic(row ? 'stored by the closing page' : 'left in the outbox for the next page load');
+  // The next page of the same origin sends whatever is still queued; still one row.
+  const next = await openPage(context, surveyUrl(collector, config('closes-fast')));
+  await next.waitForFunction(() => window.events.some((e) => e.name === 'ineligible'));
+  assert.equal(await eventually(async () => (await outboxOf(next)) === '', { timeout: 10000 }), true, 'outbox empty');
+  row = await eventually(() => rowsFor('closes-fast')[0]);
+  const all = rowsFor('closes-fast');
+  assert.equal(all.length, 1, JSON.stringify(all));
+  assert.equal(row.id, id);
+  assert.equal(row.score, 6);
+  await context.close();
+});
+
+test('score while offline, page closed within 100 ms: delivered on the next page load', async () => {
+  // "Offline" is a proxy that drops every POST: the context's offline switch does not reach
+  // keepalive requests, which the browser carries on after the page is gone.
+  let offline = false;
+  const proxy = await startFaultyProxy(collector.url, (req) => (req.method === 'POST' && offline ? 'drop' : 'pass'));
+  try {
+    const context = await browser.newContext();
+    const page = await openPage(context, surveyUrl(proxy, config('closes-offline')));
+    await page.getByRole('dialog').waitFor();
+    const id = await shownId(page);
+    offline = true;
+    await page.getByRole('radio', { name: '9 out of 10' }).click();
+    const clicked = Date.now();
+    const closing = page.close();
+    assert.ok(Date.now() - clicked < 100, 'closed within 100 ms of the score');
+    await closing;
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(proxy.counts.drop >= 1, 'the POSTs were dropped');
+    assert.deepEqual(rowsFor('closes-offline'), [], 'nothing could be sent');
+
+    offline = false;
+    const next = await openPage(context, surveyUrl(proxy, config('closes-offline')));
+    const row = await eventually(() => rowsFor('closes-offline')[0], { timeout: 5000 });
+    assert.ok(row, 'the next page load delivers the queued score');
+    assert.equal(row.id, id);
+    assert.equal(row.score, 9);
+    assert.equal(await eventually(async () => (await outboxOf(next)) === ''), true, 'outbox empty');
+    assert.equal(rowsFor('closes-offline').length, 1);
+    await context.close();
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('score, then the page closes while its POST hangs: fetch(keepalive) on pagehide stores it', async () => {
+  // The page comes through a proxy that never answers the first POST; the keepalive one passes.
+  let posts = 0;
+  const proxy = await startFaultyProxy(collector.url, (req) => (req.method === 'POST' && ++posts === 1 ? 'hang' : 'pass'));
+  try {
+    const context = await browser.newContext();
+    const page = await openPage(context, surveyUrl(proxy, config('closes-keepalive')));
+    await page.getByRole('dialog').waitFor();
+    const id = await shownId(page);
+    await page.getByRole('radio', { name: '10 out of 10' }).click();
+    const clicked = Date.now();
+    const closing = page.close();
+    assert.ok(Date.now() - clicked < 100, 'closed within 100 ms of the score');
+    await closing;
+    const row = await eventually(() => rowsFor('closes-keepalive')[0], { timeout: 5000 });
+    assert.ok(row, `stored by the keepalive request (${posts} POSTs reached the proxy)`);
+    assert.equal(row.id, id);
+    assert.equal(row.score, 10);
+    assert.equal(rowsFor('closes-keepalive').length, 1);
+    await context.close();
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('collector killed with SIGKILL and restarted: acknowledged answers kept, the rest delivered later', async () => {
+  const port = Number(new URL(collector.url).port);
+  const before = rows(collector.db).length;
+  // Answered and acknowledged before the crash.
+  const a = await cardFor('crash-a');
+  await answer(a.page, 9, 'Before the crash');
+  await oneCompleteRow('crash-a');
+  assert.equal(await eventually(async () => (await outboxOf(a.page)) === ''), true, 'acknowledged: outbox empty');
+
+  // Three more devices with the card open; D's score is on the wire when the collector dies.
+  const [b, c, d] = await Promise.all(['crash-b', 'crash-c', 'crash-d'].map((user) => cardFor(user)));
+  let held, onHeld;
+  const heldRequest = new Promise((resolve) => { onHeld = resolve; });
+  await d.page.route('**/v1/responses', (route) => { held = route; onHeld(); });
+  await d.page.getByRole('radio', { name: '4 out of 10' }).click();
+  await heldRequest;
+
+  await collector.stop('SIGKILL');
+  const afterCrash = rows(collector.db);
+  assert.equal(afterCrash.length, before + 1, 'only the acknowledged answer is stored');
+  const kept = afterCrash.find((r) => r.user_id === 'crash-a');
+  assert.equal(kept.id, a.id);
+  assert.equal(kept.complete, true);
+  assert.equal(kept.comment, 'Before the crash');
+
+  const failed = { b: 0, c: 0, d: 0 };
+  for (const [name, device] of Object.entries({ b, c, d })) {
+    device.page.on('requestfailed', (request) => { if (isPost(request)) failed[name] += 1; });
+  }
+  await held.continue().catch(() => {});
+  await d.page.unroute('**/v1/responses');
+  await answer(b.page, 2, 'While it was down');
+  await answer(c.page, 10, '');
+  assert.ok(await eventually(() => failed.b && failed.c && failed.d, { timeout: 5000 }), JSON.stringify(failed));
+  for (const device of [b, c, d]) assert.ok((await outboxOf(device.page)).includes(device.id), 'queued while down');
+
+  await startOnPort(collector, port);
+  const expected = { 'crash-b': [b.id, 2, 'While it was down', true], 'crash-c': [c.id, 10, null, true], 'crash-d': [d.id, 4, null, false] };
+  const all = await eventually(() => {
+    const list = rows(collector.db);
+    const done = Object.entries(expected).every(([user, [, score]]) => list.some((r) => r.user_id === user && r.score === score));
+    return done && list.find((r) => r.user_id === 'crash-b')?.complete && list.find((r) => r.user_id === 'crash-c')?.complete ? list : null;
+  }, { timeout: 20000 });
+  assert.ok(all, `delivered after the restart: ${JSON.stringify(rows(collector.db).map((r) => [r.user_id, r.score, r.complete]))}`);
+  for (const [user, [id, score, comment, complete]] of Object.entries(expected)) {
+    const mine = all.filter((r) => r.user_id === user);
+    assert.equal(mine.length, 1, user);
+    assert.deepEqual([mine[0].id, mine[0].score, mine[0].comment, mine[0].complete], [id, score, comment, complete], user);
+  }
+  assert.equal(all.length, before + 4, 'exactly one row per answer');
+  for (const device of [b, c, d]) {
+    assert.equal(await eventually(async () => (await outboxOf(device.page)) === ''), true, 'outbox empty');
+  }
+  await Promise.all([a, b, c, d].map((device) => device.context.close()));
+});
+
+test('a POST that never gets an answer is given up and retried, in its tab and for the other tabs', async () => {
+  // Only the first POST hangs, like a half-open connection after a network switch; the retry
+  // would go through. One device with one tab, and one device whose second tab answers too.
+  const hangFirstPost = async (page) => {
+    let posts = 0;
+    await page.route('**/v1/responses', (route) => (isPost(route.request()) && ++posts === 1 ? undefined : route.continue()));
+  };
+  const single = await browser.newContext();
+  const alone = await openPage(single);
+  await hangFirstPost(alone);
+  await alone.goto(surveyUrl(collector, config('hang-alone')));
+  await alone.getByRole('dialog').waitFor();
+  await answer(alone, 7, 'Answered over a bad connection');
+
+  const twoTabs = await browser.newContext();
+  const stuck = await openPage(twoTabs);
+  await hangFirstPost(stuck);
+  await stuck.goto(surveyUrl(collector, config('hang-tab-1')));
+  await stuck.getByRole('dialog').waitFor();
+  await stuck.getByRole('radio', { name: '5 out of 10' }).click();
+  const other = await openPage(twoTabs, surveyUrl(collector, config('hang-tab-2')));
+  await other.getByRole('dialog').waitFor();
+  await answer(other, 9, 'From the second tab');
+
+  // Generous enough for a request timeout of about 10 s plus one backoff.
+  const [a, b] = await Promise.allSettled([oneCompleteRow('hang-alone', 16000), oneCompleteRow('hang-tab-2', 16000)]);
+  await Promise.all([single.close(), twoTabs.close()]);
+  assert.equal(a.status, 'fulfilled', String(a.reason));
+  assert.equal(b.status, 'fulfilled', String(b.reason));
+  assert.equal(a.value.comment, 'Answered over a bad connection');
+  assert.equal(b.value.comment, 'From the second tab');
+});
+
+test('a body the collector keeps failing (503) does not hold back the answers queued after it', async () => {
+  const context = await browser.newContext();
+  const first = await openPage(context, surveyUrl(collector, config('blocked-first')));
+  await first.getByRole('dialog').waitFor();
+  const blockedId = await shownId(first);
+  // Every POST of that one answer fails, in every tab; the others go through.
+  await context.route('**/v1/responses', (route) => (route.request().postData()?.includes(blockedId)
+    ? route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"busy"}' })
+    : route.continue()));
+  await first.getByRole('radio', { name: '6 out of 10' }).click();
+  await new Promise((r) => setTimeout(r, 300));
+
+  const second = await openPage(context, surveyUrl(collector, config('blocked-second')));
+  await second.getByRole('dialog').waitFor();
+  await answer(second, 10, 'Queued behind a failing one');
+  const row = await oneCompleteRow('blocked-second', 6000);
+  assert.equal(row.comment, 'Queued behind a failing one');
+  assert.deepEqual(rowsFor('blocked-first'), []);
+  await context.close();
+});
+
+test('the longest comment the card takes, in a CJK script, with user properties, is stored, shortened only to fit 16 KB', async () => {
+  // maxlength=5000 UTF-16 units: 5,000 CJK characters, 15,000 bytes of UTF-8.
+  const comment = '速'.repeat(5000);
+  const properties = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`segment_${i}`, '値'.repeat(60)]));
+  const { context, page, id } = await cardFor('long-comment', { user: { id: 'long-comment', email: 'kenji@example.com', properties } });
+  await answer(page, 8, comment);
+  const row = await oneCompleteRow('long-comment', 8000, page);
+  assert.equal(row.id, id);
+  // 5,000 CJK characters are 15,000 bytes: with the rest of the answer the body would pass the
+  // collector's 16 KB limit, so the end of the comment gives way, never the whole answer.
+  assert.ok(comment.startsWith(row.comment), 'a prefix of what was typed');
+  assert.ok(row.comment.length >= 4800 && row.comment.length < 5000, String(row.comment.length));
+  assert.deepEqual(page.consoleErrors, []);
+  await context.close();
+});
+
+test('an answer given on a page with a very long path is stored', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context, surveyUrl(collector, config('long-path', { triggers: [{ event: 'ask' }] })));
+  await page.waitForFunction(() => typeof window.nps === 'function' && !window.nps.q);
+  // A 1,129-character path, as some single-page apps build from filters and ids.
+  const path = '/reports/' + 'quarterly-revenue-by-region/'.repeat(40);
+  await page.evaluate((to) => { history.pushState({}, '', to); window.nps('track', 'ask'); }, path);
+  await page.getByRole('dialog').waitFor();
+  await answer(page, 9, '');
+  const row = await oneCompleteRow('long-path', 8000, page);
+  assert.ok(row.page.startsWith(collector.url + '/reports/quarterly-revenue-by-region/'), row.page);
+  await context.close();
+});
