@@ -4,6 +4,8 @@
 #   ./build.sh serve    build, then run the collector with the demo app on 127.0.0.1:8787
 #                       (NPS_PORT / NPS_DB change the port and the SQLite file)
 #   ./build.sh test     build, then every test: native, browser (wasm-bindgen-test), end to end
+#   ./build.sh bench    build, then the benchmarks (bench/run.mjs): download size, load and show
+#                       timings in Chromium next to posthog-js, collector throughput; JSON in bench-results/
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -68,14 +70,19 @@ build() {
   install_node_tools
   log "building the widget (release wasm)"
   # As a cdylib-only build: with an rlib crate type alongside, cargo skips LTO (cargo#9672).
-  cargo rustc --quiet --lib --release --target wasm32-unknown-unknown --crate-type cdylib
+  # `nps_cdylib` makes this build `no_std` (see src/lib.rs): no panic formatting in the wasm.
+  cargo rustc --quiet --lib --release --target wasm32-unknown-unknown --crate-type cdylib -- --cfg nps_cdylib
   rm -rf pkg && mkdir -p pkg
   local glue=target/wasm-bindgen
   rm -rf "$glue" && mkdir -p "$glue"
   wasm-bindgen --target web --no-typescript --out-dir "$glue" --out-name nps_widget \
     target/wasm32-unknown-unknown/release/nps_widget.wasm
-  wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
+  # The lowest 1 KB of memory is never used (the stack grows down from 1 MB, data lies above) and
+  # wasm memory starts zeroed: both let wasm-opt fold more; --converge repeats -Oz to a fixpoint.
+  wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory --strip-debug --strip-producers --strip-target-features \
     "$glue/nps_widget_bg.wasm" -o pkg/nps_widget_bg.wasm
+  # One- and two-letter import/export names in the wasm and the glue (about 4 KB gzip less).
+  node tools/minify-wasm-names.cjs pkg/nps_widget_bg.wasm "$glue/nps_widget.js"
   # The ES module: our API and wasm-bindgen's glue bundled and minified into one file.
   cp src/js/index.js "$glue/index.js"
   esbuild "$glue/index.js" --bundle --format=esm --minify --log-level=warning --external:./languages.js --outfile=pkg/index.js
@@ -168,9 +175,29 @@ run_tests() {
   node --test --test-concurrency=1 tests/e2e/
 }
 
+# Benchmarks: bytes a host downloads, timings, long tasks and memory in headless Chromium, each
+# next to posthog-js (pinned in bench/package-lock.json), and the collector's throughput under
+# concurrent clients (bench/loadgen). Prints a report and writes bench-results/*.json.
+# BENCH_RUNS (browser rounds, default 21), BENCH_LEVELS (clients, default 16,32,64),
+# BENCH_SECONDS (per level, default 10) and BENCH_ONLY (size|browser|collector) adjust it.
+bench() {
+  build
+  install_browser
+  build_collector
+  log "building the load generator (bench/loadgen)"
+  cargo build --quiet --release -p nps-loadgen
+  if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
+    log "installing the benchmark's npm packages (bench/package-lock.json)"
+    (cd bench && npm ci --no-fund --no-audit --ignore-scripts)
+  fi
+  log "benchmarks (about two minutes)"
+  node bench/run.mjs
+}
+
 case "${1:-build}" in
   build) build ;;
   serve) serve ;;
   test) run_tests ;;
-  *) echo "usage: ./build.sh [build|serve|test]" >&2; exit 2 ;;
+  bench) bench ;;
+  *) echo "usage: ./build.sh [build|serve|test|bench]" >&2; exit 2 ;;
 esac

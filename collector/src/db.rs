@@ -1,11 +1,13 @@
 //! SQLite storage: one row per answer id.
 
 use std::path::Path;
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::Value;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::validate::Answer;
 
@@ -184,22 +186,111 @@ pub struct LastPrompt {
     pub shown_at: String,
 }
 
-/// The answer store: one SQLite connection, shared behind a mutex.
+/// Most answers committed in one transaction by the writer.
+pub const MAX_BATCH: usize = 512;
+/// Answers waiting for the writer before senders wait too.
+const INBOX: usize = 4096;
+/// How often the checkpoint thread copies the WAL back into the database file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+/// WAL length (frames) past which the writer, once the checkpoint thread has copied most of
+/// it, copies the rest itself so that the WAL starts over (16 MiB with 4 KiB pages).
+const CATCH_UP_FRAMES: i64 = 4096;
+/// WAL size (pages) past which the writer checkpoints by itself: a safety net, never reached
+/// while the checkpoint thread keeps up.
+const WRITER_CHECKPOINT_PAGES: i64 = 20_000;
+
+/// Why an answer could not be stored. Nothing of it is on disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriteError(String);
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+impl From<rusqlite::Error> for WriteError {
+    fn from(error: rusqlite::Error) -> Self {
+        WriteError(error.to_string())
+    }
+}
+
+/// One answer for the writer, and where to tell the caller it is committed.
+struct Job {
+    answer: Answer,
+    now: String,
+    reply: oneshot::Sender<Result<(), WriteError>>,
+}
+
+/// Where the writer's verdict on one job arrives.
+type Done = oneshot::Receiver<Result<(), WriteError>>;
+
+/// The writer thread and its inbox.
+struct Writer {
+    inbox: Option<mpsc::Sender<Job>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    stop_checkpoints: Option<std::sync::mpsc::Sender<()>>,
+    checkpoints: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The answer store. Writes go to one writer thread that owns the writing connection and
+/// commits every answer waiting for it in one transaction (group commit): with
+/// `synchronous=FULL` that is one fsync for the whole group, and each caller is answered only
+/// after the transaction holding its answer has committed. Reads use a second connection,
+/// which in WAL mode never waits for the writer, and a third one, on its own thread, copies
+/// the WAL back into the database file (checkpoints) without stopping the writer.
 pub struct Db {
-    conn: Mutex<Connection>,
+    reader: Mutex<Connection>,
+    writer: Option<Writer>,
 }
 
 impl Db {
     /// Opens (creating if needed) the database file, switches it to WAL with
-    /// `synchronous=FULL`, and creates the schema.
+    /// `synchronous=FULL`, creates the schema and starts the writer thread.
     pub fn open(path: &Path) -> rusqlite::Result<Db> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
+        // Checkpoints run on their own thread (below), so that the writer never stalls on one;
+        // the writer checkpoints itself only if the WAL grows far beyond what that thread lets.
+        conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
+        let reader = Connection::open(path)?;
+        reader.busy_timeout(std::time::Duration::from_secs(5))?;
+        reader.pragma_update(None, "synchronous", "FULL")?;
+        let checkpointer = Connection::open(path)?;
+        checkpointer.busy_timeout(std::time::Duration::from_secs(5))?;
+        checkpointer.pragma_update(None, "synchronous", "FULL")?;
+
+        let (inbox, jobs) = mpsc::channel(INBOX);
+        let checkpointed = Arc::new(AtomicBool::new(false));
+        let catch_up = checkpointed.clone();
+        let (stop_checkpoints, stop) = std::sync::mpsc::channel();
+        let spawn_error = |error: std::io::Error| {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                Some(format!("cannot start the database thread: {error}")),
+            )
+        };
+        let thread = std::thread::Builder::new()
+            .name("nps-db-writer".into())
+            .spawn(move || write_loop(conn, jobs, &catch_up))
+            .map_err(spawn_error)?;
+        let checkpoints = std::thread::Builder::new()
+            .name("nps-db-checkpoint".into())
+            .spawn(move || checkpoint_loop(checkpointer, stop, &checkpointed))
+            .map_err(spawn_error)?;
         Ok(Db {
-            conn: Mutex::new(conn),
+            reader: Mutex::new(reader),
+            writer: Some(Writer {
+                inbox: Some(inbox),
+                thread: Some(thread),
+                stop_checkpoints: Some(stop_checkpoints),
+                checkpoints: Some(checkpoints),
+            }),
         })
     }
 
@@ -208,42 +299,46 @@ impl Db {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(Db {
-            conn: Mutex::new(conn),
+            reader: Mutex::new(conn),
+            writer: None,
         })
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+        self.reader.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Inserts the answer, or updates the row with the same id. A stored complete answer is
-    /// never replaced by an incomplete one, and an identical resend changes nothing. `now` is
-    /// the time to record as `received_at` / `updated_at`.
-    pub fn upsert(&self, answer: &Answer, now: &str) -> rusqlite::Result<()> {
-        self.conn().prepare_cached(&UPSERT)?.execute(params![
-            answer.id,
-            answer.answer_type.as_str(),
-            answer.kind,
-            answer.score,
-            answer.category,
-            answer.comment,
-            answer.complete,
-            answer.user.id,
-            answer.user.label,
-            answer.user.created_at,
-            answer.user.properties,
-            answer.account.id,
-            answer.account.label,
-            answer.account.properties,
-            answer.language,
-            answer.trigger,
-            answer.page,
-            answer.shown_at,
-            answer.answered_at,
-            answer.widget_version,
-            now,
-        ])?;
-        Ok(())
+    /// The writer's inbox, a job for it and where its result will arrive.
+    fn job(
+        &self,
+        answer: Answer,
+        now: String,
+    ) -> Result<(&mpsc::Sender<Job>, Job, Done), WriteError> {
+        let inbox = self
+            .writer
+            .as_ref()
+            .and_then(|w| w.inbox.as_ref())
+            .ok_or_else(|| WriteError("the database is open read-only".into()))?;
+        let (reply, done) = oneshot::channel();
+        Ok((inbox, Job { answer, now, reply }, done))
+    }
+
+    /// Stores the answer: inserts it, or updates the row with the same id. A stored complete
+    /// answer is never replaced by an incomplete one, and an identical resend changes nothing.
+    /// `now` is the time to record as `received_at` / `updated_at`. Resolves once the
+    /// transaction holding it is committed (on disk, with `synchronous=FULL`).
+    pub async fn store(&self, answer: Answer, now: String) -> Result<(), WriteError> {
+        let (inbox, job, done) = self.job(answer, now)?;
+        inbox.send(job).await.map_err(|_| stopped())?;
+        done.await.map_err(|_| stopped())?
+    }
+
+    /// [`Db::store`] for synchronous callers; it blocks the calling thread, so it must not be
+    /// called from an async task.
+    pub fn upsert(&self, answer: &Answer, now: &str) -> Result<(), WriteError> {
+        let (inbox, job, done) = self.job(answer.clone(), now.to_owned())?;
+        inbox.blocking_send(job).map_err(|_| stopped())?;
+        done.blocking_recv().map_err(|_| stopped())?
     }
 
     /// The prompt of `kind` most recently shown to `user_id`, if any.
@@ -272,4 +367,128 @@ impl Db {
         let rows = statement.query_map([], StoredRow::from_row)?;
         rows.collect()
     }
+}
+
+impl Drop for Db {
+    /// Closes the inbox and waits for the writer to commit what it holds.
+    fn drop(&mut self) {
+        if let Some(writer) = self.writer.as_mut() {
+            writer.inbox = None;
+            if let Some(thread) = writer.thread.take() {
+                let _ = thread.join();
+            }
+            writer.stop_checkpoints = None;
+            if let Some(thread) = writer.checkpoints.take() {
+                let _ = thread.join();
+            }
+        }
+    }
+}
+
+fn stopped() -> WriteError {
+    WriteError("the database writer has stopped".into())
+}
+
+/// The writer thread: takes the first waiting answer, then every other one already waiting (up
+/// to [`MAX_BATCH`]), commits them in one transaction and answers each caller.
+fn write_loop(conn: Connection, mut jobs: mpsc::Receiver<Job>, checkpointed: &AtomicBool) {
+    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = jobs.blocking_recv() {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let results = commit(&conn, &batch);
+        for (job, result) in batch.drain(..).zip(results) {
+            // The caller may have gone (client disconnected); the answer is stored regardless.
+            let _ = job.reply.send(result);
+        }
+        if checkpointed.swap(false, Ordering::Relaxed) {
+            // The checkpoint thread has copied a long WAL up to some recent frame: copying
+            // the few frames committed since is quick here, between two transactions, and
+            // lets the next transaction start the WAL over instead of growing it further.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        }
+    }
+}
+
+/// The checkpoint thread: a passive checkpoint every [`CHECKPOINT_EVERY`] until `stop` is
+/// closed. A passive checkpoint never blocks the writer, and the WAL starts over from its
+/// beginning once it has been copied entirely.
+fn checkpoint_loop(
+    conn: Connection,
+    stop: std::sync::mpsc::Receiver<()>,
+    checkpointed: &AtomicBool,
+) {
+    use std::sync::mpsc::RecvTimeoutError;
+    while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_EVERY) {
+        // (busy, frames in the WAL, frames copied); frames is -1 when the WAL is not in use.
+        let copied = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+            row.get::<_, i64>(2)
+        });
+        match copied {
+            // Only a long WAL is worth the writer's pause to start it over.
+            Ok(frames) if frames >= CATCH_UP_FRAMES => checkpointed.store(true, Ordering::Relaxed),
+            Ok(_) => {}
+            Err(error) => eprintln!("nps-collector: checkpoint failed: {error}"),
+        }
+    }
+}
+
+/// Upserts every job's answer in one transaction. An answer that fails alone (its statement
+/// is undone) gets its error while the others commit; if the transaction itself is lost or
+/// the commit fails, every answer of the batch gets the error.
+fn commit(conn: &Connection, batch: &[Job]) -> Vec<Result<(), WriteError>> {
+    let all = |error: WriteError| vec![Err(error); batch.len()];
+    if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
+        return all(error.into());
+    }
+    let mut results = Vec::with_capacity(batch.len());
+    for job in batch {
+        let result = upsert_row(conn, &job.answer, &job.now).map_err(WriteError::from);
+        if let Err(error) = &result {
+            if conn.is_autocommit() {
+                // SQLite rolled the whole transaction back (I/O error, disk full, ...).
+                return all(error.clone());
+            }
+        }
+        results.push(result);
+    }
+    if let Err(error) = conn.execute_batch("COMMIT") {
+        if !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        return all(error.into());
+    }
+    results
+}
+
+fn upsert_row(conn: &Connection, answer: &Answer, now: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(&UPSERT)?.execute(params![
+        answer.id,
+        answer.answer_type.as_str(),
+        answer.kind,
+        answer.score,
+        answer.category,
+        answer.comment,
+        answer.complete,
+        answer.user.id,
+        answer.user.label,
+        answer.user.created_at,
+        answer.user.properties,
+        answer.account.id,
+        answer.account.label,
+        answer.account.properties,
+        answer.language,
+        answer.trigger,
+        answer.page,
+        answer.shown_at,
+        answer.answered_at,
+        answer.widget_version,
+        now,
+    ])?;
+    Ok(())
 }

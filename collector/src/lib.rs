@@ -254,11 +254,11 @@ async fn post_response(
     let answer = validate::answer(&value)
         .map_err(|invalid| ApiError::bad_request(invalid.message, &invalid.field))?;
 
-    let db = state.db.clone();
-    let now = format_timestamp(now_ms());
-    tokio::task::spawn_blocking(move || db.upsert(&answer, &now))
+    // Resolves once the transaction holding the answer is committed (see `Db::store`).
+    state
+        .db
+        .store(answer, format_timestamp(now_ms()))
         .await
-        .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "ok": true }))).into_response())
 }

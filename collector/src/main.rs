@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use axum::serve::ListenerExt;
 use nps_collector::db::Db;
 use nps_collector::{app, AppState, Settings};
 use nps_widget::core::duration::parse_duration;
@@ -177,6 +178,12 @@ fn serve(addr: &str, db_path: &std::path::Path, settings: Settings) -> Result<()
         writeln!(stdout, "nps-collector listening on http://{local}")
             .and_then(|()| stdout.flush())
             .map_err(|e| e.to_string())?;
+        // Without TCP_NODELAY a small file sent as headers then body waits for the client's
+        // delayed ACK (about 40 ms on Linux) before its body leaves: every script of the
+        // widget served from `--pkg` would pay it.
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let service =
             app(AppState::new(db, settings)).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, service)

@@ -1,6 +1,8 @@
 //! The answer model and its wire format (DESIGN.md "Wire format"), written as JSON by hand:
 //! serde_json would add several KB to the wasm for one flat object.
 
+use crate::prelude::*;
+
 use super::config::{Account, Properties, Scalar, User};
 use super::text::push_uint;
 use super::time::format_timestamp;
@@ -73,7 +75,26 @@ pub struct Answer {
 
 impl Answer {
     /// The JSON body POSTed to the collector.
+    ///
+    /// The body never exceeds [`MAX_BODY_BYTES`], the collector's limit: a comment that would
+    /// make it longer (5,000 characters of CJK text with many properties) is shortened at its
+    /// end, rather than the whole answer being refused.
     pub fn to_json(&self) -> String {
+        let mut body = self.json_with_comment(self.comment.as_deref());
+        let mut comment = self.comment.as_deref().unwrap_or("");
+        while body.len() > MAX_BODY_BYTES && !comment.is_empty() {
+            let excess = body.len() - MAX_BODY_BYTES;
+            let mut keep = comment.len().saturating_sub(excess);
+            while !comment.is_char_boundary(keep) {
+                keep -= 1;
+            }
+            comment = comment.get(..keep).unwrap_or("");
+            body = self.json_with_comment(Some(comment));
+        }
+        body
+    }
+
+    fn json_with_comment(&self, comment: Option<&str>) -> String {
         let mut w = JsonObject::new();
         w.string("id", &self.id);
         w.string("type", if self.score.is_some() { "response" } else { "decline" });
@@ -82,7 +103,7 @@ impl Answer {
             w.key("score");
             push_uint(&mut w.out, score as u64);
             w.string("category", Category::of(score).name());
-            w.optional_string("comment", self.comment.as_deref());
+            w.optional_string("comment", comment);
             w.raw("complete", if self.complete { "true" } else { "false" });
         }
         if let Some(user) = &self.user {
@@ -116,10 +137,25 @@ impl Answer {
     }
 }
 
-/// `page` without its query string and fragment, which often hold tokens.
+/// Largest body the collector accepts, in bytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Longest `page` and `trigger` sent, in characters: the collector refuses longer strings.
+pub const MAX_FIELD_CHARS: usize = 1000;
+
+/// `text` cut to [`MAX_FIELD_CHARS`] characters.
+pub fn clip(text: &str) -> &str {
+    match text.char_indices().nth(MAX_FIELD_CHARS) {
+        Some((cut, _)) => text.get(..cut).unwrap_or(text),
+        None => text,
+    }
+}
+
+/// `page` without its query string and fragment, which often hold tokens, cut to
+/// [`MAX_FIELD_CHARS`].
 pub fn page_without_query(href: &str) -> &str {
     let end = href.find(['?', '#']).unwrap_or(href.len());
-    &href[..end]
+    clip(href.get(..end).unwrap_or(""))
 }
 
 /// A UUID v4 string from 16 random bytes.
@@ -277,6 +313,29 @@ mod tests {
         assert_eq!(names[..7], ["detractor"; 7]);
         assert_eq!(names[7..9], ["passive"; 2]);
         assert_eq!(names[9..], ["promoter"; 2]);
+    }
+
+    #[test]
+    fn long_comments_are_shortened_to_fit_the_collector_limit() {
+        let cjk = "\u{7d20}".repeat(5000);
+        let mut user = sample().user.unwrap();
+        for i in 0..8 {
+            user.properties.push((format!("k{i}"), Scalar::String("v".repeat(400))));
+        }
+        let answer = Answer { comment: Some(cjk), complete: true, user: Some(user), ..sample() };
+        let body = answer.to_json();
+        assert!(body.len() <= MAX_BODY_BYTES, "{}", body.len());
+        assert!(body.len() > MAX_BODY_BYTES - 8, "only what is needed is cut: {}", body.len());
+        assert!(body.contains(&"\u{7d20}".repeat(3000)));
+        let short = Answer { comment: Some("fine".into()), ..sample() };
+        assert!(short.to_json().contains(r#""comment":"fine""#));
+    }
+
+    #[test]
+    fn page_and_trigger_are_clipped() {
+        let long = "https://a.example/".to_string() + &"\u{e9}".repeat(2000);
+        assert_eq!(page_without_query(&long).chars().count(), MAX_FIELD_CHARS);
+        assert_eq!(clip("event:x"), "event:x");
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! The `init(config)` object: validation into typed settings. Every error names the key and
 //! the accepted form; unknown keys are errors so typos surface at once.
 
+use crate::prelude::*;
+
 use super::duration::{days_from_number, parse_duration, Duration};
 use super::error::Error;
+use super::float::{is_whole, sqrt};
 use super::text::concat;
 use super::time::parse_timestamp;
 use super::value::Value;
@@ -206,8 +209,8 @@ pub fn text_colour_on(accent: &str) -> &'static str {
             // x^2.375 (from square roots, which are single wasm instructions) stands in for
             // x^2.4: within 3 %, and `powf` would add a few KB of libm to the wasm.
             let x = (v + 0.055) / 1.055;
-            let fourth_root = x.sqrt().sqrt();
-            x * x * fourth_root * fourth_root.sqrt()
+            let fourth_root = sqrt(sqrt(x));
+            x * x * fourth_root * sqrt(fourth_root)
         }
     };
     let luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
@@ -313,7 +316,7 @@ fn boolean(value: &Value, key: &str) -> Result<bool, Error> {
 
 fn whole_number(value: &Value, key: &str, max: u32) -> Result<u32, Error> {
     match value {
-        Value::Number(n, _) if n.fract() == 0.0 && *n >= 0.0 && *n <= max as f64 => Ok(*n as u32),
+        Value::Number(n, _) if is_whole(*n) && *n >= 0.0 && *n <= max as f64 => Ok(*n as u32),
         _ => Err(Error::config(key, "a whole number of at least 0")),
     }
 }
@@ -349,10 +352,15 @@ fn language_tag(value: &Value, key: &str) -> Result<String, Error> {
     }
 }
 
+/// Most characters in one properties object (keys and values): two of them and the longest
+/// comment still fit the collector's 16 KB body limit.
+const MAX_PROPERTIES_TEXT: usize = 4000;
+
 fn properties(value: &Value, key: &str) -> Result<Properties, Error> {
     let entries = object(value, key)?;
-    if entries.len() > 50 {
-        return Err(Error::config(key, "an object with at most 50 keys"));
+    let text: usize = entries.iter().map(|(k, v)| k.len() + v.as_str().map_or(8, str::len)).sum();
+    if entries.len() > 50 || text > MAX_PROPERTIES_TEXT {
+        return Err(Error::config(key, "an object with at most 50 keys and 4000 characters in all"));
     }
     let mut out = Vec::with_capacity(entries.len());
     for (name, v) in entries {
@@ -373,7 +381,7 @@ fn user(value: &Value) -> Result<User, Error> {
     allow_keys(entries, "user", &["id", "email", "createdAt", "properties"])?;
     let created_at = optional(entries, "createdAt", |v| match v {
         Value::String(s) => parse_timestamp(s).ok_or(()),
-        Value::Number(n, _) if n.is_finite() && n.fract() == 0.0 => Ok(*n as i64),
+        Value::Number(n, _) if n.is_finite() && is_whole(*n) => Ok(*n as i64),
         _ => Err(()),
     }
     .map_err(|()| Error::config("user.createdAt", "an ISO 8601 date (2025-01-15) or epoch milliseconds")))?;
@@ -535,7 +543,7 @@ fn theme(value: &Value) -> Result<Theme, Error> {
         _ => Err(Error::config("theme.accent", "a colour \"#rrggbb\"")),
     })?;
     let z_index = optional(entries, "zIndex", |v| match v {
-        Value::Number(n, _) if n.fract() == 0.0 && n.abs() <= i32::MAX as f64 => Ok(*n as i32),
+        Value::Number(n, _) if is_whole(*n) && n.abs() <= i32::MAX as f64 => Ok(*n as i32),
         _ => Err(Error::config("theme.zIndex", "a whole number")),
     })?
     .unwrap_or(DEFAULT_Z_INDEX);
@@ -680,6 +688,10 @@ mod tests {
             (with(&[("theme", obj(&[("accent", Value::str("red"))]))]), "config `theme.accent` must be a colour"),
             (with(&[("theme", obj(&[("position", Value::str("left"))]))]), "config `theme.position` must be one of"),
             (with(&[("language", Value::str("en US"))]), "config `language` must be a BCP-47 language tag"),
+            (
+                with(&[("account", obj(&[("id", Value::str("a")), ("properties", obj(&[("notes", Value::String("x".repeat(3000))), ("more", Value::String("y".repeat(1000)))]))]))]),
+                "config `account.properties` must be an object with at most 50 keys and 4000 characters in all",
+            ),
         ];
         for (config, expected) in cases {
             let message = error_of(config);

@@ -1,5 +1,6 @@
 //! Throttle durations: `"N day(s)"`, `"N week(s)"`, `"N month(s)"` or a number of days.
 
+use super::float::is_whole;
 use super::time::{add_days, add_months};
 
 /// A span added to an instant: whole days, or calendar months (month ends clamp).
@@ -47,7 +48,7 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 
 /// Whether a number of days given as a plain number is a valid duration.
 pub fn days_from_number(days: f64) -> Option<Duration> {
-    let valid = days.fract() == 0.0 && (0.0..=36_500.0).contains(&days);
+    let valid = is_whole(days) && (0.0..=36_500.0).contains(&days);
     valid.then_some(Duration::Days(days as u32))
 }
 

@@ -1,6 +1,8 @@
 //! Whether to ask now: one function of the stored state, the throttle rules, the user and
 //! `now`, returning a decision that carries its reason in words (for `debug` and `ineligible`).
 
+use crate::prelude::*;
+
 use super::config::Throttle;
 use super::text::{concat, push_fraction};
 use super::time::format_date;
@@ -16,30 +18,29 @@ pub enum Outcome {
     Declined,
 }
 
-/// What the widget remembers about one user, kept in storage under that user's key.
+/// What the widget remembers about one user, kept in storage under that user's key. It is
+/// written only when the card is shown or answered, under the cross-tab show lock; counters
+/// that every page load updates (page views) live under keys of their own, so that a tab's
+/// stale copy can never overwrite another tab's display record.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UserState {
     /// When the prompt was last shown (epoch ms), and how it ended.
     pub last_shown: Option<(i64, Outcome)>,
-    /// Page views counted for the `pageViews` trigger.
-    pub page_views: u32,
 }
 
 impl UserState {
-    /// Compact text form for storage: `s=<ms>;o=<a|d|i>;v=<views>`.
+    /// Compact text form for storage: `s=<ms>;o=<a|d|i>` (empty when never shown).
     pub fn encode(&self) -> String {
         let mut out = String::new();
         if let Some((at, outcome)) = self.last_shown {
             out.push_str("s=");
             push_signed(&mut out, at);
             out.push_str(match outcome {
-                Outcome::Answered => ";o=a;",
-                Outcome::Declined => ";o=d;",
-                Outcome::Ignored => ";o=i;",
+                Outcome::Answered => ";o=a",
+                Outcome::Declined => ";o=d",
+                Outcome::Ignored => ";o=i",
             });
         }
-        out.push_str("v=");
-        super::text::push_uint(&mut out, self.page_views as u64);
         out
     }
 
@@ -47,18 +48,15 @@ impl UserState {
     pub fn decode(text: &str) -> UserState {
         let mut shown = None;
         let mut outcome = Outcome::Ignored;
-        let mut state = UserState::default();
         for part in text.split(';') {
             match part.split_once('=') {
                 Some(("s", v)) => shown = v.parse::<i64>().ok(),
                 Some(("o", "a")) => outcome = Outcome::Answered,
                 Some(("o", "d")) => outcome = Outcome::Declined,
-                Some(("v", v)) => state.page_views = v.parse().unwrap_or(0),
                 _ => {}
             }
         }
-        state.last_shown = shown.map(|at| (at, outcome));
-        state
+        UserState { last_shown: shown.map(|at| (at, outcome)) }
     }
 }
 
@@ -185,7 +183,7 @@ mod tests {
     }
 
     fn shown(at: &str, outcome: Outcome) -> UserState {
-        UserState { last_shown: Some((t(at), outcome)), page_views: 0 }
+        UserState { last_shown: Some((t(at), outcome)) }
     }
 
     #[test]
@@ -272,9 +270,9 @@ mod tests {
     fn state_round_trips_through_text() {
         for state in [
             UserState::default(),
-            UserState { last_shown: Some((1_700_000_000_123, Outcome::Answered)), page_views: 3 },
-            UserState { last_shown: Some((-5, Outcome::Declined)), page_views: 0 },
-            UserState { last_shown: Some((5, Outcome::Ignored)), page_views: 1 },
+            UserState { last_shown: Some((1_700_000_000_123, Outcome::Answered)) },
+            UserState { last_shown: Some((-5, Outcome::Declined)) },
+            UserState { last_shown: Some((5, Outcome::Ignored)) },
         ] {
             assert_eq!(UserState::decode(&state.encode()), state);
         }

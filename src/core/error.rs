@@ -1,6 +1,8 @@
 //! The widget's one error type. Messages are `'static` pieces joined only when shown, so the
 //! wasm carries no formatting machinery.
 
+use crate::prelude::*;
+
 use super::text::concat;
 
 /// Everything that can go wrong, as shown to the host page's developer.

@@ -4,6 +4,8 @@
 //! compiled in; the other languages are separate files that the browser loads only when a
 //! card is shown in that language, so no host downloads 40 languages to show one.
 
+use crate::prelude::*;
+
 /// One piece of text in the card.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum TextKey {

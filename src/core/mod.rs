@@ -5,6 +5,7 @@ pub mod answer;
 pub mod config;
 pub mod duration;
 pub mod eligibility;
+pub mod float;
 pub mod error;
 pub mod i18n;
 pub mod outbox;

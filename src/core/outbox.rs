@@ -1,6 +1,8 @@
 //! The durable outbox model: every body waits here, keyed by answer id, until the collector
 //! acknowledges it. The browser edge stores [`Outbox::encode`] in localStorage.
 
+use crate::prelude::*;
+
 /// Most bodies kept; past this the oldest declines, then the oldest answers, are dropped.
 pub const MAX_ENTRIES: usize = 100;
 /// Oldest body kept, in ms (7 days).

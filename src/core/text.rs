@@ -1,5 +1,7 @@
 //! Tiny text helpers that replace `format!`/`Display` (which pull `core::fmt` into the wasm).
 
+use crate::prelude::*;
+
 /// Appends the decimal digits of `value`, left-padded with zeros to at least `width` digits.
 pub fn push_padded(out: &mut String, value: u64, width: usize) {
     let mut buf = [0u8; 20];

@@ -2,6 +2,8 @@
 //! timestamps and adding calendar months. Written by hand (no `chrono`) because the wasm size
 //! budget has no room for a date library or `core::fmt`.
 
+use crate::prelude::*;
+
 use super::text::push_padded;
 
 const MS_PER_DAY: i64 = 86_400_000;

@@ -1,6 +1,8 @@
 //! Trigger rules: which configured trigger fires for a page load, an event, a route or a page
 //! view count, and the name each one gets in the answer's `trigger` field.
 
+use crate::prelude::*;
+
 use super::config::Trigger;
 use super::text::{concat, push_uint};
 

@@ -1,6 +1,8 @@
 //! A plain-data copy of the JavaScript values a host passes in, so the core can validate
 //! configuration without touching the browser (and without serde, which costs ~17 KB here).
 
+use crate::prelude::*;
+
 /// A JavaScript value as plain Rust data.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

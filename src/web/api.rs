@@ -2,22 +2,23 @@
 //! tag's `nps(name, ...args)` queue and the methods of the object `init` resolves to. Nothing
 //! thrown here reaches the host page: errors are logged with an `nps-widget:` prefix.
 
+use crate::prelude::*;
+
 use super::convert::to_value;
 use super::events::{self, EVENT_NAMES};
+use super::guards::Global;
 use super::runtime::{with_widget, Handle, Widget};
 use crate::core::config::{parse_config, parse_user};
 use crate::core::error::Error;
 use js_sys::{Array, Function, Reflect};
-use std::cell::RefCell;
-use std::rc::Rc;
+use core::cell::RefCell;
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-thread_local! {
-    static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
-    /// Commands called before the first successful `init`, replayed in order after it.
-    static BEFORE_INIT: RefCell<Vec<(String, Array)>> = const { RefCell::new(Vec::new()) };
-}
+static CURRENT: Global<RefCell<Option<Handle>>> = Global::new(RefCell::new(None));
+/// Commands called before the first successful `init`, replayed in order after it.
+static BEFORE_INIT: Global<RefCell<Vec<(String, Array)>>> = Global::new(RefCell::new(Vec::new()));
 
 /// Most commands kept while waiting for `init`.
 const MAX_BEFORE_INIT: usize = 100;
@@ -61,7 +62,7 @@ fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
             replace(None);
             let config = parse_config(&to_value(&arg)).inspect_err(|_| BEFORE_INIT.with(|q| q.borrow_mut().clear()))?;
             replace(Some(Widget::start(config)));
-            for (name, args) in BEFORE_INIT.with(|q| std::mem::take(&mut *q.borrow_mut())) {
+            for (name, args) in BEFORE_INIT.with(|q| core::mem::take(&mut *q.borrow_mut())) {
                 if let Err(error) = dispatch(&JsValue::from_str(&name), &args) {
                     web_sys::console::error_1(&error.message().into());
                 }

@@ -2,14 +2,16 @@
 //! `style-src 'self'`). Every text is set with `textContent`, never parsed as HTML. The card
 //! knows nothing of answers or storage: it reports what the user did as an [`Action`].
 
+use crate::prelude::*;
+
 use crate::core::error::Error;
 use crate::core::text::int;
-use gloo_events::{EventListener, EventListenerOptions};
-use gloo_timers::callback::Timeout;
-use std::cell::Cell;
-use std::rc::Rc;
+use super::guards::{EventListener, Timeout};
+use core::cell::Cell;
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{CssStyleSheet, Document, Element, HtmlElement, KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use js_sys::{Object, Reflect};
+use web_sys::{CssStyleSheet, Document, Element, HtmlElement, KeyboardEvent, ShadowRoot};
 
 const STYLES: &str = include_str!("card.css");
 
@@ -94,7 +96,7 @@ impl Card {
     /// Adds the card's host element to the page with an empty body.
     pub fn mount(look: &Look, on_action: Rc<dyn Fn(Action)>) -> Result<Card, Error> {
         let fail = |_| Error::Browser("could not add the survey card to the page");
-        let window = web_sys::window().ok_or(Error::Browser("no document"))?;
+        let window = super::guards::window().ok_or(Error::Browser("no document"))?;
         let document = window.document().ok_or(Error::Browser("no document"))?;
         let page_body = document.body().ok_or(Error::Browser("no <body> to add the card to"))?;
         let host: HtmlElement = document.create_element("nps-widget").map_err(fail)?.unchecked_into();
@@ -104,27 +106,30 @@ impl Card {
             let _ = style.set_property("--nps-accent", accent);
             let _ = style.set_property("--nps-on-accent", on_accent);
         }
-        let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).map_err(fail)?;
+        // Plain objects instead of web-sys dictionaries: no setter imports in the glue.
+        let init = Object::new();
+        let _ = Reflect::set(&init, &JsValue::from_str("mode"), &JsValue::from_str("open"));
+        let root = host.attach_shadow(init.unchecked_ref()).map_err(fail)?;
         let sheet = CssStyleSheet::new().map_err(fail)?;
         sheet.replace_sync(STYLES).map_err(fail)?;
         root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
 
         let section = element(&document, "section", &root)?;
         let classes = ["card ", look.mode, " ", look.position].concat();
-        section.set_class_name(&classes);
+        set(&section, "class", &classes);
         set(&section, "role", "dialog");
         set(&section, "aria-labelledby", "nps-title");
         set(&section, "lang", look.lang);
         set(&section, "dir", if look.rtl { "rtl" } else { "ltr" });
         let close = element(&document, "button", &section)?;
-        close.set_class_name("close");
+        set(&close, "class", "close");
         set(&close, "type", "button");
         set(&close, "data-action", "close");
         set(&close, "aria-label", &look.close_label);
         close.set_text_content(Some("\u{d7}"));
         let body = element(&document, "div", &section)?;
         let live = element(&document, "div", &section)?;
-        live.set_class_name("sr");
+        set(&live, "class", "sr");
         set(&live, "role", "status");
         set(&live, "aria-live", "polite");
 
@@ -150,10 +155,10 @@ impl Card {
             .into_iter()
             .map(|(target, name)| {
                 let shared = shared.clone();
-                EventListener::new_with_options(target, name, EventListenerOptions::enable_prevent_default(), move |event| shared.handle(event))
+                EventListener::new(target, name, false, move |event| shared.handle(event))
             })
             .collect();
-        page_body.append_with_node_1(&shared.host).map_err(fail)?;
+        page_body.append_child(&shared.host).map_err(fail)?;
         Ok(Card { shared, body, live, _listeners: listeners, _announce: None })
     }
 
@@ -165,7 +170,7 @@ impl Card {
         set(&title, "id", "nps-title");
         title.set_text_content(Some(question));
         let group = element(d, "div", &body)?;
-        group.set_class_name("scale");
+        set(&group, "class", "scale");
         set(&group, "role", "radiogroup");
         set(&group, "aria-label", scale_label);
         for score in 0..=10u8 {
@@ -186,7 +191,7 @@ impl Card {
             radio.set_text_content(Some(&digits));
         }
         let ends = element(d, "div", &body)?;
-        ends.set_class_name("ends");
+        set(&ends, "class", "ends");
         for (id, text) in [("nps-low", low), ("nps-high", high)] {
             let span = element(d, "span", &ends)?;
             set(&span, "id", id);
@@ -201,9 +206,11 @@ impl Card {
 
     /// Marks `score` as the chosen radio.
     pub fn select(&self, score: u8) {
-        if let Ok(radios) = self.shared.root.query_selector_all("[role=radio]") {
+        // The radios are the radio group's children (one NodeList/HTMLCollection API less).
+        if let Some(group) = self.shared.root.query_selector("[role=radiogroup]").ok().flatten() {
+            let radios = group.children();
             for i in 0..radios.length() {
-                if let Some(radio) = radios.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                if let Some(radio) = radios.item(i) {
                     let chosen = i == score as u32;
                     set(&radio, "aria-checked", if chosen { "true" } else { "false" });
                     set(&radio, "tabindex", if chosen { "0" } else { "-1" });
@@ -225,9 +232,9 @@ impl Card {
         set(&area, "maxlength", "5000");
         set(&area, "rows", "3");
         let actions = element(d, "div", &body)?;
-        actions.set_class_name("actions");
+        set(&actions, "class", "actions");
         let button = element(d, "button", &actions)?;
-        button.set_class_name("send");
+        set(&button, "class", "send");
         set(&button, "type", "button");
         set(&button, "data-action", "send");
         button.set_text_content(Some(send));
@@ -246,7 +253,7 @@ impl Card {
         title.set_text_content(Some(thanks));
         if let Some((text, url)) = cta {
             let link = element(d, "a", &body)?;
-            link.set_class_name("cta");
+            set(&link, "class", "cta");
             set(&link, "href", url);
             set(&link, "target", "_blank");
             set(&link, "rel", "noopener noreferrer");
@@ -318,8 +325,8 @@ impl Shared {
                     .query_selector("textarea")
                     .ok()
                     .flatten()
-                    .and_then(|area| area.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-                    .map(|area| area.value())
+                    .and_then(|area| Reflect::get(&area, &JsValue::from_str("value")).ok())
+                    .and_then(|value| value.as_string())
                     .unwrap_or_default();
                 Action::Send(text)
             }

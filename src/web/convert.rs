@@ -1,5 +1,7 @@
 //! JavaScript values into the core's plain [`Value`] tree.
 
+use crate::prelude::*;
+
 use crate::core::value::Value;
 use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};
@@ -30,7 +32,7 @@ fn convert(js: &JsValue, depth: u32) -> Value {
         return Value::Other;
     }
     if Array::is_array(js) {
-        return Value::Array(Array::from(js).iter().map(|item| convert(&item, depth + 1)).collect());
+        return Value::Array(js.unchecked_ref::<Array>().iter().map(|item| convert(&item, depth + 1)).collect());
     }
     let entries = Object::entries(js.unchecked_ref::<Object>());
     Value::Object(

@@ -1,17 +1,18 @@
 //! `on`/`off` listeners and event delivery. Events raised while the widget is busy are queued
 //! and delivered by [`deliver`] once it is idle, so a listener may call any command.
 
+use crate::prelude::*;
+
+use super::guards::Global;
 use js_sys::{Function, Object, Reflect};
-use std::cell::RefCell;
+use core::cell::RefCell;
 use wasm_bindgen::JsValue;
 
 /// Names accepted by `on` and `off`.
 pub const EVENT_NAMES: [&str; 6] = ["shown", "score", "response", "dismissed", "ineligible", "error"];
 
-thread_local! {
-    static LISTENERS: RefCell<Vec<(String, Function)>> = const { RefCell::new(Vec::new()) };
-    static PENDING: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
-}
+static LISTENERS: Global<RefCell<Vec<(String, Function)>>> = Global::new(RefCell::new(Vec::new()));
+static PENDING: Global<RefCell<Vec<(&'static str, JsValue)>>> = Global::new(RefCell::new(Vec::new()));
 
 /// Adds a listener.
 pub fn on(name: String, listener: Function) {
@@ -37,7 +38,7 @@ pub fn raise(name: &'static str, payload: JsValue) {
 /// Calls the listeners of every queued event. A listener that throws is logged and skipped.
 pub fn deliver() {
     loop {
-        let pending = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        let pending = PENDING.with(|p| core::mem::take(&mut *p.borrow_mut()));
         if pending.is_empty() {
             return;
         }

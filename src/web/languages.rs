@@ -2,16 +2,15 @@
 //! `i18n/<tag>.js` next to the module, through the loader that `index.js` registers (a dynamic
 //! `import()`, which bundlers follow).
 
+use super::guards::Global;
 use crate::core::i18n::Catalog;
 use js_sys::{Function, Promise};
-use std::cell::RefCell;
+use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-thread_local! {
-    static LOADER: RefCell<Option<Function>> = const { RefCell::new(None) };
-}
+static LOADER: Global<RefCell<Option<Function>>> = Global::new(RefCell::new(None));
 
 /// Registers `loader(tag) → Promise<string>` returning a language file's text.
 #[wasm_bindgen(js_name = setLanguageLoader)]

@@ -5,6 +5,7 @@ pub mod api;
 mod card;
 mod convert;
 mod events;
+mod guards;
 pub mod languages;
 mod routes;
 mod runtime;

@@ -2,9 +2,11 @@
 //! listeners, and `history.pushState` / `replaceState` wrapped to report after they run.
 //! Dropping the guard removes the listeners and puts the original methods back.
 
-use gloo_events::EventListener;
+use crate::prelude::*;
+
+use super::guards::EventListener;
 use js_sys::{Array, Function, Reflect};
-use std::rc::Rc;
+use alloc::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -20,13 +22,13 @@ pub struct RouteWatch {
 impl RouteWatch {
     /// Calls `changed` after every route change.
     pub fn new(changed: Rc<dyn Fn()>) -> Option<RouteWatch> {
-        let window = web_sys::window()?;
+        let window = super::guards::window()?;
         let history = Reflect::get(&window, &"history".into()).ok()?;
         let on_pop = changed.clone();
         let on_hash = changed.clone();
         let listeners = [
-            EventListener::new(&window, "popstate", move |_| on_pop()),
-            EventListener::new(&window, "hashchange", move |_| on_hash()),
+            EventListener::new(&window, "popstate", true, move |_| on_pop()),
+            EventListener::new(&window, "hashchange", true, move |_| on_hash()),
         ];
         let mut originals = Vec::new();
         for name in METHODS {

@@ -2,11 +2,13 @@
 //! timer it adds. Dropping it removes them all. Decisions are the core's; this file wires them
 //! to the browser.
 
+use crate::prelude::*;
+
 use super::card::{Action, Card, Look};
 use super::events::{payload, raise};
 use super::storage::Store;
 use super::transport::{post_json, Delivery};
-use crate::core::answer::{page_without_query, uuid_v4, Answer, Category};
+use crate::core::answer::{clip, page_without_query, uuid_v4, Answer, Category};
 use crate::core::config::{text_colour_on, Config, Position, ThemeMode, Trigger, User};
 use crate::core::eligibility::{bucket_for, bucket_from_random, decide, Ineligible, Outcome, UserState};
 use crate::core::error::Error;
@@ -23,10 +25,9 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use gloo_events::EventListener;
-use gloo_timers::callback::Timeout;
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use super::guards::{EventListener, Timeout};
+use core::cell::RefCell;
+use alloc::rc::{Rc, Weak};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 
@@ -40,6 +41,8 @@ const THANKS_MS: u32 = 4_000;
 
 /// A display recorded this long before the page started still counts as "in another tab".
 const OTHER_TAB_WINDOW_MS: i64 = 5_000;
+/// How long the show lock is kept after a display, for the record to reach other tabs.
+const LOCK_HOLD_MS: i32 = 300;
 /// How long the collector may take to answer an eligibility check.
 const ELIGIBILITY_TIMEOUT_MS: u32 = 2_000;
 
@@ -106,24 +109,24 @@ pub fn with_widget(widget: &Weak<RefCell<Widget>>, f: impl FnOnce(&mut Widget)) 
 
 fn listen(target: &web_sys::EventTarget, event: &'static str, this: &Weak<RefCell<Widget>>, f: fn(&mut Widget, &web_sys::Event)) -> EventListener {
     let this = this.clone();
-    EventListener::new(target, event, move |e| with_widget(&this, |w| f(w, e)))
+    EventListener::new(target, event, true, move |e| with_widget(&this, |w| f(w, e)))
 }
 
 impl Widget {
     /// Starts the widget: restores state, sends what is waiting, arms the triggers.
     pub fn start(config: Config) -> Handle {
         let store = Store::open(!config.require_consent);
-        let language = config.language.clone().or_else(|| web_sys::window().and_then(|w| w.navigator().language()));
+        let language = config.language.clone().or_else(|| super::guards::window().and_then(|w| w.navigator().language()));
         let tag = resolve(language.as_deref().unwrap_or("en"));
         let handle = Rc::new_cyclic(|this: &Weak<RefCell<Widget>>| {
             let mut page_listeners = Vec::new();
-            if let Some(window) = web_sys::window() {
+            if let Some(window) = super::guards::window() {
                 page_listeners.push(listen(&window, "online", this, |w, _| w.flush_outbox()));
-                page_listeners.push(listen(&window, "pagehide", this, |w, _| w.send_before_unload()));
+                page_listeners.push(listen(&window, "pagehide", this, Widget::page_hidden));
                 page_listeners.push(listen(&window, "storage", this, Widget::storage_changed));
                 if let Some(document) = window.document() {
                     page_listeners.push(listen(&document, "visibilitychange", this, |w, _| {
-                        if web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden()) {
+                        if super::guards::window().and_then(|w| w.document()).is_some_and(|d| d.hidden()) {
                             w.send_before_unload();
                         }
                     }));
@@ -185,13 +188,13 @@ impl Widget {
 
     /// Counts a page view and fires `{ url }` and `{ pageViews }` triggers for the current path.
     fn page_viewed(&mut self) {
-        let mut state = self.user_state();
-        state.page_views = state.page_views.saturating_add(1);
-        self.save_user_state(&state);
+        let key = concat(&[&self.user_key(), ":views"]);
+        let views = self.store.get(&key).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0).saturating_add(1);
+        self.store.set(&key, &int(views as i64));
         if let Some(trigger) = url_trigger(&self.config.triggers, &self.path).cloned() {
             self.fire(&trigger);
         }
-        if let Some(trigger) = page_view_trigger(&self.config.triggers, state.page_views).cloned() {
+        if let Some(trigger) = page_view_trigger(&self.config.triggers, views).cloned() {
             self.fire(&trigger);
         }
     }
@@ -312,11 +315,18 @@ impl Widget {
         let this = self.this.clone();
         self.show_pending = true;
         spawn_local(async move {
-            let inside = Closure::once(move |_lock: JsValue| {
-                with_widget(&this, |w| {
+            let inside = Closure::once(move |_lock: JsValue| -> JsValue {
+                let shown = widget_value(&this, |w| {
                     w.show_pending = false;
                     w.show_now(&trigger, force);
-                })
+                    w.display.is_some()
+                });
+                // localStorage reaches other tabs' processes a moment after the write: keep
+                // the lock a little longer, so the next tab's check reads this display.
+                if shown == Some(true) {
+                    return settle_promise(LOCK_HOLD_MS).into();
+                }
+                JsValue::UNDEFINED
             });
             if let Ok(promise) = request.call2(&locks, &lock_name.into(), inside.as_ref()) {
                 let _ = JsFuture::from(Promise::from(promise)).await;
@@ -451,7 +461,7 @@ impl Widget {
             user: self.config.user.clone(),
             account: self.config.account.clone(),
             language: self.catalog.tag().into(),
-            trigger: trigger.into(),
+            trigger: clip(trigger).into(),
             page: current_page(),
             shown_at: now,
             answered_at: now,
@@ -617,16 +627,17 @@ impl Widget {
             }
             with_widget(&this, |w| {
                 w.sender.flushing = false;
-                if std::mem::take(&mut w.sender.again) {
+                if core::mem::take(&mut w.sender.again) {
                     w.flush_outbox();
                 }
             });
         });
     }
 
-    /// The oldest queued body, read afresh (another tab may have queued or delivered some).
-    fn next_to_send(&self) -> Option<(String, String, String)> {
-        let entry = self.outbox().entries.into_iter().next()?;
+    /// The oldest queued body not `waiting` for a retry, read afresh (another tab may have
+    /// queued or delivered some).
+    fn next_to_send(&self, waiting: &[String]) -> Option<(String, String, String)> {
+        let entry = self.outbox().entries.into_iter().find(|e| !waiting.contains(&e.id))?;
         Some((self.config.endpoint.clone(), entry.id, entry.body))
     }
 
@@ -667,7 +678,16 @@ impl Widget {
         }
     }
 
-    /// On `pagehide`: hands every queued body to `fetch(keepalive)`, which outlives the page.
+    /// The page is going away: a score without its comment becomes the final answer, then
+    /// everything queued leaves with `fetch(keepalive)`.
+    fn page_hidden(&mut self, _event: &web_sys::Event) {
+        if self.display.as_ref().is_some_and(|d| d.answer.score.is_some() && !d.answer.complete) {
+            self.finish_display(false);
+        }
+        self.send_before_unload();
+    }
+
+    /// Hands every queued body to `fetch(keepalive)`, which outlives the page.
     fn send_before_unload(&mut self) {
         for entry in self.outbox().entries {
             let endpoint = self.config.endpoint.clone();
@@ -764,13 +784,17 @@ impl Widget {
     }
 }
 
-/// Sends queued bodies one at a time until the outbox is empty or the collector says "later".
+/// Sends queued bodies one at a time until each was tried once. A body the collector asks to
+/// retry waits for the next round (on the backoff timer); the bodies after it still go.
 async fn deliver_round(this: &Weak<RefCell<Widget>>) {
+    let mut waiting: Vec<String> = Vec::new();
     loop {
-        let Some((endpoint, id, body)) = widget_value(this, |w| w.next_to_send()).flatten() else { return };
+        let Some((endpoint, id, body)) = widget_value(this, |w| w.next_to_send(&waiting)).flatten() else { return };
         let delivery = post_json(&endpoint, &body, false).await;
-        if widget_value(this, |w| w.delivered(&id, &body, delivery)) != Some(true) {
-            return;
+        match widget_value(this, |w| w.delivered(&id, &body, delivery)) {
+            Some(true) => {}
+            Some(false) => waiting.push(id),
+            None => return,
         }
     }
 }
@@ -782,9 +806,20 @@ fn widget_value<T>(widget: &Weak<RefCell<Widget>>, f: impl FnOnce(&mut Widget) -
     out
 }
 
+/// A promise resolved after `ms`: the browser's timer holds only the promise's own `resolve`,
+/// so there is nothing of ours to clean up.
+fn settle_promise(ms: i32) -> Promise {
+    Promise::new(&mut |resolve, _reject| {
+        let timer = super::guards::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms));
+        if !matches!(timer, Some(Ok(_))) {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    })
+}
+
 /// `navigator.locks` and its `request` method, where the browser has Web Locks.
 fn web_lock_request() -> Option<(JsValue, Function)> {
-    let locks = Reflect::get(&web_sys::window()?.navigator(), &"locks".into()).ok().filter(|l| l.is_object())?;
+    let locks = Reflect::get(&super::guards::window()?.navigator(), &"locks".into()).ok().filter(|l| l.is_object())?;
     let request = Reflect::get(&locks, &"request".into()).ok()?.dyn_into::<Function>().ok()?;
     Some((locks, request))
 }
@@ -805,17 +840,17 @@ fn now() -> i64 {
 }
 
 fn current_path() -> String {
-    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
+    super::guards::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
 }
 
 fn current_page() -> String {
-    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let href = super::guards::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
     page_without_query(&href).into()
 }
 
 fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
-    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+    let crypto = super::guards::window().and_then(|w| w.crypto().ok());
     let filled = crypto.is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
     if !filled {
         for byte in &mut bytes {

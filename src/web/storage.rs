@@ -2,7 +2,9 @@
 //! else memory for the page's life (Safari private mode, storage disabled by policy, consent
 //! not yet given). Every key starts with [`PREFIX`].
 
-use std::cell::RefCell;
+use crate::prelude::*;
+
+use core::cell::RefCell;
 use web_sys::Storage;
 
 /// Every key the widget writes starts with this prefix.
@@ -18,7 +20,7 @@ pub struct Store {
 impl Store {
     /// Opens storage; with `durable` false (consent pending) nothing reaches localStorage.
     pub fn open(durable: bool) -> Store {
-        let local = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).filter(|storage| {
+        let local = super::guards::window().and_then(|w| w.local_storage().ok().flatten()).filter(|storage| {
             let probe = "nps-widget:probe";
             storage.set_item(probe, "1").is_ok() && storage.remove_item(probe).is_ok()
         });
@@ -61,7 +63,7 @@ impl Store {
     /// From now on values go to localStorage; what was kept in memory is written there.
     pub fn make_durable(&mut self) {
         self.durable = true;
-        let memory = std::mem::take(&mut *self.memory.borrow_mut());
+        let memory = core::mem::take(&mut *self.memory.borrow_mut());
         for (key, value) in memory {
             self.set(&key, &value);
         }

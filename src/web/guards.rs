@@ -1,0 +1,106 @@
+//! Small RAII guards for timers and event listeners (what gloo-timers and gloo-events gave,
+//! without their std dependency), and a global for the single wasm thread.
+
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Event, EventTarget};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL_THIS: JsValue;
+
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, timeout: i32) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+    /// An `EventTarget`, with the two methods used here.
+    #[wasm_bindgen(extends = EventTarget)]
+    type Target;
+    #[wasm_bindgen(method, js_name = addEventListener)]
+    fn add_listener(this: &Target, kind: &str, listener: &Function, options: &JsValue);
+    #[wasm_bindgen(method, js_name = removeEventListener)]
+    fn remove_listener(this: &Target, kind: &str, listener: &Function);
+}
+
+/// `globalThis`: `js_sys::global()` without its fallbacks for hosts that lack it (every
+/// browser that runs this module has it).
+pub fn global() -> JsValue {
+    GLOBAL_THIS.with(JsValue::clone)
+}
+
+/// The page's `window`, as `web_sys::window()` finds it.
+pub fn window() -> Option<web_sys::Window> {
+    global().dyn_into().ok()
+}
+
+/// Calls a function once after a delay, unless dropped first.
+pub struct Timeout {
+    id: JsValue,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    /// Schedules `callback` in `millis` ms.
+    pub fn new(millis: u32, callback: impl FnOnce() + 'static) -> Timeout {
+        let callback = Closure::once(callback);
+        let id = set_timeout(callback.as_ref().unchecked_ref(), millis as i32);
+        Timeout { id, _callback: callback }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        clear_timeout(&self.id);
+    }
+}
+
+/// An event listener (bubble phase), removed when dropped.
+pub struct EventListener {
+    target: EventTarget,
+    kind: &'static str,
+    callback: Closure<dyn FnMut(&Event)>,
+}
+
+impl EventListener {
+    /// Listens for `kind` events on `target`. Passive (the default of gloo-events) unless the
+    /// callback needs `preventDefault`.
+    pub fn new(target: &EventTarget, kind: &'static str, passive: bool, callback: impl FnMut(&Event) + 'static) -> EventListener {
+        let callback = Closure::<dyn FnMut(&Event)>::new(callback);
+        let options = Object::new();
+        let _ = Reflect::set(&options, &JsValue::from_str("passive"), &JsValue::from_bool(passive));
+        target.unchecked_ref::<Target>().add_listener(kind, callback.as_ref().unchecked_ref(), &options);
+        EventListener { target: target.clone(), kind, callback }
+    }
+}
+
+impl Drop for EventListener {
+    fn drop(&mut self) {
+        self.target.unchecked_ref::<Target>().remove_listener(self.kind, self.callback.as_ref().unchecked_ref());
+    }
+}
+
+/// A `static` for the single thread of wasm32-unknown-unknown (built without `atomics`), in
+/// place of `thread_local!`, which needs std.
+pub struct Global<T>(T);
+
+// SAFETY: this target has one thread (no `atomics` target feature, checked below), so a
+// `Global` is never shared between threads.
+unsafe impl<T> Sync for Global<T> {}
+
+#[cfg(target_feature = "atomics")]
+compile_error!("web::guards::Global assumes a single-threaded wasm target");
+
+impl<T> Global<T> {
+    /// A global holding `value`.
+    pub const fn new(value: T) -> Global<T> {
+        Global(value)
+    }
+
+    /// Runs `f` with the value (the `thread_local!` `LocalKey::with` shape).
+    pub fn with<R>(&'static self, f: impl FnOnce(&T) -> R) -> R {
+        f(&self.0)
+    }
+}
