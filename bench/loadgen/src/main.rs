@@ -136,25 +136,9 @@ const PAGES: [&str; 4] = [
 const PLANS: [&str; 3] = ["free", "pro", "enterprise"];
 const LANGUAGES: [&str; 5] = ["en", "de", "fr", "es", "ja"];
 
+/// An RFC 3339 timestamp, formatted by the widget's own core (the same text the widget sends).
 fn rfc3339(ms: u64) -> String {
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let (days, rest) = ((ms / 86_400_000) as i64, ms % 86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let (h, m, s, milli) = (
-        rest / 3_600_000,
-        rest / 60_000 % 60,
-        rest / 1000 % 60,
-        rest % 1000,
-    );
-    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z")
+    nps_widget::core::time::format_timestamp(ms as i64)
 }
 
 /// One answer as the widget sends it: 15 % dismissals, 30 % a score alone (the first of the
