@@ -1,7 +1,11 @@
 //! Small RAII guards for timers and event listeners (what gloo-timers and gloo-events gave,
-//! without their std dependency), and a global for the single wasm thread.
+//! without their std dependency), promise callbacks (in place of wasm-bindgen-futures), and a
+//! global for the single wasm thread.
 
-use js_sys::{Function, Object, Reflect};
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use core::cell::RefCell;
+use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -23,6 +27,50 @@ extern "C" {
     fn add_listener(this: &Target, kind: &str, listener: &Function, options: &JsValue);
     #[wasm_bindgen(method, js_name = removeEventListener)]
     fn remove_listener(this: &Target, kind: &str, listener: &Function);
+
+    /// A `Promise`, with a `then` that takes any two functions.
+    #[wasm_bindgen(extends = Promise)]
+    type Thenable;
+    /// `promise.then(onFulfilled, onRejected)`, its result unused.
+    #[wasm_bindgen(method, js_name = then)]
+    fn then2(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue);
+}
+
+/// A one-argument callback called from JavaScript.
+type Callback = Closure<dyn FnMut(JsValue) -> JsValue>;
+
+/// A JavaScript function that runs `f` on its first call. Its `Closure::once` owns itself
+/// until then: it is dropped when that call returns (wasm-bindgen frees it after the call), so
+/// nothing is leaked once it ran, and nothing of ours needs to hold it meanwhile.
+pub fn once_fn(f: Box<dyn FnOnce(JsValue) -> JsValue>) -> JsValue {
+    let slot: Rc<RefCell<Option<Callback>>> = Rc::default();
+    let owner = slot.clone();
+    let closure = Closure::once(move |value| {
+        let result = f(value);
+        drop(owner.borrow_mut().take());
+        result
+    });
+    let function = closure.as_ref().clone();
+    *slot.borrow_mut() = Some(closure);
+    function
+}
+
+/// Calls `then` once, always asynchronously, with the value `promise` fulfils to or the reason
+/// it is rejected with (callers tell them apart by type). With wasm-bindgen-futures'
+/// executor and `JsFuture` gone, these few callbacks cost less wasm than `async` code.
+pub fn when_settled(promise: &Promise, then: impl FnOnce(JsValue) + 'static) {
+    let then = once_fn(Box::new(move |value| {
+        then(value);
+        JsValue::UNDEFINED
+    }));
+    // The promise settles once, so only one of the two calls happens.
+    promise.unchecked_ref::<Thenable>().then2(&then, &then);
+}
+
+/// [`when_settled`] on a promise already fulfilled with `undefined`: runs `then` in a
+/// microtask, once the caller (which may hold the widget) has returned.
+pub fn soon(then: impl FnOnce(JsValue) + 'static) {
+    when_settled(&Promise::resolve(&JsValue::UNDEFINED), then);
 }
 
 /// `globalThis`: `js_sys::global()` without its fallbacks for hosts that lack it (every

@@ -7,7 +7,7 @@ use crate::prelude::*;
 use super::card::{Action, Card, Look};
 use super::events::{payload, raise};
 use super::storage::Store;
-use super::transport::{post_json, Delivery};
+use super::transport::{delivery, post_json, Delivery};
 use crate::core::answer::{clip, page_without_query, uuid_v4, Answer, Category};
 use crate::core::config::{text_colour_on, Config, Position, ThemeMode, Trigger, User};
 use crate::core::eligibility::{bucket_for, bucket_from_random, decide, Ineligible, Outcome, UserState};
@@ -22,14 +22,12 @@ use crate::core::triggers::{event_trigger, page_view_trigger, still_wanted_after
 use super::routes::RouteWatch;
 use super::transport::get_json;
 use js_sys::{Function, Promise, Reflect};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use super::guards::{EventListener, Timeout};
+use super::guards::{once_fn, soon, when_settled, EventListener, Timeout};
 use core::cell::RefCell;
 use alloc::rc::{Rc, Weak};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::spawn_local;
+use alloc::boxed::Box;
 
 /// Shared handle to the widget; callbacks hold a [`Weak`] so they never keep it alive.
 pub type Handle = Rc<RefCell<Widget>>;
@@ -162,10 +160,7 @@ impl Widget {
             widget.flush_outbox();
             if widget.texts_loading {
                 let this = widget.this.clone();
-                spawn_local(async move {
-                    let catalog = languages::load(tag).await;
-                    with_widget(&this, |w| w.texts_loaded(tag, catalog));
-                });
+                languages::load(tag, move |catalog| with_widget(&this, |w| w.texts_loaded(tag, catalog)));
             }
             widget.arm_triggers();
         }
@@ -270,10 +265,7 @@ impl Widget {
                 let url = concat(&[endpoint, separator, "userId=", &user_id, "&kind=nps"]);
                 let (this, trigger) = (self.this.clone(), String::from(trigger));
                 self.show_pending = true;
-                spawn_local(async move {
-                    let verdict = get_json(&url, ELIGIBILITY_TIMEOUT_MS).await;
-                    with_widget(&this, |w| w.collector_answered(&trigger, verdict));
-                });
+                get_json(&url, ELIGIBILITY_TIMEOUT_MS, move |verdict| with_widget(&this, |w| w.collector_answered(&trigger, verdict)));
                 return;
             }
         }
@@ -314,24 +306,24 @@ impl Widget {
         lock_name.push_str(&self.user_key());
         let this = self.this.clone();
         self.show_pending = true;
-        spawn_local(async move {
-            let inside = Closure::once(move |_lock: JsValue| -> JsValue {
-                let shown = widget_value(&this, |w| {
-                    w.show_pending = false;
-                    w.show_now(&trigger, force);
-                    w.display.is_some()
-                });
-                // localStorage reaches other tabs' processes a moment after the write: keep
-                // the lock a little longer, so the next tab's check reads this display.
-                if shown == Some(true) {
-                    return settle_promise(LOCK_HOLD_MS).into();
-                }
-                JsValue::UNDEFINED
+        // Called by the lock manager once the lock is ours (never from within this call).
+        let inside = once_fn(Box::new(move |_lock| {
+            let shown = widget_value(&this, |w| {
+                w.show_pending = false;
+                w.show_now(&trigger, force);
+                w.display.is_some()
             });
-            if let Ok(promise) = request.call2(&locks, &lock_name.into(), inside.as_ref()) {
-                let _ = JsFuture::from(Promise::from(promise)).await;
+            // localStorage reaches other tabs' processes a moment after the write: keep
+            // the lock a little longer, so the next tab's check reads this display.
+            if shown == Some(true) {
+                return settle_promise(LOCK_HOLD_MS).into();
             }
-        });
+            JsValue::UNDEFINED
+        }));
+        if let Ok(promise) = request.call2(&locks, &lock_name.into(), &inside) {
+            // A rejected request (no lock for this document) is dropped quietly.
+            when_settled(promise.unchecked_ref(), |_| {});
+        }
     }
 
     fn show_now(&mut self, trigger: &str, force: bool) {
@@ -604,34 +596,36 @@ impl Widget {
         }
         self.sender.flushing = true;
         let this = self.this.clone();
-        spawn_local(async move {
-            match web_lock_request() {
-                Some((locks, request)) => {
-                    let inner = this.clone();
-                    let round = Closure::once(move |lock: JsValue| -> JsValue {
-                        if lock.is_null() {
-                            return JsValue::UNDEFINED;
-                        }
-                        future_to_promise(async move {
-                            deliver_round(&inner).await;
-                            Ok(JsValue::UNDEFINED)
-                        })
-                        .into()
-                    });
-                    let options = payload(&[("ifAvailable", JsValue::TRUE)]);
-                    if let Ok(done) = request.call3(&locks, &"nps-widget:outbox".into(), &options, round.as_ref()) {
-                        let _ = JsFuture::from(Promise::from(done)).await;
-                    }
-                }
-                None => deliver_round(&this).await,
+        let Some((locks, request)) = web_lock_request() else {
+            // Not from within this call: the round reads and updates the widget.
+            return soon(move |_| Round::start(this, None));
+        };
+        let inner = this.clone();
+        // Called by the lock manager (never from within this call), with `null` when another
+        // tab holds the lock. The promise it returns keeps the lock until the round ends.
+        let round = once_fn(Box::new(move |lock| {
+            if lock.is_null() {
+                return JsValue::UNDEFINED;
             }
-            with_widget(&this, |w| {
-                w.sender.flushing = false;
-                if core::mem::take(&mut w.sender.again) {
-                    w.flush_outbox();
-                }
-            });
-        });
+            let mut release = None;
+            let held = Promise::new(&mut |resolve, _reject| release = Some(resolve));
+            Round::start(inner, release);
+            held.into()
+        }));
+        let options = payload(&[("ifAvailable", JsValue::TRUE)]);
+        match request.call3(&locks, &OUTBOX_KEY.into(), &options, &round) {
+            Ok(done) => when_settled(done.unchecked_ref(), move |_| with_widget(&this, Widget::round_ended)),
+            Err(_) => self.sender.flushing = false,
+        }
+    }
+
+    /// A delivery round ended (or another tab had the lock): run the next one if something was
+    /// queued meanwhile.
+    fn round_ended(&mut self) {
+        self.sender.flushing = false;
+        if core::mem::take(&mut self.sender.again) {
+            self.flush_outbox();
+        }
     }
 
     /// The oldest queued body not `waiting` for a retry, read afresh (another tab may have
@@ -690,10 +684,8 @@ impl Widget {
     /// Hands every queued body to `fetch(keepalive)`, which outlives the page.
     fn send_before_unload(&mut self) {
         for entry in self.outbox().entries {
-            let endpoint = self.config.endpoint.clone();
-            spawn_local(async move {
-                let _ = post_json(&endpoint, &entry.body, true).await;
-            });
+            // Settled quietly: a failure here is retried by the next page's round.
+            when_settled(&post_json(&self.config.endpoint, &entry.body, true), |_| {});
         }
     }
 
@@ -784,17 +776,46 @@ impl Widget {
     }
 }
 
-/// Sends queued bodies one at a time until each was tried once. A body the collector asks to
-/// retry waits for the next round (on the backoff timer); the bodies after it still go.
-async fn deliver_round(this: &Weak<RefCell<Widget>>) {
-    let mut waiting: Vec<String> = Vec::new();
-    loop {
-        let Some((endpoint, id, body)) = widget_value(this, |w| w.next_to_send(&waiting)).flatten() else { return };
-        let delivery = post_json(&endpoint, &body, false).await;
-        match widget_value(this, |w| w.delivered(&id, &body, delivery)) {
-            Some(true) => {}
-            Some(false) => waiting.push(id),
-            None => return,
+/// One delivery round: sends queued bodies one at a time, oldest first, until each was tried
+/// once. A body the collector asks to retry waits for the next round (on the backoff timer);
+/// the bodies after it still go.
+struct Round {
+    this: Weak<RefCell<Widget>>,
+    /// Bodies answered "retry" in this round, skipped until it ends.
+    waiting: Vec<String>,
+    /// Resolves the promise that holds the outbox lock; without Web Locks, `None`.
+    release: Option<Function>,
+}
+
+impl Round {
+    /// Runs a round; called where the widget is not borrowed (a lock or promise callback).
+    fn start(this: Weak<RefCell<Widget>>, release: Option<Function>) {
+        Round { this, waiting: Vec::new(), release }.next();
+    }
+
+    /// Sends the next body, then goes on from its answer; or ends the round.
+    fn next(mut self) {
+        let Some((endpoint, id, body)) = widget_value(&self.this, |w| w.next_to_send(&self.waiting)).flatten() else {
+            return self.end();
+        };
+        when_settled(&post_json(&endpoint, &body, false), move |settled| {
+            match widget_value(&self.this, |w| w.delivered(&id, &body, delivery(settled))) {
+                Some(true) => {}
+                Some(false) => self.waiting.push(id),
+                None => return self.end(),
+            }
+            self.next();
+        });
+    }
+
+    /// Releases the lock (the tab's round then ends when the lock request settles), or ends
+    /// the tab's round at once without Web Locks.
+    fn end(self) {
+        match self.release {
+            Some(release) => {
+                let _ = release.call0(&JsValue::UNDEFINED);
+            }
+            None => with_widget(&self.this, Widget::round_ended),
         }
     }
 }

@@ -2,9 +2,9 @@
 
 use crate::prelude::*;
 
-use js_sys::{Object, Reflect};
+use super::guards::when_settled;
+use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::Response;
 
 /// What the collector said about one POST.
@@ -39,10 +39,9 @@ fn seconds_ms(text: &str) -> Option<u32> {
 /// it, a request on a half-open connection would hold the outbox until the page closes.
 const POST_TIMEOUT_MS: u32 = 10_000;
 
-/// POSTs a JSON body. `keepalive` lets the request outlive the page (on `pagehide`).
-pub async fn post_json(url: &str, body: &str, keepalive: bool) -> Delivery {
-    let retry = Delivery::Retry { retry_after_ms: None };
-    let Some(window) = super::guards::window() else { return retry };
+/// POSTs a JSON body; the promise is `fetch`'s (fulfilled with a `Response`, or rejected).
+/// `keepalive` lets the request outlive the page (on `pagehide`).
+pub fn post_json(url: &str, body: &str, keepalive: bool) -> Promise {
     // Plain objects for the init and the headers: the same request as with `RequestInit` and
     // `Headers`, with fewer imports in the glue.
     let headers = Object::new();
@@ -56,26 +55,46 @@ pub async fn post_json(url: &str, body: &str, keepalive: bool) -> Delivery {
     } else if let Some(signal) = timeout_signal(POST_TIMEOUT_MS) {
         set(&init, "signal", &signal);
     }
-    match JsFuture::from(window.fetch_with_str_and_init(url, init.unchecked_ref())).await {
-        Ok(response) => match response.dyn_into::<Response>() {
-            Ok(response) => classify(response.status(), response.headers().get("retry-after").ok().flatten()),
-            Err(_) => retry,
-        },
-        Err(_) => retry,
+    fetch(url, &init)
+}
+
+/// What a settled [`post_json`] means: a `Response` is classified by its status; anything
+/// else (a rejection: network error, timeout) is retried.
+pub fn delivery(settled: JsValue) -> Delivery {
+    match settled.dyn_into::<Response>() {
+        Ok(response) => classify(response.status(), response.headers().get("retry-after").ok().flatten()),
+        Err(_) => Delivery::Retry { retry_after_ms: None },
     }
 }
 
-/// GETs a JSON document, giving up after `timeout_ms`. `None` on any failure or non-2xx.
-pub async fn get_json(url: &str, timeout_ms: u32) -> Option<JsValue> {
-    let window = super::guards::window()?;
-    let init = Object::new();
-    set(&init, "method", &JsValue::from_str("GET"));
-    set(&init, "signal", &timeout_signal(timeout_ms)?);
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, init.unchecked_ref())).await.ok()?.dyn_into().ok()?;
-    if !response.ok() {
-        return None;
+/// GETs a JSON document, giving up after `timeout_ms`, and calls `done`, always
+/// asynchronously, with it. A failure or non-2xx gives `None`; a body that cannot be read as
+/// JSON gives its rejection reason (an `Error`, which has none of the document's fields).
+pub fn get_json(url: &str, timeout_ms: u32, done: impl FnOnce(Option<JsValue>) + 'static) {
+    let fetched = match timeout_signal(timeout_ms) {
+        Some(signal) => {
+            let init = Object::new();
+            set(&init, "method", &JsValue::from_str("GET"));
+            set(&init, "signal", &signal);
+            fetch(url, &init)
+        }
+        None => Promise::resolve(&JsValue::UNDEFINED),
+    };
+    when_settled(&fetched, move |response| {
+        let json = response.dyn_into::<Response>().ok().filter(Response::ok).and_then(|r| r.json().ok());
+        match json {
+            Some(json) => when_settled(&json, move |value| done(Some(value))),
+            None => done(None),
+        }
+    });
+}
+
+/// `fetch(url, init)`; without a window, a promise fulfilled with `undefined` (no `Response`).
+fn fetch(url: &str, init: &Object) -> Promise {
+    match super::guards::window() {
+        Some(window) => window.fetch_with_str_and_init(url, init.unchecked_ref()),
+        None => Promise::resolve(&JsValue::UNDEFINED),
     }
-    JsFuture::from(response.json().ok()?).await.ok()
 }
 
 /// `AbortSignal.timeout(ms)`: the browser aborts the request; no timer of ours to clean up.
