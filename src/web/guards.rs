@@ -28,9 +28,13 @@ extern "C" {
     #[wasm_bindgen(method, js_name = removeEventListener)]
     fn remove_listener(this: &Target, kind: &str, listener: &Function);
 
-    /// A `Promise`, with a `then` that takes any two functions.
-    #[wasm_bindgen(extends = Promise)]
+    /// A `Promise`, with a `then` that takes any two functions and a constructor that takes
+    /// any function (see [`promise`]).
+    #[wasm_bindgen(extends = Promise, js_name = Promise)]
     type Thenable;
+    /// `new Promise(executor)`.
+    #[wasm_bindgen(constructor, js_class = Promise)]
+    fn new(executor: &JsValue) -> Thenable;
     /// `promise.then(onFulfilled, onRejected)`, its result unused.
     #[wasm_bindgen(method, js_name = then)]
     fn then2(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue);
@@ -67,6 +71,25 @@ pub fn when_settled(promise: &Promise, then: impl FnOnce(JsValue) + 'static) {
     promise.unchecked_ref::<Thenable>().then2(&then, &then);
 }
 
+/// A promise that `start` (called at once) settles by calling the `resolve` it is given. Its
+/// executor is a [`once_fn`] callback like the others, rather than `Promise::new`'s borrowed
+/// closure, whose own glue and invoke shim would cost more than this.
+pub fn promise(start: impl FnOnce(Function) + 'static) -> Promise {
+    let executor = once_fn(Box::new(move |resolve| {
+        start(resolve.unchecked_into());
+        JsValue::UNDEFINED
+    }));
+    Thenable::new(&executor).unchecked_into()
+}
+
+/// A promise fulfilled after `ms`: the browser's timer holds only the promise's own `resolve`,
+/// so there is nothing of ours to clean up.
+pub fn delay(ms: i32) -> Promise {
+    promise(move |resolve| {
+        set_timeout(&resolve, ms);
+    })
+}
+
 /// [`when_settled`] on a promise already fulfilled with `undefined`: runs `then` in a
 /// microtask, once the caller (which may hold the widget) has returned.
 pub fn soon(then: impl FnOnce(JsValue) + 'static) {
@@ -87,13 +110,17 @@ pub fn window() -> Option<web_sys::Window> {
 /// Calls a function once after a delay, unless dropped first.
 pub struct Timeout {
     id: JsValue,
-    _callback: Closure<dyn FnMut()>,
+    _callback: Callback,
 }
 
 impl Timeout {
     /// Schedules `callback` in `millis` ms.
     pub fn new(millis: u32, callback: impl FnOnce() + 'static) -> Timeout {
-        let callback = Closure::once(callback);
+        // The one callback type of this module, for all closures (one invoke shim in the glue).
+        let callback: Callback = Closure::once(move |_| {
+            callback();
+            JsValue::UNDEFINED
+        });
         let id = set_timeout(callback.as_ref().unchecked_ref(), millis as i32);
         Timeout { id, _callback: callback }
     }
@@ -109,14 +136,17 @@ impl Drop for Timeout {
 pub struct EventListener {
     target: EventTarget,
     kind: &'static str,
-    callback: Closure<dyn FnMut(&Event)>,
+    callback: Callback,
 }
 
 impl EventListener {
     /// Listens for `kind` events on `target`. Passive (the default of gloo-events) unless the
     /// callback needs `preventDefault`.
-    pub fn new(target: &EventTarget, kind: &'static str, passive: bool, callback: impl FnMut(&Event) + 'static) -> EventListener {
-        let callback = Closure::<dyn FnMut(&Event)>::new(callback);
+    pub fn new(target: &EventTarget, kind: &'static str, passive: bool, mut callback: impl FnMut(&Event) + 'static) -> EventListener {
+        let callback = Callback::new(move |event: JsValue| {
+            callback(event.unchecked_ref());
+            JsValue::UNDEFINED
+        });
         let options = Object::new();
         let _ = Reflect::set(&options, &JsValue::from_str("passive"), &JsValue::from_bool(passive));
         target.unchecked_ref::<Target>().add_listener(kind, callback.as_ref().unchecked_ref(), &options);
