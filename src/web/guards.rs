@@ -116,6 +116,11 @@ pub struct Timeout {
 impl Timeout {
     /// Schedules `callback` in `millis` ms.
     pub fn new(millis: u32, callback: impl FnOnce() + 'static) -> Timeout {
+        Timeout::boxed(millis, Box::new(callback))
+    }
+
+    /// [`Timeout::new`] for a boxed callback: one copy of the closure glue for all timers.
+    fn boxed(millis: u32, callback: Box<dyn FnOnce()>) -> Timeout {
         // The one callback type of this module, for all closures (one invoke shim in the glue).
         let callback: Callback = Closure::once(move |_| {
             callback();
@@ -142,7 +147,12 @@ pub struct EventListener {
 impl EventListener {
     /// Listens for `kind` events on `target`. Passive (the default of gloo-events) unless the
     /// callback needs `preventDefault`.
-    pub fn new(target: &EventTarget, kind: &'static str, passive: bool, mut callback: impl FnMut(&Event) + 'static) -> EventListener {
+    pub fn new(target: &EventTarget, kind: &'static str, passive: bool, callback: impl FnMut(&Event) + 'static) -> EventListener {
+        EventListener::boxed(target, kind, passive, Box::new(callback))
+    }
+
+    /// [`EventListener::new`] for a boxed callback: one copy of the closure glue for all.
+    fn boxed(target: &EventTarget, kind: &'static str, passive: bool, mut callback: Box<dyn FnMut(&Event)>) -> EventListener {
         let callback = Callback::new(move |event: JsValue| {
             callback(event.unchecked_ref());
             JsValue::UNDEFINED

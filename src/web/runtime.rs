@@ -21,7 +21,8 @@ use crate::core::time::{format_timestamp, parse_timestamp};
 use crate::core::triggers::{event_trigger, page_view_trigger, still_wanted_after_navigation, trigger_name, url_trigger};
 use super::routes::RouteWatch;
 use super::transport::get_json;
-use js_sys::{Function, Reflect};
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
 use super::guards::{delay, once_fn, promise, soon, when_settled, EventListener, Timeout};
 use core::cell::RefCell;
@@ -299,7 +300,7 @@ impl Widget {
     /// eligible at once only the first shows the card and the second sees its record.
     fn lock_and_show(&mut self, trigger: String, force: bool) {
         // Forced shows skip eligibility, so they need no lock.
-        let Some((locks, request)) = web_lock_request() else {
+        let Some(locks) = web_locks() else {
             return self.show_now(&trigger, force);
         };
         let mut lock_name = String::from("nps-widget:show:");
@@ -320,10 +321,9 @@ impl Widget {
             }
             JsValue::UNDEFINED
         }));
-        // `{}`: the default options (call3 as for the outbox lock: one `call` import fewer).
-        if let Ok(promise) = request.call3(&locks, &lock_name.into(), &payload(&[]), &inside) {
+        if let Ok(promise) = locks.request(&lock_name, &JsValue::UNDEFINED, &inside) {
             // A rejected request (no lock for this document) is dropped quietly.
-            when_settled(promise.unchecked_ref(), |_| {});
+            when_settled(&promise, |_| {});
         }
     }
 
@@ -597,7 +597,7 @@ impl Widget {
         }
         self.sender.flushing = true;
         let this = self.this.clone();
-        let Some((locks, request)) = web_lock_request() else {
+        let Some(locks) = web_locks() else {
             // Not from within this call: the round reads and updates the widget.
             return soon(move |_| Round::start(this, None));
         };
@@ -611,8 +611,8 @@ impl Widget {
             promise(move |release| Round::start(inner, Some(release))).into()
         }));
         let options = payload(&[("ifAvailable", JsValue::TRUE)]);
-        match request.call3(&locks, &OUTBOX_KEY.into(), &options, &round) {
-            Ok(done) => when_settled(done.unchecked_ref(), move |_| with_widget(&this, Widget::round_ended)),
+        match locks.request(OUTBOX_KEY, &options, &round) {
+            Ok(done) => when_settled(&done, move |_| with_widget(&this, Widget::round_ended)),
             Err(_) => self.sender.flushing = false,
         }
     }
@@ -826,11 +826,24 @@ fn widget_value<T>(widget: &Weak<RefCell<Widget>>, f: impl FnOnce(&mut Widget) -
     out
 }
 
-/// `navigator.locks` and its `request` method, where the browser has Web Locks.
-fn web_lock_request() -> Option<(JsValue, Function)> {
-    let locks = Reflect::get(&super::guards::window()?.navigator(), &"locks".into()).ok().filter(|l| l.is_object())?;
-    let request = Reflect::get(&locks, &"request".into()).ok()?.dyn_into::<Function>().ok()?;
-    Some((locks, request))
+#[wasm_bindgen]
+extern "C" {
+    /// The page's `LockManager` (Web Locks).
+    type LockManager;
+    /// The page's `Navigator`, with the one getter used here.
+    type LockNavigator;
+    /// `navigator.locks`: `None` where the browser has no Web Locks (or outside a secure context).
+    #[wasm_bindgen(method, getter)]
+    fn locks(this: &LockNavigator) -> Option<LockManager>;
+    /// `locks.request(name, options, callback)`: the promise settles once the callback's result
+    /// does, after the lock is released.
+    #[wasm_bindgen(method, catch)]
+    fn request(this: &LockManager, name: &str, options: &JsValue, callback: &JsValue) -> Result<Promise, JsValue>;
+}
+
+/// `navigator.locks`, where the browser has Web Locks.
+fn web_locks() -> Option<LockManager> {
+    super::guards::window()?.navigator().unchecked_ref::<LockNavigator>().locks()
 }
 
 fn answer_payload(answer: &Answer) -> JsValue {

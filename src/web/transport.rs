@@ -4,7 +4,8 @@ use crate::prelude::*;
 
 use super::guards::when_settled;
 use js_sys::{Object, Promise, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::Response;
 
 /// What the collector said about one POST.
@@ -97,11 +98,17 @@ fn fetch(url: &str, init: &Object) -> Promise {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `AbortSignal.timeout(ms)`; an error where the browser lacks it.
+    #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
+    fn abort_signal_timeout(ms: u32) -> Result<JsValue, JsValue>;
+}
+
 /// `AbortSignal.timeout(ms)`: the browser aborts the request; no timer of ours to clean up.
+/// `None` where the browser lacks it.
 fn timeout_signal(ms: u32) -> Option<JsValue> {
-    let abort_signal = Reflect::get(&super::guards::global(), &JsValue::from_str("AbortSignal")).ok()?;
-    let timeout = Reflect::get(&abort_signal, &JsValue::from_str("timeout")).ok()?.dyn_into::<js_sys::Function>().ok()?;
-    timeout.call1(&abort_signal, &JsValue::from(ms)).ok()
+    abort_signal_timeout(ms).ok()
 }
 
 fn set(object: &Object, key: &str, value: &JsValue) {
