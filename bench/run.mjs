@@ -23,7 +23,7 @@ const RESULTS = join(ROOT, 'bench-results');
 // Everything is measured on a copy of pkg/ taken at the start, so that sizes and timings come
 // from the same files even if pkg/ is rebuilt while the benchmarks run.
 const PKG = join(WORK, 'pkg');
-const PKG_FILES = ['nps-widget.js', 'index.js', 'languages.js', 'nps_widget_bg.wasm'];
+const PKG_FILES = ['nps-widget.js', 'index.js', 'nps_widget_bg.wasm'];
 
 function snapshotPkg() {
   for (let attempt = 0; ; attempt++) {

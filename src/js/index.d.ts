@@ -172,8 +172,8 @@ export interface Survey {
 
 /** Loads the widget, validates `config` and arms the triggers. Never rejects. */
 export function init(config: Config): Promise<Survey>;
-/** Loads the WebAssembly module; resolves to false when the browser refused it. */
-export function start(): Promise<boolean>;
+/** Loads the WebAssembly module (from `wasm`, a fetch already under way, if given); resolves to false when the browser refused it. */
+export function start(wasm?: Promise<Response> | Response): Promise<boolean>;
 /** Runs a command by name, like the script tag's `nps(name, ...args)`. */
 export function nps(name: 'init', config: Config): void;
 export function nps(name: 'identify', user: User): void;

@@ -23,9 +23,12 @@
     }
     queue.unshift(['init', config]);
   }
+  // The wasm download starts now, in parallel with the module's, instead of after it.
+  var wasm = fetch(new URL('nps_widget_bg.wasm', script.src).href);
+  wasm.catch(function () {}); // a failure is reported once, by start()
   import(new URL('index.js', script.src).href)
     .then(function (m) {
-      return m.start().then(function (ready) {
+      return m.start(wasm).then(function (ready) {
         if (!ready) return;
         w.nps = m.nps;
         for (var i = 0; i < queue.length; i++) m.nps.apply(null, queue[i]);
