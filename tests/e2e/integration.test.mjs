@@ -20,9 +20,9 @@ const shownEvents = (page) => page.evaluate(() => window.events.filter((e) => e.
 test('calls queued before the loader arrives are replayed in order', async () => {
   const context = await browser.newContext();
   const page = await openPage(context);
-  // Hold the loader back so the page's calls all land in the queue first.
-  await page.route('**/nps-widget/nps-widget.js', async (route) => {
-    await new Promise((r) => setTimeout(r, 400));
+  // Hold the module and the wasm back so the page's calls all land in the queue first.
+  await page.route(/\/nps-widget\/(index\.js|nps_widget_bg\.wasm)$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 600));
     await route.continue();
   });
   await page.goto(surveyUrl({ endpoint: '/v1/responses', triggers: [{ event: 'queued' }], user: { id: 'before-identify' } }));

@@ -232,10 +232,16 @@ test('hostile bodies over real HTTP get a 4xx with a JSON error; the collector k
   for (const [name, input, expected] of cases) {
     const options = typeof input === 'string' || Buffer.isBuffer(input) ? { body: input } : input;
     const response = await send('/v1/responses', options);
-    assert.equal(response.status, expected, `${name}: ${JSON.stringify(response).slice(0, 300)}`);
-    assert.match(response.headers['content-type'] ?? '', /^application\/json/, `${name}: JSON error`);
-    const error = JSON.parse(response.text);
-    assert.equal(typeof error.error, 'string', `${name}: ${response.text}`);
+    // A declared 1 MB body is refused from its Content-Length: the collector answers 413 and
+    // closes without reading it, and the sender may see the connection close (EPIPE, reset)
+    // before it reads the answer. Either way the body is refused unread.
+    const refusedUnread = expected === 413 && !options.chunked && ['EPIPE', 'ECONNRESET'].includes(response.error);
+    if (!refusedUnread) {
+      assert.equal(response.status, expected, `${name}: ${JSON.stringify(response).slice(0, 300)}`);
+      assert.match(response.headers['content-type'] ?? '', /^application\/json/, `${name}: JSON error`);
+      const error = JSON.parse(response.text);
+      assert.equal(typeof error.error, 'string', `${name}: ${response.text}`);
+    }
     assert.equal(collector.process.exitCode, null, `${name}: the collector is still running`);
     // Still serving: a valid answer right after is stored.
     const ok = await send('/v1/responses', { body: json(validAnswer({ user: { id: 'after-hostile' } })) });
