@@ -1,5 +1,7 @@
 //! The durable outbox model: every body waits here, keyed by answer id, until the collector
-//! acknowledges it. The browser edge stores [`Outbox::encode`] in localStorage.
+//! acknowledges it. The browser edge stores each [`Entry`] under a key of its own
+//! (`nps-widget:outbox:<id>`), so that tabs writing different answers never overwrite each
+//! other's copy of a shared list.
 
 use crate::prelude::*;
 
@@ -28,38 +30,47 @@ pub struct Outbox {
     pub entries: Vec<Entry>,
 }
 
-impl Outbox {
-    /// Reads the stored form: one entry per line, `id \t queued_at \t d|r \t body`.
-    pub fn decode(text: &str) -> Outbox {
-        let entries = text
-            .lines()
-            .filter_map(|line| {
-                let mut parts = line.splitn(4, '\t');
-                let id = parts.next()?;
-                let queued_at = parts.next()?.parse().ok()?;
-                let decline = parts.next()? == "d";
-                let body = parts.next()?;
-                (!id.is_empty() && body.starts_with('{')).then(|| Entry { id: id.into(), queued_at, decline, body: body.into() })
-            })
-            .collect();
-        Outbox { entries }
-    }
-
-    /// The stored form.
+impl Entry {
+    /// The stored form, without the id (it is in the key): `queued_at \t d|r \t body`.
     pub fn encode(&self) -> String {
         let mut out = String::new();
-        for entry in &self.entries {
-            out.push_str(&entry.id);
-            out.push('\t');
-            if entry.queued_at < 0 {
-                out.push('-');
-            }
-            super::text::push_uint(&mut out, entry.queued_at.unsigned_abs());
-            out.push_str(if entry.decline { "\td\t" } else { "\tr\t" });
-            out.push_str(&entry.body);
-            out.push('\n');
+        if self.queued_at < 0 {
+            out.push('-');
         }
+        super::text::push_uint(&mut out, self.queued_at.unsigned_abs());
+        out.push_str(if self.decline { "\td\t" } else { "\tr\t" });
+        out.push_str(&self.body);
         out
+    }
+
+    /// Reads [`Entry::encode`]'s form for `id`; `None` when it is not readable.
+    pub fn decode(id: &str, text: &str) -> Option<Entry> {
+        let mut parts = text.splitn(3, '\t');
+        let queued_at = parts.next()?.parse().ok()?;
+        let decline = parts.next()? == "d";
+        let body = parts.next()?;
+        (!id.is_empty() && body.starts_with('{')).then(|| Entry { id: id.into(), queued_at, decline, body: body.into() })
+    }
+
+    /// Whether the collector's 2xx for `body` settles this entry: not when a newer body (the
+    /// comment) replaced the one that was sent meanwhile.
+    pub fn is_settled_by(&self, body: &str) -> bool {
+        self.body == body
+    }
+}
+
+impl Outbox {
+    /// An outbox of `entries` in any order, kept oldest first.
+    pub fn from_entries(mut entries: Vec<Entry>) -> Outbox {
+        // An insertion sort: at most 100 entries, and `slice::sort` would add 3 KB to the wasm.
+        for i in 1..entries.len() {
+            let mut at = i;
+            while at > 0 && entries[at - 1].queued_at > entries[at].queued_at {
+                entries.swap(at - 1, at);
+                at -= 1;
+            }
+        }
+        Outbox { entries }
     }
 
     /// Queues `body` for `id`, replacing a queued body of the same id (keeping its queue time).
@@ -71,19 +82,6 @@ impl Outbox {
             }
             None => self.entries.push(Entry { id: id.into(), queued_at: now, decline, body }),
         }
-    }
-
-    /// Removes `id` after the collector acknowledged `body`; a newer body queued for the same
-    /// id meanwhile stays. Returns whether something was removed.
-    pub fn acknowledge(&mut self, id: &str, body: &str) -> bool {
-        let before = self.entries.len();
-        self.entries.retain(|e| !(e.id == id && e.body == body));
-        self.entries.len() != before
-    }
-
-    /// Removes `id` whatever its body (the collector refused the body itself).
-    pub fn remove(&mut self, id: &str) {
-        self.entries.retain(|e| e.id != id);
     }
 
     /// Applies the bounds at `now` and returns what was dropped: first everything older than
@@ -129,20 +127,30 @@ mod tests {
         outbox.put("a", "{\"score\":9,\"comment\":\"x\"}".into(), false, 20);
         assert_eq!(outbox.entries.len(), 1);
         assert_eq!(outbox.entries[0].queued_at, 10);
-        // The score's acknowledgement must not remove the newer comment body.
-        assert!(!outbox.acknowledge("a", "{\"score\":9}"));
-        assert_eq!(outbox.entries.len(), 1);
-        assert!(outbox.acknowledge("a", "{\"score\":9,\"comment\":\"x\"}"));
-        assert!(outbox.entries.is_empty());
+        // The score's acknowledgement must not settle the newer comment body.
+        assert!(!outbox.entries[0].is_settled_by("{\"score\":9}"));
+        assert!(outbox.entries[0].is_settled_by("{\"score\":9,\"comment\":\"x\"}"));
     }
 
     #[test]
-    fn round_trips_through_text() {
+    fn entries_round_trip_through_text() {
         let mut outbox = Outbox::default();
         outbox.put("a", "{\"comment\":\"tab\\tnew\\nline\"}".into(), false, 1_700_000_000_000);
-        outbox.put("b", "{}".into(), true, 5);
-        assert_eq!(Outbox::decode(&outbox.encode()), outbox);
-        assert_eq!(Outbox::decode("junk\nx\t1\tr\tnot json\n"), Outbox::default());
+        outbox.put("b", "{}".into(), true, -5);
+        for entry in &outbox.entries {
+            assert_eq!(Entry::decode(&entry.id, &entry.encode()).as_ref(), Some(entry));
+        }
+        assert_eq!(Entry::decode("x", "junk"), None);
+        assert_eq!(Entry::decode("x", "1\tr\tnot json"), None);
+        assert_eq!(Entry::decode("", "1\tr\t{}"), None);
+    }
+
+    #[test]
+    fn entries_are_kept_oldest_first() {
+        let entry = |id: &str, at| Entry { id: id.into(), queued_at: at, decline: false, body: "{}".into() };
+        let outbox = Outbox::from_entries(vec![entry("b", 20), entry("a", 10), entry("d", 40), entry("c", 30), entry("e", 10)]);
+        let ids: Vec<&str> = outbox.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["a", "e", "b", "c", "d"], "oldest first, ties in arrival order");
     }
 
     #[test]

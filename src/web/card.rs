@@ -338,7 +338,9 @@ impl Shared {
     fn key(&self, event: &web_sys::Event) {
         let Some(key_event) = event.dyn_ref::<KeyboardEvent>() else { return };
         let key = key_event.key();
-        if key == "Escape" {
+        // Escape while an input method composes (Japanese, Chinese, Korean) cancels the
+        // composition, not the survey.
+        if key == "Escape" && !key_event.is_composing() {
             return (self.on_action)(Action::Close);
         }
         if let Some(target) = event_target(event).filter(|t| t.get_attribute("role").as_deref() == Some("radio")) {

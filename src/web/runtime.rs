@@ -14,7 +14,7 @@ use crate::core::eligibility::{bucket_for, bucket_from_random, decide, Ineligibl
 use crate::core::error::Error;
 use crate::core::i18n::{fill, resolve, Catalog, TextKey};
 use super::languages;
-use crate::core::outbox::{retry_delay_ms, Outbox};
+use crate::core::outbox::{retry_delay_ms, Entry, Outbox};
 use crate::core::text::{concat, int, push_uint};
 use crate::core::texts::text;
 use crate::core::time::{format_timestamp, parse_timestamp};
@@ -33,7 +33,10 @@ use alloc::boxed::Box;
 /// Shared handle to the widget; callbacks hold a [`Weak`] so they never keep it alive.
 pub type Handle = Rc<RefCell<Widget>>;
 
-const OUTBOX_KEY: &str = "nps-widget:outbox";
+/// Each queued body is stored under this prefix followed by its answer id.
+const OUTBOX_PREFIX: &str = "nps-widget:outbox:";
+/// The Web Lock held by the tab delivering the outbox.
+const OUTBOX_LOCK: &str = "nps-widget:outbox";
 const BUCKET_KEY: &str = "nps-widget:bucket";
 /// How long the thank-you step stays before the card closes itself.
 const THANKS_MS: u32 = 4_000;
@@ -42,6 +45,9 @@ const THANKS_MS: u32 = 4_000;
 const OTHER_TAB_WINDOW_MS: i64 = 5_000;
 /// How long the show lock is kept after a display, for the record to reach other tabs.
 const LOCK_HOLD_MS: i32 = 300;
+/// Bytes of bodies handed to `fetch(keepalive)` when the page goes away (the browser's limit
+/// is 64 KB in flight per page).
+const KEEPALIVE_BYTES: usize = 60 * 1024;
 /// How long the collector may take to answer an eligibility check.
 const ELIGIBILITY_TIMEOUT_MS: u32 = 2_000;
 
@@ -124,6 +130,11 @@ impl Widget {
                 page_listeners.push(listen(&window, "pagehide", this, Widget::page_hidden));
                 page_listeners.push(listen(&window, "storage", this, Widget::storage_changed));
                 if let Some(document) = window.document() {
+                    // Started from a script in <head>: the card needs <body>, so the triggers
+                    // wait for the document to be parsed.
+                    if document.ready_state() == "loading" {
+                        page_listeners.push(listen(&document, "DOMContentLoaded", this, |w, _| w.arm_triggers()));
+                    }
                     page_listeners.push(listen(&document, "visibilitychange", this, |w, _| {
                         if super::guards::window().and_then(|w| w.document()).is_some_and(|d| d.hidden()) {
                             w.send_before_unload();
@@ -163,7 +174,10 @@ impl Widget {
                 let this = widget.this.clone();
                 languages::load(tag, move |catalog| with_widget(&this, |w| w.texts_loaded(tag, catalog)));
             }
-            widget.arm_triggers();
+            let parsing = super::guards::window().and_then(|w| w.document()).is_some_and(|d| d.ready_state() == "loading");
+            if !parsing {
+                widget.arm_triggers();
+            }
         }
         handle
     }
@@ -184,12 +198,21 @@ impl Widget {
 
     /// Counts a page view and fires `{ url }` and `{ pageViews }` triggers for the current path.
     fn page_viewed(&mut self) {
-        let key = concat(&[&self.user_key(), ":views"]);
-        let views = self.store.get(&key).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0).saturating_add(1);
-        self.store.set(&key, &int(views as i64));
         if let Some(trigger) = url_trigger(&self.config.triggers, &self.path).cloned() {
             self.fire(&trigger);
         }
+        self.count_view();
+    }
+
+    /// Counts this page view (per user, across loads; nothing is stored before consent, so the
+    /// view is counted when consent comes) and fires a `{ pageViews }` trigger it reaches.
+    fn count_view(&mut self) {
+        if !self.consent_given {
+            return;
+        }
+        let key = concat(&[&self.user_key(), ":views"]);
+        let views = self.store.get(&key).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0).saturating_add(1);
+        self.store.set(&key, &int(views as i64));
         if let Some(trigger) = page_view_trigger(&self.config.triggers, views).cloned() {
             self.fire(&trigger);
         }
@@ -306,6 +329,7 @@ impl Widget {
         let mut lock_name = String::from("nps-widget:show:");
         lock_name.push_str(&self.user_key());
         let this = self.this.clone();
+        let trigger_again = trigger.clone();
         self.show_pending = true;
         // Called by the lock manager once the lock is ours (never from within this call).
         let inside = once_fn(Box::new(move |_lock| {
@@ -321,14 +345,29 @@ impl Widget {
             }
             JsValue::UNDEFINED
         }));
-        if let Ok(promise) = locks.request(&lock_name, &JsValue::UNDEFINED, &inside) {
-            // A rejected request (no lock for this document) is dropped quietly.
-            when_settled(&promise, |_| {});
+        let fallback = self.this.clone();
+        match locks.request(&lock_name, &JsValue::UNDEFINED, &inside) {
+            // A rejected request (no Web Locks for this document, e.g. a sandboxed frame):
+            // decide without the lock rather than never.
+            Ok(promise) => when_settled(&promise, move |settled| {
+                if settled.is_instance_of::<js_sys::Error>() {
+                    with_widget(&fallback, |w| {
+                        if core::mem::take(&mut w.show_pending) {
+                            w.show_now(&trigger_again, force);
+                        }
+                    })
+                }
+            }),
+            Err(_) => {
+                self.show_pending = false;
+                self.show_now(&trigger_again, force);
+            }
         }
     }
 
     fn show_now(&mut self, trigger: &str, force: bool) {
-        if self.display.is_some() {
+        // Consent may have been withdrawn while a lock or the collector was awaited.
+        if self.display.is_some() || !self.consent_given {
             return;
         }
         if !force {
@@ -397,6 +436,7 @@ impl Widget {
         self.consent_given = granted;
         if granted {
             self.store.make_durable();
+            self.count_view();
             self.flush_outbox();
             if let Some((trigger, force)) = self.waiting.take() {
                 self.request_show(&trigger, force);
@@ -578,9 +618,12 @@ impl Widget {
         let now = now();
         outbox.put(&answer.id, answer.to_json(), answer.score.is_none(), now);
         for dropped in outbox.prune(now) {
+            self.store.remove(&outbox_key(&dropped.id));
             self.warn(&["outbox full or too old: dropped answer ", &dropped.id]);
         }
-        self.store.set(OUTBOX_KEY, &outbox.encode());
+        if let Some(entry) = outbox.entries.iter().find(|e| e.id == answer.id) {
+            self.store.set(&outbox_key(&entry.id), &entry.encode());
+        }
         self.flush_outbox();
     }
 
@@ -611,9 +654,16 @@ impl Widget {
             promise(move |release| Round::start(inner, Some(release))).into()
         }));
         let options = payload(&[("ifAvailable", JsValue::TRUE)]);
-        match locks.request(OUTBOX_KEY, &options, &round) {
-            Ok(done) => when_settled(&done, move |_| with_widget(&this, Widget::round_ended)),
-            Err(_) => self.sender.flushing = false,
+        match locks.request(OUTBOX_LOCK, &options, &round) {
+            Ok(done) => when_settled(&done, move |settled| {
+                if settled.is_instance_of::<js_sys::Error>() {
+                    // No Web Locks for this document: deliver without one rather than never.
+                    Round::start(this, None);
+                } else {
+                    with_widget(&this, Widget::round_ended);
+                }
+            }),
+            Err(_) => soon(move |_| Round::start(this, None)),
         }
     }
 
@@ -635,17 +685,18 @@ impl Widget {
 
     /// Records the collector's verdict on one body; returns whether to go on with the round.
     fn delivered(&mut self, id: &str, body: &str, delivery: Delivery) -> bool {
-        let mut outbox = self.outbox();
+        let key = outbox_key(id);
         match delivery {
             Delivery::Stored => {
                 self.sender.attempt = 0;
-                outbox.acknowledge(id, body);
-                self.store.set(OUTBOX_KEY, &outbox.encode());
+                let settled = self.store.get(&key).and_then(|text| Entry::decode(id, &text)).is_some_and(|e| e.is_settled_by(body));
+                if settled {
+                    self.store.remove(&key);
+                }
                 true
             }
             Delivery::Refused(status) => {
-                outbox.remove(id);
-                self.store.set(OUTBOX_KEY, &outbox.encode());
+                self.store.remove(&key);
                 let mut message = String::from("nps-widget: the collector refused an answer (HTTP ");
                 push_uint(&mut message, status as u64);
                 message.push(')');
@@ -655,7 +706,8 @@ impl Widget {
             }
             Delivery::Retry { retry_after_ms } => {
                 if self.sender.retry.is_none() {
-                    let delay = retry_after_ms.unwrap_or_else(|| retry_delay_ms(self.sender.attempt, js_sys::Math::random()));
+                    // A Retry-After of 0 from a proxy must not turn into a tight loop.
+                    let delay = retry_after_ms.map_or_else(|| retry_delay_ms(self.sender.attempt, js_sys::Math::random()), |ms| ms.max(1000));
                     self.sender.attempt += 1;
                     let this = self.this.clone();
                     self.sender.retry = Some(Timeout::new(delay, move || {
@@ -681,14 +733,26 @@ impl Widget {
 
     /// Hands every queued body to `fetch(keepalive)`, which outlives the page.
     fn send_before_unload(&mut self) {
-        for entry in self.outbox().entries {
+        // Newest first: the answer just finalised matters most, and the browser allows only
+        // 64 KB of keepalive bodies in flight per page; what does not fit waits in the outbox.
+        let mut budget = KEEPALIVE_BYTES;
+        for entry in self.outbox().entries.iter().rev() {
+            let Some(left) = budget.checked_sub(entry.body.len()) else { break };
+            budget = left;
             // Settled quietly: a failure here is retried by the next page's round.
             when_settled(&post_json(&self.config.endpoint, &entry.body, true), |_| {});
         }
     }
 
+    /// Every queued body, oldest first, read afresh from storage.
     fn outbox(&self) -> Outbox {
-        self.store.get(OUTBOX_KEY).map(|text| Outbox::decode(&text)).unwrap_or_default()
+        let entries = self
+            .store
+            .keys(OUTBOX_PREFIX)
+            .into_iter()
+            .filter_map(|key| Entry::decode(key.get(OUTBOX_PREFIX.len()..)?, &self.store.get(&key)?))
+            .collect();
+        Outbox::from_entries(entries)
     }
 
     fn user_key(&self) -> String {
@@ -844,6 +908,11 @@ extern "C" {
 /// `navigator.locks`, where the browser has Web Locks.
 fn web_locks() -> Option<LockManager> {
     super::guards::window()?.navigator().unchecked_ref::<LockNavigator>().locks()
+}
+
+/// The storage key of the queued body of answer `id`.
+fn outbox_key(id: &str) -> String {
+    concat(&[OUTBOX_PREFIX, id])
 }
 
 fn answer_payload(answer: &Answer) -> JsValue {

@@ -36,35 +36,59 @@ impl Store {
         self.local.as_ref().filter(|_| self.durable)
     }
 
-    /// The value of `key`.
+    /// The value of `key`. A value kept in memory (because localStorage refused it) is newer
+    /// than whatever localStorage holds for the key, so it is read first.
     pub fn get(&self, key: &str) -> Option<String> {
-        if let Some(local) = self.local() {
-            if let Ok(value) = local.get_item(key) {
-                return value;
-            }
+        if let Some(value) = self.memory.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()) {
+            return Some(value);
         }
-        self.memory.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        self.local().and_then(|local| local.get_item(key).ok().flatten())
     }
 
     /// Stores `value`; when localStorage refuses (quota), keeps it in memory.
     pub fn set(&self, key: &str, value: &str) {
-        if let Some(local) = self.local() {
-            if local.set_item(key, value).is_ok() {
-                return;
-            }
-        }
         let mut memory = self.memory.borrow_mut();
+        if self.local().is_some_and(|local| local.set_item(key, value).is_ok()) {
+            memory.retain(|(k, _)| k != key);
+            return;
+        }
         match memory.iter_mut().find(|(k, _)| k == key) {
             Some(entry) => entry.1 = value.into(),
             None => memory.push((key.into(), value.into())),
         }
     }
 
-    /// From now on values go to localStorage; what was kept in memory is written there.
+    /// Deletes `key`.
+    pub fn remove(&self, key: &str) {
+        if let Some(local) = self.local() {
+            let _ = local.remove_item(key);
+        }
+        self.memory.borrow_mut().retain(|(k, _)| k != key);
+    }
+
+    /// Every key starting with `prefix`, in localStorage and in memory.
+    pub fn keys(&self, prefix: &str) -> Vec<String> {
+        let mut keys: Vec<String> = self.memory.borrow().iter().map(|(k, _)| k.clone()).filter(|k| k.starts_with(prefix)).collect();
+        if let Some(local) = self.local() {
+            for i in 0..local.length().unwrap_or(0) {
+                if let Some(key) = local.key(i).ok().flatten().filter(|k| k.starts_with(prefix) && !keys.contains(k)) {
+                    keys.push(key);
+                }
+            }
+        }
+        keys
+    }
+
+    /// From now on values go to localStorage. What was kept in memory meanwhile is written
+    /// there, except where localStorage already holds the key (a count kept across visits
+    /// wins over this page's fresh one).
     pub fn make_durable(&mut self) {
         self.durable = true;
         let memory = core::mem::take(&mut *self.memory.borrow_mut());
         for (key, value) in memory {
+            if self.local().is_some_and(|local| matches!(local.get_item(&key), Ok(Some(_)))) {
+                continue;
+            }
             self.set(&key, &value);
         }
     }

@@ -13,7 +13,7 @@ use web_sys::Response;
 pub enum Delivery {
     /// 2xx: stored.
     Stored,
-    /// A 4xx other than 408/429: the body itself is refused; retrying cannot help.
+    /// 400, 413, 415 or 422: the body itself is refused; retrying cannot help.
     Refused(u16),
     /// Anything else, or no answer: try again later, not before `retry_after_ms` if given.
     Retry {
@@ -27,7 +27,9 @@ pub fn classify(status: u16, retry_after: Option<String>) -> Delivery {
     match status {
         200..=299 => Delivery::Stored,
         408 | 429 => Delivery::Retry { retry_after_ms: retry_after.as_deref().and_then(seconds_ms) },
-        400..=499 => Delivery::Refused(status),
+        // Only statuses about the body itself drop it. A 401/403/404/405/410 is more often a
+        // gateway, a deploy or a wrong endpoint than a bad answer: keep it and retry.
+        400 | 413 | 415 | 422 => Delivery::Refused(status),
         _ => Delivery::Retry { retry_after_ms: retry_after.as_deref().and_then(seconds_ms) },
     }
 }

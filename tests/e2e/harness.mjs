@@ -125,9 +125,11 @@ export function surveyUrl(collector, config, path = '/survey.html') {
   return `${collector.url}${path}?config=${encodeURIComponent(JSON.stringify(config))}`;
 }
 
-/** The widget's durable outbox as stored in the page's localStorage ('' when empty). */
+/** The widget's durable outbox as stored in the page's localStorage, one `key value` line per
+ * queued body ('' when empty). */
 export function outboxOf(page) {
-  return page.evaluate(() => localStorage.getItem('nps-widget:outbox') || '');
+  return page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('nps-widget:outbox:')).sort()
+    .map((k) => k + ' ' + localStorage.getItem(k)).join('\n'));
 }
 
 /**
