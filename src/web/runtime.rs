@@ -746,12 +746,13 @@ impl Widget {
 
     /// Every queued body, oldest first, read afresh from storage.
     fn outbox(&self) -> Outbox {
-        let entries = self
-            .store
-            .keys(OUTBOX_PREFIX)
-            .into_iter()
-            .filter_map(|key| Entry::decode(key.get(OUTBOX_PREFIX.len()..)?, &self.store.get(&key)?))
-            .collect();
+        let mut entries = Vec::new();
+        for key in self.store.keys(OUTBOX_PREFIX) {
+            let id = key.get(OUTBOX_PREFIX.len()..).unwrap_or_default();
+            if let Some(entry) = self.store.get(&key).and_then(|text| Entry::decode(id, &text)) {
+                entries.push(entry);
+            }
+        }
         Outbox::from_entries(entries)
     }
 

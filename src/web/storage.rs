@@ -68,13 +68,14 @@ impl Store {
 
     /// Every key starting with `prefix`, in localStorage and in memory.
     pub fn keys(&self, prefix: &str) -> Vec<String> {
-        let mut keys: Vec<String> = self.memory.borrow().iter().map(|(k, _)| k.clone()).filter(|k| k.starts_with(prefix)).collect();
-        if let Some(local) = self.local() {
-            for i in 0..local.length().unwrap_or(0) {
-                if let Some(key) = local.key(i).ok().flatten().filter(|k| k.starts_with(prefix) && !keys.contains(k)) {
-                    keys.push(key);
-                }
+        let mut keys = Vec::new();
+        for (key, _) in self.memory.borrow().iter() {
+            if key.starts_with(prefix) {
+                keys.push(key.clone());
             }
+        }
+        if let Some(local) = self.local() {
+            push_keys(local, prefix, &mut keys);
         }
         keys
     }
@@ -96,14 +97,25 @@ impl Store {
     /// Deletes every key the widget wrote and keeps further values in memory only.
     pub fn forget_all(&mut self) {
         if let Some(local) = &self.local {
-            let count = local.length().unwrap_or(0);
-            let keys: Vec<String> =
-                (0..count).filter_map(|i| local.key(i).ok().flatten()).filter(|k| k.starts_with(PREFIX)).collect();
+            let mut keys = Vec::new();
+            push_keys(local, PREFIX, &mut keys);
             for key in keys {
                 let _ = local.remove_item(&key);
             }
         }
         self.memory.borrow_mut().clear();
         self.durable = false;
+    }
+}
+
+/// Appends every key of `local` starting with `prefix` that `keys` does not hold yet.
+/// A plain loop: iterator adapters here cost the wasm a few hundred bytes.
+fn push_keys(local: &Storage, prefix: &str, keys: &mut Vec<String>) {
+    for i in 0..local.length().unwrap_or(0) {
+        if let Ok(Some(key)) = local.key(i) {
+            if key.starts_with(prefix) && !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
     }
 }
