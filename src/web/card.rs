@@ -6,7 +6,7 @@ use crate::prelude::*;
 
 use crate::core::error::Error;
 use crate::core::text::int;
-use super::guards::{EventListener, Timeout};
+use super::guards::{reflect_set, Dom, EventListener, Timeout};
 use core::cell::Cell;
 use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -99,16 +99,16 @@ impl Card {
         let window = super::guards::window().ok_or(Error::Browser("no document"))?;
         let document = window.document().ok_or(Error::Browser("no document"))?;
         let page_body = document.body().ok_or(Error::Browser("no <body> to add the card to"))?;
-        let host: HtmlElement = document.create_element("nps-widget").map_err(fail)?.unchecked_into();
+        let host: HtmlElement = dom(&document).create_element("nps-widget").unchecked_into();
         let style = host.style();
-        let _ = style.set_property("--nps-z", &int(look.z_index as i64));
+        dom(&style).set_property("--nps-z", &int(look.z_index as i64));
         if let Some((accent, on_accent)) = &look.accent {
-            let _ = style.set_property("--nps-accent", accent);
-            let _ = style.set_property("--nps-on-accent", on_accent);
+            dom(&style).set_property("--nps-accent", accent);
+            dom(&style).set_property("--nps-on-accent", on_accent);
         }
         // Plain objects instead of web-sys dictionaries: no setter imports in the glue.
         let init = Object::new();
-        let _ = Reflect::set(&init, &JsValue::from_str("mode"), &JsValue::from_str("open"));
+        reflect_set(&init, "mode", &JsValue::from_str("open"));
         let root = host.attach_shadow(init.unchecked_ref()).map_err(fail)?;
         let sheet = CssStyleSheet::new().map_err(fail)?;
         sheet.replace_sync(STYLES).map_err(fail)?;
@@ -158,7 +158,7 @@ impl Card {
                 EventListener::new(target, name, false, move |event| shared.handle(event))
             })
             .collect();
-        page_body.append_child(&shared.host).map_err(fail)?;
+        dom(&page_body).append_child(&shared.host);
         Ok(Card { shared, body, live, _listeners: listeners, _announce: None })
     }
 
@@ -207,7 +207,7 @@ impl Card {
     /// Marks `score` as the chosen radio.
     pub fn select(&self, score: u8) {
         // The radios are the radio group's children (one NodeList/HTMLCollection API less).
-        if let Some(group) = self.shared.root.query_selector("[role=radiogroup]").ok().flatten() {
+        if let Some(group) = dom(&self.shared.root).query_selector("[role=radiogroup]") {
             let radios = group.children();
             for i in 0..radios.length() {
                 if let Some(radio) = radios.item(i) {
@@ -312,7 +312,7 @@ impl Shared {
     }
 
     fn click(&self, event: &web_sys::Event) {
-        let Some(target) = event_target(event).and_then(|t| t.closest("[data-action]").ok().flatten()) else { return };
+        let Some(target) = event_target(event).and_then(|t| dom(&t).closest("[data-action]")) else { return };
         let action = match target.get_attribute("data-action").as_deref() {
             Some("close") => Action::Close,
             Some("score") => match target.get_attribute("data-score").and_then(|s| s.parse().ok()) {
@@ -320,11 +320,8 @@ impl Shared {
                 None => return,
             },
             Some("send") => {
-                let text = self
-                    .root
+                let text = dom(&self.root)
                     .query_selector("textarea")
-                    .ok()
-                    .flatten()
                     .and_then(|area| Reflect::get(&area, &JsValue::from_str("value")).ok())
                     .and_then(|value| value.as_string())
                     .unwrap_or_default();
@@ -396,17 +393,22 @@ fn move_focus(radio: &Element, key: &str, rtl: bool) -> bool {
 }
 
 fn element(document: &Document, tag: &str, parent: &web_sys::Node) -> Result<Element, Error> {
-    let element = document.create_element(tag).map_err(|_: JsValue| Error::Browser("could not create the card"))?;
-    parent.append_child(&element).map_err(|_| Error::Browser("could not create the card"))?;
+    let element = dom(document).create_element(tag);
+    dom(parent).append_child(&element);
     Ok(element)
 }
 
 fn set(element: &Element, name: &str, value: &str) {
-    let _ = element.set_attribute(name, value);
+    dom(element).set_attribute(name, value);
+}
+
+/// Any DOM object, for the bindings without `catch` in [`Dom`].
+fn dom(node: &JsValue) -> &Dom {
+    node.unchecked_ref()
 }
 
 fn focus(element: &Element) {
     if let Some(element) = element.dyn_ref::<HtmlElement>() {
-        let _ = element.focus();
+        dom(element).focus();
     }
 }

@@ -4,7 +4,7 @@
 use crate::prelude::*;
 
 use super::guards::Global;
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Object};
 use core::cell::RefCell;
 use wasm_bindgen::JsValue;
 
@@ -59,7 +59,7 @@ pub fn deliver() {
 pub fn payload(entries: &[(&str, JsValue)]) -> JsValue {
     let object = Object::new();
     for (key, value) in entries {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+        super::guards::reflect_set(&object, key, value);
     }
     object.into()
 }

@@ -5,7 +5,7 @@
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 use core::cell::RefCell;
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -15,6 +15,36 @@ use web_sys::{Event, EventTarget};
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
     static GLOBAL_THIS: JsValue;
+
+    /// DOM calls that cannot throw with the constant tags, attribute names and selectors the
+    /// card uses: bound without web-sys's `catch`, which costs a wrapper in the glue and an
+    /// exception check at every call in the wasm.
+    #[wasm_bindgen(extends = web_sys::Element)]
+    pub type Dom;
+    /// `element.setAttribute(name, value)`.
+    #[wasm_bindgen(method, js_name = setAttribute)]
+    pub fn set_attribute(this: &Dom, name: &str, value: &str);
+    /// `style.setProperty(name, value)` on an element's own (writable) style.
+    #[wasm_bindgen(method, js_name = setProperty)]
+    pub fn set_property(this: &Dom, name: &str, value: &str);
+    /// `element.focus()`.
+    #[wasm_bindgen(method)]
+    pub fn focus(this: &Dom);
+    /// `document.createElement(tag)`.
+    #[wasm_bindgen(method, js_name = createElement)]
+    pub fn create_element(this: &Dom, tag: &str) -> web_sys::Element;
+    /// `node.appendChild(child)` for a child just created.
+    #[wasm_bindgen(method, js_name = appendChild)]
+    pub fn append_child(this: &Dom, child: &web_sys::Node);
+    /// `node.querySelector(selectors)`.
+    #[wasm_bindgen(method, js_name = querySelector)]
+    pub fn query_selector(this: &Dom, selectors: &str) -> Option<web_sys::Element>;
+    /// `element.closest(selectors)`.
+    #[wasm_bindgen(method)]
+    pub fn closest(this: &Dom, selectors: &str) -> Option<web_sys::Element>;
+    /// `Reflect.set` on a plain object (cannot throw).
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    pub fn reflect_set(target: &JsValue, key: &str, value: &JsValue);
 
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &Function, timeout: i32) -> JsValue;
@@ -158,7 +188,7 @@ impl EventListener {
             JsValue::UNDEFINED
         });
         let options = Object::new();
-        let _ = Reflect::set(&options, &JsValue::from_str("passive"), &JsValue::from_bool(passive));
+        reflect_set(&options, "passive", &JsValue::from_bool(passive));
         target.unchecked_ref::<Target>().add_listener(kind, callback.as_ref().unchecked_ref(), &options);
         EventListener { target: target.clone(), kind, callback }
     }

@@ -3,7 +3,7 @@
 use crate::prelude::*;
 
 use super::guards::when_settled;
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Response;
@@ -114,5 +114,5 @@ fn timeout_signal(ms: u32) -> Option<JsValue> {
 }
 
 fn set(object: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+    super::guards::reflect_set(object, key, value);
 }
