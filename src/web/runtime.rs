@@ -183,14 +183,19 @@ impl Widget {
     }
 
     fn arm_triggers(&mut self) {
-        let triggers = self.config.triggers.clone();
-        for trigger in &triggers {
-            if let Trigger::AfterSeconds(seconds) = trigger {
-                let (this, trigger) = (self.this.clone(), trigger.clone());
-                self._timers.push(Timeout::new(seconds.saturating_mul(1000), move || with_widget(&this, |w| w.fire(&trigger))));
+        let mut load = false;
+        for trigger in &self.config.triggers {
+            match trigger {
+                &Trigger::AfterSeconds(seconds) => {
+                    let this = self.this.clone();
+                    let fire = move || with_widget(&this, |w| w.fire(&Trigger::AfterSeconds(seconds)));
+                    self._timers.push(Timeout::new(seconds.saturating_mul(1000), fire));
+                }
+                Trigger::Load => load = true,
+                _ => {}
             }
         }
-        if triggers.contains(&Trigger::Load) {
+        if load {
             self.fire(&Trigger::Load);
         }
         self.page_viewed();
