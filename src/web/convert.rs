@@ -31,17 +31,23 @@ fn convert(js: &JsValue, depth: u32) -> Value {
     if depth >= MAX_DEPTH || js.is_function() || !js.is_object() {
         return Value::Other;
     }
+    // Plain loops rather than iterator adapters: less code in the wasm.
     if Array::is_array(js) {
-        return Value::Array(js.unchecked_ref::<Array>().iter().map(|item| convert(&item, depth + 1)).collect());
+        let array: &Array = js.unchecked_ref();
+        let mut items = Vec::new();
+        for i in 0..array.length() {
+            items.push(convert(&array.get(i), depth + 1));
+        }
+        return Value::Array(items);
     }
+    let mut fields = Vec::new();
     let entries = Object::entries(js.unchecked_ref::<Object>());
-    Value::Object(
-        entries
-            .iter()
-            .filter_map(|pair| {
-                let pair: Array = pair.dyn_into().ok()?;
-                Some((pair.get(0).as_string()?, convert(&pair.get(1), depth + 1)))
-            })
-            .collect(),
-    )
+    for i in 0..entries.length() {
+        // `Object.entries` gives `[key, value]` arrays with string keys.
+        let pair: Array = entries.get(i).unchecked_into();
+        if let Some(key) = pair.get(0).as_string() {
+            fields.push((key, convert(&pair.get(1), depth + 1)));
+        }
+    }
+    Value::Object(fields)
 }
