@@ -151,13 +151,11 @@ impl Card {
             targets.push((viewport, "scroll"));
         }
         // Not passive: arrow keys on the scale must not also scroll the host page.
-        let listeners = targets
-            .into_iter()
-            .map(|(target, name)| {
-                let shared = shared.clone();
-                EventListener::new(target, name, false, move |event| shared.handle(event))
-            })
-            .collect();
+        let mut listeners = Vec::new();
+        for (target, name) in targets {
+            let shared = shared.clone();
+            listeners.push(EventListener::new(target, name, false, move |event| shared.handle(event)));
+        }
         dom(&page_body).append_child(&shared.host);
         Ok(Card { shared, body, live, _listeners: listeners, _announce: None })
     }

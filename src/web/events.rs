@@ -43,8 +43,15 @@ pub fn deliver() {
             return;
         }
         for (name, payload) in pending {
-            let listeners: Vec<Function> =
-                LISTENERS.with(|l| l.borrow().iter().filter(|(n, _)| n == name).map(|(_, f)| f.clone()).collect());
+            // Copied first: a listener may add or remove listeners. A plain loop: less code.
+            let mut listeners: Vec<Function> = Vec::new();
+            LISTENERS.with(|l| {
+                for (n, f) in l.borrow().iter() {
+                    if *n == name {
+                        listeners.push(f.clone());
+                    }
+                }
+            });
             for listener in listeners {
                 if let Err(error) = listener.call1(&JsValue::UNDEFINED, &payload) {
                     let message = crate::core::text::concat(&["nps-widget: a `", name, "` listener threw"]);
