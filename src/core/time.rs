@@ -73,9 +73,9 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     let mut at = 0;
     let year = digits(b, &mut at, 4)? as i64;
     expect(b, &mut at, b'-')?;
-    let month = digits(b, &mut at, 2)? as u32;
+    let month = digits(b, &mut at, 2)?;
     expect(b, &mut at, b'-')?;
-    let day = digits(b, &mut at, 2)? as u32;
+    let day = digits(b, &mut at, 2)?;
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
         return None;
     }
