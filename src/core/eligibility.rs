@@ -93,7 +93,25 @@ pub enum Ineligible {
     },
 }
 
+/// A display recorded this long before a page started still counts as made "in another tab"
+/// (tabs opened together), rather than by an earlier page of this tab.
+pub const OTHER_TAB_WINDOW_MS: i64 = 5_000;
+
 impl Ineligible {
+    /// [`Ineligible::reason`] as seen from one page, started at `page_started_at`, which last
+    /// showed the card at `shown_here`: a display it did not make, from about the time it
+    /// started, was made by another tab.
+    pub fn reason_on_page(&self, page_started_at: i64, shown_here: Option<i64>) -> String {
+        match self {
+            Ineligible::AskedBefore { shown_at, .. }
+                if *shown_at >= page_started_at - OTHER_TAB_WINDOW_MS && Some(*shown_at) != shown_here =>
+            {
+                concat(&["shown in another tab; ", &self.reason()])
+            }
+            _ => self.reason(),
+        }
+    }
+
     /// When the user becomes eligible, if time alone will make them so.
     pub fn next_eligible_at(&self) -> Option<i64> {
         match self {
@@ -244,6 +262,23 @@ mod tests {
         let err = decide(&UserState::default(), &sampled, None, 0.734, t("2026-01-20")).unwrap_err();
         assert_eq!(err.reason(), "outside the sample (bucket 0.73 \u{2265} 0.30)");
         assert_eq!(err.next_eligible_at(), None);
+    }
+
+    #[test]
+    fn another_tabs_display_is_named_as_such() {
+        let started = t("2026-06-01T10:00:00Z");
+        let why = |shown_at: i64| Ineligible::AskedBefore { shown_at, outcome: Outcome::Ignored, next: shown_at + 1 };
+        let plain = "asked on 2026-06-01, next on 2026-06-01";
+        // Shown while this page was open, not by it: another tab.
+        let other = why(started + SECOND).reason_on_page(started, None);
+        assert_eq!(other, "shown in another tab; ".to_string() + plain);
+        // Just before this page started (tabs opened together): another tab too.
+        assert!(why(started - 4 * SECOND).reason_on_page(started, None).starts_with("shown in another tab"));
+        // Shown by this page, or long before it started: the plain reason.
+        assert_eq!(why(started + SECOND).reason_on_page(started, Some(started + SECOND)), plain);
+        assert_eq!(why(started - 6 * SECOND).reason_on_page(started, None), "asked on 2026-06-01, next on 2026-06-01");
+        let sampled = Ineligible::OutsideSample { bucket: 0.5, rate: 0.1 };
+        assert_eq!(sampled.reason_on_page(started, None), sampled.reason());
     }
 
     #[test]

@@ -109,9 +109,14 @@ impl Outbox {
     }
 }
 
-/// Delay before retry number `attempt` (0-based): ~2 s doubling to a 5 minute cap, with up to
-/// 25 % jitter from `random` in 0..1 so many clients do not retry in step.
-pub fn retry_delay_ms(attempt: u32, random: f64) -> u32 {
+/// Delay before retry number `attempt` (0-based): the collector's `Retry-After` when it sent
+/// one (at least a second, so a `Retry-After: 0` cannot make a tight loop), else ~2 s doubling
+/// to a 5 minute cap, with up to 25 % jitter from `random` in 0..1 so many clients do not retry
+/// in step.
+pub fn retry_delay_ms(attempt: u32, retry_after_ms: Option<u32>, random: f64) -> u32 {
+    if let Some(ms) = retry_after_ms {
+        return ms.max(1000);
+    }
     let base = 2_000u64.saturating_mul(1u64 << attempt.min(20)).min(300_000);
     (base as f64 * (1.0 + 0.25 * random.clamp(0.0, 1.0))) as u32
 }
@@ -190,11 +195,17 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_caps() {
-        assert_eq!(retry_delay_ms(0, 0.0), 2_000);
-        assert_eq!(retry_delay_ms(1, 0.0), 4_000);
-        assert_eq!(retry_delay_ms(3, 0.0), 16_000);
-        assert_eq!(retry_delay_ms(8, 0.0), 300_000);
-        assert_eq!(retry_delay_ms(99, 1.0), 375_000);
-        assert_eq!(retry_delay_ms(0, 1.0), 2_500);
+        assert_eq!(retry_delay_ms(0, None, 0.0), 2_000);
+        assert_eq!(retry_delay_ms(1, None, 0.0), 4_000);
+        assert_eq!(retry_delay_ms(3, None, 0.0), 16_000);
+        assert_eq!(retry_delay_ms(8, None, 0.0), 300_000);
+        assert_eq!(retry_delay_ms(99, None, 1.0), 375_000);
+        assert_eq!(retry_delay_ms(0, None, 1.0), 2_500);
+    }
+
+    #[test]
+    fn retry_after_wins_with_a_one_second_floor() {
+        assert_eq!(retry_delay_ms(5, Some(3_000), 0.9), 3_000);
+        assert_eq!(retry_delay_ms(0, Some(0), 0.0), 1_000);
     }
 }

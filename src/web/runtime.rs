@@ -41,8 +41,6 @@ const BUCKET_KEY: &str = "nps-widget:bucket";
 /// How long the thank-you step stays before the card closes itself.
 const THANKS_MS: u32 = 4_000;
 
-/// A display recorded this long before the page started still counts as "in another tab".
-const OTHER_TAB_WINDOW_MS: i64 = 5_000;
 /// How long the show lock is kept after a display, for the record to reach other tabs.
 const LOCK_HOLD_MS: i32 = 300;
 /// Bytes of bodies handed to `fetch(keepalive)` when the page goes away (the browser's limit
@@ -389,14 +387,7 @@ impl Widget {
     /// The reason in words; a display this page did not make, from about the time the page
     /// started, was made by another tab.
     fn reason(&self, why: &Ineligible) -> String {
-        match why {
-            Ineligible::AskedBefore { shown_at, .. }
-                if *shown_at >= self.started_at - OTHER_TAB_WINDOW_MS && Some(*shown_at) != self.shown_here =>
-            {
-                concat(&["shown in another tab; ", &why.reason()])
-            }
-            _ => why.reason(),
-        }
+        why.reason_on_page(self.started_at, self.shown_here)
     }
 
     fn not_now(&mut self, reason: String, next: Option<i64>) {
@@ -711,8 +702,7 @@ impl Widget {
             }
             Delivery::Retry { retry_after_ms } => {
                 if self.sender.retry.is_none() {
-                    // A Retry-After of 0 from a proxy must not turn into a tight loop.
-                    let delay = retry_after_ms.map_or_else(|| retry_delay_ms(self.sender.attempt, js_sys::Math::random()), |ms| ms.max(1000));
+                    let delay = retry_delay_ms(self.sender.attempt, retry_after_ms, js_sys::Math::random());
                     self.sender.attempt += 1;
                     let this = self.this.clone();
                     self.sender.retry = Some(Timeout::new(delay, move || {
