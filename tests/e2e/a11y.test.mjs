@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdirSync, copyFileSync } from 'node:fs';
-import { startCollector, startHostServer, rows, launch, openPage, eventually, ROOT, OUTPUT } from './harness.mjs';
+import { startCollector, startHostServer, rows, launch, openPage, eventually, ROOT, OUTPUT, widgetReady } from './harness.mjs';
 
 const SHOTS = join(OUTPUT, 'screenshots');
 const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
@@ -120,7 +120,7 @@ test('keyboard only: appears without taking focus, one Tab stop, arrows, Enter, 
   const context = await newContext(DESKTOP);
   const page = await openPage(context, pageUrl({ triggers: [{ event: 'ask' }], user: { id: 'keyboard-only' } }));
   const mine = () => rows(collector.db).filter((r) => r.user_id === 'keyboard-only');
-  await page.waitForFunction(() => typeof window.nps === 'function' && !window.nps.q);
+  await widgetReady(page);
   // Focus the host's link by keyboard, then the card appears: it must not take the focus.
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'link');

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  startCollector, startOnPort, startFaultyProxy, rows, launch, openPage, eventually, surveyUrl, outboxOf, ROOT,
+  startCollector, startOnPort, startFaultyProxy, rows, launch, openPage, eventually, surveyUrl, outboxOf, ROOT, widgetReady
 } from './harness.mjs';
 
 let collector, browser;
@@ -333,7 +333,7 @@ test('the longest comment the card takes, in a CJK script, with user properties,
 test('an answer given on a page with a very long path is stored', async () => {
   const context = await browser.newContext();
   const page = await openPage(context, surveyUrl(collector, config('long-path', { triggers: [{ event: 'ask' }] })));
-  await page.waitForFunction(() => typeof window.nps === 'function' && !window.nps.q);
+  await widgetReady(page);
   // A 1,129-character path, as some single-page apps build from filters and ids.
   const path = '/reports/' + 'quarterly-revenue-by-region/'.repeat(40);
   await page.evaluate((to) => { history.pushState({}, '', to); window.nps('track', 'ask'); }, path);

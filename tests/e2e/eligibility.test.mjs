@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startCollector, rows, launch, openPage, eventually, ROOT } from './harness.mjs';
+import { startCollector, surveyUrl, rows, launch, openPage, eventually, ROOT, widgetReady } from './harness.mjs';
 
 let collector, browser;
 before(async () => {
@@ -13,13 +13,12 @@ before(async () => {
 after(async () => { await browser?.close(); await collector?.stop(); });
 
 const DAY = 86_400_000;
-const surveyUrl = (config) => `${collector.url}/survey.html?config=${encodeURIComponent(JSON.stringify(config))}`;
 const card = (page) => page.locator('nps-widget');
 
 /** Reloads and reports whether the card appears within a short wait. */
 async function cardAfterReload(page) {
   await page.reload();
-  await page.waitForFunction(() => typeof window.nps === 'function' && !window.nps.q);
+  await widgetReady(page);
   await page.waitForTimeout(400);
   return (await card(page).count()) === 1;
 }
@@ -29,7 +28,7 @@ test('answered: no card on reload, none at +6 months - 1 day, a card at +6 month
   const context = await browser.newContext();
   const page = await openPage(context);
   await page.clock.install({ time: shownAt });
-  await page.goto(surveyUrl({ endpoint: '/v1/responses', user: { id: 'clock-user' } }));
+  await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', user: { id: 'clock-user' } }));
   await page.getByRole('radio', { name: '8 out of 10' }).click();
   await page.getByRole('button', { name: 'Send' }).click();
   await eventually(() => rows(collector.db).find((r) => r.user_id === 'clock-user' && r.complete));
@@ -47,7 +46,7 @@ test('dismissed: the same six months, and the decline is stored', async () => {
   const context = await browser.newContext();
   const page = await openPage(context);
   await page.clock.install({ time: new Date('2026-03-31T12:00:00Z') });
-  await page.goto(surveyUrl({ endpoint: '/v1/responses', user: { id: 'dismiss-user' } }));
+  await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', user: { id: 'dismiss-user' } }));
   await page.getByRole('button', { name: 'Close survey' }).click();
   const decline = await eventually(() => rows(collector.db).find((r) => r.user_id === 'dismiss-user'));
   assert.equal(decline.type, 'decline');
@@ -67,7 +66,7 @@ test('dismissed: the same six months, and the decline is stored', async () => {
 
 test('two tabs becoming eligible at once: exactly one card', async () => {
   const context = await browser.newContext();
-  const url = surveyUrl({ endpoint: '/v1/responses', user: { id: 'two-tabs' }, debug: true });
+  const url = surveyUrl(collector, { endpoint: '/v1/responses', user: { id: 'two-tabs' }, debug: true });
   const [a, b] = await Promise.all([openPage(context), openPage(context)]);
   const logs = [];
   for (const p of [a, b]) p.on('console', (m) => logs.push(m.text()));
@@ -82,7 +81,7 @@ test('two tabs becoming eligible at once: exactly one card', async () => {
 test('a second device asks the collector and is not asked again', async () => {
   const config = { endpoint: '/v1/responses', eligibilityEndpoint: '/v1/eligibility', user: { id: 'two-devices' }, debug: true };
   const laptop = await browser.newContext();
-  const first = await openPage(laptop, surveyUrl(config));
+  const first = await openPage(laptop, surveyUrl(collector, config));
   await first.getByRole('radio', { name: '10 out of 10' }).click();
   await eventually(() => rows(collector.db).find((r) => r.user_id === 'two-devices'));
   await laptop.close();
@@ -91,7 +90,7 @@ test('a second device asks the collector and is not asked again', async () => {
   const second = await openPage(phone);
   const logs = [];
   second.on('console', (m) => logs.push(m.text()));
-  await second.goto(surveyUrl(config));
+  await second.goto(surveyUrl(collector, config));
   await second.waitForFunction(() => window.events.some((e) => e.name === 'ineligible'));
   assert.equal(await card(second).count(), 0);
   const today = new Date().toISOString().slice(0, 10);
@@ -106,7 +105,7 @@ test('a collector that does not answer in time: the local decision is used', asy
   page.on('console', (m) => logs.push(m.text()));
   await page.route('**/v1/eligibility**', () => { /* never answered */ });
   const started = Date.now();
-  await page.goto(surveyUrl({ endpoint: '/v1/responses', eligibilityEndpoint: '/v1/eligibility', user: { id: 'slow-collector' }, debug: true }));
+  await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', eligibilityEndpoint: '/v1/eligibility', user: { id: 'slow-collector' }, debug: true }));
   await card(page).waitFor({ state: 'attached', timeout: 6000 });
   const waited = Date.now() - started;
   assert.ok(waited >= 1900 && waited < 5000, `shown after the 2 s timeout (${waited} ms)`);

@@ -125,6 +125,11 @@ export function surveyUrl(collector, config, path = '/survey.html') {
   return `${collector.url}${path}?config=${encodeURIComponent(JSON.stringify(config))}`;
 }
 
+/** Resolves once the loader has replaced the command queue with the real `nps` function. */
+export function widgetReady(page) {
+  return page.waitForFunction(() => typeof window.nps === 'function' && !window.nps.q);
+}
+
 /** The widget's durable outbox as stored in the page's localStorage, one `key value` line per
  * queued body ('' when empty). */
 export function outboxOf(page) {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startCollector, startHostServer, rows, launch, openPage, eventually, ROOT } from './harness.mjs';
+import { startCollector, surveyUrl, widgetReady, startHostServer, rows, launch, openPage, eventually, ROOT } from './harness.mjs';
 
 let collector, browser;
 before(async () => {
@@ -12,9 +12,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await collector?.stop(); });
 
-const surveyUrl = (config, path = '/survey.html') =>
-  `${collector.url}${path}?config=${encodeURIComponent(JSON.stringify(config))}`;
-const ready = (page) => page.waitForFunction(() => typeof window.nps === 'function' && !window.nps.q);
+const ready = widgetReady;
 const shownEvents = (page) => page.evaluate(() => window.events.filter((e) => e.name === 'shown').map((e) => e.payload));
 
 test('calls queued before the loader arrives are replayed in order', async () => {
@@ -25,7 +23,7 @@ test('calls queued before the loader arrives are replayed in order', async () =>
     await new Promise((r) => setTimeout(r, 600));
     await route.continue();
   });
-  await page.goto(surveyUrl({ endpoint: '/v1/responses', triggers: [{ event: 'queued' }], user: { id: 'before-identify' } }));
+  await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', triggers: [{ event: 'queued' }], user: { id: 'before-identify' } }));
   await page.evaluate(() => {
     nps('identify', { id: 'queued-user' });
     nps('track', 'queued');
@@ -94,7 +92,7 @@ test('without wasm-unsafe-eval: one clear console error, the page unharmed', asy
 
 test("track('x') fires the {event:'x'} trigger and no other", async () => {
   const context = await browser.newContext();
-  const page = await openPage(context, surveyUrl({ endpoint: '/v1/responses', triggers: [{ event: 'x' }, { event: 'y' }] }));
+  const page = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', triggers: [{ event: 'x' }, { event: 'y' }] }));
   await ready(page);
   await page.evaluate(() => nps('track', 'z'));
   await page.waitForTimeout(200);
@@ -107,7 +105,7 @@ test("track('x') fires the {event:'x'} trigger and no other", async () => {
 
 test("pushState to /billing/plan fires {url:'/billing/*'}", async () => {
   const context = await browser.newContext();
-  const page = await openPage(context, surveyUrl({ endpoint: '/v1/responses', triggers: [{ url: '/billing/*' }] }));
+  const page = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', triggers: [{ url: '/billing/*' }] }));
   await ready(page);
   await page.waitForTimeout(200);
   assert.equal(await page.locator('nps-widget').count(), 0, 'not on /survey.html');
@@ -119,7 +117,7 @@ test("pushState to /billing/plan fires {url:'/billing/*'}", async () => {
 
 test('a popstate back onto a matching path fires too', async () => {
   const context = await browser.newContext();
-  const page = await openPage(context, surveyUrl({ endpoint: '/v1/responses', triggers: [{ url: '/settings/*' }] }));
+  const page = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', triggers: [{ url: '/settings/*' }] }));
   await ready(page);
   await page.evaluate(() => { history.pushState({}, '', '/settings/team'); });
   await page.getByRole('dialog').waitFor();
@@ -133,7 +131,7 @@ test('delaySeconds is cancelled by navigating away', async () => {
   const page = await openPage(context);
   const logs = [];
   page.on('console', (m) => logs.push(m.text()));
-  await page.goto(surveyUrl({ endpoint: '/v1/responses', triggers: [{ url: '/billing/*' }], delaySeconds: 1, debug: true }));
+  await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', triggers: [{ url: '/billing/*' }], delaySeconds: 1, debug: true }));
   await ready(page);
   await page.evaluate(() => history.pushState({}, '', '/billing/plan'));
   await page.waitForTimeout(300);
@@ -149,7 +147,7 @@ test('delaySeconds is cancelled by navigating away', async () => {
 
 test('pageViews: 3 fires on the third view', async () => {
   const context = await browser.newContext();
-  const page = await openPage(context, surveyUrl({ endpoint: '/v1/responses', user: { id: 'viewer' }, triggers: [{ pageViews: 3 }] }));
+  const page = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', user: { id: 'viewer' }, triggers: [{ pageViews: 3 }] }));
   for (const view of [1, 2]) {
     await ready(page);
     await page.waitForTimeout(200);
@@ -164,7 +162,7 @@ test('pageViews: 3 fires on the third view', async () => {
 
 test('SPA route changes count as page views', async () => {
   const context = await browser.newContext();
-  const page = await openPage(context, surveyUrl({ endpoint: '/v1/responses', user: { id: 'spa-viewer' }, triggers: [{ pageViews: 3 }] }));
+  const page = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', user: { id: 'spa-viewer' }, triggers: [{ pageViews: 3 }] }));
   await ready(page);
   await page.evaluate(() => history.pushState({}, '', '/a'));
   await page.waitForTimeout(100);
@@ -176,7 +174,7 @@ test('SPA route changes count as page views', async () => {
 
 test('destroy() leaves zero nodes, listeners or patches added by the widget', async () => {
   const context = await browser.newContext();
-  const page = await openPage(context, surveyUrl({ endpoint: '/v1/responses', triggers: [{ url: '/x/*' }] }));
+  const page = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', triggers: [{ url: '/x/*' }] }));
   await ready(page);
   const before = await page.evaluate(() => document.querySelectorAll('*').length);
   await page.evaluate(() => nps('show', { force: true }));
@@ -199,7 +197,7 @@ test('consent gate: no storage and no requests until consent(true)', async () =>
   const page = await openPage(context);
   const requests = [];
   page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/v1/')) requests.push(r.url()); });
-  await page.goto(surveyUrl({ endpoint: '/v1/responses', user: { id: 'consenting' }, requireConsent: true, triggers: [{ on: 'load' }, { pageViews: 1 }] }));
+  await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', user: { id: 'consenting' }, requireConsent: true, triggers: [{ on: 'load' }, { pageViews: 1 }] }));
   await ready(page);
   await page.evaluate(() => nps('show', { force: true }));
   await page.waitForTimeout(300);

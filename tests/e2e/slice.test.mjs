@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startCollector, rows, launch, openPage, eventually, OUTPUT } from './harness.mjs';
+import { startCollector, rows, launch, openPage, eventually, OUTPUT, widgetReady } from './harness.mjs';
 
 let collector, browser;
 before(async () => { collector = await startCollector(); browser = await launch(); });
@@ -50,7 +50,7 @@ test('demo: answer 9 with a comment, one complete row, no card after reload', as
 
   await dialog.waitFor({ state: 'detached', timeout: 8000 });
   await page.reload();
-  await page.waitForFunction(() => typeof window.nps === 'function' && !window.nps.q);
+  await widgetReady(page);
   await page.waitForTimeout(300);
   assert.equal(await page.locator('nps-widget').count(), 0, 'no card within six months');
   assert.deepEqual(page.pageErrors, []);
@@ -61,7 +61,7 @@ test('demo: answer 9 with a comment, one complete row, no card after reload', as
 test('bad config logs one nps-widget error and leaves the page alone', async () => {
   const context = await browser.newContext();
   const page = await openPage(context, collector.url + '/');
-  await page.waitForFunction(() => typeof window.nps === 'function' && !window.nps.q);
+  await widgetReady(page);
   const cases = [
     [{}, 'nps-widget: config `endpoint` must be a collector URL (required)'],
     [{ endpoint: 'javascript:alert(1)' }, 'nps-widget: config `endpoint` must be an http(s) URL or a path starting with /'],
