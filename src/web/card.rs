@@ -163,10 +163,7 @@ impl Card {
     /// Step 1: the question and the 0-10 radio group.
     pub fn show_scale(&mut self, question: &str, low: &str, high: &str, scale_label: &str, score_label: &dyn Fn(u8) -> String) -> Result<(), Error> {
         let d = &self.shared.document;
-        let body = self.clear_body();
-        let title = element(d, "h2", &body)?;
-        set(&title, "id", "nps-title");
-        title.set_text_content(Some(question));
+        let (body, _title) = self.begin_step(question)?;
         let group = element(d, "div", &body)?;
         set(&group, "class", "scale");
         set(&group, "role", "radiogroup");
@@ -220,10 +217,7 @@ impl Card {
     /// Step 2: the follow-up question, a comment box and Send. Focus moves to the box.
     pub fn show_follow_up(&mut self, question: &str, placeholder: &str, send: &str) -> Result<(), Error> {
         let d = &self.shared.document;
-        let body = self.clear_body();
-        let title = element(d, "h2", &body)?;
-        set(&title, "id", "nps-title");
-        title.set_text_content(Some(question));
+        let (body, _title) = self.begin_step(question)?;
         let area = element(d, "textarea", &body)?;
         set(&area, "aria-labelledby", "nps-title");
         set(&area, "placeholder", placeholder);
@@ -244,11 +238,8 @@ impl Card {
     /// Step 3: thanks, and for promoters an optional link.
     pub fn show_thanks(&mut self, thanks: &str, cta: Option<(&str, &str)>) -> Result<(), Error> {
         let d = &self.shared.document;
-        let body = self.clear_body();
-        let title = element(d, "h2", &body)?;
-        set(&title, "id", "nps-title");
+        let (body, title) = self.begin_step(thanks)?;
         set(&title, "tabindex", "-1");
-        title.set_text_content(Some(thanks));
         if let Some((text, url)) = cta {
             let link = element(d, "a", &body)?;
             set(&link, "class", "cta");
@@ -273,9 +264,14 @@ impl Card {
         &self.shared.root
     }
 
-    fn clear_body(&self) -> Element {
+    /// Empties the card's body and gives it the step's heading (`#nps-title`, which names the
+    /// dialog). Returns the body and the heading.
+    fn begin_step(&self, heading: &str) -> Result<(Element, Element), Error> {
         self.body.set_text_content(None);
-        self.body.clone()
+        let title = element(&self.shared.document, "h2", &self.body)?;
+        set(&title, "id", "nps-title");
+        title.set_text_content(Some(heading));
+        Ok((self.body.clone(), title))
     }
 
     fn announce(&mut self, text: &str) {
