@@ -34,7 +34,7 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     if number.is_empty() || number.len() > 5 {
         return None;
     }
-    let n: u32 = number.parse().ok()?;
+    let n = super::text::parse_u32(number)?;
     let unit = unit.trim_start().to_ascii_lowercase();
     let unit = unit.strip_suffix('s').unwrap_or(&unit);
     let duration = match unit {

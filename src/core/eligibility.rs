@@ -50,7 +50,7 @@ impl UserState {
         let mut outcome = Outcome::Ignored;
         for part in text.split(';') {
             match part.split_once('=') {
-                Some(("s", v)) => shown = v.parse::<i64>().ok(),
+                Some(("s", v)) => shown = super::text::parse_int(v),
                 Some(("o", "a")) => outcome = Outcome::Answered,
                 Some(("o", "d")) => outcome = Outcome::Declined,
                 _ => {}

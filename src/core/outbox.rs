@@ -46,7 +46,7 @@ impl Entry {
     /// Reads [`Entry::encode`]'s form for `id`; `None` when it is not readable.
     pub fn decode(id: &str, text: &str) -> Option<Entry> {
         let mut parts = text.splitn(3, '\t');
-        let queued_at = parts.next()?.parse().ok()?;
+        let queued_at = super::text::parse_int(parts.next()?)?;
         let decline = parts.next()? == "d";
         let body = parts.next()?;
         (!id.is_empty() && body.starts_with('{')).then(|| Entry { id: id.into(), queued_at, decline, body: body.into() })

@@ -28,6 +28,32 @@ pub fn push_uint(out: &mut String, value: u64) {
     push_padded(out, value, 1);
 }
 
+/// Reads a decimal integer: an optional `-`, then 1 to 18 ASCII digits and nothing else. One
+/// small parser for every integer the widget reads (core's generic `FromStr` for each integer
+/// type costs about 1 KB of wasm).
+pub fn parse_int(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + (b - b'0') as i64;
+    }
+    Some(if negative { -value } else { value })
+}
+
+/// Reads a decimal integer that fits a `u32` (see [`parse_int`]).
+pub fn parse_u32(text: &str) -> Option<u32> {
+    parse_int(text).and_then(|n| u32::try_from(n).ok())
+}
+
 /// The decimal text of a signed integer.
 pub fn int(value: i64) -> String {
     let mut out = String::new();
@@ -81,5 +107,29 @@ mod tests {
             push_fraction(&mut s, value);
             assert_eq!(s, expected);
         }
+    }
+
+    #[test]
+    fn integers_are_read_strictly() {
+        for (text, expected) in [
+            ("0", Some(0)),
+            ("42", Some(42)),
+            ("-7", Some(-7)),
+            ("1795600000000", Some(1_795_600_000_000)),
+            ("999999999999999999", Some(999_999_999_999_999_999)),
+            ("1000000000000000000", None),
+            ("", None),
+            ("-", None),
+            ("+5", None),
+            (" 5", None),
+            ("5s", None),
+            ("1.5", None),
+            ("--1", None),
+        ] {
+            assert_eq!(parse_int(text), expected, "{text:?}");
+        }
+        assert_eq!(parse_u32("4294967295"), Some(u32::MAX));
+        assert_eq!(parse_u32("4294967296"), None);
+        assert_eq!(parse_u32("-1"), None);
     }
 }

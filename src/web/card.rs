@@ -5,7 +5,7 @@
 use crate::prelude::*;
 
 use crate::core::error::Error;
-use crate::core::text::int;
+use crate::core::text::{int, parse_int, parse_u32};
 use super::guards::{reflect_set, Dom, EventListener, Timeout};
 use core::cell::Cell;
 use alloc::rc::Rc;
@@ -309,7 +309,7 @@ impl Shared {
         let Some(target) = event_target(event).and_then(|t| dom(&t).closest("[data-action]")) else { return };
         let action = match target.get_attribute("data-action").as_deref() {
             Some("close") => Action::Close,
-            Some("score") => match target.get_attribute("data-score").and_then(|s| s.parse().ok()) {
+            Some("score") => match target.get_attribute("data-score").and_then(|s| parse_u32(&s)).and_then(|s| u8::try_from(s).ok()) {
                 Some(score) => Action::Score(score),
                 None => return,
             },
@@ -363,7 +363,7 @@ fn event_target(event: &web_sys::Event) -> Option<Element> {
 /// Roving focus over the radio group: arrows (mirrored in RTL), Home, End. Returns whether the
 /// key was handled.
 fn move_focus(radio: &Element, key: &str, rtl: bool) -> bool {
-    let Some(current) = radio.get_attribute("data-score").and_then(|s| s.parse::<i32>().ok()) else { return false };
+    let Some(current) = radio.get_attribute("data-score").and_then(|s| parse_int(&s)) else { return false };
     let forward = if rtl { "ArrowLeft" } else { "ArrowRight" };
     let backward = if rtl { "ArrowRight" } else { "ArrowLeft" };
     let next = match key {

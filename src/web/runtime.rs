@@ -15,7 +15,7 @@ use crate::core::error::Error;
 use crate::core::i18n::{fill, resolve, Catalog, TextKey};
 use super::languages;
 use crate::core::outbox::{retry_delay_ms, Entry, Outbox};
-use crate::core::text::{concat, int, push_uint};
+use crate::core::text::{concat, int, parse_u32, push_uint};
 use crate::core::texts::text;
 use crate::core::time::{format_timestamp, parse_timestamp};
 use crate::core::triggers::{event_trigger, page_view_trigger, still_wanted_after_navigation, trigger_name, url_trigger};
@@ -214,7 +214,7 @@ impl Widget {
             return;
         }
         let key = concat(&[&self.user_key(), ":views"]);
-        let views = self.store.get(&key).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0).saturating_add(1);
+        let views = self.store.get(&key).and_then(|v| parse_u32(&v)).unwrap_or(0).saturating_add(1);
         self.store.set(&key, &int(views as i64));
         if let Some(trigger) = page_view_trigger(&self.config.triggers, views).cloned() {
             self.fire(&trigger);
@@ -771,7 +771,7 @@ impl Widget {
         if let Some(user) = &self.config.user {
             return bucket_for(&user.id);
         }
-        let stored = self.store.get(BUCKET_KEY).and_then(|text| text.parse::<u32>().ok());
+        let stored = self.store.get(BUCKET_KEY).and_then(|text| parse_u32(&text));
         let random = stored.unwrap_or_else(|| {
             let [a, b, c, d, ..] = random_bytes();
             let random = u32::from_le_bytes([a, b, c, d]);
