@@ -2,8 +2,8 @@
 
 use crate::prelude::*;
 
-use super::guards::when_settled;
-use js_sys::{Object, Promise};
+use super::guards::{delay, when_settled};
+use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Response;
@@ -55,8 +55,14 @@ pub fn post_json(url: &str, body: &str, keepalive: bool) -> Promise {
     set(&init, "headers", &headers);
     if keepalive {
         set(&init, "keepalive", &JsValue::TRUE);
-    } else if let Some(signal) = timeout_signal(POST_TIMEOUT_MS) {
-        set(&init, "signal", &signal);
+    } else {
+        match timeout_signal(POST_TIMEOUT_MS) {
+            Some(signal) => set(&init, "signal", &signal),
+            // Without `AbortSignal.timeout` (Safari before 16) the request is not aborted, but
+            // the round stops waiting for it after the same time (`undefined` means "retry").
+            // Should it succeed late, the retry is an upsert of the same id: still one answer.
+            None => return Promise::race(&Array::of2(&fetch(url, &init), &delay(POST_TIMEOUT_MS as i32))),
+        }
     }
     fetch(url, &init)
 }

@@ -260,7 +260,7 @@ test('collector killed with SIGKILL and restarted: acknowledged answers kept, th
   await Promise.all([a, b, c, d].map((device) => device.context.close()));
 });
 
-test('a POST that never gets an answer is given up and retried, in its tab and for the other tabs', async () => {
+test('a POST that never gets an answer is given up and retried, in its tab, for the other tabs, and without AbortSignal.timeout', async () => {
   // Only the first POST hangs, like a half-open connection after a network switch; the retry
   // would go through. One device with one tab, and one device whose second tab answers too.
   const hangFirstPost = async (page) => {
@@ -284,13 +284,28 @@ test('a POST that never gets an answer is given up and retried, in its tab and f
   await other.getByRole('dialog').waitFor();
   await answer(other, 9, 'From the second tab');
 
+  // A browser without AbortSignal.timeout (Safari before 16): the hung POST is not aborted, the
+  // round stops waiting for it after the same 10 s.
+  const oldBrowser = await browser.newContext();
+  await oldBrowser.addInitScript(() => { delete AbortSignal.timeout; });
+  const old = await openPage(oldBrowser);
+  await hangFirstPost(old);
+  await old.goto(surveyUrl(collector, config('hang-no-timeout-signal')));
+  await old.getByRole('dialog').waitFor();
+  assert.equal(await old.evaluate(() => typeof AbortSignal.timeout), 'undefined');
+  await answer(old, 6, 'From a browser without AbortSignal.timeout');
+
   // Generous enough for a request timeout of about 10 s plus one backoff.
-  const [a, b] = await Promise.allSettled([oneCompleteRow('hang-alone', 16000), oneCompleteRow('hang-tab-2', 16000)]);
-  await Promise.all([single.close(), twoTabs.close()]);
+  const [a, b, c] = await Promise.allSettled(
+    ['hang-alone', 'hang-tab-2', 'hang-no-timeout-signal'].map((user) => oneCompleteRow(user, 16000)),
+  );
+  await Promise.all([single.close(), twoTabs.close(), oldBrowser.close()]);
   assert.equal(a.status, 'fulfilled', String(a.reason));
   assert.equal(b.status, 'fulfilled', String(b.reason));
+  assert.equal(c.status, 'fulfilled', String(c.reason));
   assert.equal(a.value.comment, 'Answered over a bad connection');
   assert.equal(b.value.comment, 'From the second tab');
+  assert.equal(c.value.comment, 'From a browser without AbortSignal.timeout');
 });
 
 test('a body the collector keeps failing (503) does not hold back the answers queued after it', async () => {
