@@ -101,14 +101,14 @@ pub fn is_rtl(tag: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Catalog {
     tag: &'static str,
-    texts: Vec<String>,
+    texts: [String; TEXT_KEYS.len()],
 }
 
 impl Catalog {
     /// Reads a language file: one `key: text` line per [`TextKey`], in any order. Returns the
     /// first missing or empty key on failure.
     pub fn parse(tag: &'static str, file: &str) -> Result<Catalog, TextKey> {
-        let mut texts = vec![String::new(); TEXT_KEYS.len()];
+        let mut texts = [const { String::new() }; TEXT_KEYS.len()];
         for line in file.lines() {
             if let Some((name, text)) = line.split_once(':') {
                 if let Some(at) = KEY_NAMES.iter().position(|k| *k == name.trim()) {
@@ -125,7 +125,7 @@ impl Catalog {
     /// The built-in English catalog.
     pub fn english() -> Catalog {
         // The file is checked by the tests below, so this cannot fail at run time.
-        Catalog::parse("en", ENGLISH).unwrap_or(Catalog { tag: "en", texts: vec![String::new(); TEXT_KEYS.len()] })
+        Catalog::parse("en", ENGLISH).unwrap_or(Catalog { tag: "en", texts: [const { String::new() }; TEXT_KEYS.len()] })
     }
 
     /// Canonical tag, e.g. `"pt-BR"`, `"zh-CN"`, `"en"`.
