@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdirSync, copyFileSync } from 'node:fs';
-import { startCollector, startHostServer, rows, launch, openPage, eventually, ROOT, OUTPUT, widgetReady } from './harness.mjs';
+import { startCollectorAndBrowser, stopCollectorAndBrowser, startHostServer, rows, openPage, eventually, ROOT, OUTPUT, widgetReady } from './harness.mjs';
 
 const SHOTS = join(OUTPUT, 'screenshots');
 const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
@@ -15,10 +15,9 @@ const PHONE = { width: 375, height: 667 };
 let collector, browser, users = 0;
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  collector = await startCollector({ www: join(ROOT, 'tests', 'e2e', 'www') });
-  browser = await launch();
+  ({ collector, browser } = await startCollectorAndBrowser());
 });
-after(async () => { await browser?.close(); await collector?.stop(); });
+after(() => stopCollectorAndBrowser({ collector, browser }));
 
 /** The generic host page (or another page of tests/e2e/www) with a fresh user, so it shows on load. */
 const pageUrl = (config = {}, path = '/survey.html') =>

@@ -5,17 +5,13 @@
 // a misbehaving proxy in front of the real collector; the rows are read from its SQLite file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import {
-  startCollector, startOnPort, startFaultyProxy, rows, launch, openPage, eventually, surveyUrl, outboxOf, ROOT, widgetReady
+  startCollectorAndBrowser, stopCollectorAndBrowser, startOnPort, startFaultyProxy, rows, openPage, eventually, surveyUrl, outboxOf, widgetReady
 } from './harness.mjs';
 
 let collector, browser;
-before(async () => {
-  collector = await startCollector({ www: join(ROOT, 'tests', 'e2e', 'www') });
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await collector?.stop(); });
+before(async () => ({ collector, browser } = await startCollectorAndBrowser()));
+after(() => stopCollectorAndBrowser({ collector, browser }));
 
 const config = (userId, extra = {}) => ({ endpoint: '/v1/responses', user: { id: userId }, ...extra });
 const rowsFor = (userId) => rows(collector.db).filter((r) => r.user_id === userId);

@@ -2,15 +2,11 @@
 // dismissal, two tabs at once, and a second device asking the collector.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { startCollector, surveyUrl, rows, launch, openPage, eventually, ROOT, widgetReady } from './harness.mjs';
+import { startCollectorAndBrowser, stopCollectorAndBrowser, surveyUrl, rows, openPage, eventually, widgetReady } from './harness.mjs';
 
 let collector, browser;
-before(async () => {
-  collector = await startCollector({ www: join(ROOT, 'tests', 'e2e', 'www') });
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await collector?.stop(); });
+before(async () => ({ collector, browser } = await startCollectorAndBrowser()));
+after(() => stopCollectorAndBrowser({ collector, browser }));
 
 const DAY = 86_400_000;
 const card = (page) => page.locator('nps-widget');

@@ -61,6 +61,24 @@ export function launch() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
+/** The test pages of the end-to-end tests (served by the collector as its `www`). */
+export const TEST_PAGES = join(ROOT, 'tests', 'e2e', 'www');
+
+/**
+ * What most test files share: one collector (serving the test pages unless told otherwise) and
+ * one Chromium for all the file's tests. Resolves to { collector, browser }.
+ */
+export async function startCollectorAndBrowser({ www = TEST_PAGES } = {}) {
+  const collector = await startCollector({ www });
+  return { collector, browser: await launch() };
+}
+
+/** Closes what `startCollectorAndBrowser` started; either may be missing if it failed. */
+export async function stopCollectorAndBrowser({ collector, browser }) {
+  await browser?.close();
+  await collector?.stop();
+}
+
 /** Opens a page that fails the test on any uncaught page error. */
 export async function openPage(context, url) {
   const page = await context.newPage();

@@ -3,14 +3,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startCollector, surveyUrl, widgetReady, startHostServer, rows, launch, openPage, eventually, ROOT } from './harness.mjs';
+import { startCollectorAndBrowser, stopCollectorAndBrowser, surveyUrl, widgetReady, startHostServer, rows, openPage, eventually, ROOT } from './harness.mjs';
 
 let collector, browser;
-before(async () => {
-  collector = await startCollector({ www: join(ROOT, 'tests', 'e2e', 'www') });
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await collector?.stop(); });
+before(async () => ({ collector, browser } = await startCollectorAndBrowser()));
+after(() => stopCollectorAndBrowser({ collector, browser }));
 
 const ready = widgetReady;
 const shownEvents = (page) => page.evaluate(() => window.events.filter((e) => e.name === 'shown').map((e) => e.payload));

@@ -5,18 +5,14 @@
 // browser pages answering through a route that fails 30% of their POSTs. Exact row counts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
-  startCollector, startFaultyProxy, rows, launch, openPage, eventually, surveyUrl, outboxOf, seededRandom, ROOT,
+  startCollectorAndBrowser, stopCollectorAndBrowser, startFaultyProxy, rows, openPage, eventually, surveyUrl, outboxOf, seededRandom
 } from './harness.mjs';
 
 let collector, browser;
-before(async () => {
-  collector = await startCollector({ www: join(ROOT, 'tests', 'e2e', 'www') });
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await collector?.stop(); });
+before(async () => ({ collector, browser } = await startCollectorAndBrowser()));
+after(() => stopCollectorAndBrowser({ collector, browser }));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

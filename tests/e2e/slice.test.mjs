@@ -2,11 +2,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startCollector, rows, launch, openPage, eventually, OUTPUT, widgetReady } from './harness.mjs';
+import { startCollectorAndBrowser, stopCollectorAndBrowser, rows, openPage, eventually, OUTPUT, widgetReady, ROOT } from './harness.mjs';
 
 let collector, browser;
-before(async () => { collector = await startCollector(); browser = await launch(); });
-after(async () => { await browser?.close(); await collector?.stop(); });
+before(async () => ({ collector, browser } = await startCollectorAndBrowser({ www: join(ROOT, 'www') })));
+after(() => stopCollectorAndBrowser({ collector, browser }));
 
 test('demo: answer 9 with a comment, one complete row, no card after reload', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -4,16 +4,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync, readdirSync } from 'node:fs';
-import { startCollector, rows, launch, openPage, eventually, ROOT } from './harness.mjs';
+import { startCollectorAndBrowser, stopCollectorAndBrowser, rows, openPage, eventually, ROOT } from './harness.mjs';
 
 const DIST = join(ROOT, 'tests', 'vite-app', 'dist');
 let collector, browser;
 before(async () => {
   assert.ok(existsSync(join(DIST, 'index.html')), 'tests/vite-app/dist is built by ./build.sh test');
-  collector = await startCollector({ www: DIST });
-  browser = await launch();
+  ({ collector, browser } = await startCollectorAndBrowser({ www: DIST }));
 });
-after(async () => { await browser?.close(); await collector?.stop(); });
+after(() => stopCollectorAndBrowser({ collector, browser }));
 
 test('Vite build: the bundler found the wasm and one chunk per language', () => {
   const assets = readdirSync(join(DIST, 'assets'));

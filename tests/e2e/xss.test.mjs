@@ -6,17 +6,13 @@
 // 4xx with a JSON error, nothing is stored, and the collector keeps serving.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { request } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { startCollector, rows, launch, openPage, eventually, surveyUrl, ROOT } from './harness.mjs';
+import { startCollectorAndBrowser, stopCollectorAndBrowser, rows, openPage, eventually, surveyUrl } from './harness.mjs';
 
 let collector, browser;
-before(async () => {
-  collector = await startCollector({ www: join(ROOT, 'tests', 'e2e', 'www') });
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await collector?.stop(); });
+before(async () => ({ collector, browser } = await startCollectorAndBrowser()));
+after(() => stopCollectorAndBrowser({ collector, browser }));
 
 const HOSTILE = [
   '<img src=x onerror="window.__xss=1">',
