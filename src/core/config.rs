@@ -474,7 +474,7 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
         (Form::Timestamp, Value::Number(n, _)) => is_whole(*n),
         (Form::Duration, _) => duration_of(value).is_some(),
         (Form::Rate, Value::Number(n, _)) => (0.0..=1.0).contains(n),
-        (Form::Accent, Value::String(s)) => s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit()),
+        (Form::Accent, Value::String(s)) => s.len() == 7 && s.starts_with('#') && s.bytes().skip(1).all(|b| b.is_ascii_hexdigit()),
         (Form::Choice(options, _), Value::String(s)) => options.contains(&s.as_str()),
         (Form::ZIndex, Value::Number(n, _)) => is_whole(*n) && n.abs() <= i32::MAX as f64,
         _ => false,
@@ -517,10 +517,11 @@ fn join(prefix: &str, key: &str) -> String {
 /// An absolute http(s) URL or a same-origin path (`/v1/responses`).
 pub fn is_endpoint_url(s: &str) -> bool {
     let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    // `get` rather than indexing: no string-slicing panic path in the wasm.
     let rest = if lower.starts_with("https://") {
-        &s[8..]
+        s.get(8..).unwrap_or_default()
     } else if lower.starts_with("http://") {
-        &s[7..]
+        s.get(7..).unwrap_or_default()
     } else if s.starts_with('/') && !s.starts_with("//") {
         s
     } else {

@@ -30,7 +30,8 @@ impl Duration {
 pub fn parse_duration(text: &str) -> Option<Duration> {
     let text = text.trim();
     let split = text.find(|c: char| !c.is_ascii_digit())?;
-    let (number, unit) = text.split_at(split);
+    // `get` rather than `split_at`: no string-slicing panic path in the wasm.
+    let (number, unit) = (text.get(..split)?, text.get(split..)?);
     if number.is_empty() || number.len() > 5 {
         return None;
     }
