@@ -427,14 +427,16 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
             let mut bad = None;
             for (name, v) in entries {
                 text += name.len() + v.as_str().map_or(8, str::len);
-                if !v.is_null() && scalar(v).is_none() {
-                    bad = bad.or(Some(name));
+                if bad.is_none() && !v.is_null() && scalar(v).is_none() {
+                    bad = Some(name);
                 }
             }
-            if let (Some(name), true) = (bad, entries.len() <= 50 && text <= MAX_PROPERTIES_TEXT) {
+            // The size limits are reported first; then the first value of the wrong form.
+            let within_limits = entries.len() <= 50 && text <= MAX_PROPERTIES_TEXT;
+            if let (true, Some(name)) = (within_limits, bad) {
                 return Err(Error::config(&join(path, name), "a string, a finite number or a boolean"));
             }
-            entries.len() <= 50 && text <= MAX_PROPERTIES_TEXT
+            within_limits
         }
         (Form::Triggers, Value::Array(items)) => {
             for item in items {
@@ -447,8 +449,14 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
                             "event" => !text.is_empty(),
                             "url" => text.starts_with('/'),
                             // A bad number names its own key.
-                            "afterSeconds" => check(v, Form::Whole(0, 86_400), "triggers.afterSeconds").map(|()| true)?,
-                            "pageViews" => check(v, Form::Whole(1, 1_000_000), "triggers.pageViews").map(|()| true)?,
+                            "afterSeconds" => {
+                                check(v, Form::Whole(0, 86_400), "triggers.afterSeconds")?;
+                                true
+                            }
+                            "pageViews" => {
+                                check(v, Form::Whole(1, 1_000_000), "triggers.pageViews")?;
+                                true
+                            }
                             _ => false,
                         }
                     }
