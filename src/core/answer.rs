@@ -143,9 +143,17 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Longest `page` and `trigger` sent, in characters: the collector refuses longer strings.
 pub const MAX_FIELD_CHARS: usize = 1000;
 
+/// Longest comment sent, in characters (the collector's limit too).
+pub const MAX_COMMENT_CHARS: usize = 5_000;
+
 /// `text` cut to [`MAX_FIELD_CHARS`] characters.
 pub fn clip(text: &str) -> &str {
-    match text.char_indices().nth(MAX_FIELD_CHARS) {
+    clip_to(text, MAX_FIELD_CHARS)
+}
+
+/// `text` cut to `max` characters.
+pub fn clip_to(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
         Some((cut, _)) => text.get(..cut).unwrap_or(text),
         None => text,
     }
@@ -154,7 +162,7 @@ pub fn clip(text: &str) -> &str {
 /// `page` without its query string and fragment, which often hold tokens, cut to
 /// [`MAX_FIELD_CHARS`].
 pub fn page_without_query(href: &str) -> &str {
-    let end = href.find(['?', '#']).unwrap_or(href.len());
+    let end = super::text::find_byte(href, b"?#").unwrap_or(href.len());
     clip(href.get(..end).unwrap_or(""))
 }
 

@@ -28,7 +28,7 @@ impl Duration {
 /// Reads `"N day"`, `"N days"`, `"N week(s)"`, `"N month(s)"` (N a whole number up to 100 years,
 /// any case, spaces around allowed). Anything else is `None`.
 pub fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
+    let text = text.trim_ascii();
     let split = text.find(|c: char| !c.is_ascii_digit())?;
     // `get` rather than `split_at`: no string-slicing panic path in the wasm.
     let (number, unit) = (text.get(..split)?, text.get(split..)?);
@@ -36,7 +36,7 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         return None;
     }
     let n = super::text::parse_u32(number)?;
-    let unit = unit.trim_start().to_ascii_lowercase();
+    let unit = unit.trim_ascii_start().to_ascii_lowercase();
     let unit = unit.strip_suffix('s').unwrap_or(&unit);
     let duration = match unit {
         "day" => Duration::Days(n),

@@ -4,7 +4,7 @@
 use crate::prelude::*;
 
 use super::config::Throttle;
-use super::text::{concat, push_fraction};
+use super::text::{concat, push_fraction, split_bytes, split_once_byte};
 use super::time::format_date;
 
 /// How the last prompt shown to this user ended.
@@ -48,8 +48,8 @@ impl UserState {
     pub fn decode(text: &str) -> UserState {
         let mut shown = None;
         let mut outcome = Outcome::Ignored;
-        for part in text.split(';') {
-            match part.split_once('=') {
+        for part in split_bytes(text, b";") {
+            match split_once_byte(part, b"=") {
                 Some(("s", v)) => shown = super::text::parse_int(v),
                 Some(("o", "a")) => outcome = Outcome::Answered,
                 Some(("o", "d")) => outcome = Outcome::Declined,

@@ -6,6 +6,8 @@
 
 use crate::prelude::*;
 
+use super::text::{split_bytes, split_once_byte};
+
 /// One piece of text in the card.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum TextKey {
@@ -109,10 +111,11 @@ impl Catalog {
     /// first missing or empty key on failure.
     pub fn parse(tag: &'static str, file: &str) -> Result<Catalog, TextKey> {
         let mut texts = [const { String::new() }; TEXT_KEYS.len()];
-        for line in file.lines() {
-            if let Some((name, text)) = line.split_once(':') {
-                if let Some(at) = KEY_NAMES.iter().position(|k| *k == name.trim()) {
-                    texts[at] = text.trim().into();
+        // Lines end in \n or \r\n; the \r goes with the trim.
+        for line in split_bytes(file, b"\n") {
+            if let Some((name, text)) = split_once_byte(line, b":") {
+                if let Some(at) = KEY_NAMES.iter().position(|k| *k == name.trim_ascii()) {
+                    texts[at] = text.trim_ascii().into();
                 }
             }
         }
@@ -179,7 +182,7 @@ pub fn resolve(tag: &str) -> &'static str {
     if let Some(c) = find(tag) {
         return c;
     }
-    let mut parts = tag.split(['-', '_']);
+    let mut parts = split_bytes(tag, b"-_");
     let mut primary = parts.next().unwrap_or("");
     if same(primary, "zh") {
         // The script subtag decides; without one, the region does.

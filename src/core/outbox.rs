@@ -5,6 +5,8 @@
 
 use crate::prelude::*;
 
+use super::text::split_once_byte;
+
 /// Most bodies kept; past this the oldest declines, then the oldest answers, are dropped.
 pub const MAX_ENTRIES: usize = 100;
 /// Oldest body kept, in ms (7 days).
@@ -45,10 +47,10 @@ impl Entry {
 
     /// Reads [`Entry::encode`]'s form for `id`; `None` when it is not readable.
     pub fn decode(id: &str, text: &str) -> Option<Entry> {
-        let mut parts = text.splitn(3, '\t');
-        let queued_at = super::text::parse_int(parts.next()?)?;
-        let decline = parts.next()? == "d";
-        let body = parts.next()?;
+        let (queued_at, rest) = split_once_byte(text, b"\t")?;
+        let (kind, body) = split_once_byte(rest, b"\t")?;
+        let queued_at = super::text::parse_int(queued_at)?;
+        let decline = kind == "d";
         (!id.is_empty() && body.starts_with('{')).then(|| Entry { id: id.into(), queued_at, decline, body: body.into() })
     }
 

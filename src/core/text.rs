@@ -81,9 +81,65 @@ pub fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// The index of the first byte of `text` that is one of the ASCII bytes `any`. A plain byte
+/// loop: core's `find`/`split` on chars bring their searchers and `memchr` into the wasm.
+// `any.contains(&b)` on bytes is core's `memchr` again.
+#[allow(clippy::manual_contains)]
+pub fn find_byte(text: &str, any: &[u8]) -> Option<usize> {
+    text.bytes().position(|b| any.iter().any(|&a| a == b))
+}
+
+/// `text` split at the first of the ASCII bytes `any`: the part before it and the rest after it.
+pub fn split_once_byte<'a>(text: &'a str, any: &[u8]) -> Option<(&'a str, &'a str)> {
+    let at = find_byte(text, any)?;
+    // An ASCII byte is a char boundary on both sides; `get` keeps the slicing panic out.
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// The parts of `text` between the ASCII bytes `any` (like `str::split` with a set of chars).
+pub fn split_bytes<'a>(text: &'a str, any: &'a [u8]) -> SplitBytes<'a> {
+    SplitBytes { rest: Some(text), any }
+}
+
+/// Iterator of [`split_bytes`].
+pub struct SplitBytes<'a> {
+    rest: Option<&'a str>,
+    any: &'a [u8],
+}
+
+impl<'a> Iterator for SplitBytes<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let text = self.rest?;
+        match split_once_byte(text, self.any) {
+            Some((part, rest)) => {
+                self.rest = Some(rest);
+                Some(part)
+            }
+            None => {
+                self.rest = None;
+                Some(text)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_splitting_matches_core() {
+        for text in ["", ";", "a", "a;b", ";a;;b;", "s=1;o=a", "é;ü=ß;", "k: v\r\nq: w\n"] {
+            assert_eq!(split_bytes(text, b";").collect::<Vec<_>>(), text.split(';').collect::<Vec<_>>(), "{text:?}");
+            assert_eq!(split_once_byte(text, b"="), text.split_once('='), "{text:?}");
+        }
+        assert_eq!(split_bytes("zh_Hant-TW", b"-_").collect::<Vec<_>>(), ["zh", "Hant", "TW"]);
+        assert_eq!(find_byte("/a/b?x#y", b"?#"), Some(4));
+        assert_eq!(find_byte("/a/b#y?x", b"?#"), Some(4));
+        assert_eq!(find_byte("/a/b", b"?#"), None);
+    }
 
     #[test]
     fn numbers() {

@@ -317,7 +317,9 @@ impl Shared {
                 let text = dom(&self.root)
                     .query_selector("textarea")
                     .and_then(|area| Reflect::get(&area, &JsValue::from_str("value")).ok())
-                    .and_then(|value| value.as_string())
+                    // JavaScript's trim: the Unicode whitespace table stays out of the wasm.
+                    .and_then(|value| value.dyn_into::<js_sys::JsString>().ok())
+                    .map(|value| String::from(value.trim()))
                     .unwrap_or_default();
                 Action::Send(text)
             }

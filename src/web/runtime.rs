@@ -8,14 +8,14 @@ use super::card::{Action, Card, Look};
 use super::events::{payload, raise};
 use super::storage::Store;
 use super::transport::{delivery, post_json, Delivery};
-use crate::core::answer::{clip, page_without_query, uuid_v4, Answer, Category};
+use crate::core::answer::{clip, clip_to, page_without_query, MAX_COMMENT_CHARS, uuid_v4, Answer, Category};
 use crate::core::config::{text_colour_on, Config, Position, ThemeMode, Trigger, User};
 use crate::core::eligibility::{bucket_for, bucket_from_random, decide, Ineligible, Outcome, UserState};
 use crate::core::error::Error;
 use crate::core::i18n::{fill, resolve, Catalog, TextKey};
 use super::languages;
 use crate::core::outbox::{retry_delay_ms, Entry, Outbox};
-use crate::core::text::{concat, int, parse_u32, push_uint};
+use crate::core::text::{concat, find_byte, int, parse_u32, push_uint};
 use crate::core::texts::text;
 use crate::core::time::{format_timestamp, parse_timestamp};
 use crate::core::triggers::{event_trigger, page_view_trigger, still_wanted_after_navigation, trigger_name, url_trigger};
@@ -287,7 +287,7 @@ impl Widget {
                 return self.not_now(self.reason(&why), why.next_eligible_at());
             }
             if let (Some(endpoint), Some(user)) = (&self.config.eligibility_endpoint, &self.config.user) {
-                let separator = if endpoint.contains('?') { "&" } else { "?" };
+                let separator = if find_byte(endpoint, b"?").is_some() { "&" } else { "?" };
                 let user_id = String::from(js_sys::encode_uri_component(&user.id));
                 let url = concat(&[endpoint, separator, "userId=", &user_id, "&kind=nps"]);
                 let (this, trigger) = (self.this.clone(), String::from(trigger));
@@ -536,8 +536,8 @@ impl Widget {
 
     fn send_comment(&mut self, comment: String) {
         let Some(display) = self.display.as_mut() else { return };
-        let comment = comment.trim();
-        display.answer.comment = (!comment.is_empty()).then(|| comment.chars().take(5000).collect());
+        // Trimmed by the card already.
+        display.answer.comment = (!comment.is_empty()).then(|| clip_to(&comment, MAX_COMMENT_CHARS).into());
         display.answer.complete = true;
         display.answer.answered_at = now();
         let answer = display.answer.clone();

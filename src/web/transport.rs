@@ -35,7 +35,7 @@ pub fn classify(status: u16, retry_after: Option<String>) -> Delivery {
 }
 
 fn seconds_ms(text: &str) -> Option<u32> {
-    crate::core::text::parse_u32(text.trim()).map(|s| s.min(3600) * 1000)
+    crate::core::text::parse_u32(text.trim_ascii()).map(|s| s.min(3600) * 1000)
 }
 
 /// How long a POST may go unanswered before it counts as "no answer" and is retried. Without
