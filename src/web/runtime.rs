@@ -512,58 +512,51 @@ impl Widget {
     }
 
     fn choose(&mut self, score: u8) {
-        let Some(display) = self.display.as_mut() else { return };
+        // Taken out while it is updated, so the answer is sent by reference, not cloned.
+        let Some(mut display) = self.display.take() else { return };
         display.card.select(score);
         display.answer.score = Some(score);
         display.answer.answered_at = now();
-        let answer = display.answer.clone();
         self.set_outcome(Outcome::Answered);
-        self.send(&answer);
-        let category = Category::of(score);
-        raise("score", answer_payload(&answer));
-        let follow_up = match category {
+        self.send(&display.answer);
+        raise("score", answer_payload(&display.answer));
+        let follow_up = match Category::of(score) {
             Category::Detractor => TextKey::FollowUpDetractor,
             Category::Passive => TextKey::FollowUpPassive,
             Category::Promoter => TextKey::FollowUpPromoter,
         };
-        let (question, placeholder, send) = (self.text(follow_up).to_string(), self.text(TextKey::Placeholder).to_string(), self.text(TextKey::Send).to_string());
-        if let Some(display) = self.display.as_mut() {
-            if let Err(error) = display.card.show_follow_up(&question, &placeholder, &send) {
-                self.report(error);
-            }
+        if let Err(error) = display.card.show_follow_up(self.text(follow_up), self.text(TextKey::Placeholder), self.text(TextKey::Send)) {
+            self.report(error);
         }
+        self.display = Some(display);
     }
 
     fn send_comment(&mut self, comment: String) {
-        let Some(display) = self.display.as_mut() else { return };
+        let Some(mut display) = self.display.take() else { return };
+        let answer = &mut display.answer;
         // Trimmed by the card already.
-        display.answer.comment = (!comment.is_empty()).then(|| clip_to(&comment, MAX_COMMENT_CHARS).into());
-        display.answer.complete = true;
-        display.answer.answered_at = now();
-        let answer = display.answer.clone();
-        self.send(&answer);
-        raise("response", answer_payload(&answer));
-        let category = Category::of(answer.score.unwrap_or(0));
+        answer.comment = (!comment.is_empty()).then(|| clip_to(&comment, MAX_COMMENT_CHARS).into());
+        answer.complete = true;
+        answer.answered_at = now();
+        self.send(&display.answer);
+        raise("response", answer_payload(&display.answer));
+        let category = Category::of(display.answer.score.unwrap_or(0));
         let thanks = match category {
             Category::Detractor => TextKey::ThankYouDetractor,
             Category::Passive => TextKey::ThankYouPassive,
             Category::Promoter => TextKey::ThankYouPromoter,
         };
-        let thanks = self.text(thanks).to_string();
         let cta = match (&self.config.promoter_cta, category) {
-            (Some(cta), Category::Promoter) => {
-                Some((cta.text.clone().unwrap_or_else(|| self.text(TextKey::CtaDefault).into()), cta.url.clone()))
-            }
+            (Some(cta), Category::Promoter) => Some((cta.text.as_deref().unwrap_or(self.text(TextKey::CtaDefault)), cta.url.as_str())),
             _ => None,
         };
-        let this = self.this.clone();
-        if let Some(display) = self.display.as_mut() {
-            if let Err(error) = display.card.show_thanks(&thanks, cta.as_ref().map(|(t, u)| (t.as_str(), u.as_str()))) {
-                self.report(error);
-                return;
-            }
-            display._auto_close = Some(Timeout::new(THANKS_MS, move || with_widget(&this, Widget::close_thanks)));
+        if let Err(error) = display.card.show_thanks(self.text(thanks), cta) {
+            // The answer is complete and sent: closing the card loses nothing.
+            return self.report(error);
         }
+        let this = self.this.clone();
+        display._auto_close = Some(Timeout::new(THANKS_MS, move || with_widget(&this, Widget::close_thanks)));
+        self.display = Some(display);
     }
 
     /// The thank-you step closes itself, but not while the user's focus is on its link or
