@@ -608,7 +608,7 @@ impl Widget {
         outbox.put(&answer.id, answer.to_json(), answer.score.is_none(), now);
         for dropped in outbox.prune(now) {
             self.store.remove(&outbox_key(&dropped.id));
-            self.warn(&["outbox full or too old: dropped answer ", &dropped.id]);
+            web_sys::console::warn_1(&concat(&["nps-widget: outbox full or too old: dropped answer ", &dropped.id]).into());
         }
         if let Some(entry) = outbox.entries.iter().find(|e| e.id == answer.id) {
             self.store.set(&outbox_key(&entry.id), &entry.encode());
@@ -810,14 +810,6 @@ impl Widget {
             }
             web_sys::console::log_1(&message.into());
         }
-    }
-
-    fn warn(&self, parts: &[&str]) {
-        let mut message = String::from("nps-widget: ");
-        for part in parts {
-            message.push_str(part);
-        }
-        web_sys::console::warn_1(&message.into());
     }
 
     fn report(&self, error: Error) {
