@@ -847,6 +847,33 @@ mod tests {
         assert_eq!(config.user, None);
     }
 
+    /// WCAG contrast of black or white text on `rgb`, with the exact sRGB curve.
+    fn contrast(rgb: [u8; 3], text: &str) -> f64 {
+        let channel = |c: u8| {
+            let v = c as f64 / 255.0;
+            if v <= 0.039_28 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+        };
+        let l = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2]);
+        if text == "#000" { (l + 0.05) / 0.05 } else { 1.05 / (l + 0.05) }
+    }
+
+    #[test]
+    fn accent_text_is_readable_on_every_accent() {
+        // Every third value of each channel, plus the worst colour of a full search (4.52:1).
+        let steps = (0..=255u8).step_by(3);
+        let grid = steps.clone().flat_map(|r| steps.clone().flat_map(move |g| (0..=255u8).step_by(3).map(move |b| [r, g, b])));
+        for rgb in grid.chain([[118, 114, 133]]) {
+            let hex: String = ["#", &hex2(rgb[0]), &hex2(rgb[1]), &hex2(rgb[2])].concat();
+            let ratio = contrast(rgb, text_colour_on(&hex));
+            assert!(ratio >= 4.5, "{hex}: {ratio:.2}:1");
+        }
+    }
+
+    fn hex2(c: u8) -> String {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        [DIGITS[(c >> 4) as usize] as char, DIGITS[(c & 15) as usize] as char].iter().collect()
+    }
+
     #[test]
     fn accent_text_colour_has_the_better_contrast() {
         assert_eq!(text_colour_on("#ffffff"), "#000");
