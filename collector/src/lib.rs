@@ -30,8 +30,8 @@ use tower_http::services::ServeDir;
 use crate::db::Db;
 use crate::rate_limit::RateLimiter;
 
-/// Largest accepted answer body, in bytes.
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// Largest accepted answer body, in bytes: the wire format's limit, which the widget applies.
+pub use nps_widget::core::answer::MAX_BODY_BYTES;
 
 /// How the collector behaves; everything except the database.
 #[derive(Clone, Debug)]

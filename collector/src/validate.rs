@@ -3,10 +3,10 @@
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use serde_json::{Map, Value};
 
-/// Longest accepted comment, in characters.
-pub const MAX_COMMENT_CHARS: usize = 5_000;
+/// Longest accepted comment, in characters: the wire format's limit, which the widget applies.
+pub use nps_widget::core::answer::MAX_COMMENT_CHARS;
 /// Longest accepted string other than the comment (property keys included), in characters.
-pub const MAX_STRING_CHARS: usize = 1_000;
+pub use nps_widget::core::answer::MAX_FIELD_CHARS as MAX_STRING_CHARS;
 /// Most keys accepted in one `properties` object.
 pub const MAX_PROPERTIES: usize = 50;
 

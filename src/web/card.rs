@@ -4,6 +4,7 @@
 
 use crate::prelude::*;
 
+use crate::core::answer::MAX_COMMENT_CHARS;
 use crate::core::error::Error;
 use crate::core::text::{int, parse_int, parse_u32};
 use super::guards::{reflect_set, Dom, EventListener, Timeout};
@@ -221,7 +222,7 @@ impl Card {
         let area = element(d, "textarea", &body)?;
         set(&area, "aria-labelledby", "nps-title");
         set(&area, "placeholder", placeholder);
-        set(&area, "maxlength", "5000");
+        set(&area, "maxlength", &int(MAX_COMMENT_CHARS as i64));
         set(&area, "rows", "3");
         let actions = element(d, "div", &body)?;
         set(&actions, "class", "actions");
