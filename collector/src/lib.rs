@@ -1,9 +1,15 @@
 //! The reference collector for nps-widget: receives answers (`POST /v1/responses`), stores them
-//! in SQLite, tells the widget whether a user may be asked (`GET /v1/eligibility`), and can
-//! serve the demo app and the widget package.
+//! (SQLite, behind the [`storage::AnswerStore`] interface), tells the widget whether a user may
+//! be asked (`GET /v1/eligibility`), and can serve the demo app and the widget package.
+//!
+//! The rules (limits, the answer lifecycle, eligibility) are the widget's core's
+//! (`nps_widget::core`); this crate is their HTTP and storage edge.
 
-pub mod db;
+pub mod api;
+pub mod error;
+pub mod identity;
 pub mod rate_limit;
+pub mod storage;
 pub mod validate;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -11,27 +17,20 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use axum::body::Body;
-use axum::extract::{ConnectInfo, Query, Request, State};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use axum::Router;
 use nps_widget::core::duration::Duration;
-use nps_widget::core::time::{format_date, format_timestamp, parse_timestamp};
-use serde::Deserialize;
-use serde_json::{json, Value};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
-use crate::db::Db;
+use crate::error::ApiError;
 use crate::rate_limit::RateLimiter;
-
-/// Largest accepted answer body, in bytes: the wire format's limit, which the widget applies.
-pub use nps_widget::core::answer::MAX_BODY_BYTES;
+use crate::storage::AnswerStore;
 
 /// How the collector behaves; everything except the database.
 #[derive(Clone, Debug)]
@@ -42,8 +41,11 @@ pub struct Settings {
     pub rate_limit: u32,
     /// How long after a prompt that was answered the user may be asked again.
     pub resurvey_after: Duration,
-    /// How long after a prompt that was dismissed the user may be asked again.
+    /// How long after a prompt that was dismissed or ignored the user may be asked again.
     pub decline_resurvey_after: Duration,
+    /// With a secret, bodies and eligibility queries naming a user need a valid user hash
+    /// (HMAC-SHA256 of the user id with this secret).
+    pub identity_secret: Option<String>,
     /// Directory served at `/` (the demo app), if any.
     pub www: Option<PathBuf>,
     /// Directory served at `/nps-widget/` (the built widget package), if any.
@@ -57,72 +59,58 @@ impl Default for Settings {
             rate_limit: 60,
             resurvey_after: Duration::SIX_MONTHS,
             decline_resurvey_after: Duration::SIX_MONTHS,
+            identity_secret: None,
             www: None,
             pkg: None,
         }
     }
 }
 
+/// The server's clock: epoch milliseconds. Tests set their own.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64)
+    })
+}
+
 /// What every request handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    db: Arc<Db>,
+    store: Arc<dyn AnswerStore>,
     settings: Arc<Settings>,
     limiter: Arc<RateLimiter>,
+    clock: Clock,
 }
 
 impl AppState {
-    /// State over an opened database.
-    pub fn new(db: Db, settings: Settings) -> Self {
+    /// State over an opened store, on the system clock.
+    pub fn new(store: impl AnswerStore + 'static, settings: Settings) -> Self {
+        Self::with_clock(store, settings, system_clock())
+    }
+
+    /// State over an opened store, on `clock`.
+    pub fn with_clock(store: impl AnswerStore + 'static, settings: Settings, clock: Clock) -> Self {
         AppState {
-            db: Arc::new(db),
+            store: Arc::new(store),
             limiter: Arc::new(RateLimiter::new(settings.rate_limit)),
             settings: Arc::new(settings),
+            clock,
         }
     }
 
     /// The answer store.
-    pub fn db(&self) -> &Db {
-        &self.db
-    }
-}
-
-/// An error answer: `{"error": message, "field": path or null}`.
-#[derive(Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    message: String,
-    field: Option<String>,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>, field: Option<&str>) -> Self {
-        ApiError {
-            status,
-            message: message.into(),
-            field: field.map(str::to_owned),
-        }
+    pub fn store(&self) -> &dyn AnswerStore {
+        self.store.as_ref()
     }
 
-    fn bad_request(message: impl Into<String>, field: &str) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, message, Some(field))
-    }
-
-    /// Logs the cause to stderr and answers a 500 that reveals nothing of it.
-    fn internal(cause: impl std::fmt::Display) -> Self {
-        eprintln!("nps-collector: internal error: {cause}");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal error, try again later",
-            None,
-        )
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = json!({ "error": self.message, "field": self.field });
-        (self.status, Json(body)).into_response()
+    /// The server's time now, epoch ms.
+    pub fn now(&self) -> i64 {
+        (self.clock)()
     }
 }
 
@@ -130,8 +118,8 @@ impl IntoResponse for ApiError {
 pub fn app(state: AppState) -> Router {
     let settings = state.settings.clone();
     let api = Router::new()
-        .route("/v1/responses", post(post_response))
-        .route("/v1/eligibility", get(get_eligibility))
+        .route("/v1/responses", post(api::responses::post_response))
+        .route("/v1/eligibility", get(api::eligibility::get_eligibility))
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed", None)
@@ -200,137 +188,4 @@ async fn rate_limit(State(state): State<AppState>, request: Request, next: Next)
             ([(RETRY_AFTER, retry_after.to_string())], error).into_response()
         }
     }
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
-fn is_json(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let essence = value.split(';').next().unwrap_or_default().trim();
-    essence.eq_ignore_ascii_case("application/json")
-}
-
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError> {
-    let too_large = || {
-        let message = format!("the body must be at most {MAX_BODY_BYTES} bytes");
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, message, Some("body"))
-    };
-    let declared = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return Err(too_large());
-    }
-    match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => Ok(collected.to_bytes().to_vec()),
-        Err(error) if error.is::<LengthLimitError>() => Err(too_large()),
-        Err(_) => Err(ApiError::bad_request("the body could not be read", "body")),
-    }
-}
-
-/// `POST /v1/responses`: validates the answer and upserts it by id; 202 once it is on disk.
-async fn post_response(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, ApiError> {
-    if !is_json(&headers) {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Content-Type must be application/json",
-            Some("Content-Type"),
-        ));
-    }
-    let bytes = read_body(&headers, body).await?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|error| {
-        ApiError::bad_request(format!("the body is not valid JSON: {error}"), "body")
-    })?;
-    let answer = validate::answer(&value)
-        .map_err(|invalid| ApiError::bad_request(invalid.message, &invalid.field))?;
-
-    // Resolves once the transaction holding the answer is committed (see `Db::store`).
-    state
-        .db
-        .store(answer, format_timestamp(now_ms()))
-        .await
-        .map_err(ApiError::internal)?;
-    Ok((StatusCode::ACCEPTED, Json(json!({ "ok": true }))).into_response())
-}
-
-/// Query of `GET /v1/eligibility`.
-#[derive(Deserialize)]
-struct EligibilityQuery {
-    #[serde(rename = "userId")]
-    user_id: Option<String>,
-    kind: Option<String>,
-}
-
-/// `GET /v1/eligibility?userId=…&kind=nps`: whether the user may be asked now, judged from the
-/// latest prompt stored for them. `nextEligibleAt` is the time they may be asked again while
-/// they are not eligible, and `null` once they are.
-async fn get_eligibility(
-    State(state): State<AppState>,
-    query: Result<Query<EligibilityQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
-    let Query(query) =
-        query.map_err(|_| ApiError::bad_request("the query string could not be read", "query"))?;
-    let user_id = query
-        .user_id
-        .filter(|id| !id.is_empty())
-        .ok_or_else(|| ApiError::bad_request("userId is required", "userId"))?;
-    if user_id.chars().count() > validate::MAX_STRING_CHARS {
-        return Err(ApiError::bad_request("userId is too long", "userId"));
-    }
-    let kind = query.kind.unwrap_or_else(|| "nps".to_owned());
-    if kind != "nps" {
-        return Err(ApiError::bad_request("kind must be \"nps\"", "kind"));
-    }
-
-    let db = state.db.clone();
-    let last = tokio::task::spawn_blocking(move || db.last_prompt(&user_id, &kind))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-    let Some(last) = last else {
-        return Ok(Json(eligibility(
-            true,
-            "no earlier answer".to_owned(),
-            None,
-        )));
-    };
-    let shown = parse_timestamp(&last.shown_at)
-        .ok_or_else(|| ApiError::internal(format!("stored shown_at {:?}", last.shown_at)))?;
-    let (verb, after) = match last.answer_type.as_str() {
-        "decline" => ("declined", state.settings.decline_resurvey_after),
-        _ => ("answered", state.settings.resurvey_after),
-    };
-    let next = after.add_to(shown);
-    let (shown_on, next_on) = (format_date(shown), format_date(next));
-    Ok(Json(if now_ms() >= next {
-        eligibility(
-            true,
-            format!("{verb} on {shown_on}, eligible again since {next_on}"),
-            None,
-        )
-    } else {
-        eligibility(
-            false,
-            format!("{verb} on {shown_on}, next on {next_on}"),
-            Some(next),
-        )
-    }))
-}
-
-fn eligibility(eligible: bool, reason: String, next: Option<i64>) -> Value {
-    json!({
-        "eligible": eligible,
-        "reason": reason,
-        "nextEligibleAt": next.map(format_timestamp),
-    })
 }

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use axum::serve::ListenerExt;
-use nps_collector::db::Db;
+use nps_collector::storage::sqlite::SqliteStore as Db;
+use nps_collector::storage::AnswerStore;
 use nps_collector::{app, AppState, Settings};
 use nps_widget::core::duration::parse_duration;
 
@@ -154,8 +155,11 @@ fn export(path: &std::path::Path) -> Result<(), String> {
     }
     let db =
         Db::open_read_only(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let rows = db
-        .rows()
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let rows = runtime
+        .block_on(db.answers())
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut out = std::io::stdout().lock();
     for row in rows {

@@ -1,14 +1,13 @@
-//! Checks a posted answer against the wire format and turns it into an [`Answer`].
+//! Checks a posted body against the wire format (DESIGN.md "Wire format") and turns it into an
+//! [`Answer`]. The limits are the core's, the ones the widget applies before sending.
 
-use nps_widget::core::time::{format_timestamp, parse_timestamp};
+use nps_widget::core::kind::{Kind, CHANNELS};
+use nps_widget::core::lifecycle::Stage;
+use nps_widget::core::limits::{
+    is_key, is_survey_id, MAX_COMMENT_CHARS, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES,
+};
+use nps_widget::core::time::parse_timestamp;
 use serde_json::{Map, Value};
-
-/// Longest accepted comment, in characters: the wire format's limit, which the widget applies.
-pub use nps_widget::core::answer::MAX_COMMENT_CHARS;
-/// Longest accepted string other than the comment (property keys included), in characters.
-pub use nps_widget::core::answer::MAX_FIELD_CHARS as MAX_STRING_CHARS;
-/// Most keys accepted in one `properties` object.
-pub const MAX_PROPERTIES: usize = 50;
 
 /// Why a body was refused: a message for people and the path of the offending field.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,25 +27,6 @@ impl Invalid {
     }
 }
 
-/// Whether the answer is a score or a dismissal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AnswerType {
-    /// The user chose a score (and maybe wrote a comment).
-    Response,
-    /// The user closed the prompt without a score.
-    Decline,
-}
-
-impl AnswerType {
-    /// The wire and storage name: `response` or `decline`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AnswerType::Response => "response",
-            AnswerType::Decline => "decline",
-        }
-    }
-}
-
 /// The user or the account an answer belongs to.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Party {
@@ -54,31 +34,37 @@ pub struct Party {
     pub id: Option<String>,
     /// The user's email, or the account's name.
     pub label: Option<String>,
-    /// When the user signed up, normalised to `YYYY-MM-DDTHH:MM:SS.sssZ` (users only).
-    pub created_at: Option<String>,
+    /// When the user signed up, epoch ms (users only).
+    pub created_at: Option<i64>,
     /// The `properties` object, serialised as JSON.
     pub properties: Option<String>,
 }
 
-/// A validated answer, ready to store. Timestamps are normalised to `YYYY-MM-DDTHH:MM:SS.sssZ`.
+/// A validated body, ready for the lifecycle rules and storage. Times are epoch ms.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Answer {
-    /// The answer id (a UUID, lower case); one stored row per id.
+    /// The answer id (a UUID, lower case); one stored answer per id.
     pub id: String,
-    /// Score or dismissal.
-    pub answer_type: AnswerType,
-    /// The survey kind; always `nps`.
-    pub kind: String,
-    /// 0 to 10 for a response, `None` for a decline.
+    /// The answer's secret, as sent (hashed before it is stored); `None` from old widgets.
+    pub key: Option<String>,
+    /// What the body says happened: shown, scored, completed or declined.
+    pub stage: Stage,
+    /// The survey kind, which fixes the score range and categories.
+    pub kind: Kind,
+    /// The survey's id (`[a-z0-9_-]{1,64}`; the kind's name when the body has none).
+    pub survey: String,
+    /// The score, in the kind's range; only responses have one.
     pub score: Option<u8>,
-    /// `detractor`, `passive` or `promoter`, derived from the score.
+    /// The score's category for the kind, derived from the score.
     pub category: Option<&'static str>,
     /// The follow-up text.
     pub comment: Option<String>,
-    /// Whether the follow-up step is over.
-    pub complete: bool,
+    /// Shown by a forced `show()`: stored, left out of reports and eligibility.
+    pub preview: bool,
     /// The user, when known.
     pub user: Party,
+    /// `user.hash`, for identity verification; never stored.
+    pub user_hash: Option<String>,
     /// The account, when known.
     pub account: Party,
     /// BCP-47 language tag of the prompt.
@@ -87,20 +73,24 @@ pub struct Answer {
     pub trigger: Option<String>,
     /// The page URL.
     pub page: Option<String>,
-    /// When the prompt was shown.
-    pub shown_at: String,
+    /// `in-app`, `email` or `link`.
+    pub channel: &'static str,
+    /// When the device says the prompt was shown.
+    pub shown_at: i64,
     /// When it was answered.
-    pub answered_at: Option<String>,
+    pub answered_at: Option<i64>,
     /// Version of the widget that sent it.
     pub widget_version: Option<String>,
 }
 
-/// The NPS category of a score: 0-6 detractor, 7-8 passive, 9-10 promoter.
-pub fn category(score: u8) -> &'static str {
-    match score {
-        0..=6 => "detractor",
-        7..=8 => "passive",
-        _ => "promoter",
+impl Answer {
+    /// The wire `type` of the body.
+    pub fn body_type(&self) -> &'static str {
+        match self.stage {
+            Stage::Displayed => "display",
+            Stage::Scored | Stage::Complete => "response",
+            Stage::Declined => "decline",
+        }
     }
 }
 
@@ -120,39 +110,57 @@ pub fn answer(body: &Value) -> Result<Answer, Invalid> {
         .as_object()
         .ok_or_else(|| Invalid::new("body", "the body must be a JSON object"))?;
 
-    let id = required_string(obj, "id", "id")?;
+    let id = required_string(obj, "id", "id", MAX_FIELD_CHARS)?;
     if !is_uuid(&id) {
         return Err(Invalid::new(
             "id",
             "id must be a UUID (8-4-4-4-12 hexadecimal digits)",
         ));
     }
-    let answer_type = match required_string(obj, "type", "type")?.as_str() {
-        "response" => AnswerType::Response,
-        "decline" => AnswerType::Decline,
-        _ => {
+    let key = optional_string(obj, "key", "key", MAX_FIELD_CHARS)?;
+    if key.as_deref().is_some_and(|key| !is_key(key)) {
+        return Err(Invalid::new(
+            "key",
+            "key must be 32 to 128 characters of A-Z, a-z, 0-9, - and _",
+        ));
+    }
+    let body_type = required_string(obj, "type", "type", MAX_FIELD_CHARS)?;
+    let complete = match present(obj, "complete") {
+        None => false,
+        Some(Value::Bool(complete)) => *complete,
+        Some(_) => return Err(Invalid::new("complete", "complete must be true or false")),
+    };
+    let stage = Stage::of(&body_type, complete).ok_or_else(|| {
+        Invalid::new(
+            "type",
+            "type must be \"display\", \"response\" or \"decline\"",
+        )
+    })?;
+    let kind_name = required_string(obj, "kind", "kind", MAX_FIELD_CHARS)?;
+    let kind = Kind::from_name(&kind_name)
+        .ok_or_else(|| Invalid::new("kind", "kind must be \"nps\", \"csat\" or \"ces\""))?;
+    let survey = match optional_string(obj, "survey", "survey", MAX_FIELD_CHARS)? {
+        Some(survey) if is_survey_id(&survey) => survey,
+        Some(_) => {
             return Err(Invalid::new(
-                "type",
-                "type must be \"response\" or \"decline\"",
+                "survey",
+                "survey must be 1 to 64 characters of a-z, 0-9, - and _",
             ))
         }
+        None => kind.name().to_owned(),
     };
-    let kind = required_string(obj, "kind", "kind")?;
-    if kind != "nps" {
-        return Err(Invalid::new("kind", "kind must be \"nps\""));
-    }
 
-    let score = match (answer_type, present(obj, "score")) {
-        (AnswerType::Response, Some(value)) => Some(score(value)?),
-        (AnswerType::Response, None) => {
-            return Err(Invalid::new("score", "score is required for a response"))
+    let is_response = matches!(stage, Stage::Scored | Stage::Complete);
+    let score = match (is_response, present(obj, "score")) {
+        (true, Some(value)) => Some(score(value, kind)?),
+        (true, None) => return Err(Invalid::new("score", "score is required for a response")),
+        (false, Some(_)) => {
+            let message = format!("a {body_type} must not have a score");
+            return Err(Invalid::new("score", message));
         }
-        (AnswerType::Decline, Some(_)) => {
-            return Err(Invalid::new("score", "a decline must not have a score"))
-        }
-        (AnswerType::Decline, None) => None,
+        (false, None) => None,
     };
-    let derived = score.map(category);
+    let derived = score.and_then(|score| kind.category(score));
     if let Some(given) = present(obj, "category") {
         match derived {
             Some(expected) if given.as_str() == Some(expected) => {}
@@ -161,31 +169,33 @@ pub fn answer(body: &Value) -> Result<Answer, Invalid> {
                 return Err(Invalid::new("category", message));
             }
             None => {
-                return Err(Invalid::new(
-                    "category",
-                    "a decline must not have a category",
-                ))
+                let message = format!("a {body_type} must not have a category");
+                return Err(Invalid::new("category", message));
             }
         }
     }
-
     let comment = optional_string(obj, "comment", "comment", MAX_COMMENT_CHARS)?;
-    let complete = match present(obj, "complete") {
+    if comment.is_some() && !is_response {
+        let message = format!("a {body_type} must not have a comment");
+        return Err(Invalid::new("comment", message));
+    }
+    let preview = match present(obj, "preview") {
         None => false,
-        Some(Value::Bool(complete)) => *complete,
-        Some(_) => return Err(Invalid::new("complete", "complete must be true or false")),
+        Some(Value::Bool(preview)) => *preview,
+        Some(_) => return Err(Invalid::new("preview", "preview must be true or false")),
     };
 
-    let user = match present(obj, "user") {
-        None => Party::default(),
+    let (user, user_hash) = match present(obj, "user") {
+        None => (Party::default(), None),
         Some(value) => {
             let user = object(value, "user")?;
-            Party {
-                id: optional_string(user, "id", "user.id", MAX_STRING_CHARS)?,
-                label: optional_string(user, "email", "user.email", MAX_STRING_CHARS)?,
+            let party = Party {
+                id: optional_string(user, "id", "user.id", MAX_ID_CHARS)?,
+                label: optional_string(user, "email", "user.email", MAX_FIELD_CHARS)?,
                 created_at: optional_timestamp(user, "createdAt", "user.createdAt")?,
                 properties: properties(user, "user.properties")?,
-            }
+            };
+            (party, optional_string(user, "hash", "user.hash", 64)?)
         }
     };
     let account = match present(obj, "account") {
@@ -193,12 +203,21 @@ pub fn answer(body: &Value) -> Result<Answer, Invalid> {
         Some(value) => {
             let account = object(value, "account")?;
             Party {
-                id: optional_string(account, "id", "account.id", MAX_STRING_CHARS)?,
-                label: optional_string(account, "name", "account.name", MAX_STRING_CHARS)?,
+                id: optional_string(account, "id", "account.id", MAX_ID_CHARS)?,
+                label: optional_string(account, "name", "account.name", MAX_FIELD_CHARS)?,
                 created_at: None,
                 properties: properties(account, "account.properties")?,
             }
         }
+    };
+    let channel = match optional_string(obj, "channel", "channel", MAX_FIELD_CHARS)? {
+        None => CHANNELS[0],
+        Some(name) => CHANNELS
+            .into_iter()
+            .find(|channel| *channel == name)
+            .ok_or_else(|| {
+                Invalid::new("channel", "channel must be \"in-app\", \"email\" or \"link\"")
+            })?,
     };
 
     let shown_at = optional_timestamp(obj, "shownAt", "shownAt")?
@@ -206,20 +225,24 @@ pub fn answer(body: &Value) -> Result<Answer, Invalid> {
 
     Ok(Answer {
         id: id.to_ascii_lowercase(),
-        answer_type,
+        key,
+        stage,
         kind,
+        survey,
         score,
         category: derived,
         comment,
-        complete,
+        preview,
         user,
+        user_hash,
         account,
-        language: optional_string(obj, "language", "language", MAX_STRING_CHARS)?,
-        trigger: optional_string(obj, "trigger", "trigger", MAX_STRING_CHARS)?,
-        page: optional_string(obj, "page", "page", MAX_STRING_CHARS)?,
+        language: optional_string(obj, "language", "language", MAX_FIELD_CHARS)?,
+        trigger: optional_string(obj, "trigger", "trigger", MAX_FIELD_CHARS)?,
+        page: optional_string(obj, "page", "page", MAX_FIELD_CHARS)?,
+        channel,
         shown_at,
         answered_at: optional_timestamp(obj, "answeredAt", "answeredAt")?,
-        widget_version: optional_string(obj, "widgetVersion", "widgetVersion", MAX_STRING_CHARS)?,
+        widget_version: optional_string(obj, "widgetVersion", "widgetVersion", MAX_FIELD_CHARS)?,
     })
 }
 
@@ -234,12 +257,19 @@ fn object<'a>(value: &'a Value, field: &str) -> Result<&'a Map<String, Value>, I
         .ok_or_else(|| Invalid::new(field, format!("{field} must be an object")))
 }
 
-fn score(value: &Value) -> Result<u8, Invalid> {
+fn score(value: &Value, kind: Kind) -> Result<u8, Invalid> {
+    let (low, high) = kind.scores();
     value
         .as_u64()
-        .filter(|score| *score <= 10)
+        .filter(|score| (u64::from(low)..=u64::from(high)).contains(score))
         .map(|score| score as u8)
-        .ok_or_else(|| Invalid::new("score", "score must be an integer from 0 to 10"))
+        .ok_or_else(|| {
+            let message = format!(
+                "score must be an integer from {low} to {high} for kind \"{}\"",
+                kind.name()
+            );
+            Invalid::new("score", message)
+        })
 }
 
 fn check_length(text: &str, field: &str, max_chars: usize) -> Result<(), Invalid> {
@@ -268,8 +298,13 @@ fn optional_string(
     }
 }
 
-fn required_string(obj: &Map<String, Value>, key: &str, field: &str) -> Result<String, Invalid> {
-    optional_string(obj, key, field, MAX_STRING_CHARS)?
+fn required_string(
+    obj: &Map<String, Value>,
+    key: &str,
+    field: &str,
+    max_chars: usize,
+) -> Result<String, Invalid> {
+    optional_string(obj, key, field, max_chars)?
         .ok_or_else(|| Invalid::new(field, format!("{field} is required")))
 }
 
@@ -277,12 +312,12 @@ fn optional_timestamp(
     obj: &Map<String, Value>,
     key: &str,
     field: &str,
-) -> Result<Option<String>, Invalid> {
-    let Some(text) = optional_string(obj, key, field, MAX_STRING_CHARS)? else {
+) -> Result<Option<i64>, Invalid> {
+    let Some(text) = optional_string(obj, key, field, MAX_FIELD_CHARS)? else {
         return Ok(None);
     };
     match parse_timestamp(&text) {
-        Some(epoch_ms) => Ok(Some(format_timestamp(epoch_ms))),
+        Some(epoch_ms) => Ok(Some(epoch_ms)),
         None => Err(Invalid::new(
             field,
             format!("{field} must be an RFC 3339 timestamp, e.g. 2026-11-22T10:00:00.000Z"),
@@ -304,9 +339,14 @@ fn properties(owner: &Map<String, Value>, field: &str) -> Result<Option<String>,
     }
     for (key, value) in map {
         let path = format!("{field}.{key}");
-        check_length(key, &path, MAX_STRING_CHARS)?;
+        if key.chars().count() > MAX_FIELD_CHARS {
+            return Err(Invalid::new(
+                field,
+                format!("{field} keys must be at most {MAX_FIELD_CHARS} characters"),
+            ));
+        }
         match value {
-            Value::String(text) => check_length(text, &path, MAX_STRING_CHARS)?,
+            Value::String(text) => check_length(text, &path, MAX_FIELD_CHARS)?,
             Value::Number(_) | Value::Bool(_) => {}
             _ => {
                 return Err(Invalid::new(

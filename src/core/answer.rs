@@ -5,6 +5,7 @@ use crate::prelude::*;
 
 use super::config::{Account, Properties, Scalar, User};
 use super::text::push_uint;
+use super::limits::{json_len, MAX_BODY_BYTES, MAX_FIELD_CHARS};
 use super::time::format_timestamp;
 
 /// Widget version sent with every answer.
@@ -49,14 +50,20 @@ impl Category {
 /// One display of the prompt and what the user did with it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Answer {
-    /// UUID v4, shared by the score and the comment update.
+    /// UUID v4, shared by every body of this answer.
     pub id: String,
-    /// The score, `None` for a decline.
+    /// The answer's secret (see [`answer_key`]): only its holder can change the answer.
+    pub key: String,
+    /// The score, `None` while only shown or when declined.
     pub score: Option<u8>,
+    /// Closed without a score.
+    pub declined: bool,
     /// Comment from step 2.
     pub comment: Option<String>,
     /// Whether this is the final state of the answer.
     pub complete: bool,
+    /// Shown by `show({ force: true })`: stored, but left out of reports and eligibility.
+    pub preview: bool,
     /// Who answered.
     pub user: Option<User>,
     /// Their account.
@@ -74,37 +81,63 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// The JSON body POSTed to the collector.
-    ///
-    /// The body never exceeds [`MAX_BODY_BYTES`], the collector's limit: a comment that would
-    /// make it longer (5,000 characters of CJK text with many properties) is shortened at its
-    /// end, rather than the whole answer being refused.
-    pub fn to_json(&self) -> String {
-        let mut body = self.json_with_comment(self.comment.as_deref());
-        let mut comment = self.comment.as_deref().unwrap_or("");
-        while body.len() > MAX_BODY_BYTES && !comment.is_empty() {
-            let excess = body.len() - MAX_BODY_BYTES;
-            let mut keep = comment.len().saturating_sub(excess);
-            while !comment.is_char_boundary(keep) {
-                keep -= 1;
-            }
-            comment = comment.get(..keep).unwrap_or("");
-            body = self.json_with_comment(Some(comment));
+    /// The wire `type` of the answer's current body.
+    pub fn body_type(&self) -> &'static str {
+        match (self.score, self.declined) {
+            (Some(_), _) => "response",
+            (None, true) => "decline",
+            (None, false) => "display",
         }
-        body
     }
 
-    fn json_with_comment(&self, comment: Option<&str>) -> String {
+    /// The JSON body POSTed to the collector.
+    ///
+    /// The body never exceeds [`MAX_BODY_BYTES`], the collector's limit: when it would, the
+    /// properties are left out, the account's then the user's, last first, and then the end
+    /// of the comment is cut (5,000 characters of CJK text), rather than the answer being
+    /// refused. The config's limits (see [`crate::core::limits`]) leave room for the rest.
+    pub fn to_json(&self) -> String {
+        let count = |properties: Option<&Properties>| properties.map_or(0, Vec::len);
+        let mut user_properties = count(self.user.as_ref().map(|u| &u.properties));
+        let mut account_properties = count(self.account.as_ref().map(|a| &a.properties));
+        let mut comment = self.comment.as_deref();
+        loop {
+            let body = self.json(comment, user_properties, account_properties);
+            let Some(excess) = body.len().checked_sub(MAX_BODY_BYTES).filter(|excess| *excess > 0) else {
+                return body;
+            };
+            if account_properties > 0 {
+                account_properties -= 1;
+            } else if user_properties > 0 {
+                user_properties -= 1;
+            } else {
+                match comment {
+                    Some(text) if !text.is_empty() => {
+                        comment = Some(clip_json(text, json_len(text).saturating_sub(excess)));
+                    }
+                    _ => return body,
+                }
+            }
+        }
+    }
+
+    /// The body with `comment` and the first `user_properties` / `account_properties`.
+    fn json(&self, comment: Option<&str>, user_properties: usize, account_properties: usize) -> String {
         let mut w = JsonObject::new();
         w.string("id", &self.id);
-        w.string("type", if self.score.is_some() { "response" } else { "decline" });
+        w.string("key", &self.key);
+        w.string("type", self.body_type());
         w.string("kind", "nps");
+        w.string("survey", "nps");
         if let Some(score) = self.score {
             w.key("score");
             push_uint(&mut w.out, score as u64);
             w.string("category", Category::of(score).name());
             w.optional_string("comment", comment);
             w.raw("complete", if self.complete { "true" } else { "false" });
+        }
+        if self.preview {
+            w.raw("preview", "true");
         }
         if let Some(user) = &self.user {
             w.key("user");
@@ -114,7 +147,10 @@ impl Answer {
             if let Some(created) = user.created_at {
                 u.string("createdAt", &format_timestamp(created));
             }
-            u.properties(&user.properties);
+            u.properties(user.properties.get(..user_properties).unwrap_or_default());
+            if let Some(hash) = &user.hash {
+                u.string("hash", hash);
+            }
             w.out.push_str(&u.finish());
         }
         if let Some(account) = &self.account {
@@ -122,12 +158,13 @@ impl Answer {
             let mut a = JsonObject::new();
             a.string("id", &account.id);
             a.optional_string("name", account.name.as_deref());
-            a.properties(&account.properties);
+            a.properties(account.properties.get(..account_properties).unwrap_or_default());
             w.out.push_str(&a.finish());
         }
         w.string("language", &self.language);
         w.string("trigger", &self.trigger);
         w.string("page", &self.page);
+        w.string("channel", "in-app");
         w.string("shownAt", &format_timestamp(self.shown_at));
         if self.score.is_some() {
             w.string("answeredAt", &format_timestamp(self.answered_at));
@@ -137,18 +174,22 @@ impl Answer {
     }
 }
 
-/// Largest body the collector accepts, in bytes.
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
-
-/// Longest `page` and `trigger` sent, in characters: the collector refuses longer strings.
-pub const MAX_FIELD_CHARS: usize = 1000;
-
-/// Longest comment sent, in characters (the collector's limit too).
-pub const MAX_COMMENT_CHARS: usize = 5_000;
-
-/// `text` cut to [`MAX_FIELD_CHARS`] characters.
+/// `text` cut so that it takes at most [`MAX_FIELD_CHARS`] bytes in a body (so at most as
+/// many characters): what `page` and `trigger` may hold.
 pub fn clip(text: &str) -> &str {
-    clip_to(text, MAX_FIELD_CHARS)
+    clip_json(text, MAX_FIELD_CHARS)
+}
+
+/// The longest start of `text` that takes at most `max` bytes as JSON (see [`json_len`]).
+fn clip_json(text: &str, max: usize) -> &str {
+    let mut used = 0;
+    for (at, c) in text.char_indices() {
+        used += json_len(c.encode_utf8(&mut [0; 4]));
+        if used > max {
+            return text.get(..at).unwrap_or(text);
+        }
+    }
+    text
 }
 
 /// `text` cut to `max` characters.
@@ -159,18 +200,28 @@ pub fn clip_to(text: &str, max: usize) -> &str {
     }
 }
 
-/// `page` without its query string and fragment, which often hold tokens, cut to
-/// [`MAX_FIELD_CHARS`].
+/// `page` without its query string and fragment, which often hold tokens, cut by [`clip`].
 pub fn page_without_query(href: &str) -> &str {
     let end = super::text::find_byte(href, b"?#").unwrap_or(href.len());
     clip(href.get(..end).unwrap_or(""))
 }
 
+/// An answer's `key`: 16 random bytes (from `crypto.getRandomValues`) as 32 hex digits.
+pub fn answer_key(bytes: [u8; 16]) -> String {
+    let mut out = String::with_capacity(32);
+    for byte in bytes {
+        out.push(HEX[(byte >> 4) as usize] as char);
+        out.push(HEX[(byte & 15) as usize] as char);
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
 /// A UUID v4 string from 16 random bytes.
 pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(36);
     for (i, byte) in bytes.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
@@ -217,7 +268,7 @@ impl JsonObject {
         }
     }
 
-    fn properties(&mut self, properties: &Properties) {
+    fn properties(&mut self, properties: &[(String, Scalar)]) {
         self.key("properties");
         let mut p = JsonObject::new();
         for (name, value) in properties {
@@ -248,7 +299,6 @@ pub fn push_json_string(out: &mut String, value: &str) {
             '\t' => out.push_str("\\t"),
             // Control characters, and U+2028/2029 which some JS parsers treat as line ends.
             c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
                 let code = c as u32;
                 out.push_str("\\u");
                 for shift in [12, 8, 4, 0] {
@@ -264,19 +314,26 @@ pub fn push_json_string(out: &mut String, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::limits::MAX_COMMENT_CHARS;
     use crate::core::time::parse_timestamp;
 
-    fn sample() -> Answer {
+    const KEY: &str = "b1c4d2e3f4a5b6c7d8e9f0a1b2c3d4e5";
+
+    pub(crate) fn sample() -> Answer {
         Answer {
             id: "3f2c8a4e-1b2c-4d5e-8f90-123456789abc".into(),
+            key: KEY.into(),
             score: Some(9),
+            declined: false,
             comment: None,
             complete: false,
+            preview: false,
             user: Some(User {
                 id: "u_42".into(),
                 email: Some("ada@example.com".into()),
                 created_at: parse_timestamp("2025-01-15"),
                 properties: vec![("plan".into(), Scalar::String("pro".into())), ("seats".into(), Scalar::Number("3".into()))],
+                hash: None,
             }),
             account: Some(Account { id: "acme".into(), name: Some("Acme Inc".into()), properties: vec![] }),
             language: "en".into(),
@@ -292,21 +349,44 @@ mod tests {
         assert_eq!(
             sample().to_json(),
             concat!(
-                r#"{"id":"3f2c8a4e-1b2c-4d5e-8f90-123456789abc","type":"response","kind":"nps","score":9,"category":"promoter","#,
+                r#"{"id":"3f2c8a4e-1b2c-4d5e-8f90-123456789abc","key":"b1c4d2e3f4a5b6c7d8e9f0a1b2c3d4e5","type":"response","#,
+                r#""kind":"nps","survey":"nps","score":9,"category":"promoter","#,
                 r#""comment":null,"complete":false,"user":{"id":"u_42","email":"ada@example.com","createdAt":"2025-01-15T00:00:00.000Z","#,
                 r#""properties":{"plan":"pro","seats":3}},"account":{"id":"acme","name":"Acme Inc","properties":{}},"language":"en","#,
-                r#""trigger":"event:report_exported","page":"https://app.example.com/reports","shownAt":"2026-11-22T10:00:00.000Z","#,
-                r#""answeredAt":"2026-11-22T10:00:04.210Z","widgetVersion":"0.1.0"}"#
+                r#""trigger":"event:report_exported","page":"https://app.example.com/reports","channel":"in-app","#,
+                r#""shownAt":"2026-11-22T10:00:00.000Z","answeredAt":"2026-11-22T10:00:04.210Z","widgetVersion":"0.1.0"}"#
             )
         );
     }
 
     #[test]
-    fn decline_body_has_no_score() {
-        let decline = Answer { score: None, user: None, account: None, ..sample() };
+    fn display_and_decline_bodies_have_no_score() {
+        let display = Answer { score: None, user: None, account: None, ..sample() };
+        let json = display.to_json();
+        assert!(json.starts_with(r#"{"id":"3f2c8a4e-1b2c-4d5e-8f90-123456789abc","key":"b1c4d2e3f4a5b6c7d8e9f0a1b2c3d4e5","type":"display","kind":"nps","survey":"nps","language""#), "{json}");
+        assert!(!json.contains("score") && !json.contains("answeredAt") && !json.contains("complete"));
+        let decline = Answer { declined: true, ..display };
         let json = decline.to_json();
-        assert!(json.starts_with(r#"{"id":"3f2c8a4e-1b2c-4d5e-8f90-123456789abc","type":"decline","kind":"nps","language""#), "{json}");
-        assert!(!json.contains("score") && !json.contains("answeredAt"));
+        assert!(json.contains(r#""type":"decline","kind":"nps""#), "{json}");
+        assert!(!json.contains("score") && !json.contains("answeredAt") && !json.contains("comment"));
+    }
+
+    #[test]
+    fn previews_and_user_hashes_are_sent() {
+        let mut answer = sample();
+        assert!(!answer.to_json().contains("preview") && !answer.to_json().contains("hash"));
+        answer.preview = true;
+        answer.user.as_mut().unwrap().hash = Some("ab".repeat(32));
+        let json = answer.to_json();
+        assert!(json.contains(r#""complete":false,"preview":true,"user""#), "{json}");
+        assert!(json.contains(&format!(r#""seats":3}},"hash":"{}"}}"#, "ab".repeat(32))), "{json}");
+    }
+
+    #[test]
+    fn keys_are_32_hex_digits() {
+        assert_eq!(answer_key([0xab; 16]), "ab".repeat(16));
+        assert_eq!(answer_key([0; 16]).len(), 32);
+        assert!(crate::core::limits::is_key(&answer_key([7; 16])));
     }
 
     #[test]
@@ -324,26 +404,49 @@ mod tests {
     }
 
     #[test]
-    fn long_comments_are_shortened_to_fit_the_collector_limit() {
-        let cjk = "\u{7d20}".repeat(5000);
-        let mut user = sample().user.unwrap();
+    fn the_longest_comment_is_kept_whole_when_properties_make_room() {
+        let cjk = "\u{7d20}".repeat(MAX_COMMENT_CHARS);
+        let mut answer = Answer { comment: Some(cjk.clone()), complete: true, ..sample() };
         for i in 0..8 {
-            user.properties.push((format!("k{i}"), Scalar::String("v".repeat(400))));
+            answer.user.as_mut().unwrap().properties.push((format!("k{i}"), Scalar::String("v".repeat(400))));
         }
-        let answer = Answer { comment: Some(cjk), complete: true, user: Some(user), ..sample() };
         let body = answer.to_json();
         assert!(body.len() <= MAX_BODY_BYTES, "{}", body.len());
-        assert!(body.len() > MAX_BODY_BYTES - 8, "only what is needed is cut: {}", body.len());
-        assert!(body.contains(&"\u{7d20}".repeat(3000)));
+        assert!(body.contains(&cjk), "the comment is whole");
+        assert!(body.contains(r#""plan":"pro""#) && !body.contains(r#""k7":"#), "the last properties go");
         let short = Answer { comment: Some("fine".into()), ..sample() };
         assert!(short.to_json().contains(r#""comment":"fine""#));
     }
 
     #[test]
-    fn page_and_trigger_are_clipped() {
+    fn properties_go_first_then_the_comment_end() {
+        // Properties full of quotes double in size once escaped: 2 × 4,000 bytes become 16,000.
+        let mut answer = Answer { comment: Some("x".repeat(3000)), complete: true, ..sample() };
+        let quotes = |n: usize| Scalar::String("\"".repeat(n));
+        let user = answer.user.as_mut().unwrap();
+        user.properties = (0..4).map(|i| (format!("u{i}"), quotes(990))).collect();
+        answer.account.as_mut().unwrap().properties = (0..4).map(|i| (format!("a{i}"), quotes(990))).collect();
+        let body = answer.to_json();
+        assert!(body.len() <= MAX_BODY_BYTES, "{}", body.len());
+        assert!(body.contains(&"x".repeat(3000)), "the whole comment is kept");
+        assert!(body.contains(r#""u0":"#) && body.contains(r#""a0":"#));
+        assert!(!body.contains(r#""a3":"#), "the account's last property goes first");
+        // Comments that need the room the properties took: every property goes, then the end
+        // of the comment.
+        answer.comment = Some("\u{1}".repeat(MAX_COMMENT_CHARS));
+        let body = answer.to_json();
+        assert!(body.len() <= MAX_BODY_BYTES && body.len() > MAX_BODY_BYTES - 8, "{}", body.len());
+        assert!(body.contains(r#""properties":{}"#) && !body.contains(r#""u0":"#));
+    }
+
+    #[test]
+    fn page_and_trigger_are_clipped_to_their_size_as_json() {
         let long = "https://a.example/".to_string() + &"\u{e9}".repeat(2000);
-        assert_eq!(page_without_query(&long).chars().count(), MAX_FIELD_CHARS);
+        assert_eq!(page_without_query(&long).chars().count(), 18 + (MAX_FIELD_CHARS - 18) / 2);
         assert_eq!(clip("event:x"), "event:x");
+        let controls = "\u{1}".repeat(400);
+        assert_eq!(json_len(clip(&controls)), 996);
+        assert!(json_len(clip(&"a".repeat(5000))) == MAX_FIELD_CHARS);
     }
 
     #[test]

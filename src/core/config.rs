@@ -6,6 +6,7 @@ use crate::prelude::*;
 use super::duration::{days_from_number, parse_duration, Duration};
 use super::error::Error;
 use super::float::{is_whole, sqrt};
+use super::limits::{json_len, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES, MAX_PROPERTIES_TEXT};
 use super::text::concat;
 use super::time::parse_timestamp;
 use super::value::Value;
@@ -57,6 +58,9 @@ pub struct User {
     pub created_at: Option<i64>,
     /// Extra attributes for segmenting answers.
     pub properties: Properties,
+    /// Lowercase hex HMAC-SHA256 of the id, computed by the host's backend (identity
+    /// verification), sent with every body and eligibility query.
+    pub hash: Option<String>,
 }
 
 /// The account (company, workspace) a user belongs to.
@@ -232,10 +236,12 @@ pub fn text_colour_on(accent: &str) -> &'static str {
 enum Form {
     /// An object with these keys.
     Object(&'static [Key]),
-    /// A string of at most 1000 characters.
+    /// A string of at most 1000 bytes as JSON.
     Text,
-    /// A non-empty string (at most 256 characters) or a finite number.
+    /// A non-empty string (at most 256 bytes as JSON) or a finite number.
     Id,
+    /// 64 lowercase hexadecimal digits (an HMAC-SHA256).
+    Hash,
     /// `true` or `false`.
     Flag,
     /// A whole number from the first to the second bound.
@@ -281,7 +287,7 @@ const fn required(name: &'static str, form: Form, missing: &'static str) -> Key 
     Key { name, form, missing: Some(missing) }
 }
 
-const ID_FORM: &str = "a non-empty string or a number";
+const ID_FORM: &str = "a non-empty string of at most 256 bytes, or a number";
 const ABSOLUTE_URL_FORM: &str = "an absolute http(s) URL";
 const TRIGGER_FORMS: &str =
     "a list of triggers: {on:'load'}, {event:'name'}, {url:'/path/*'}, {afterSeconds:N}, {pageViews:N}";
@@ -309,6 +315,7 @@ const USER_KEYS: &[Key] = &[
     key("email", Form::Text),
     key("createdAt", Form::Timestamp),
     key("properties", Form::Properties),
+    key("hash", Form::Hash),
 ];
 const ACCOUNT_KEYS: &[Key] = &[required("id", Form::Id, ID_FORM), key("name", Form::Text), key("properties", Form::Properties)];
 const THROTTLE_KEYS: &[Key] = &[
@@ -337,7 +344,8 @@ impl Form {
     fn expected(self) -> &'static str {
         match self {
             Form::Object(_) | Form::Texts => "an object",
-            Form::Text => "a string of at most 1000 characters",
+            Form::Text => "a string of at most 1000 bytes (UTF-8, quotes and control characters escaped as in JSON)",
+            Form::Hash => "64 lowercase hexadecimal digits: HMAC-SHA256(identity secret, user id), computed by your backend",
             Form::Id => ID_FORM,
             Form::Flag => "true or false",
             Form::Whole(0, _) => "a whole number of at least 0",
@@ -345,7 +353,7 @@ impl Form {
             Form::Url => "an http(s) URL or a path starting with /",
             Form::AbsoluteUrl => ABSOLUTE_URL_FORM,
             Form::Language => "a BCP-47 language tag such as \"de\" or \"pt-BR\"",
-            Form::Properties => "an object with at most 50 keys and 4000 characters in all",
+            Form::Properties => "an object with at most 50 keys of at most 1000 bytes and 4000 bytes in all",
             Form::Timestamp => "an ISO 8601 date (2025-01-15) or epoch milliseconds",
             Form::Duration => "a duration: \"N days\", \"N weeks\", \"N months\" or a number of days",
             Form::Rate => "a number from 0 to 1",
@@ -425,14 +433,16 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
         (Form::Properties, Value::Object(entries)) => {
             let mut text = 0;
             let mut bad = None;
+            let mut long_key = false;
             for (name, v) in entries {
                 text += name.len() + v.as_str().map_or(8, str::len);
+                long_key |= json_len(name) > MAX_FIELD_CHARS;
                 if bad.is_none() && !v.is_null() && scalar(v).is_none() {
                     bad = Some(name);
                 }
             }
             // The size limits are reported first; then the first value of the wrong form.
-            let within_limits = entries.len() <= 50 && text <= MAX_PROPERTIES_TEXT;
+            let within_limits = entries.len() <= MAX_PROPERTIES && text <= MAX_PROPERTIES_TEXT && !long_key;
             if let (true, Some(name)) = (within_limits, bad) {
                 return Err(Error::config(&join(path, name), "a string, a finite number or a boolean"));
             }
@@ -468,8 +478,9 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
             }
             true
         }
-        (Form::Text, Value::String(s)) => s.len() <= 1000,
-        (Form::Id, Value::String(s)) => !s.is_empty() && s.len() <= 256,
+        (Form::Text, Value::String(s)) => json_len(s) <= MAX_FIELD_CHARS,
+        (Form::Id, Value::String(s)) => !s.is_empty() && json_len(s) <= MAX_ID_CHARS,
+        (Form::Hash, Value::String(s)) => s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
         (Form::Id, Value::Number(n, _)) => n.is_finite(),
         (Form::Flag, Value::Bool(_)) => true,
         (Form::Whole(min, max), Value::Number(n, _)) => is_whole(*n) && *n >= min as f64 && *n <= max as f64,
@@ -542,10 +553,6 @@ fn is_language_tag(s: &str) -> bool {
     !s.is_empty() && s.len() <= 35 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// Most characters in one properties object (keys and values): two of them and the longest
-/// comment still fit the collector's 16 KB body limit.
-const MAX_PROPERTIES_TEXT: usize = 4000;
-
 // Readers of a checked config: a value of the wrong form reads as "not set".
 
 /// The value of `key`, unless it is missing or null.
@@ -580,7 +587,7 @@ fn id_text(value: Option<&Value>) -> String {
 
 fn scalar(value: &Value) -> Option<Scalar> {
     match value {
-        Value::String(s) if s.len() <= 1000 => Some(Scalar::String(s.clone())),
+        Value::String(s) if json_len(s) <= MAX_FIELD_CHARS => Some(Scalar::String(s.clone())),
         Value::Number(n, text) if n.is_finite() => Some(Scalar::Number(text.clone())),
         Value::Bool(b) => Some(Scalar::Bool(*b)),
         _ => None,
@@ -609,6 +616,7 @@ fn read_user(user: &Value) -> User {
             _ => None,
         },
         properties: read_properties(get(user, "properties")),
+        hash: string(Some(user), "hash"),
     }
 }
 
@@ -718,6 +726,7 @@ mod tests {
                     ("email", Value::str("ada@example.com")),
                     ("createdAt", Value::str("2025-01-15")),
                     ("properties", obj(&[("plan", Value::str("pro")), ("seats", Value::num(3.5)), ("trial", Value::Bool(false))])),
+                    ("hash", Value::String("0f".repeat(32))),
                 ]),
             ),
             ("account", obj(&[("id", Value::str("acme")), ("name", Value::str("Acme Inc"))])),
@@ -764,6 +773,7 @@ mod tests {
         assert_eq!(user.id, "42");
         assert_eq!(user.created_at, parse_timestamp("2025-01-15"));
         assert_eq!(user.properties[1], ("seats".into(), Scalar::Number("3.5".into())));
+        assert_eq!(user.hash, Some("0f".repeat(32)));
         assert_eq!(config.account.unwrap().name.as_deref(), Some("Acme Inc"));
         assert_eq!(config.triggers.len(), 5);
         assert_eq!(config.triggers[4], Trigger::PageViews(3));
@@ -817,12 +827,20 @@ mod tests {
             (with(&[("triggers", Value::Array(vec![obj(&[("event", Value::str("a")), ("url", Value::str("/b"))])]))]), "config `triggers` must be a list"),
             (with(&[("theme", obj(&[("zIndex", Value::num(1.5))]))]), "config `theme.zIndex` must be a whole number"),
             (with(&[("promoterCta", obj(&[("text", Value::str("Review us"))]))]), "config `promoterCta.url` must be an absolute http(s) URL"),
-            (with(&[("account", obj(&[("id", Value::str(""))]))]), "config `account.id` must be a non-empty string or a number"),
+            (with(&[("account", obj(&[("id", Value::str(""))]))]), "config `account.id` must be a non-empty string of at most 256 bytes, or a number"),
+            (with(&[("user", obj(&[("id", Value::String("\"".repeat(129)))]))]), "config `user.id` must be a non-empty string of at most 256 bytes"),
+            (with(&[("user", obj(&[("id", Value::str("1")), ("email", Value::String("\u{1}".repeat(167)))]))]), "config `user.email` must be a string of at most 1000 bytes"),
+            (with(&[("user", obj(&[("id", Value::str("1")), ("hash", Value::str("abc"))]))]), "config `user.hash` must be 64 lowercase hexadecimal digits"),
+            (with(&[("user", obj(&[("id", Value::str("1")), ("hash", Value::String("A".repeat(64)))]))]), "config `user.hash` must be 64 lowercase hexadecimal digits"),
+            (
+                with(&[("user", obj(&[("id", Value::str("1")), ("properties", obj(&[("k".repeat(1200).as_str(), Value::str("v"))]))]))]),
+                "config `user.properties` must be an object with at most 50 keys of at most 1000 bytes and 4000 bytes in all",
+            ),
             (with(&[("texts", obj(&[("de", Value::str("x"))]))]), "config `texts.de` must be an object"),
             (with(&[("throttle", Value::num(3.0))]), "config `throttle` must be an object"),
             (
                 with(&[("account", obj(&[("id", Value::str("a")), ("properties", obj(&[("notes", Value::String("x".repeat(3000))), ("more", Value::String("y".repeat(1000)))]))]))]),
-                "config `account.properties` must be an object with at most 50 keys and 4000 characters in all",
+                "config `account.properties` must be an object with at most 50 keys of at most 1000 bytes and 4000 bytes in all",
             ),
         ];
         for (config, expected) in cases {

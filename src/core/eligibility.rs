@@ -18,6 +18,17 @@ pub enum Outcome {
     Declined,
 }
 
+impl Outcome {
+    /// How a reason names the display: `answered on `, `dismissed on ` or `asked on `.
+    fn verb(self) -> &'static str {
+        match self {
+            Outcome::Answered => "answered on ",
+            Outcome::Declined => "dismissed on ",
+            Outcome::Ignored => "asked on ",
+        }
+    }
+}
+
 /// What the widget remembers about one user, kept in storage under that user's key. It is
 /// written only when the card is shown or answered, under the cross-tab show lock; counters
 /// that every page load updates (page views) live under keys of their own, so that a tab's
@@ -42,6 +53,16 @@ impl UserState {
             });
         }
         out
+    }
+
+    /// This state with a display recorded after `now` (by a device clock that was ahead) moved
+    /// to `now`, so that the clock starts when the display really happened, at the latest;
+    /// `None` when nothing needed moving.
+    pub fn capped_at(&self, now: i64) -> Option<UserState> {
+        match self.last_shown {
+            Some((at, outcome)) if at > now => Some(UserState { last_shown: Some((now, outcome)) }),
+            _ => None,
+        }
     }
 
     /// Reads [`UserState::encode`]'s form; unreadable parts are treated as absent.
@@ -124,12 +145,7 @@ impl Ineligible {
     pub fn reason(&self) -> String {
         match self {
             Ineligible::AskedBefore { shown_at, outcome, next } => {
-                let verb = match outcome {
-                    Outcome::Answered => "answered on ",
-                    Outcome::Declined => "dismissed on ",
-                    Outcome::Ignored => "asked on ",
-                };
-                concat(&[verb, &format_date(*shown_at), ", next on ", &format_date(*next)])
+                concat(&[outcome.verb(), &format_date(*shown_at), ", next on ", &format_date(*next)])
             }
             Ineligible::TooNew { next } => concat(&["first survey after ", &format_date(*next)]),
             Ineligible::OutsideSample { bucket, rate } => {
@@ -145,12 +161,14 @@ impl Ineligible {
 }
 
 /// Decides whether the prompt may be shown at `now` (epoch ms). `bucket` is the user's sticky
-/// sampling bucket in 0..1 (see [`bucket_for`]); `created_at` is the user's sign-up time.
+/// sampling bucket in 0..1 (see [`bucket_for`]); `created_at` is the user's sign-up time. A
+/// display recorded in the future (a clock that was ahead) counts as shown `now`.
 pub fn decide(state: &UserState, throttle: &Throttle, created_at: Option<i64>, bucket: f64, now: i64) -> Result<(), Ineligible> {
     if bucket >= throttle.sample_rate {
         return Err(Ineligible::OutsideSample { bucket, rate: throttle.sample_rate });
     }
     if let Some((shown_at, outcome)) = state.last_shown {
+        let shown_at = shown_at.min(now);
         let wait = match outcome {
             Outcome::Answered => throttle.resurvey_after,
             Outcome::Declined | Outcome::Ignored => throttle.decline_resurvey_after,
@@ -167,6 +185,18 @@ pub fn decide(state: &UserState, throttle: &Throttle, created_at: Option<i64>, b
         }
     }
     Ok(())
+}
+
+/// Why a user for whom [`decide`] said yes may be asked, in the words of [`Ineligible::reason`]:
+/// `not shown before`, or e.g. `answered on 2026-05-01, eligible again since 2026-11-01`.
+pub fn eligible_reason(state: &UserState, throttle: &Throttle) -> String {
+    let Some((shown_at, outcome)) = state.last_shown else { return "not shown before".into() };
+    let next = match outcome {
+        Outcome::Answered => throttle.resurvey_after,
+        Outcome::Declined | Outcome::Ignored => throttle.decline_resurvey_after,
+    }
+    .add_to(shown_at);
+    concat(&[outcome.verb(), &format_date(shown_at), ", eligible again since ", &format_date(next)])
 }
 
 /// The sticky sampling bucket of a user id in 0..1: FNV-1a, so every device agrees.
@@ -251,6 +281,24 @@ mod tests {
     }
 
     #[test]
+    fn a_display_in_the_future_counts_as_now() {
+        let now = t("2026-12-03T12:00:00Z");
+        for ahead in ["2026-12-03T12:00:01Z", "2027-12-03T12:00:00Z", "9999-12-31T23:59:59Z"] {
+            let state = shown(ahead, Outcome::Answered);
+            let why = decide(&state, &Throttle::default(), None, 0.5, now).unwrap_err();
+            assert_eq!(why.next_eligible_at(), Some(t("2027-06-03T12:00:00Z")), "{ahead}");
+            assert_eq!(why.reason(), "answered on 2026-12-03, next on 2027-06-03");
+            assert_eq!(state.capped_at(now), Some(shown("2026-12-03T12:00:00Z", Outcome::Answered)));
+        }
+        // Six months after the capped time, the user is due again.
+        let capped = shown("2027-12-03T12:00:00Z", Outcome::Declined).capped_at(now).unwrap();
+        assert!(decide(&capped, &Throttle::default(), None, 0.5, t("2027-06-03T12:00:00Z")).is_ok());
+        // A display at or before now is left alone.
+        assert_eq!(shown("2026-12-03T12:00:00Z", Outcome::Answered).capped_at(now), None);
+        assert_eq!(UserState::default().capped_at(now), None);
+    }
+
+    #[test]
     fn reasons_in_words() {
         let state = shown("2026-05-01T10:00:00Z", Outcome::Ignored);
         let err = decide(&state, &Throttle::default(), None, 0.1, t("2026-06-01")).unwrap_err();
@@ -262,6 +310,16 @@ mod tests {
         let err = decide(&UserState::default(), &sampled, None, 0.734, t("2026-01-20")).unwrap_err();
         assert_eq!(err.reason(), "outside the sample (bucket 0.73 \u{2265} 0.30)");
         assert_eq!(err.next_eligible_at(), None);
+    }
+
+    #[test]
+    fn eligible_reasons_use_the_same_words() {
+        let throttle = Throttle::default();
+        assert_eq!(eligible_reason(&UserState::default(), &throttle), "not shown before");
+        let answered = shown("2026-05-01T10:00:00Z", Outcome::Answered);
+        assert_eq!(eligible_reason(&answered, &throttle), "answered on 2026-05-01, eligible again since 2026-11-01");
+        let declined = shown("2026-05-01T10:00:00Z", Outcome::Declined);
+        assert_eq!(eligible_reason(&declined, &throttle), "dismissed on 2026-05-01, eligible again since 2026-11-01");
     }
 
     #[test]

@@ -16,6 +16,11 @@ export interface User {
   createdAt?: string | number;
   /** Up to 50 attributes for segmenting answers. */
   properties?: Record<string, PropertyValue>;
+  /**
+   * Identity verification: lowercase hex HMAC-SHA256(identity secret, String(id)), computed by
+   * your backend. Required by a collector started with `--identity-secret`.
+   */
+  hash?: string;
 }
 
 /** The account (company, workspace) the user belongs to, for account-level roll-up. */

@@ -20,6 +20,7 @@
       config.user = { id: data.userId };
       if (data.userEmail) config.user.email = data.userEmail;
       if (data.userCreatedAt) config.user.createdAt = data.userCreatedAt;
+      if (data.userHash) config.user.hash = data.userHash;
     }
     queue.unshift(['init', config]);
   }

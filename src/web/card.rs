@@ -4,7 +4,7 @@
 
 use crate::prelude::*;
 
-use crate::core::answer::MAX_COMMENT_CHARS;
+use crate::core::limits::MAX_COMMENT_CHARS;
 use crate::core::error::Error;
 use crate::core::text::{int, parse_int, parse_u32};
 use super::guards::{reflect_set, Dom, EventListener, Timeout};

@@ -8,7 +8,8 @@ use super::card::{Action, Card, Look};
 use super::events::{payload, raise};
 use super::storage::Store;
 use super::transport::{delivery, post_json, Delivery};
-use crate::core::answer::{clip, clip_to, page_without_query, MAX_COMMENT_CHARS, uuid_v4, Answer, Category};
+use crate::core::answer::{answer_key, clip, clip_to, page_without_query, uuid_v4, Answer, Category};
+use crate::core::limits::MAX_COMMENT_CHARS;
 use crate::core::config::{text_colour_on, Config, Position, ThemeMode, Trigger, User};
 use crate::core::eligibility::{bucket_for, bucket_from_random, decide, Ineligible, Outcome, UserState};
 use crate::core::error::Error;
@@ -289,7 +290,11 @@ impl Widget {
             if let (Some(endpoint), Some(user)) = (&self.config.eligibility_endpoint, &self.config.user) {
                 let separator = if find_byte(endpoint, b"?").is_some() { "&" } else { "?" };
                 let user_id = String::from(js_sys::encode_uri_component(&user.id));
-                let url = concat(&[endpoint, separator, "userId=", &user_id, "&kind=nps"]);
+                let mut url = concat(&[endpoint, separator, "userId=", &user_id, "&survey=nps"]);
+                if let Some(hash) = &user.hash {
+                    url.push_str("&userHash=");
+                    url.push_str(hash);
+                }
                 let (this, trigger) = (self.this.clone(), String::from(trigger));
                 self.show_pending = true;
                 get_json(&url, ELIGIBILITY_TIMEOUT_MS, move |verdict| with_widget(&this, |w| w.collector_answered(&trigger, verdict)));
@@ -379,7 +384,7 @@ impl Widget {
             }
         }
         self.debug(&[if force { "shown (forced), trigger " } else { "eligible, shown, trigger " }, trigger]);
-        if let Err(error) = self.open_card(trigger, now(), self.user_state()) {
+        if let Err(error) = self.open_card(trigger, now(), force) {
             self.report(error);
         }
     }
@@ -465,7 +470,9 @@ impl Widget {
         self.display.as_ref().map(|d| d.card.shadow_root().clone())
     }
 
-    fn open_card(&mut self, trigger: &str, now: i64, mut state: UserState) -> Result<(), Error> {
+    /// Shows the card and records the display: in storage first (unless `preview`: a forced
+    /// show starts no clock), then as a `display` body in the outbox.
+    fn open_card(&mut self, trigger: &str, now: i64, preview: bool) -> Result<(), Error> {
         let look = self.look();
         let this = self.this.clone();
         let mut card = Card::mount(&look, Rc::new(move |action| with_widget(&this, |w| w.on_action(action))))?;
@@ -478,15 +485,19 @@ impl Widget {
             self.text(TextKey::ScaleLabel),
             &|score| fill(score_label, "{score}", &int(score as i64)),
         )?;
-        // The six-month clock starts now, recorded before any network call.
-        state.last_shown = Some((now, Outcome::Ignored));
-        self.shown_here = Some(now);
-        self.save_user_state(&state);
+        if !preview {
+            // The six-month clock starts now, recorded before any network call.
+            self.shown_here = Some(now);
+            self.save_user_state(&UserState { last_shown: Some((now, Outcome::Ignored)) });
+        }
         let answer = Answer {
             id: uuid_v4(random_bytes()),
+            key: answer_key(random_bytes()),
             score: None,
+            declined: false,
             comment: None,
             complete: false,
+            preview,
             user: self.config.user.clone(),
             account: self.config.account.clone(),
             language: self.catalog.tag().into(),
@@ -496,6 +507,7 @@ impl Widget {
             answered_at: now,
         };
         raise("shown", payload(&[("id", answer.id.as_str().into()), ("trigger", trigger.into())]));
+        self.send(&answer);
         self.display = Some(Display { card, answer, _auto_close: None });
         Ok(())
     }
@@ -517,7 +529,9 @@ impl Widget {
         display.card.select(score);
         display.answer.score = Some(score);
         display.answer.answered_at = now();
-        self.set_outcome(Outcome::Answered);
+        if !display.answer.preview {
+            self.set_outcome(Outcome::Answered);
+        }
         self.send(&display.answer);
         raise("score", answer_payload(&display.answer));
         let follow_up = match Category::of(score) {
@@ -580,7 +594,10 @@ impl Widget {
         drop(display.card);
         match answer.score {
             None if by_user => {
-                self.set_outcome(Outcome::Declined);
+                if !answer.preview {
+                    self.set_outcome(Outcome::Declined);
+                }
+                answer.declined = true;
                 self.send(&answer);
                 raise("dismissed", payload(&[("id", answer.id.as_str().into())]));
             }
@@ -751,8 +768,17 @@ impl Widget {
         }
     }
 
+    /// This user's state; a display recorded in the future (the device clock was ahead then)
+    /// is moved to now and saved so, so that the clock starts now at the latest.
     fn user_state(&self) -> UserState {
-        self.store.get(&self.user_key()).map(|text| UserState::decode(&text)).unwrap_or_default()
+        let state = self.store.get(&self.user_key()).map(|text| UserState::decode(&text)).unwrap_or_default();
+        match state.capped_at(now()) {
+            Some(capped) => {
+                self.save_user_state(&capped);
+                capped
+            }
+            None => state,
+        }
     }
 
     fn save_user_state(&self, state: &UserState) {

@@ -1,0 +1,100 @@
+//! `GET /v1/eligibility?userId=…&survey=nps`: whether the user may be asked now, decided by the
+//! core's rules (the widget's) from the latest display stored for them, at its effective
+//! shown time.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use nps_widget::core::duration::Duration;
+use nps_widget::core::eligibility::{decide, eligible_reason, UserState};
+use nps_widget::core::config::Throttle;
+use nps_widget::core::kind::Kind;
+use nps_widget::core::limits::{is_survey_id, MAX_ID_CHARS};
+use nps_widget::core::time::format_timestamp;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::{identity, AppState};
+
+/// Query of `GET /v1/eligibility`.
+#[derive(Deserialize)]
+pub struct EligibilityQuery {
+    #[serde(rename = "userId")]
+    user_id: Option<String>,
+    survey: Option<String>,
+    /// A synonym of `survey` (for the kind's default survey).
+    kind: Option<String>,
+    #[serde(rename = "userHash")]
+    user_hash: Option<String>,
+}
+
+/// `{ eligible, reason, nextEligibleAt }`; `nextEligibleAt` is when the user may be asked
+/// again while they may not, and `null` once they may.
+pub async fn get_eligibility(
+    State(state): State<AppState>,
+    query: Result<Query<EligibilityQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(query) =
+        query.map_err(|_| ApiError::bad_request("the query string could not be read", "query"))?;
+    let user_id = query
+        .user_id
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| ApiError::bad_request("userId is required", "userId"))?;
+    if user_id.chars().count() > MAX_ID_CHARS {
+        let message = format!("userId must be at most {MAX_ID_CHARS} characters");
+        return Err(ApiError::bad_request(message, "userId"));
+    }
+    let survey = match (query.survey, query.kind) {
+        (Some(survey), _) if is_survey_id(&survey) => survey,
+        (Some(_), _) => {
+            return Err(ApiError::bad_request(
+                "survey must be 1 to 64 characters of a-z, 0-9, - and _",
+                "survey",
+            ))
+        }
+        (None, Some(kind)) => Kind::from_name(&kind)
+            .map(|kind| kind.name().to_owned())
+            .ok_or_else(|| {
+                ApiError::bad_request("kind must be \"nps\", \"csat\" or \"ces\"", "kind")
+            })?,
+        (None, None) => "nps".to_owned(),
+    };
+    if let Some(secret) = &state.settings.identity_secret {
+        if !identity::is_valid(secret, &user_id, query.user_hash.as_deref()) {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "userHash must be the HMAC-SHA256 of userId with the identity secret",
+                Some("userHash"),
+            ));
+        }
+    }
+
+    let last = state
+        .store
+        .last_display(&user_id, &survey)
+        .await
+        .map_err(ApiError::internal)?;
+    let user = UserState {
+        last_shown: last.map(|display| (display.shown_at, display.stage.outcome())),
+    };
+    // The collector knows no sign-up dates and samples nobody: those rules stay the widget's.
+    let throttle = Throttle {
+        resurvey_after: state.settings.resurvey_after,
+        decline_resurvey_after: state.settings.decline_resurvey_after,
+        first_survey_after: Duration::Days(0),
+        sample_rate: 1.0,
+    };
+    Ok(Json(match decide(&user, &throttle, None, 0.0, state.now()) {
+        Ok(()) => json!({
+            "eligible": true,
+            "reason": eligible_reason(&user, &throttle),
+            "nextEligibleAt": null,
+        }),
+        Err(why) => json!({
+            "eligible": false,
+            "reason": why.reason(),
+            "nextEligibleAt": why.next_eligible_at().map(format_timestamp),
+        }),
+    }))
+}

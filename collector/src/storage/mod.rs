@@ -1,0 +1,132 @@
+//! Where answers live. The handlers see only [`AnswerStore`]; SQLite ([`sqlite`]) is the
+//! embedded backend, and a second backend implements the same trait without touching them.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+use nps_widget::core::lifecycle::Stage;
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::validate::Answer;
+
+/// What became of a submitted body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// Stored: a new answer, or the stored one moved on.
+    Stored,
+    /// Acknowledged and ignored: a replay, a late or backwards body, or a frozen answer.
+    Ignored,
+    /// Refused, nothing changed: the field in conflict with the stored answer (`key`,
+    /// `user.id`, `kind` or `survey`).
+    Conflict(&'static str),
+}
+
+/// The latest display of a survey to one user, as eligibility needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LastDisplay {
+    /// How far the answer got.
+    pub stage: Stage,
+    /// Its effective shown time (epoch ms): see `nps_widget::core::lifecycle`.
+    pub shown_at: i64,
+}
+
+/// One stored answer, as `export` prints it (the column names of the storage, so that scripts
+/// written against earlier versions keep working): its latest accepted body plus what the
+/// collector recorded. Times are RFC 3339 UTC with milliseconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoredAnswer {
+    /// Answer id.
+    pub id: String,
+    /// `display`, `response` or `decline`.
+    #[serde(rename = "type")]
+    pub body_type: String,
+    /// Survey kind: `nps`, `csat` or `ces`.
+    pub kind: String,
+    /// Survey id.
+    pub survey: String,
+    /// The score, for responses.
+    pub score: Option<i64>,
+    /// The score's category.
+    pub category: Option<String>,
+    /// Follow-up comment.
+    pub comment: Option<String>,
+    /// Whether the answer is final.
+    pub complete: bool,
+    /// Shown by a forced `show()`.
+    pub preview: bool,
+    /// User id.
+    pub user_id: Option<String>,
+    /// User email.
+    pub user_email: Option<String>,
+    /// User sign-up time.
+    pub user_created_at: Option<String>,
+    /// User properties object.
+    pub user_properties: Option<Value>,
+    /// Account id.
+    pub account_id: Option<String>,
+    /// Account name.
+    pub account_name: Option<String>,
+    /// Account properties object.
+    pub account_properties: Option<Value>,
+    /// Prompt language.
+    pub language: Option<String>,
+    /// Trigger that showed the prompt.
+    pub trigger_name: Option<String>,
+    /// Page URL.
+    pub page: Option<String>,
+    /// `in-app`, `email` or `link`.
+    pub channel: String,
+    /// When the device says the prompt was shown.
+    pub shown_at: String,
+    /// The time the answer counts as shown (server time wins).
+    pub effective_shown_at: String,
+    /// When it was answered.
+    pub answered_at: Option<String>,
+    /// Widget version.
+    pub widget_version: Option<String>,
+    /// When the answer's first body arrived.
+    pub received_at: String,
+    /// When the answer last changed.
+    pub updated_at: String,
+}
+
+/// Why the store could not do what was asked. Nothing of a failed write is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StorageError(pub String);
+
+impl std::fmt::Display for StorageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StorageError {}
+
+/// The storage interface of the collector.
+#[async_trait]
+pub trait AnswerStore: Send + Sync {
+    /// Applies a validated body to the answer with its id, by the lifecycle rules
+    /// (`nps_widget::core::lifecycle::judge`), atomically; `received_at` (epoch ms) is the
+    /// server's time, recorded with the answer's first body. Resolves once the result is
+    /// durable.
+    async fn submit(&self, answer: Answer, received_at: i64) -> Result<Applied, StorageError>;
+
+    /// The latest display of `survey` to `user_id` that is not a preview, by effective shown
+    /// time.
+    async fn last_display(
+        &self,
+        user_id: &str,
+        survey: &str,
+    ) -> Result<Option<LastDisplay>, StorageError>;
+
+    /// Every stored answer, oldest first by arrival.
+    async fn answers(&self) -> Result<Vec<StoredAnswer>, StorageError>;
+}
+
+/// What the collector keeps of an answer's key: its SHA-256, hex. The key has at least 128
+/// random bits, so a plain hash cannot be reversed by guessing.
+pub fn key_hash(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}

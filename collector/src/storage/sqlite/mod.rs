@@ -1,0 +1,272 @@
+//! SQLite storage, one file: WAL mode with `synchronous=FULL` (a `202` means the answer is on
+//! disk), one writer thread with group commit ([`writer`]), reads on a connection of their
+//! own that never waits for the writer, and checkpoints on a third.
+
+mod schema;
+mod writer;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use async_trait::async_trait;
+use nps_widget::core::lifecycle::Stage;
+use nps_widget::core::time::parse_timestamp;
+use rusqlite::{named_params, Connection, OpenFlags, OptionalExtension, Row};
+use tokio::sync::{mpsc, oneshot};
+
+pub use schema::VERSION as SCHEMA_VERSION;
+use writer::Job;
+
+use crate::storage::{AnswerStore, Applied, LastDisplay, StorageError, StoredAnswer};
+use crate::validate::Answer;
+
+/// Bodies waiting for the writer before senders wait too.
+const INBOX: usize = 4096;
+/// How often the checkpoint thread copies the WAL back into the database file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+/// WAL length (frames) past which the writer, once the checkpoint thread has copied most of
+/// it, copies the rest itself so that the WAL starts over (16 MiB with 4 KiB pages).
+const CATCH_UP_FRAMES: i64 = 4096;
+/// WAL size (pages) past which the writer checkpoints by itself: a safety net, never reached
+/// while the checkpoint thread keeps up.
+const WRITER_CHECKPOINT_PAGES: i64 = 20_000;
+/// How long a connection waits for a lock held by another process.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The writer thread, the checkpoint thread and how to stop them.
+struct Threads {
+    inbox: Option<mpsc::Sender<Job>>,
+    writer: Option<std::thread::JoinHandle<()>>,
+    stop_checkpoints: Option<std::sync::mpsc::Sender<()>>,
+    checkpoints: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The SQLite answer store.
+pub struct SqliteStore {
+    reader: Arc<Mutex<Connection>>,
+    threads: Option<Threads>,
+}
+
+fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(conn)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file, switches it to WAL, brings its schema to
+    /// the current version (migrating an older database) and starts the writer thread.
+    pub fn open(path: &Path) -> rusqlite::Result<SqliteStore> {
+        let mut conn = open_connection(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        schema::migrate(&mut conn)?;
+        // Checkpoints run on their own thread (below), so that the writer never stalls on one;
+        // the writer checkpoints itself only if the WAL grows far beyond what that thread lets.
+        conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
+        let reader = open_connection(path)?;
+        let checkpointer = open_connection(path)?;
+
+        let (inbox, jobs) = mpsc::channel(INBOX);
+        let checkpointed = Arc::new(AtomicBool::new(false));
+        let catch_up = checkpointed.clone();
+        let (stop_checkpoints, stop) = std::sync::mpsc::channel();
+        let spawn_error = |error: std::io::Error| {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                Some(format!("cannot start the database thread: {error}")),
+            )
+        };
+        let writer = std::thread::Builder::new()
+            .name("nps-db-writer".into())
+            .spawn(move || writer::write_loop(conn, jobs, &catch_up))
+            .map_err(spawn_error)?;
+        let checkpoints = std::thread::Builder::new()
+            .name("nps-db-checkpoint".into())
+            .spawn(move || checkpoint_loop(checkpointer, stop, &checkpointed))
+            .map_err(spawn_error)?;
+        Ok(SqliteStore {
+            reader: Arc::new(Mutex::new(reader)),
+            threads: Some(Threads {
+                inbox: Some(inbox),
+                writer: Some(writer),
+                stop_checkpoints: Some(stop_checkpoints),
+                checkpoints: Some(checkpoints),
+            }),
+        })
+    }
+
+    /// Opens an existing database file read-only (for `export`); it must be at the current
+    /// schema version (open it once with [`SqliteStore::open`] to migrate it).
+    pub fn open_read_only(path: &Path) -> rusqlite::Result<SqliteStore> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if version != SCHEMA_VERSION {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                Some(format!(
+                    "schema version {version}, not {SCHEMA_VERSION}: start the collector on it once to migrate it"
+                )),
+            ));
+        }
+        Ok(SqliteStore {
+            reader: Arc::new(Mutex::new(conn)),
+            threads: None,
+        })
+    }
+
+    /// Runs `read` on the reading connection, on a blocking thread.
+    async fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StorageError> {
+        let reader = self.reader.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = reader.lock().unwrap_or_else(PoisonError::into_inner);
+            read(&conn)
+        })
+        .await
+        .map_err(|error| StorageError(error.to_string()))?
+        .map_err(StorageError::from)
+    }
+}
+
+#[async_trait]
+impl AnswerStore for SqliteStore {
+    async fn submit(&self, answer: Answer, received_at: i64) -> Result<Applied, StorageError> {
+        let inbox = self
+            .threads
+            .as_ref()
+            .and_then(|threads| threads.inbox.as_ref())
+            .ok_or_else(|| StorageError("the database is open read-only".into()))?;
+        let (reply, done) = oneshot::channel();
+        let job = Job {
+            answer,
+            received_at,
+            reply,
+        };
+        inbox.send(job).await.map_err(|_| stopped())?;
+        done.await.map_err(|_| stopped())?
+    }
+
+    async fn last_display(
+        &self,
+        user_id: &str,
+        survey: &str,
+    ) -> Result<Option<LastDisplay>, StorageError> {
+        let (user_id, survey) = (user_id.to_owned(), survey.to_owned());
+        self.read(move |conn| {
+            conn.prepare_cached(
+                "SELECT type, complete, effective_shown_at FROM responses
+                 WHERE user_id = :user_id AND survey = :survey AND preview = 0
+                 ORDER BY effective_shown_at DESC LIMIT 1",
+            )?
+            .query_row(
+                named_params! { ":user_id": user_id, ":survey": survey },
+                |row| {
+                    let body_type: String = row.get("type")?;
+                    let shown_at: String = row.get("effective_shown_at")?;
+                    Ok(LastDisplay {
+                        stage: Stage::of(&body_type, row.get("complete")?)
+                            .unwrap_or(Stage::Displayed),
+                        shown_at: parse_timestamp(&shown_at).unwrap_or(0),
+                    })
+                },
+            )
+            .optional()
+        })
+        .await
+    }
+
+    async fn answers(&self) -> Result<Vec<StoredAnswer>, StorageError> {
+        self.read(|conn| {
+            let mut statement = conn.prepare(
+                "SELECT * FROM responses ORDER BY received_at, id",
+            )?;
+            let rows = statement.query_map([], stored_answer)?;
+            rows.collect()
+        })
+        .await
+    }
+}
+
+/// A `responses` row, by column name.
+fn stored_answer(row: &Row) -> rusqlite::Result<StoredAnswer> {
+    let json = |column: &str| -> rusqlite::Result<Option<serde_json::Value>> {
+        let text: Option<String> = row.get(column)?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    };
+    Ok(StoredAnswer {
+        id: row.get("id")?,
+        body_type: row.get("type")?,
+        kind: row.get("kind")?,
+        survey: row.get("survey")?,
+        score: row.get("score")?,
+        category: row.get("category")?,
+        comment: row.get("comment")?,
+        complete: row.get("complete")?,
+        preview: row.get("preview")?,
+        user_id: row.get("user_id")?,
+        user_email: row.get("user_email")?,
+        user_created_at: row.get("user_created_at")?,
+        user_properties: json("user_properties")?,
+        account_id: row.get("account_id")?,
+        account_name: row.get("account_name")?,
+        account_properties: json("account_properties")?,
+        language: row.get("language")?,
+        trigger_name: row.get("trigger_name")?,
+        page: row.get("page")?,
+        channel: row.get("channel")?,
+        shown_at: row.get("shown_at")?,
+        effective_shown_at: row.get("effective_shown_at")?,
+        answered_at: row.get("answered_at")?,
+        widget_version: row.get("widget_version")?,
+        received_at: row.get("received_at")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+impl Drop for SqliteStore {
+    /// Closes the inbox and waits for the writer to commit what it holds.
+    fn drop(&mut self) {
+        if let Some(threads) = self.threads.as_mut() {
+            threads.inbox = None;
+            if let Some(thread) = threads.writer.take() {
+                let _ = thread.join();
+            }
+            threads.stop_checkpoints = None;
+            if let Some(thread) = threads.checkpoints.take() {
+                let _ = thread.join();
+            }
+        }
+    }
+}
+
+fn stopped() -> StorageError {
+    StorageError("the database writer has stopped".into())
+}
+
+/// The checkpoint thread: a passive checkpoint every [`CHECKPOINT_EVERY`] until `stop` is
+/// closed. A passive checkpoint never blocks the writer, and the WAL starts over from its
+/// beginning once it has been copied entirely.
+fn checkpoint_loop(
+    conn: Connection,
+    stop: std::sync::mpsc::Receiver<()>,
+    checkpointed: &AtomicBool,
+) {
+    use std::sync::mpsc::RecvTimeoutError;
+    while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_EVERY) {
+        // (busy, frames in the WAL, frames copied); frames is -1 when the WAL is not in use.
+        let copied = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+            row.get::<_, i64>(2)
+        });
+        match copied {
+            // Only a long WAL is worth the writer's pause to start it over.
+            Ok(frames) if frames >= CATCH_UP_FRAMES => checkpointed.store(true, Ordering::Relaxed),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "checkpoint failed"),
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The SQLite schema and its migrations. `PRAGMA user_version` holds the schema version; a
+//! database made before versions were recorded (0.1: the `responses` table alone) counts as
+//! version 1.
+
+use nps_widget::core::lifecycle::effective_shown_at;
+use nps_widget::core::time::{format_timestamp, parse_timestamp};
+use rusqlite::{named_params, Connection, Transaction};
+
+/// The version [`migrate`] brings a database to.
+pub const VERSION: i64 = 2;
+
+/// The whole schema at [`VERSION`], for a new database.
+const CREATE: &str = "
+CREATE TABLE responses (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    survey TEXT NOT NULL,
+    score INTEGER,
+    category TEXT,
+    comment TEXT,
+    complete INTEGER NOT NULL DEFAULT 0,
+    preview INTEGER NOT NULL DEFAULT 0,
+    key_hash TEXT,
+    user_id TEXT,
+    user_email TEXT,
+    user_created_at TEXT,
+    user_properties TEXT,
+    account_id TEXT,
+    account_name TEXT,
+    account_properties TEXT,
+    language TEXT,
+    trigger_name TEXT,
+    page TEXT,
+    channel TEXT NOT NULL,
+    shown_at TEXT NOT NULL,
+    effective_shown_at TEXT NOT NULL,
+    answered_at TEXT,
+    widget_version TEXT,
+    received_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX responses_user_display ON responses (user_id, survey, effective_shown_at)
+    WHERE preview = 0;
+";
+
+/// Version 1 to 2: displays, keys, surveys, channels, previews and the effective shown time.
+const V1_TO_V2: &str = "
+ALTER TABLE responses ADD COLUMN survey TEXT NOT NULL DEFAULT 'nps';
+ALTER TABLE responses ADD COLUMN preview INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE responses ADD COLUMN key_hash TEXT;
+ALTER TABLE responses ADD COLUMN channel TEXT NOT NULL DEFAULT 'in-app';
+ALTER TABLE responses ADD COLUMN effective_shown_at TEXT NOT NULL DEFAULT '';
+DROP INDEX IF EXISTS responses_user;
+CREATE INDEX responses_user_display ON responses (user_id, survey, effective_shown_at)
+    WHERE preview = 0;
+";
+
+/// Brings the database to [`VERSION`] in one transaction: creates it when empty, migrates it
+/// when older. A database newer than this collector is refused rather than misread.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let has_table: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'responses')",
+        [],
+        |row| row.get(0),
+    )?;
+    if version == 0 && has_table {
+        version = 1;
+    }
+    if version > VERSION {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+            Some(format!(
+                "the database has schema version {version}; this collector knows up to {VERSION}"
+            )),
+        ));
+    }
+    if version == 0 {
+        tx.execute_batch(CREATE)?;
+    }
+    if version == 1 {
+        tx.execute_batch(V1_TO_V2)?;
+        backfill_effective_shown_at(&tx)?;
+    }
+    tx.pragma_update(None, "user_version", VERSION)?;
+    tx.commit()
+}
+
+/// Sets the effective shown time of every answer stored before it existed, by the same rule
+/// as new answers (`effective_shown_at` of the core).
+fn backfill_effective_shown_at(tx: &Transaction) -> rusqlite::Result<()> {
+    let rows: Vec<(String, String, String)> = tx
+        .prepare("SELECT id, shown_at, received_at FROM responses")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update =
+        tx.prepare("UPDATE responses SET effective_shown_at = :effective WHERE id = :id")?;
+    for (id, shown_at, received_at) in rows {
+        let received = parse_timestamp(&received_at).unwrap_or(0);
+        let shown = parse_timestamp(&shown_at).unwrap_or(received);
+        let effective = format_timestamp(effective_shown_at(shown, received));
+        update.execute(named_params! { ":effective": effective, ":id": id })?;
+    }
+    Ok(())
+}

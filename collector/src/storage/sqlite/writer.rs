@@ -1,0 +1,255 @@
+//! The SQLite writer: one thread owns the writing connection and commits every body waiting
+//! for it in one transaction (group commit): with `synchronous=FULL` that is one fsync for the
+//! whole group, and each caller is answered only after the transaction holding its body has
+//! committed. Each body is judged by the core's lifecycle rules against the stored answer
+//! inside that transaction, so two bodies of one answer can never race.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use nps_widget::core::lifecycle::{effective_shown_at, judge, Facts, Stage, Verdict};
+use nps_widget::core::time::{format_timestamp, parse_timestamp};
+use rusqlite::{named_params, Connection, OptionalExtension};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::storage::{key_hash, Applied, StorageError};
+use crate::validate::Answer;
+
+/// Most bodies committed in one transaction.
+pub const MAX_BATCH: usize = 512;
+
+/// One body for the writer, and where to tell the caller what became of it.
+pub struct Job {
+    /// The validated body.
+    pub answer: Answer,
+    /// Server time of its arrival (epoch ms).
+    pub received_at: i64,
+    /// Where the verdict goes once the transaction has committed.
+    pub reply: oneshot::Sender<Result<Applied, StorageError>>,
+}
+
+impl From<rusqlite::Error> for StorageError {
+    fn from(error: rusqlite::Error) -> Self {
+        StorageError(error.to_string())
+    }
+}
+
+/// The writer thread: takes the first waiting body, then every other one already waiting (up
+/// to [`MAX_BATCH`]), commits them in one transaction and answers each caller.
+pub fn write_loop(conn: Connection, mut jobs: mpsc::Receiver<Job>, checkpointed: &AtomicBool) {
+    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = jobs.blocking_recv() {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let results = commit(&conn, &batch);
+        for (job, result) in batch.drain(..).zip(results) {
+            // The caller may have gone (client disconnected); the body is stored regardless.
+            let _ = job.reply.send(result);
+        }
+        if checkpointed.swap(false, Ordering::Relaxed) {
+            // The checkpoint thread has copied a long WAL up to some recent frame: copying
+            // the few frames committed since is quick here, between two transactions, and
+            // lets the next transaction start the WAL over instead of growing it further.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        }
+    }
+}
+
+/// Applies every job's body in one transaction. A body that fails alone (its statement is
+/// undone) gets its error while the others commit; if the transaction itself is lost or the
+/// commit fails, every body of the batch gets the error.
+fn commit(conn: &Connection, batch: &[Job]) -> Vec<Result<Applied, StorageError>> {
+    let all = |error: StorageError| vec![Err(error); batch.len()];
+    if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
+        return all(error.into());
+    }
+    let mut results = Vec::with_capacity(batch.len());
+    for job in batch {
+        let result = apply(conn, &job.answer, job.received_at).map_err(StorageError::from);
+        if let Err(error) = &result {
+            if conn.is_autocommit() {
+                // SQLite rolled the whole transaction back (I/O error, disk full, ...).
+                return all(error.clone());
+            }
+        }
+        results.push(result);
+    }
+    if let Err(error) = conn.execute_batch("COMMIT") {
+        if !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        return all(error.into());
+    }
+    results
+}
+
+/// What the lifecycle rules compare of a stored answer, and its arrival time.
+struct Stored {
+    stage: Stage,
+    key_hash: Option<String>,
+    user_id: Option<String>,
+    kind: String,
+    survey: String,
+    received_at: String,
+}
+
+impl Stored {
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            stage: self.stage,
+            key_hash: self.key_hash.as_deref(),
+            user_id: self.user_id.as_deref(),
+            kind: &self.kind,
+            survey: &self.survey,
+        }
+    }
+}
+
+/// Judges one body against the stored answer with its id and writes what the rules allow.
+fn apply(conn: &Connection, answer: &Answer, received_at: i64) -> rusqlite::Result<Applied> {
+    let stored = conn
+        .prepare_cached(
+            "SELECT type, complete, key_hash, user_id, kind, survey, received_at
+             FROM responses WHERE id = :id",
+        )?
+        .query_row(named_params! { ":id": answer.id }, |row| {
+            let body_type: String = row.get("type")?;
+            Ok(Stored {
+                // A stored type is always one of the three (validated on the way in).
+                stage: Stage::of(&body_type, row.get("complete")?).unwrap_or(Stage::Displayed),
+                key_hash: row.get("key_hash")?,
+                user_id: row.get("user_id")?,
+                kind: row.get("kind")?,
+                survey: row.get("survey")?,
+                received_at: row.get("received_at")?,
+            })
+        })
+        .optional()?;
+    let hash = answer.key.as_deref().map(key_hash);
+    let incoming = Facts {
+        stage: answer.stage,
+        key_hash: hash.as_deref(),
+        user_id: answer.user.id.as_deref(),
+        kind: answer.kind.name(),
+        survey: &answer.survey,
+    };
+    Ok(match judge(stored.as_ref().map(Stored::facts).as_ref(), &incoming) {
+        Verdict::Insert => {
+            insert(conn, answer, hash.as_deref(), received_at)?;
+            Applied::Stored
+        }
+        Verdict::Update => {
+            let first_received = stored
+                .as_ref()
+                .and_then(|s| parse_timestamp(&s.received_at))
+                .unwrap_or(received_at);
+            update(conn, answer, first_received, received_at)?;
+            Applied::Stored
+        }
+        Verdict::Ignore => Applied::Ignored,
+        Verdict::Conflict(field) => Applied::Conflict(field),
+    })
+}
+
+fn insert(
+    conn: &Connection,
+    answer: &Answer,
+    key_hash: Option<&str>,
+    received_at: i64,
+) -> rusqlite::Result<()> {
+    let received = format_timestamp(received_at);
+    conn.prepare_cached(
+        "INSERT INTO responses (
+            id, type, kind, survey, score, category, comment, complete, preview, key_hash,
+            user_id, user_email, user_created_at, user_properties,
+            account_id, account_name, account_properties,
+            language, trigger_name, page, channel,
+            shown_at, effective_shown_at, answered_at, widget_version, received_at, updated_at
+        ) VALUES (
+            :id, :type, :kind, :survey, :score, :category, :comment, :complete, :preview, :key_hash,
+            :user_id, :user_email, :user_created_at, :user_properties,
+            :account_id, :account_name, :account_properties,
+            :language, :trigger_name, :page, :channel,
+            :shown_at, :effective_shown_at, :answered_at, :widget_version, :received_at, :received_at
+        )",
+    )?
+    .execute(named_params! {
+        ":id": answer.id,
+        ":type": answer.body_type(),
+        ":kind": answer.kind.name(),
+        ":survey": answer.survey,
+        ":score": answer.score,
+        ":category": answer.category,
+        ":comment": answer.comment,
+        ":complete": answer.stage == Stage::Complete,
+        ":preview": answer.preview,
+        ":key_hash": key_hash,
+        ":user_id": answer.user.id,
+        ":user_email": answer.user.label,
+        ":user_created_at": answer.user.created_at.map(format_timestamp),
+        ":user_properties": answer.user.properties,
+        ":account_id": answer.account.id,
+        ":account_name": answer.account.label,
+        ":account_properties": answer.account.properties,
+        ":language": answer.language,
+        ":trigger_name": answer.trigger,
+        ":page": answer.page,
+        ":channel": answer.channel,
+        ":shown_at": format_timestamp(answer.shown_at),
+        ":effective_shown_at": format_timestamp(effective_shown_at(answer.shown_at, received_at)),
+        ":answered_at": answer.answered_at.map(format_timestamp),
+        ":widget_version": answer.widget_version,
+        ":received_at": received,
+    })?;
+    Ok(())
+}
+
+/// Moves a stored answer on to the body's state. What never changes (id, key, user id, kind,
+/// survey, preview, `receivedAt`) is left as the first body set it; the effective shown time
+/// is judged against that first arrival.
+fn update(
+    conn: &Connection,
+    answer: &Answer,
+    first_received: i64,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE responses SET
+            type = :type, score = :score, category = :category, comment = :comment,
+            complete = :complete, user_email = :user_email, user_created_at = :user_created_at,
+            user_properties = :user_properties, account_id = :account_id,
+            account_name = :account_name, account_properties = :account_properties,
+            language = :language, trigger_name = :trigger_name, page = :page,
+            channel = :channel, shown_at = :shown_at, effective_shown_at = :effective_shown_at,
+            answered_at = :answered_at, widget_version = :widget_version, updated_at = :now
+         WHERE id = :id",
+    )?
+    .execute(named_params! {
+        ":id": answer.id,
+        ":type": answer.body_type(),
+        ":score": answer.score,
+        ":category": answer.category,
+        ":comment": answer.comment,
+        ":complete": answer.stage == Stage::Complete,
+        ":user_email": answer.user.label,
+        ":user_created_at": answer.user.created_at.map(format_timestamp),
+        ":user_properties": answer.user.properties,
+        ":account_id": answer.account.id,
+        ":account_name": answer.account.label,
+        ":account_properties": answer.account.properties,
+        ":language": answer.language,
+        ":trigger_name": answer.trigger,
+        ":page": answer.page,
+        ":channel": answer.channel,
+        ":shown_at": format_timestamp(answer.shown_at),
+        ":effective_shown_at": format_timestamp(effective_shown_at(answer.shown_at, first_received)),
+        ":answered_at": answer.answered_at.map(format_timestamp),
+        ":widget_version": answer.widget_version,
+        ":now": format_timestamp(now),
+    })?;
+    Ok(())
+}
