@@ -216,7 +216,10 @@ pub fn answer(body: &Value) -> Result<Answer, Invalid> {
             .into_iter()
             .find(|channel| *channel == name)
             .ok_or_else(|| {
-                Invalid::new("channel", "channel must be \"in-app\", \"email\" or \"link\"")
+                Invalid::new(
+                    "channel",
+                    "channel must be \"in-app\", \"email\" or \"link\"",
+                )
             })?,
     };
 

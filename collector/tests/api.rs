@@ -1,114 +1,15 @@
 //! The HTTP API driven in process: validation, upserts, limits, CORS and eligibility.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
+mod common;
 
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use axum::Router;
-use nps_collector::db::{Db, StoredRow};
-use nps_collector::{app, AppState, Settings};
+use common::{t, valid, with, TestApp, ID};
+use nps_collector::storage::StoredAnswer;
+use nps_collector::Settings;
+use nps_widget::core::time::{format_date, format_timestamp};
 use serde_json::{json, Value};
 use tower::ServiceExt;
-
-const ID: &str = "3f2c8a1e-4b5d-4c6e-8f70-123456789abc";
-
-/// A collector over a fresh database file, with `settings` (rate limit off unless set).
-struct TestApp {
-    router: Router,
-    state: AppState,
-    path: PathBuf,
-}
-
-impl TestApp {
-    fn new() -> Self {
-        Self::with(Settings {
-            rate_limit: 0,
-            ..Settings::default()
-        })
-    }
-
-    fn with(settings: Settings) -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let name = format!(
-            "nps-collector-test-{}-{}.sqlite3",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(name);
-        let state = AppState::new(Db::open(&path).unwrap(), settings);
-        TestApp {
-            router: app(state.clone()),
-            state,
-            path,
-        }
-    }
-
-    async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap()
-        };
-        (status, headers, body)
-    }
-
-    async fn post_bytes(&self, body: impl Into<Body>) -> (StatusCode, Value) {
-        let request = Request::post("/v1/responses")
-            .header("content-type", "application/json")
-            .body(body.into())
-            .unwrap();
-        let (status, _, body) = self.send(request).await;
-        (status, body)
-    }
-
-    async fn post(&self, body: &Value) -> (StatusCode, Value) {
-        self.post_bytes(body.to_string()).await
-    }
-
-    async fn eligibility(&self, query: &str) -> (StatusCode, Value) {
-        let request = Request::get(format!("/v1/eligibility{query}"))
-            .body(Body::empty())
-            .unwrap();
-        let (status, _, body) = self.send(request).await;
-        (status, body)
-    }
-
-    fn rows(&self) -> Vec<StoredRow> {
-        self.state.db().rows().unwrap()
-    }
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
-        }
-    }
-}
-
-fn valid() -> Value {
-    json!({
-        "id": ID, "type": "response", "kind": "nps",
-        "score": 9, "category": "promoter", "comment": null, "complete": false,
-        "user": { "id": "u_42", "email": "ada@example.com", "createdAt": "2025-01-15T00:00:00Z",
-                  "properties": { "plan": "pro", "seats": 12, "trial": false } },
-        "account": { "id": "acme", "name": "Acme Inc", "properties": {} },
-        "language": "en", "trigger": "event:report_exported",
-        "page": "https://app.example.com/reports",
-        "shownAt": "2026-11-22T10:00:00.000Z", "answeredAt": "2026-11-22T10:00:04.210Z",
-        "widgetVersion": "0.1.0"
-    })
-}
-
-fn with(mut body: Value, pointer: &str, value: Value) -> Value {
-    *body.pointer_mut(pointer).unwrap() = value;
-    body
-}
 
 async fn assert_invalid(app: &TestApp, body: &Value, field: &str) {
     let (status, error) = app.post(body).await;
@@ -128,11 +29,11 @@ async fn valid_response_is_accepted_and_stored() {
         (status, body),
         (StatusCode::ACCEPTED, json!({ "ok": true }))
     );
-    let rows = app.rows();
+    let rows = app.rows().await;
     assert_eq!(rows.len(), 1);
     let row = &rows[0];
     assert_eq!(row.id, ID);
-    assert_eq!(row.answer_type, "response");
+    assert_eq!(row.body_type, "response");
     assert_eq!(row.score, Some(9));
     assert_eq!(row.category.as_deref(), Some("promoter"));
     assert!(!row.complete);
@@ -157,7 +58,7 @@ async fn category_is_derived_when_absent_and_checked_when_given() {
     let mut body = with(valid(), "/score", json!(6));
     body.as_object_mut().unwrap().remove("category");
     assert_eq!(app.post(&body).await.0, StatusCode::ACCEPTED);
-    assert_eq!(app.rows()[0].category.as_deref(), Some("detractor"));
+    assert_eq!(app.rows().await[0].category.as_deref(), Some("detractor"));
     assert_invalid(
         &app,
         &with(valid(), "/category", json!("passive")),
@@ -175,7 +76,7 @@ async fn scores_outside_0_to_10_are_refused() {
     let mut missing = valid();
     missing.as_object_mut().unwrap().remove("score");
     assert_invalid(&app, &missing, "score").await;
-    assert!(app.rows().is_empty());
+    assert!(app.rows().await.is_empty());
 }
 
 #[tokio::test]
@@ -190,9 +91,9 @@ async fn declines_must_not_carry_a_score() {
     categorised["category"] = json!("detractor");
     assert_invalid(&app, &categorised, "category").await;
     assert_eq!(app.post(&decline).await.0, StatusCode::ACCEPTED);
-    let row = &app.rows()[0];
+    let row = &app.rows().await[0];
     assert_eq!(
-        (row.answer_type.as_str(), row.score, row.category.as_deref()),
+        (row.body_type.as_str(), row.score, row.category.as_deref()),
         ("decline", None, None)
     );
 }
@@ -208,7 +109,40 @@ async fn malformed_fields_are_named() {
         assert_invalid(&app, &with(valid(), "/id", id), "id").await;
     }
     assert_invalid(&app, &with(valid(), "/type", json!("answer")), "type").await;
-    assert_invalid(&app, &with(valid(), "/kind", json!("csat")), "kind").await;
+    assert_invalid(&app, &with(valid(), "/kind", json!("stars")), "kind").await;
+    for key in [
+        json!("short"),
+        json!("k".repeat(129)),
+        json!(" ".repeat(32)),
+        json!(7),
+    ] {
+        let mut body = valid();
+        body["key"] = key;
+        assert_invalid(&app, &body, "key").await;
+    }
+    for (field, value) in [
+        ("survey", json!("NPS")),
+        ("survey", json!("")),
+        ("survey", json!("s".repeat(65))),
+        ("channel", json!("sms")),
+        ("preview", json!("yes")),
+    ] {
+        let mut body = valid();
+        body[field] = value;
+        assert_invalid(&app, &body, field).await;
+    }
+    assert_invalid(
+        &app,
+        &with(valid(), "/user/id", json!("u".repeat(257))),
+        "user.id",
+    )
+    .await;
+    let mut display = with(valid(), "/type", json!("display"));
+    assert_invalid(&app, &display, "score").await;
+    for field in ["score", "category", "answeredAt", "complete"] {
+        display.as_object_mut().unwrap().remove(field);
+    }
+    assert_invalid(&app, &with(display, "/comment", json!("x")), "comment").await;
     assert_invalid(&app, &with(valid(), "/complete", json!("yes")), "complete").await;
     assert_invalid(&app, &with(valid(), "/comment", json!(5)), "comment").await;
     assert_invalid(
@@ -252,7 +186,7 @@ async fn malformed_fields_are_named() {
     no_shown.as_object_mut().unwrap().remove("shownAt");
     assert_invalid(&app, &no_shown, "shownAt").await;
     assert_invalid(&app, &json!([valid()]), "body").await;
-    assert!(app.rows().is_empty());
+    assert!(app.rows().await.is_empty());
 
     // The longest allowed comment is fine, counted in characters, not bytes.
     assert_eq!(
@@ -329,7 +263,7 @@ async fn oversize_bodies_get_413() {
         .body(Body::from(valid().to_string()))
         .unwrap();
     assert_eq!(app.send(request).await.0, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(app.rows().is_empty());
+    assert!(app.rows().await.is_empty());
 }
 
 #[tokio::test]
@@ -361,7 +295,7 @@ async fn garbage_gets_4xx_and_the_service_keeps_working() {
         assert!(error["error"].is_string(), "{error}");
         assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
     }
-    assert_eq!(app.rows().len(), 1);
+    assert_eq!(app.rows().await.len(), 1);
 }
 
 #[tokio::test]
@@ -393,10 +327,9 @@ async fn wrong_content_type_gets_415() {
 async fn the_same_body_twice_is_one_unchanged_row() {
     let app = TestApp::new();
     assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
-    let first = app.rows();
-    std::thread::sleep(std::time::Duration::from_millis(5));
+    let first = app.rows().await;
     assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
-    assert_eq!(app.rows(), first);
+    assert_eq!(app.rows().await, first);
 }
 
 #[tokio::test]
@@ -411,7 +344,7 @@ async fn the_comment_completes_the_score_and_a_late_score_does_not_undo_it() {
     let comment = with(comment, "/answeredAt", json!("2026-11-22T10:00:09.000Z"));
     assert_eq!(app.post(&score).await.0, StatusCode::ACCEPTED);
     assert_eq!(app.post(&comment).await.0, StatusCode::ACCEPTED);
-    let check = |rows: Vec<StoredRow>| {
+    let check = |rows: Vec<StoredAnswer>| {
         assert_eq!(rows.len(), 1);
         assert!(rows[0].complete);
         assert_eq!(rows[0].comment.as_deref(), Some("Fast and simple"));
@@ -420,10 +353,10 @@ async fn the_comment_completes_the_score_and_a_late_score_does_not_undo_it() {
             Some("2026-11-22T10:00:09.000Z")
         );
     };
-    check(app.rows());
+    check(app.rows().await);
     // The score retried from the outbox after the comment arrived.
     assert_eq!(app.post(&score).await.0, StatusCode::ACCEPTED);
-    check(app.rows());
+    check(app.rows().await);
 }
 
 #[tokio::test]
@@ -433,7 +366,7 @@ async fn unknown_fields_are_ignored() {
     body["surprise"] = json!({ "deep": [1, 2, 3] });
     body["user"]["shoeSize"] = json!(44);
     assert_eq!(app.post(&body).await.0, StatusCode::ACCEPTED);
-    let row = serde_json::to_value(&app.rows()[0]).unwrap();
+    let row = serde_json::to_value(&app.rows().await[0]).unwrap();
     assert!(!row.to_string().contains("surprise") && !row.to_string().contains("shoeSize"));
 }
 
@@ -446,7 +379,7 @@ async fn uuids_are_matched_case_insensitively() {
         app.post(&with(upper, "/complete", json!(true))).await.0,
         StatusCode::ACCEPTED
     );
-    let rows = app.rows();
+    let rows = app.rows().await;
     assert_eq!(rows.len(), 1);
     assert!(rows[0].complete);
 }
@@ -556,65 +489,77 @@ async fn eligibility_without_history_is_yes() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         body,
-        json!({ "eligible": true, "reason": "no earlier answer", "nextEligibleAt": null })
+        json!({ "eligible": true, "reason": "not shown before", "nextEligibleAt": null })
     );
 }
 
 #[tokio::test]
-async fn eligibility_needs_a_user_id() {
+async fn eligibility_needs_a_user_id_and_a_known_survey() {
     let app = TestApp::new();
     for query in ["", "?kind=nps", "?userId=&kind=nps"] {
         let (status, error) = app.eligibility(query).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(error["field"], "userId");
     }
+    let long = format!("?userId={}", "u".repeat(257));
+    assert_eq!(app.eligibility(&long).await.1["field"], "userId");
     assert_eq!(
-        app.eligibility("?userId=u_7&kind=csat").await.1["field"],
+        app.eligibility("?userId=u_7&kind=stars").await.1["field"],
         "kind"
     );
+    assert_eq!(
+        app.eligibility("?userId=u_7&survey=Not%20an%20id").await.1["field"],
+        "survey"
+    );
+    for query in ["?userId=u_7&kind=csat", "?userId=u_7&survey=support"] {
+        assert_eq!(app.eligibility(query).await.0, StatusCode::OK, "{query}");
+    }
 }
 
 #[tokio::test]
 async fn an_answer_blocks_for_six_calendar_months() {
     let app = TestApp::new();
+    app.set_now("2026-11-23T10:00:00Z");
     // Shown one day ago: blocked until the same date-time six calendar months later.
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    let shown = now.as_millis() as i64 - 86_400_000;
-    let shown_text = nps_widget::core::time::format_timestamp(shown);
+    let shown = t("2026-11-22T10:00:00Z");
     let next = nps_widget::core::duration::Duration::Months(6).add_to(shown);
     let id = "00000000-0000-4000-8000-000000000001";
     assert_eq!(
-        app.post(&prompt(id, "response", &shown_text)).await.0,
+        app.post(&prompt(id, "response", &format_timestamp(shown)))
+            .await
+            .0,
         StatusCode::ACCEPTED
     );
 
     let (status, body) = app.eligibility("?userId=u_7&kind=nps").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["eligible"], false);
-    assert_eq!(
-        body["nextEligibleAt"],
-        nps_widget::core::time::format_timestamp(next)
-    );
+    assert_eq!(body["nextEligibleAt"], format_timestamp(next));
     let reason = format!(
         "answered on {}, next on {}",
-        nps_widget::core::time::format_date(shown),
-        nps_widget::core::time::format_date(next)
+        format_date(shown),
+        format_date(next)
     );
     assert_eq!(body["reason"], reason);
+    // To the millisecond.
+    app.set_now(&format_timestamp(next - 1));
+    assert_eq!(app.eligibility("?userId=u_7").await.1["eligible"], false);
+    app.set_now(&format_timestamp(next));
+    assert_eq!(app.eligibility("?userId=u_7").await.1["eligible"], true);
 }
 
 #[tokio::test]
 async fn eligibility_uses_calendar_months_and_the_latest_prompt() {
     let app = TestApp::new();
     let old = "00000000-0000-4000-8000-000000000002";
+    app.set_now("2020-08-31T09:30:05Z");
     assert_eq!(
         app.post(&prompt(old, "response", "2020-08-31T09:30:00Z"))
             .await
             .0,
         StatusCode::ACCEPTED
     );
+    app.set_now("2021-03-01T00:00:00Z");
     let (_, body) = app.eligibility("?userId=u_7").await;
     assert_eq!(body["eligible"], true);
     assert_eq!(body["nextEligibleAt"], Value::Null);
@@ -626,21 +571,22 @@ async fn eligibility_uses_calendar_months_and_the_latest_prompt() {
     // A later dismissal is what counts.
     let decline = "00000000-0000-4000-8000-000000000003";
     assert_eq!(
-        app.post(&prompt(decline, "decline", "2021-01-10T00:00:00Z"))
+        app.post(&prompt(decline, "decline", "2021-02-27T00:00:00Z"))
             .await
             .0,
         StatusCode::ACCEPTED
     );
+    app.set_now("2021-09-01T00:00:00Z");
     let (_, body) = app.eligibility("?userId=u_7").await;
     assert_eq!(body["eligible"], true);
     assert_eq!(
         body["reason"],
-        "declined on 2021-01-10, eligible again since 2021-07-10"
+        "dismissed on 2021-02-27, eligible again since 2021-08-27"
     );
     // Other users are unaffected.
     assert_eq!(
         app.eligibility("?userId=u_8").await.1["reason"],
-        "no earlier answer"
+        "not shown before"
     );
 }
 
@@ -651,6 +597,7 @@ async fn a_recent_decline_blocks_for_the_decline_duration() {
         decline_resurvey_after: nps_widget::core::duration::Duration::Days(3650),
         ..Settings::default()
     });
+    app.set_now("2020-01-01T00:00:03Z");
     let id = "00000000-0000-4000-8000-000000000004";
     assert_eq!(
         app.post(&prompt(id, "decline", "2020-01-01T00:00:00Z"))
@@ -658,10 +605,14 @@ async fn a_recent_decline_blocks_for_the_decline_duration() {
             .0,
         StatusCode::ACCEPTED
     );
+    app.set_now("2026-01-01T00:00:00Z");
     let (_, body) = app.eligibility("?userId=u_7").await;
     assert_eq!(body["eligible"], false);
     assert_eq!(body["nextEligibleAt"], "2029-12-29T00:00:00.000Z");
-    assert_eq!(body["reason"], "declined on 2020-01-01, next on 2029-12-29");
+    assert_eq!(
+        body["reason"],
+        "dismissed on 2020-01-01, next on 2029-12-29"
+    );
 }
 
 #[tokio::test]

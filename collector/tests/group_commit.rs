@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use axum::body::{to_bytes, Body};
 use axum::http::{Request, StatusCode};
 use axum::Router;
-use nps_collector::db::Db;
+use nps_collector::storage::sqlite::SqliteStore;
+use nps_collector::storage::{AnswerStore, StoredAnswer};
 use nps_collector::{app, validate, AppState, Settings};
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -40,7 +41,7 @@ fn router(db: &TempDb) -> Router {
         rate_limit: 0,
         ..Settings::default()
     };
-    app(AppState::new(Db::open(&db.0).unwrap(), settings))
+    app(AppState::new(SqliteStore::open(&db.0).unwrap(), settings))
 }
 
 fn id(n: u32) -> String {
@@ -70,8 +71,13 @@ async fn post(router: &Router, body: &Value) -> StatusCode {
 }
 
 /// The rows as another connection sees them: only what is committed.
-fn committed(db: &TempDb) -> Vec<nps_collector::db::StoredRow> {
-    Db::open_read_only(&db.0).unwrap().rows().unwrap()
+async fn committed(db: &TempDb) -> Vec<StoredAnswer> {
+    read(&db.0).await
+}
+
+async fn read(path: &std::path::Path) -> Vec<StoredAnswer> {
+    let store = SqliteStore::open_read_only(path).unwrap();
+    store.answers().await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -90,14 +96,14 @@ async fn concurrent_answers_are_each_committed_before_their_202() {
                     StatusCode::ACCEPTED
                 );
                 // A 202 means committed: a fresh connection sees the row at once.
-                let rows = Db::open_read_only(&path).unwrap().rows().unwrap();
+                let rows = read(&path).await;
                 assert!(rows.iter().any(|row| row.id == id), "{id} not committed");
                 if n % 2 == 0 {
                     assert_eq!(
                         post(&router, &answer(&id, true)).await,
                         StatusCode::ACCEPTED
                     );
-                    let rows = Db::open_read_only(&path).unwrap().rows().unwrap();
+                    let rows = read(&path).await;
                     assert!(rows.iter().any(|row| row.id == id && row.complete));
                 }
             })
@@ -106,7 +112,7 @@ async fn concurrent_answers_are_each_committed_before_their_202() {
     for task in tasks {
         task.await.unwrap();
     }
-    let rows = committed(&db);
+    let rows = committed(&db).await;
     assert_eq!(rows.len(), 200);
     assert_eq!(rows.iter().filter(|row| row.complete).count(), 100);
 }
@@ -128,7 +134,7 @@ async fn resends_and_follow_ups_arriving_together_keep_the_upsert_rules() {
     for task in tasks {
         assert_eq!(task.await.unwrap(), StatusCode::ACCEPTED);
     }
-    let rows = committed(&db);
+    let rows = committed(&db).await;
     assert_eq!(rows.len(), 1);
     assert!(rows[0].complete);
     assert_eq!(rows[0].comment.as_deref(), Some("Fast and simple"));
@@ -158,23 +164,28 @@ async fn an_invalid_body_among_valid_ones_fails_alone() {
         };
         assert_eq!(status, expected, "answer {n}");
     }
-    assert_eq!(committed(&db).len(), 39);
+    assert_eq!(committed(&db).await.len(), 39);
 }
 
-#[test]
-fn synchronous_callers_are_answered_after_the_commit() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn direct_callers_are_answered_after_the_commit() {
     let db = TempDb::new();
-    let store = Db::open(&db.0).unwrap();
+    let store = std::sync::Arc::new(SqliteStore::open(&db.0).unwrap());
     let valid = validate::answer(&answer(&id(1), false)).unwrap();
-    std::thread::scope(|scope| {
-        for _ in 0..4 {
-            scope.spawn(|| store.upsert(&valid, "2026-11-22T10:00:05.000Z").unwrap());
-        }
-    });
-    let rows = committed(&db);
+    let received = nps_widget::core::time::parse_timestamp("2026-11-22T10:00:05Z").unwrap();
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let (store, valid) = (store.clone(), valid.clone());
+            tokio::spawn(async move { store.submit(valid, received).await.unwrap() })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let rows = committed(&db).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].received_at, "2026-11-22T10:00:05.000Z");
     drop(store);
     // Closing the store leaves every committed answer in the file.
-    assert_eq!(committed(&db).len(), 1);
+    assert_eq!(committed(&db).await.len(), 1);
 }

@@ -5,9 +5,9 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use nps_widget::core::config::Throttle;
 use nps_widget::core::duration::Duration;
 use nps_widget::core::eligibility::{decide, eligible_reason, UserState};
-use nps_widget::core::config::Throttle;
 use nps_widget::core::kind::Kind;
 use nps_widget::core::limits::{is_survey_id, MAX_ID_CHARS};
 use nps_widget::core::time::format_timestamp;
@@ -85,16 +85,18 @@ pub async fn get_eligibility(
         first_survey_after: Duration::Days(0),
         sample_rate: 1.0,
     };
-    Ok(Json(match decide(&user, &throttle, None, 0.0, state.now()) {
-        Ok(()) => json!({
-            "eligible": true,
-            "reason": eligible_reason(&user, &throttle),
-            "nextEligibleAt": null,
-        }),
-        Err(why) => json!({
-            "eligible": false,
-            "reason": why.reason(),
-            "nextEligibleAt": why.next_eligible_at().map(format_timestamp),
-        }),
-    }))
+    Ok(Json(
+        match decide(&user, &throttle, None, 0.0, state.now()) {
+            Ok(()) => json!({
+                "eligible": true,
+                "reason": eligible_reason(&user, &throttle),
+                "nextEligibleAt": null,
+            }),
+            Err(why) => json!({
+                "eligible": false,
+                "reason": why.reason(),
+                "nextEligibleAt": why.next_eligible_at().map(format_timestamp),
+            }),
+        },
+    ))
 }

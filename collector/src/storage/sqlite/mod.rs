@@ -182,9 +182,7 @@ impl AnswerStore for SqliteStore {
 
     async fn answers(&self) -> Result<Vec<StoredAnswer>, StorageError> {
         self.read(|conn| {
-            let mut statement = conn.prepare(
-                "SELECT * FROM responses ORDER BY received_at, id",
-            )?;
+            let mut statement = conn.prepare("SELECT * FROM responses ORDER BY received_at, id")?;
             let rows = statement.query_map([], stored_answer)?;
             rows.collect()
         })

@@ -137,22 +137,24 @@ fn apply(conn: &Connection, answer: &Answer, received_at: i64) -> rusqlite::Resu
         kind: answer.kind.name(),
         survey: &answer.survey,
     };
-    Ok(match judge(stored.as_ref().map(Stored::facts).as_ref(), &incoming) {
-        Verdict::Insert => {
-            insert(conn, answer, hash.as_deref(), received_at)?;
-            Applied::Stored
-        }
-        Verdict::Update => {
-            let first_received = stored
-                .as_ref()
-                .and_then(|s| parse_timestamp(&s.received_at))
-                .unwrap_or(received_at);
-            update(conn, answer, first_received, received_at)?;
-            Applied::Stored
-        }
-        Verdict::Ignore => Applied::Ignored,
-        Verdict::Conflict(field) => Applied::Conflict(field),
-    })
+    Ok(
+        match judge(stored.as_ref().map(Stored::facts).as_ref(), &incoming) {
+            Verdict::Insert => {
+                insert(conn, answer, hash.as_deref(), received_at)?;
+                Applied::Stored
+            }
+            Verdict::Update => {
+                let first_received = stored
+                    .as_ref()
+                    .and_then(|s| parse_timestamp(&s.received_at))
+                    .unwrap_or(received_at);
+                update(conn, answer, first_received, received_at)?;
+                Applied::Stored
+            }
+            Verdict::Ignore => Applied::Ignored,
+            Verdict::Conflict(field) => Applied::Conflict(field),
+        },
+    )
 }
 
 fn insert(

@@ -1,0 +1,157 @@
+//! What the in-process API tests share: a collector over a fresh SQLite file on a clock the
+//! test sets, and the sample body of the wire format.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Body};
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Router;
+use nps_collector::storage::sqlite::SqliteStore;
+use nps_collector::storage::StoredAnswer;
+use nps_collector::{app, AppState, Settings};
+use nps_widget::core::time::parse_timestamp;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+pub const ID: &str = "3f2c8a1e-4b5d-4c6e-8f70-123456789abc";
+
+/// A collector over a fresh database file, with `settings` (rate limit off unless set), on a
+/// clock the test sets (30 s after the sample body's `shownAt` unless told otherwise).
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub path: PathBuf,
+    now: Arc<AtomicI64>,
+}
+
+impl TestApp {
+    pub fn new() -> Self {
+        Self::with(Settings {
+            rate_limit: 0,
+            ..Settings::default()
+        })
+    }
+
+    pub fn with(settings: Settings) -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "nps-collector-test-{}-{}.sqlite3",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        let now = Arc::new(AtomicI64::new(t("2026-11-22T10:00:30Z")));
+        let clock = now.clone();
+        let state = AppState::with_clock(
+            SqliteStore::open(&path).unwrap(),
+            settings,
+            Arc::new(move || clock.load(Ordering::Relaxed)),
+        );
+        TestApp {
+            router: app(state.clone()),
+            state,
+            path,
+            now,
+        }
+    }
+
+    /// Sets the collector's clock.
+    pub fn set_now(&self, at: &str) {
+        self.now.store(t(at), Ordering::Relaxed);
+    }
+
+    /// Sends `request` to this collector.
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+        send(&self.router, request).await
+    }
+
+    /// POSTs raw bytes as JSON to `/v1/responses`.
+    pub async fn post_bytes(&self, body: impl Into<Body>) -> (StatusCode, Value) {
+        post_bytes(&self.router, body).await
+    }
+
+    /// POSTs `body` to `/v1/responses`.
+    pub async fn post(&self, body: &Value) -> (StatusCode, Value) {
+        post_bytes(&self.router, body.to_string()).await
+    }
+
+    /// `GET /v1/eligibility{query}`.
+    pub async fn eligibility(&self, query: &str) -> (StatusCode, Value) {
+        get_json(&self.router, &format!("/v1/eligibility{query}")).await
+    }
+
+    /// Every stored answer.
+    pub async fn rows(&self) -> Vec<StoredAnswer> {
+        self.state.store().answers().await.unwrap()
+    }
+}
+
+/// Sends `request` to `router`; the answer's status, headers and JSON body (`null` if empty).
+pub async fn send(router: &Router, request: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap()
+    };
+    (status, headers, body)
+}
+
+/// POSTs raw bytes as JSON to `/v1/responses`.
+pub async fn post_bytes(router: &Router, body: impl Into<Body>) -> (StatusCode, Value) {
+    let request = Request::post("/v1/responses")
+        .header("content-type", "application/json")
+        .body(body.into())
+        .unwrap();
+    let (status, _, body) = send(router, request).await;
+    (status, body)
+}
+
+/// POSTs `body` to `/v1/responses`.
+pub async fn post_json(router: &Router, body: &Value) -> (StatusCode, Value) {
+    post_bytes(router, body.to_string()).await
+}
+
+/// GETs `path`.
+pub async fn get_json(router: &Router, path: &str) -> (StatusCode, Value) {
+    let request = Request::get(path).body(Body::empty()).unwrap();
+    let (status, _, body) = send(router, request).await;
+    (status, body)
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        }
+    }
+}
+
+pub fn t(text: &str) -> i64 {
+    parse_timestamp(text).unwrap()
+}
+
+pub fn valid() -> Value {
+    json!({
+        "id": ID, "type": "response", "kind": "nps",
+        "score": 9, "category": "promoter", "comment": null, "complete": false,
+        "user": { "id": "u_42", "email": "ada@example.com", "createdAt": "2025-01-15T00:00:00Z",
+                  "properties": { "plan": "pro", "seats": 12, "trial": false } },
+        "account": { "id": "acme", "name": "Acme Inc", "properties": {} },
+        "language": "en", "trigger": "event:report_exported",
+        "page": "https://app.example.com/reports",
+        "shownAt": "2026-11-22T10:00:00.000Z", "answeredAt": "2026-11-22T10:00:04.210Z",
+        "widgetVersion": "0.1.0"
+    })
+}
+
+pub fn with(mut body: Value, pointer: &str, value: Value) -> Value {
+    *body.pointer_mut(pointer).unwrap() = value;
+    body
+}
