@@ -9,13 +9,14 @@ pub mod api;
 pub mod error;
 pub mod identity;
 pub mod rate_limit;
+pub mod state;
 pub mod storage;
 pub mod validate;
 
+pub use state::{system_clock, AppState, Clock, Settings};
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
@@ -24,99 +25,14 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use nps_widget::core::duration::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
 use crate::error::ApiError;
-use crate::rate_limit::RateLimiter;
-use crate::storage::AnswerStore;
-
-/// How the collector behaves; everything except the database.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    /// Origins allowed to call the API from a browser; `*` allows any. Empty: same origin only.
-    pub cors_origins: Vec<String>,
-    /// Requests per minute and client IP on `/v1/*`; `0` disables the limit.
-    pub rate_limit: u32,
-    /// How long after a prompt that was answered the user may be asked again.
-    pub resurvey_after: Duration,
-    /// How long after a prompt that was dismissed or ignored the user may be asked again.
-    pub decline_resurvey_after: Duration,
-    /// With a secret, bodies and eligibility queries naming a user need a valid user hash
-    /// (HMAC-SHA256 of the user id with this secret).
-    pub identity_secret: Option<String>,
-    /// Directory served at `/` (the demo app), if any.
-    pub www: Option<PathBuf>,
-    /// Directory served at `/nps-widget/` (the built widget package), if any.
-    pub pkg: Option<PathBuf>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            cors_origins: Vec::new(),
-            rate_limit: 60,
-            resurvey_after: Duration::SIX_MONTHS,
-            decline_resurvey_after: Duration::SIX_MONTHS,
-            identity_secret: None,
-            www: None,
-            pkg: None,
-        }
-    }
-}
-
-/// The server's clock: epoch milliseconds. Tests set their own.
-pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-
-/// The system clock.
-pub fn system_clock() -> Clock {
-    Arc::new(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64)
-    })
-}
-
-/// What every request handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    store: Arc<dyn AnswerStore>,
-    settings: Arc<Settings>,
-    limiter: Arc<RateLimiter>,
-    clock: Clock,
-}
-
-impl AppState {
-    /// State over an opened store, on the system clock.
-    pub fn new(store: impl AnswerStore + 'static, settings: Settings) -> Self {
-        Self::with_clock(store, settings, system_clock())
-    }
-
-    /// State over an opened store, on `clock`.
-    pub fn with_clock(store: impl AnswerStore + 'static, settings: Settings, clock: Clock) -> Self {
-        AppState {
-            store: Arc::new(store),
-            limiter: Arc::new(RateLimiter::new(settings.rate_limit)),
-            settings: Arc::new(settings),
-            clock,
-        }
-    }
-
-    /// The answer store.
-    pub fn store(&self) -> &dyn AnswerStore {
-        self.store.as_ref()
-    }
-
-    /// The server's time now, epoch ms.
-    pub fn now(&self) -> i64 {
-        (self.clock)()
-    }
-}
 
 /// The collector's routes and middleware over `state`.
 pub fn app(state: AppState) -> Router {
-    let settings = state.settings.clone();
+    let settings = state.settings().clone();
     let api = Router::new()
         .route("/v1/responses", post(api::responses::post_response))
         .route("/v1/eligibility", get(api::eligibility::get_eligibility))
@@ -181,7 +97,7 @@ async fn rate_limit(State(state): State<AppState>, request: Request, next: Next)
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
-    match state.limiter.check(client, Instant::now()) {
+    match state.limiter().check(client, Instant::now()) {
         Ok(()) => next.run(request).await,
         Err(retry_after) => {
             let error = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too many requests", None);

@@ -15,7 +15,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::{identity, AppState};
+use crate::identity;
+use crate::state::AppState;
 
 /// Query of `GET /v1/eligibility`.
 #[derive(Deserialize)]
@@ -60,7 +61,7 @@ pub async fn get_eligibility(
             })?,
         (None, None) => "nps".to_owned(),
     };
-    if let Some(secret) = &state.settings.identity_secret {
+    if let Some(secret) = &state.settings().identity_secret {
         if !identity::is_valid(secret, &user_id, query.user_hash.as_deref()) {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -71,7 +72,7 @@ pub async fn get_eligibility(
     }
 
     let last = state
-        .store
+        .store()
         .last_display(&user_id, &survey)
         .await
         .map_err(ApiError::internal)?;
@@ -80,8 +81,8 @@ pub async fn get_eligibility(
     };
     // The collector knows no sign-up dates and samples nobody: those rules stay the widget's.
     let throttle = Throttle {
-        resurvey_after: state.settings.resurvey_after,
-        decline_resurvey_after: state.settings.decline_resurvey_after,
+        resurvey_after: state.settings().resurvey_after,
+        decline_resurvey_after: state.settings().decline_resurvey_after,
         first_survey_after: Duration::Days(0),
         sample_rate: 1.0,
     };

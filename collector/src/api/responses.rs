@@ -12,8 +12,9 @@ use nps_widget::core::limits::MAX_BODY_BYTES;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
+use crate::state::AppState;
 use crate::storage::Applied;
-use crate::{identity, validate, AppState};
+use crate::{identity, validate};
 
 /// Stores one body of an answer: `202` when stored or acknowledged, `409` when it conflicts
 /// with the stored answer (another key, user, kind or survey), `401` when identity
@@ -36,7 +37,7 @@ pub async fn post_response(
     })?;
     let answer = validate::answer(&value)
         .map_err(|invalid| ApiError::bad_request(invalid.message, &invalid.field))?;
-    if let (Some(secret), Some(user_id)) = (&state.settings.identity_secret, &answer.user.id) {
+    if let (Some(secret), Some(user_id)) = (&state.settings().identity_secret, &answer.user.id) {
         if !identity::is_valid(secret, user_id, answer.user_hash.as_deref()) {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -48,7 +49,7 @@ pub async fn post_response(
 
     let received_at = state.now();
     match state
-        .store
+        .store()
         .submit(answer, received_at)
         .await
         .map_err(ApiError::internal)?

@@ -1,0 +1,103 @@
+//! What every request handler shares: the settings, the answer store, the rate limiter and
+//! the server's clock.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use nps_widget::core::duration::Duration;
+
+use crate::rate_limit::RateLimiter;
+use crate::storage::AnswerStore;
+
+/// How the collector behaves; everything except the database.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Origins allowed to call the API from a browser; `*` allows any. Empty: same origin only.
+    pub cors_origins: Vec<String>,
+    /// Requests per minute and client IP on `/v1/*`; `0` disables the limit.
+    pub rate_limit: u32,
+    /// How long after a prompt that was answered the user may be asked again.
+    pub resurvey_after: Duration,
+    /// How long after a prompt that was dismissed or ignored the user may be asked again.
+    pub decline_resurvey_after: Duration,
+    /// With a secret, bodies and eligibility queries naming a user need a valid user hash
+    /// (HMAC-SHA256 of the user id with this secret).
+    pub identity_secret: Option<String>,
+    /// Directory served at `/` (the demo app), if any.
+    pub www: Option<PathBuf>,
+    /// Directory served at `/nps-widget/` (the built widget package), if any.
+    pub pkg: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            cors_origins: Vec::new(),
+            rate_limit: 60,
+            resurvey_after: Duration::SIX_MONTHS,
+            decline_resurvey_after: Duration::SIX_MONTHS,
+            identity_secret: None,
+            www: None,
+            pkg: None,
+        }
+    }
+}
+
+/// The server's clock: epoch milliseconds. Tests set their own.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64)
+    })
+}
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<dyn AnswerStore>,
+    settings: Arc<Settings>,
+    limiter: Arc<RateLimiter>,
+    clock: Clock,
+}
+
+impl AppState {
+    /// State over an opened store, on the system clock.
+    pub fn new(store: impl AnswerStore + 'static, settings: Settings) -> Self {
+        Self::with_clock(store, settings, system_clock())
+    }
+
+    /// State over an opened store, on `clock`.
+    pub fn with_clock(store: impl AnswerStore + 'static, settings: Settings, clock: Clock) -> Self {
+        AppState {
+            store: Arc::new(store),
+            limiter: Arc::new(RateLimiter::new(settings.rate_limit)),
+            settings: Arc::new(settings),
+            clock,
+        }
+    }
+
+    /// The answer store.
+    pub fn store(&self) -> &dyn AnswerStore {
+        self.store.as_ref()
+    }
+
+    /// The server's time now, epoch ms.
+    pub fn now(&self) -> i64 {
+        (self.clock)()
+    }
+
+    /// How the collector behaves.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The per-client request limit.
+    pub fn limiter(&self) -> &RateLimiter {
+        &self.limiter
+    }
+}
