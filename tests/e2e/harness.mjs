@@ -79,13 +79,19 @@ export async function stopCollectorAndBrowser({ collector, browser }) {
   await collector?.stop();
 }
 
-/** Opens a page that fails the test on any uncaught page error. */
+/**
+ * Opens a page that records uncaught page errors and console errors (`pageErrors`,
+ * `consoleErrors`), leaving out the 404 of the browser's own `/favicon.ico` request, which
+ * arrives whenever a page stays open long enough.
+ */
 export async function openPage(context, url) {
   const page = await context.newPage();
   page.pageErrors = [];
   page.consoleErrors = [];
   page.on('pageerror', (error) => page.pageErrors.push(String(error)));
-  page.on('console', (msg) => { if (msg.type() === 'error') page.consoleErrors.push(msg.text()); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !msg.location().url?.endsWith('/favicon.ico')) page.consoleErrors.push(msg.text());
+  });
   if (url) await page.goto(url);
   return page;
 }
