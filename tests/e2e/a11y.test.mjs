@@ -131,6 +131,8 @@ test('keyboard only: appears without taking focus, one Tab stop, arrows, Enter, 
   const live = page.locator('nps-widget [role=status][aria-live=polite]');
   await eventually(async () => (await live.textContent()) === 'How likely are you to recommend Acme to a friend or colleague?');
   assert.equal(await live.textContent(), 'How likely are you to recommend Acme to a friend or colleague?', 'the live region announces the card');
+  // The display is sent the moment the card is shown: one row, without a score.
+  assert.ok(await eventually(() => mine().length === 1), 'the display is stored');
 
   // Host button, then the card: its close button, then the scale as one stop, then out.
   await page.keyboard.press('Tab');
@@ -150,7 +152,7 @@ test('keyboard only: appears without taking focus, one Tab stop, arrows, Enter, 
   await page.keyboard.press('ArrowRight');
   assert.equal(await focusInCard(page), 'radio:9');
   assert.equal(await page.locator('nps-widget [aria-checked=true]').count(), 0, 'arrows move focus without choosing');
-  assert.equal(mine().length, 0, 'nothing sent while moving');
+  assert.deepEqual(mine().map((r) => [r.type, r.score]), [['display', null]], 'nothing but the display sent while moving');
   const ring = await page.evaluate(() => {
     const s = getComputedStyle(document.querySelector('nps-widget').shadowRoot.activeElement);
     return [s.outlineStyle, s.outlineWidth, s.outlineColor];

@@ -19,12 +19,26 @@ const rowsFor = (userId) => rows(collector.db).filter((r) => r.user_id === userI
 const shownId = (page) => page.evaluate(() => window.events.find((e) => e.name === 'shown')?.payload.id);
 const isPost = (request) => request.method() === 'POST' && new URL(request.url()).pathname === '/v1/responses';
 
-/** Opens the survey for `userId` in a fresh context and waits for the card. */
+/** Waits until the display body of answer `id` is stored, as the only row of `userId`. */
+async function displayStored(userId, id) {
+  const stored = await eventually(() => {
+    const list = rowsFor(userId);
+    return list.length === 1 && list[0].id === id && list[0].type === 'display';
+  });
+  assert.ok(stored, `the display of ${userId} is stored; have ${JSON.stringify(rowsFor(userId).map((r) => [r.id, r.type]))}`);
+}
+
+/**
+ * Opens the survey for `userId` in a fresh context, waits for the card and for its display
+ * body to be stored (the widget sends it the moment the card is shown).
+ */
 async function cardFor(userId, extra) {
   const context = await browser.newContext();
   const page = await openPage(context, surveyUrl(collector, config(userId, extra)));
   await page.getByRole('dialog').waitFor();
-  return { context, page, id: await shownId(page) };
+  const id = await shownId(page);
+  await displayStored(userId, id);
+  return { context, page, id };
 }
 
 /** Chooses `score`, then sends `comment` ('' sends without one). */
@@ -60,8 +74,9 @@ test('three 503s with Retry-After: 1, then the real collector: the answer arrive
   const context = await browser.newContext();
   const page = await openPage(context);
   const attempts = [];
+  // The display body passes; the score's body is refused three times.
   await page.route('**/v1/responses', async (route) => {
-    if (!isPost(route.request())) return route.continue();
+    if (!isPost(route.request()) || JSON.parse(route.request().postData()).type !== 'response') return route.continue();
     attempts.push(Date.now());
     if (attempts.length <= 3) {
       await route.fulfill({ status: 503, headers: { 'Retry-After': '1' }, contentType: 'application/json', body: '{"error":"busy"}' });
@@ -72,9 +87,10 @@ test('three 503s with Retry-After: 1, then the real collector: the answer arrive
   await page.goto(surveyUrl(collector, config('busy-collector')));
   await page.getByRole('dialog').waitFor();
   const id = await shownId(page);
+  await displayStored('busy-collector', id);
   await page.getByRole('radio', { name: '8 out of 10' }).click();
 
-  const scored = await eventually(() => rowsFor('busy-collector')[0], { timeout: 15000 });
+  const scored = await eventually(() => rowsFor('busy-collector').find((r) => r.score === 8), { timeout: 15000 });
   assert.ok(scored, `the score arrives after the 503s (${attempts.length} attempts)`);
   assert.equal(scored.id, id);
   assert.ok(attempts.length >= 4, `three refusals and a success (${attempts.length} attempts)`);
@@ -105,7 +121,7 @@ test('offline while answering: kept in localStorage, delivered on the online eve
   const queued = await outboxOf(page);
   assert.ok(queued.includes(id), 'the answer waits in the outbox');
   assert.ok(queued.includes('"complete":true') && queued.includes('Lost the connection on the train'), queued);
-  assert.deepEqual(rowsFor('offline-user'), []);
+  assert.deepEqual(rowsFor('offline-user').map((r) => [r.id, r.type, r.score]), [[id, 'display', null]], 'only the display, sent before going offline');
 
   await context.setOffline(false);
   const online = Date.now();
@@ -127,13 +143,14 @@ test('score, then the page closes within 100 ms: the score is stored once', asyn
   assert.ok(Date.now() - clicked < 100, 'closed within 100 ms of the score');
   await closing;
 
-  let row = await eventually(() => rowsFor('closes-fast')[0], { timeout: 3000 });
+  const scored = () => rowsFor('closes-fast').find((r) => r.score !== null);
+  let row = await eventually(scored, { timeout: 3000 });
   t.diagnostic(row ? 'stored by the closing page' : 'left in the outbox for the next page load');
   // The next page of the same origin sends whatever is still queued; still one row.
   const next = await openPage(context, surveyUrl(collector, config('closes-fast')));
   await next.waitForFunction(() => window.events.some((e) => e.name === 'ineligible'));
   assert.equal(await eventually(async () => (await outboxOf(next)) === '', { timeout: 10000 }), true, 'outbox empty');
-  row = await eventually(() => rowsFor('closes-fast')[0]);
+  row = await eventually(scored);
   const all = rowsFor('closes-fast');
   assert.equal(all.length, 1, JSON.stringify(all));
   assert.equal(row.id, id);
@@ -151,6 +168,7 @@ test('score while offline, page closed within 100 ms: delivered on the next page
     const page = await openPage(context, surveyUrl(proxy, config('closes-offline')));
     await page.getByRole('dialog').waitFor();
     const id = await shownId(page);
+    await displayStored('closes-offline', id);
     offline = true;
     await page.getByRole('radio', { name: '9 out of 10' }).click();
     const clicked = Date.now();
@@ -159,11 +177,11 @@ test('score while offline, page closed within 100 ms: delivered on the next page
     await closing;
     await new Promise((r) => setTimeout(r, 500));
     assert.ok(proxy.counts.drop >= 1, 'the POSTs were dropped');
-    assert.deepEqual(rowsFor('closes-offline'), [], 'nothing could be sent');
+    assert.deepEqual(rowsFor('closes-offline').map((r) => [r.type, r.score]), [['display', null]], 'nothing could be sent after the display');
 
     offline = false;
     const next = await openPage(context, surveyUrl(proxy, config('closes-offline')));
-    const row = await eventually(() => rowsFor('closes-offline')[0], { timeout: 5000 });
+    const row = await eventually(() => rowsFor('closes-offline').find((r) => r.score !== null), { timeout: 5000 });
     assert.ok(row, 'the next page load delivers the queued score');
     assert.equal(row.id, id);
     assert.equal(row.score, 9);
@@ -176,21 +194,31 @@ test('score while offline, page closed within 100 ms: delivered on the next page
 });
 
 test('score, then the page closes while its POST hangs: fetch(keepalive) on pagehide stores it', async () => {
-  // The page comes through a proxy that never answers the first POST; the keepalive one passes.
-  let posts = 0;
-  const proxy = await startFaultyProxy(collector.url, (req) => (req.method === 'POST' && ++posts === 1 ? 'hang' : 'pass'));
+  // The page comes through a proxy that never answers the score's POST (the first after the
+  // display's); the keepalive one passes.
+  let posts = 0, hangNext = false;
+  const proxy = await startFaultyProxy(collector.url, (req) => {
+    if (req.method !== 'POST') return 'pass';
+    posts += 1;
+    if (!hangNext) return 'pass';
+    hangNext = false;
+    return 'hang';
+  });
   try {
     const context = await browser.newContext();
     const page = await openPage(context, surveyUrl(proxy, config('closes-keepalive')));
     await page.getByRole('dialog').waitFor();
     const id = await shownId(page);
+    await displayStored('closes-keepalive', id);
+    hangNext = true;
     await page.getByRole('radio', { name: '10 out of 10' }).click();
     const clicked = Date.now();
     const closing = page.close();
     assert.ok(Date.now() - clicked < 100, 'closed within 100 ms of the score');
     await closing;
-    const row = await eventually(() => rowsFor('closes-keepalive')[0], { timeout: 5000 });
+    const row = await eventually(() => rowsFor('closes-keepalive').find((r) => r.score !== null), { timeout: 5000 });
     assert.ok(row, `stored by the keepalive request (${posts} POSTs reached the proxy)`);
+    assert.equal(proxy.counts.hang, 1, 'the score\'s first POST hung');
     assert.equal(row.id, id);
     assert.equal(row.score, 10);
     assert.equal(rowsFor('closes-keepalive').length, 1);
@@ -219,7 +247,12 @@ test('collector killed with SIGKILL and restarted: acknowledged answers kept, th
 
   await collector.stop('SIGKILL');
   const afterCrash = rows(collector.db);
-  assert.equal(afterCrash.length, before + 1, 'only the acknowledged answer is stored');
+  assert.equal(afterCrash.length, before + 4, 'the acknowledged answer and the three displays are stored');
+  assert.deepEqual(
+    afterCrash.filter((r) => ['crash-b', 'crash-c', 'crash-d'].includes(r.user_id)).map((r) => [r.user_id, r.id, r.type, r.score]).sort(),
+    [['crash-b', b.id, 'display', null], ['crash-c', c.id, 'display', null], ['crash-d', d.id, 'display', null]],
+    'of the other three only the displays: D\'s score never reached the collector',
+  );
   const kept = afterCrash.find((r) => r.user_id === 'crash-a');
   assert.equal(kept.id, a.id);
   assert.equal(kept.complete, true);
@@ -306,13 +339,13 @@ test('a POST that never gets an answer is given up and retried, in its tab, for 
 
 test('a body the collector keeps failing (503) does not hold back the answers queued after it', async () => {
   const context = await browser.newContext();
-  const first = await openPage(context, surveyUrl(collector, config('blocked-first')));
-  await first.getByRole('dialog').waitFor();
-  const blockedId = await shownId(first);
-  // Every POST of that one answer fails, in every tab; the others go through.
-  await context.route('**/v1/responses', (route) => (route.request().postData()?.includes(blockedId)
+  // Every POST of the first user's answer (its display included) fails, in every tab; the
+  // others go through.
+  await context.route('**/v1/responses', (route) => (route.request().postData()?.includes('"id":"blocked-first"')
     ? route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"busy"}' })
     : route.continue()));
+  const first = await openPage(context, surveyUrl(collector, config('blocked-first')));
+  await first.getByRole('dialog').waitFor();
   await first.getByRole('radio', { name: '6 out of 10' }).click();
   await new Promise((r) => setTimeout(r, 300));
 
@@ -325,20 +358,40 @@ test('a body the collector keeps failing (503) does not hold back the answers qu
   await context.close();
 });
 
-test('the longest comment the card takes, in a CJK script, with user properties, is stored, shortened only to fit 16 KB', async () => {
+test('the longest comment the card takes, in a CJK script, with user properties, is stored: properties cut first, then the comment\'s end, to fit 16 KB', async () => {
   // maxlength=5000 UTF-16 units: 5,000 CJK characters, 15,000 bytes of UTF-8.
   const comment = '速'.repeat(5000);
   const properties = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`segment_${i}`, '値'.repeat(60)]));
-  const { context, page, id } = await cardFor('long-comment', { user: { id: 'long-comment', email: 'kenji@example.com', properties } });
-  await answer(page, 8, comment);
-  const row = await oneCompleteRow('long-comment', 8000, page);
-  assert.equal(row.id, id);
-  // 5,000 CJK characters are 15,000 bytes: with the rest of the answer the body would pass the
-  // collector's 16 KB limit, so the end of the comment gives way, never the whole answer.
-  assert.ok(comment.startsWith(row.comment), 'a prefix of what was typed');
-  assert.ok(row.comment.length >= 4800 && row.comment.length < 5000, String(row.comment.length));
-  assert.deepEqual(page.consoleErrors, []);
-  await context.close();
+  const names = Object.keys(properties);
+  const sizes = [];
+  const answerWith = async (user, account) => {
+    const { context, page, id } = await cardFor(user.id, { user, ...(account ? { account } : {}) });
+    page.on('request', (request) => { if (isPost(request)) sizes.push(request.postDataBuffer().length); });
+    await answer(page, 8, comment);
+    const row = await oneCompleteRow(user.id, 8000, page);
+    assert.equal(row.id, id);
+    assert.deepEqual(page.consoleErrors, []);
+    await context.close();
+    return row;
+  };
+
+  // With every property the body would pass the collector's 16 KB limit: the last properties
+  // give way, the comment is kept whole.
+  const kept = await answerWith({ id: 'long-comment', email: 'kenji@example.com', properties });
+  assert.equal(kept.comment, comment, 'the whole comment');
+  const keptNames = Object.keys(kept.user_properties);
+  assert.ok(keptNames.length >= 1 && keptNames.length < 8, `some properties cut: ${keptNames}`);
+  assert.deepEqual(keptNames, names.slice(0, keptNames.length), 'the last ones first');
+
+  // With a 1,000-character email and account name even no properties are not enough: then the
+  // end of the comment gives way, never the whole answer.
+  const email = 'k'.repeat(988) + '@example.com';
+  const cut = await answerWith({ id: 'long-comment-cut', email, properties }, { id: 'acme', name: 'A'.repeat(1000), properties });
+  assert.ok(comment.startsWith(cut.comment), 'a prefix of what was typed');
+  assert.ok(cut.comment.length >= 4000 && cut.comment.length < 5000, String(cut.comment.length));
+  assert.deepEqual([cut.user_properties, cut.account_properties], [{}, {}], 'every property cut first');
+  assert.deepEqual([cut.user_email, cut.account_name], [email, 'A'.repeat(1000)]);
+  assert.ok(sizes.length >= 4 && sizes.every((size) => size <= 16384), `bodies of ${sizes.join(', ')} bytes`);
 });
 
 test('an answer given on a page with a very long path is stored', async () => {

@@ -29,7 +29,8 @@ test('calls queued before the loader arrives are replayed in order', async () =>
   await page.getByRole('dialog').waitFor();
   assert.deepEqual((await shownEvents(page)).map((e) => e.trigger), ['event:queued'], 'on → init → identify → track, in order');
   await page.getByRole('radio', { name: '6 out of 10' }).click();
-  const row = await eventually(() => rows(collector.db).find((r) => r.user_id === 'queued-user'));
+  // The display body comes first; the row becomes a response once the score arrives.
+  const row = await eventually(() => rows(collector.db).find((r) => r.user_id === 'queued-user' && r.type === 'response'));
   assert.equal(row.score, 6);
   assert.equal(row.trigger_name, 'event:queued');
   assert.deepEqual(page.pageErrors, []);
@@ -209,7 +210,7 @@ test('consent gate: no storage and no requests until consent(true)', async () =>
   await page.getByRole('dialog').waitFor();
   assert.ok((await stored()).includes('nps-widget:user:consenting'), 'state is stored after consent');
   await page.getByRole('radio', { name: '7 out of 10' }).click();
-  await eventually(() => rows(collector.db).find((r) => r.user_id === 'consenting'));
+  assert.ok(await eventually(() => rows(collector.db).find((r) => r.user_id === 'consenting' && r.score === 7)), 'the score is stored');
   // Playwright reports the page's request event to this process asynchronously.
   assert.ok(await eventually(() => requests.length >= 1), 'the answer was sent after consent');
 
