@@ -1,11 +1,12 @@
 // Load with faults: 1,000 answers from 20 concurrent clients through a proxy that fails 30% of
 // requests (503 with Retry-After, dropped connections, and answers stored whose reply is lost),
-// each answer sent as the score and then the comment under the same id with the widget's retry
-// policy (exponential backoff with jitter, honouring Retry-After), scaled down in time. Then five
-// browser pages answering through a route that fails 30% of their POSTs. Exact row counts.
+// each answer sent as the widget sends it (the display, the score, then the comment, under the
+// same id and key) with the widget's retry policy (exponential backoff with jitter, honouring
+// Retry-After), scaled down in time. Then five browser pages answering through a route that
+// fails 30% of their POSTs. Exact row counts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, randomBytes } from 'node:crypto';
 import {
   startCollectorAndBrowser, stopCollectorAndBrowser, startFaultyProxy, rows, openPage, eventually, surveyUrl, outboxOf, seededRandom
 } from './harness.mjs';
@@ -48,12 +49,17 @@ async function deliver(url, body, { scale, random, stats }) {
   }
 }
 
-function answerBody(id, user, score, comment, complete) {
+/** A body of the answer `id` in the widget's form: its display (`score` undefined) or a response. */
+function answerBody(id, key, user, score, comment, complete) {
   const now = new Date().toISOString();
+  const common = {
+    id, key, kind: 'nps', survey: 'nps', user: { id: user, properties: { plan: 'load' } }, language: 'en', trigger: 'load',
+    page: 'https://app.example.com/load', channel: 'in-app', shownAt: now, widgetVersion: '0.1.0',
+  };
+  if (score === undefined) return JSON.stringify({ ...common, type: 'display' });
   return JSON.stringify({
-    id, type: 'response', kind: 'nps', score, category: score <= 6 ? 'detractor' : score <= 8 ? 'passive' : 'promoter',
-    comment, complete, user: { id: user, properties: { plan: 'load' } }, language: 'en', trigger: 'load',
-    page: 'https://app.example.com/load', shownAt: now, answeredAt: now, widgetVersion: '0.1.0',
+    ...common, type: 'response', score, category: score <= 6 ? 'detractor' : score <= 8 ? 'passive' : 'promoter',
+    comment, complete, answeredAt: now,
   });
 }
 
@@ -80,17 +86,22 @@ test('1,000 answers, 20 concurrent clients, 30% of requests failed: exactly 1,00
         const user = `load-${client}-${n}`;
         const score = (client + n) % 11;
         const comment = `Comment ${n} from client ${client} <b>&amp;</b> "quoted" ✓`;
+        const key = randomBytes(16).toString('hex');
         sent.set(id, { user, score, comment });
-        const score_ = answerBody(id, user, score, null, false);
-        const final = answerBody(id, user, score, comment, true);
+        const display = answerBody(id, key, user);
+        const score_ = answerBody(id, key, user, score, null, false);
+        const final = answerBody(id, key, user, score, comment, true);
         let results;
         if (n % 2 === 0) {
-          // The widget's order: the score, then the comment once the score is stored.
-          results = [await deliver(url, score_, options), await deliver(url, final, options)];
+          // The widget's order: the display, the score, then the comment, each once the one
+          // before is stored.
+          results = [];
+          for (const body of [display, score_, final]) results.push(await deliver(url, body, options));
         } else {
-          // A page that closes right after Send: the score still on its way while the
-          // keepalive request carries the comment. They may arrive in either order.
-          results = await Promise.all([deliver(url, score_, options), deliver(url, final, options)]);
+          // A page that closes right after Send: the display and the score still on their way
+          // (retried) while the keepalive request carries the comment. They may arrive in any
+          // order; the answer only ever moves forward.
+          results = await Promise.all([display, score_, final].map((body) => deliver(url, body, options)));
         }
         for (const result of results) if (result.status >= 300) stats.refused.push([id, result.status]);
       }
@@ -111,9 +122,10 @@ test('1,000 answers, 20 concurrent clients, 30% of requests failed: exactly 1,00
   assert.equal(rows(collector.db).length, before + 1000);
   const wrong = stored.filter((row) => {
     const expected = sent.get(row.id);
-    return !expected || !row.complete || row.score !== expected.score || row.comment !== expected.comment || row.user_id !== expected.user;
+    return !expected || row.type !== 'response' || !row.complete || row.score !== expected.score || row.comment !== expected.comment
+      || row.user_id !== expected.user;
   });
-  assert.deepEqual(wrong.map((r) => [r.id, r.score, r.complete, r.comment]), [], 'every row complete, with its score and comment');
+  assert.deepEqual(wrong.map((r) => [r.id, r.type, r.score, r.complete, r.comment]), [], 'every row a complete response, with its score and comment');
 });
 
 test('five pages answering through a route that fails 30% of POSTs: exactly five complete rows', async (t) => {
