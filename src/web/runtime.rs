@@ -68,7 +68,8 @@ pub struct Widget {
     /// Path of the current page, for URL triggers and page views.
     path: String,
     started_at: i64,
-    /// When this page last showed the card, to tell its own displays from another tab's.
+    /// The display time this page last wrote (its own display, or a future one moved to now),
+    /// to tell its own records from another tab's displays.
     shown_here: Option<i64>,
     this: Weak<RefCell<Widget>>,
     _page_listeners: Vec<EventListener>,
@@ -307,7 +308,7 @@ impl Widget {
         self.lock_and_show(trigger.into(), false);
     }
 
-    fn decide_locally(&self) -> Result<(), Ineligible> {
+    fn decide_locally(&mut self) -> Result<(), Ineligible> {
         let created_at = self.config.user.as_ref().and_then(|u| u.created_at);
         decide(&self.user_state(), &self.config.throttle, created_at, self.bucket(), now())
     }
@@ -769,12 +770,14 @@ impl Widget {
     }
 
     /// This user's state; a display recorded in the future (the device clock was ahead then)
-    /// is moved to now and saved so, so that the clock starts now at the latest.
-    fn user_state(&self) -> UserState {
+    /// is moved to now and saved so, so that the clock starts now at the latest. The moved time
+    /// is this page's record: a reason does not call it another tab's display.
+    fn user_state(&mut self) -> UserState {
         let state = self.store.get(&self.user_key()).map(|text| UserState::decode(&text)).unwrap_or_default();
         match state.capped_at(now()) {
             Some(capped) => {
                 self.save_user_state(&capped);
+                self.shown_here = capped.last_shown.map(|(at, _)| at);
                 capped
             }
             None => state,
