@@ -5,7 +5,10 @@ import { init, nps, survey, type Config, type AnswerEvent, type IneligibleEvent 
 const config: Config = {
   endpoint: '/v1/responses',
   product: 'Acme',
-  user: { id: 'u_42', email: 'ada@example.com', createdAt: '2025-01-15', properties: { plan: 'pro', seats: 3, trial: false } },
+  user: {
+    id: 'u_42', email: 'ada@example.com', createdAt: '2025-01-15', properties: { plan: 'pro', seats: 3, trial: false },
+    hash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  },
   account: { id: 'acme', name: 'Acme Inc', properties: { tier: 'gold' } },
   language: 'pt-BR',
   triggers: [{ on: 'load' }, { event: 'report_exported' }, { url: '/billing/*' }, { afterSeconds: 30 }, { pageViews: 3 }],
@@ -60,6 +63,8 @@ async function main(): Promise<void> {
   await init({ endpoint: '/x', theme: { mode: 'neon' } });
   // @ts-expect-error unknown event name
   s.on('clicked', () => {});
+  // @ts-expect-error user.hash is a string (the hex HMAC from your backend)
+  s.identify({ id: 42, hash: 42 });
   // @ts-expect-error a trigger needs a known form
   await init({ endpoint: '/x', triggers: [{ onClick: true }] });
 }
