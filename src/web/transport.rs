@@ -13,7 +13,8 @@ use web_sys::Response;
 pub enum Delivery {
     /// 2xx: stored.
     Stored,
-    /// 400, 413, 415 or 422: the body itself is refused; retrying cannot help.
+    /// 400, 409, 413, 415 or 422: the body itself is refused (409: its key, user, kind or
+    /// survey conflicts with the answer stored under its id); retrying cannot help.
     Refused(u16),
     /// Anything else, or no answer: try again later, not before `retry_after_ms` if given.
     Retry {
@@ -29,7 +30,7 @@ pub fn classify(status: u16, retry_after: Option<String>) -> Delivery {
         408 | 429 => Delivery::Retry { retry_after_ms: retry_after.as_deref().and_then(seconds_ms) },
         // Only statuses about the body itself drop it. A 401/403/404/405/410 is more often a
         // gateway, a deploy or a wrong endpoint than a bad answer: keep it and retry.
-        400 | 413 | 415 | 422 => Delivery::Refused(status),
+        400 | 409 | 413 | 415 | 422 => Delivery::Refused(status),
         _ => Delivery::Retry { retry_after_ms: retry_after.as_deref().and_then(seconds_ms) },
     }
 }
