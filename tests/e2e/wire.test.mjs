@@ -126,6 +126,40 @@ test('closed with ✕ before a score: display then decline, one decline row; hid
   await hidden.context.close();
 });
 
+test('a body whose id the collector holds under another key: 409, dropped and reported, the stored answer unchanged', async () => {
+  const user = 'wire-conflict';
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  const posts = recordPosts(page);
+  // Before the widget's display reaches the collector, another client posts a display with
+  // the same id and another key; the collector keeps the first key it saw.
+  let claimed = null;
+  await page.route('**/v1/responses', async (route) => {
+    if (!claimed) {
+      claimed = { ...JSON.parse(route.request().postData()), key: 'f'.repeat(32) };
+      const response = await fetch(`${collector.url}/v1/responses`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(claimed),
+      });
+      claimed.status = response.status;
+    }
+    await route.continue();
+  });
+  await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', user: { id: user } }));
+  await page.getByRole('dialog').waitFor();
+  const error = await (await page.waitForFunction(() => window.events.find((e) => e.name === 'error')?.payload, null, { timeout: 10000 })).jsonValue();
+  const message = 'nps-widget: the collector refused an answer (HTTP 409)';
+  assert.equal(claimed.status, 202, 'the other client\'s body was stored first');
+  assert.deepEqual(error, { message, id: claimed.id });
+  assert.equal(await outboxOf(page), '', 'dropped, not kept for retries');
+  await answeredPosts(posts, 1);
+  assert.deepEqual([posts[0].body.id, posts[0].status], [claimed.id, 409]);
+  assert.notEqual(posts[0].body.key, claimed.key);
+  const row = await oneRow(user, (r) => r.type === 'display', 'the other client\'s display');
+  assert.equal(row.id, claimed.id);
+  assert.deepEqual(page.consoleErrors.filter((m) => m.startsWith('nps-widget:')), [message], 'one error logged');
+  await context.close();
+});
+
 test('the key is never in an event, a log line, the DOM or a storage key name', async () => {
   const context = await browser.newContext();
   const logs = [];
