@@ -40,6 +40,16 @@ mod tests {
     }
 
     #[test]
+    fn matches_what_the_readme_examples_compute_in_node_and_python() {
+        // crypto.createHmac('sha256', 's3cret').update(String('u_42')).digest('hex') and
+        // hmac.new(b's3cret', str('u_42').encode(), hashlib.sha256).hexdigest()
+        assert_eq!(
+            user_hash("s3cret", "u_42"),
+            "693830db905a0e43a00cb793fb2a5bd74cfa5f2d7250a7112bf20c441d288ad3"
+        );
+    }
+
+    #[test]
     fn only_the_right_hash_of_the_right_user_passes() {
         let hash = user_hash("s3cret", "u_42");
         assert!(is_valid("s3cret", "u_42", Some(&hash)));
