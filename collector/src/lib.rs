@@ -6,9 +6,11 @@
 //! (`nps_widget::core`); this crate is their HTTP and storage edge.
 
 pub mod api;
+pub mod cli;
 pub mod error;
 pub mod identity;
 pub mod rate_limit;
+pub mod server;
 pub mod state;
 pub mod storage;
 pub mod validate;

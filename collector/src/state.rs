@@ -11,7 +11,7 @@ use crate::rate_limit::RateLimiter;
 use crate::storage::AnswerStore;
 
 /// How the collector behaves; everything except the database.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Settings {
     /// Origins allowed to call the API from a browser; `*` allows any. Empty: same origin only.
     pub cors_origins: Vec<String>,
@@ -28,6 +28,27 @@ pub struct Settings {
     pub www: Option<PathBuf>,
     /// Directory served at `/nps-widget/` (the built widget package), if any.
     pub pkg: Option<PathBuf>,
+    /// Time a request body has to arrive in full once its head is in; then `408`.
+    pub body_timeout: std::time::Duration,
+}
+
+/// Everything but the identity secret, which is never printed.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("cors_origins", &self.cors_origins)
+            .field("rate_limit", &self.rate_limit)
+            .field("resurvey_after", &self.resurvey_after)
+            .field("decline_resurvey_after", &self.decline_resurvey_after)
+            .field(
+                "identity_secret",
+                &self.identity_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("www", &self.www)
+            .field("pkg", &self.pkg)
+            .field("body_timeout", &self.body_timeout)
+            .finish()
+    }
 }
 
 impl Default for Settings {
@@ -40,6 +61,7 @@ impl Default for Settings {
             identity_secret: None,
             www: None,
             pkg: None,
+            body_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

@@ -1,0 +1,513 @@
+//! The command line of `nps-collector`: subcommands, flags, their environment fallbacks and
+//! defaults. `serve` is the default subcommand, so `nps-collector --addr …` serves.
+
+use std::path::PathBuf;
+use std::time::Duration as Timeout;
+
+use clap::{Args, Parser, Subcommand};
+use nps_widget::core::duration::{parse_duration, Duration};
+
+use crate::server::ConnectionLimits;
+use crate::Settings;
+
+/// Reference collector for nps-widget answers: validates, stores in SQLite, answers
+/// eligibility.
+#[derive(Parser)]
+#[command(
+    name = "nps-collector",
+    version,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// What to do; `serve` when none is given.
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// The flags of `serve`, accepted without the subcommand's name.
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+impl Cli {
+    /// What the command line asks for: the subcommand given, or `serve` with the flags given
+    /// before any subcommand.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Serve(self.serve))
+    }
+}
+
+/// A subcommand of `nps-collector`.
+// Made once per process: the size of `serve`'s flags does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand)]
+pub enum Command {
+    /// Receive answers over HTTP (the default)
+    Serve(ServeArgs),
+    /// Print every stored answer as one JSON object per line
+    Export(ExportArgs),
+}
+
+/// The flags of `serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port
+    #[arg(
+        long,
+        env = "NPS_ADDR",
+        default_value = "127.0.0.1:8787",
+        value_name = "HOST:PORT"
+    )]
+    pub addr: String,
+
+    /// SQLite database file, created if missing
+    #[arg(
+        long,
+        env = "NPS_DB",
+        default_value = "nps.sqlite3",
+        value_name = "FILE"
+    )]
+    pub db: PathBuf,
+
+    /// Directory served at / (the demo app)
+    #[arg(long, env = "NPS_WWW", value_name = "DIR")]
+    pub www: Option<PathBuf>,
+
+    /// Directory served at /nps-widget/ (the built widget package)
+    #[arg(long, env = "NPS_PKG", value_name = "DIR")]
+    pub pkg: Option<PathBuf>,
+
+    /// Origin allowed to call the API from a browser; repeatable, * allows any
+    /// [env: NPS_CORS_ORIGINS, comma separated]
+    #[arg(
+        long = "cors-origin",
+        env = "NPS_CORS_ORIGINS",
+        value_name = "ORIGIN",
+        value_delimiter = ',',
+        hide_env = true,
+        value_parser = trimmed
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Requests per minute and client IP on /v1/*; 0 disables the limit
+    #[arg(long, env = "NPS_RATE_LIMIT", default_value_t = 60, value_name = "N")]
+    pub rate_limit: u32,
+
+    /// How long after an answered prompt a user may be asked again
+    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = throttle)]
+    pub resurvey_after: Duration,
+
+    /// How long after a dismissed prompt a user may be asked again
+    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = throttle)]
+    pub decline_resurvey_after: Duration,
+
+    /// Secret that signs and checks user identities; never printed
+    #[arg(
+        long,
+        env = "NPS_IDENTITY_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub identity_secret: Option<String>,
+
+    /// Time a connection has to send a complete request head, from when it is ready for one
+    /// (this also closes an idle keep-alive connection)
+    #[arg(long, env = "NPS_HEADER_TIMEOUT", default_value = "10s", value_name = "TIME", value_parser = timeout)]
+    pub header_timeout: Timeout,
+
+    /// A connection with no request being handled and no byte moving for this long is closed
+    #[arg(long, env = "NPS_IDLE_TIMEOUT", default_value = "30s", value_name = "TIME", value_parser = timeout)]
+    pub idle_timeout: Timeout,
+
+    /// Time a request body has to arrive in full, from the end of its head; then 408
+    #[arg(long, env = "NPS_BODY_TIMEOUT", default_value = "30s", value_name = "TIME", value_parser = timeout)]
+    pub body_timeout: Timeout,
+
+    /// Most connections open at once; while at the cap, new ones wait in the listen queue
+    #[arg(long, env = "NPS_MAX_CONNECTIONS", default_value_t = 512, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// On SIGTERM or Ctrl-C, how long to wait for requests in flight before exiting anyway
+    #[arg(long, env = "NPS_SHUTDOWN_TIMEOUT", default_value = "5s", value_name = "TIME", value_parser = timeout)]
+    pub shutdown_timeout: Timeout,
+}
+
+impl ServeArgs {
+    /// How the collector behaves, from these flags.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            cors_origins: self
+                .cors_origins
+                .iter()
+                .filter(|origin| !origin.is_empty())
+                .cloned()
+                .collect(),
+            rate_limit: self.rate_limit,
+            resurvey_after: self.resurvey_after,
+            decline_resurvey_after: self.decline_resurvey_after,
+            www: self.www.clone(),
+            pkg: self.pkg.clone(),
+            identity_secret: self.identity_secret.clone(),
+            body_timeout: self.body_timeout,
+        }
+    }
+
+    /// The connection limits of the server, from these flags.
+    pub fn limits(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            header_timeout: self.header_timeout,
+            idle_timeout: self.idle_timeout,
+            max_connections: self.max_connections as usize,
+            shutdown_timeout: self.shutdown_timeout,
+        }
+    }
+}
+
+/// The flags of `export`.
+#[derive(Args)]
+pub struct ExportArgs {
+    /// SQLite database file to read
+    #[arg(
+        long,
+        env = "NPS_DB",
+        default_value = "nps.sqlite3",
+        value_name = "FILE"
+    )]
+    pub db: PathBuf,
+}
+
+/// An origin from a list, without the spaces around it (`"a, b"` is two origins).
+fn trimmed(text: &str) -> Result<String, String> {
+    Ok(text.trim().to_owned())
+}
+
+/// A resurvey duration: `"6 months"`, `"30 days"`, `"2 weeks"`.
+fn throttle(text: &str) -> Result<Duration, String> {
+    parse_duration(text).ok_or_else(|| {
+        "expected a duration like \"6 months\", \"30 days\" or \"2 weeks\"".to_owned()
+    })
+}
+
+/// Longest accepted timeout: a day.
+const MAX_TIMEOUT: Timeout = Timeout::from_secs(86_400);
+
+/// A timeout: a whole number of seconds (`10`, `10s`), milliseconds (`500ms`) or minutes
+/// (`2m`), more than zero and at most a day.
+fn timeout(text: &str) -> Result<Timeout, String> {
+    let expected = || "expected a time like \"10s\", \"500ms\" or \"2m\"".to_owned();
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().map_err(|_| expected())?;
+    let timeout = match unit.trim() {
+        "" | "s" => Timeout::from_secs(number),
+        "ms" => Timeout::from_millis(number),
+        "m" => Timeout::from_secs(number.saturating_mul(60)),
+        _ => return Err(expected()),
+    };
+    if timeout.is_zero() || timeout > MAX_TIMEOUT {
+        return Err("must be more than zero and at most a day".to_owned());
+    }
+    Ok(timeout)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Mutex, MutexGuard, PoisonError};
+
+    use super::*;
+
+    /// Every variable the command line reads.
+    const VARIABLES: [&str; 12] = [
+        "NPS_ADDR",
+        "NPS_DB",
+        "NPS_WWW",
+        "NPS_PKG",
+        "NPS_CORS_ORIGINS",
+        "NPS_RATE_LIMIT",
+        "NPS_IDENTITY_SECRET",
+        "NPS_HEADER_TIMEOUT",
+        "NPS_IDLE_TIMEOUT",
+        "NPS_BODY_TIMEOUT",
+        "NPS_MAX_CONNECTIONS",
+        "NPS_SHUTDOWN_TIMEOUT",
+    ];
+
+    /// The process environment for one test: the tests that parse take turns, each starting
+    /// with none of the collector's variables set, and unset what they set when they end.
+    struct Environment(#[allow(dead_code)] MutexGuard<'static, ()>);
+
+    impl Environment {
+        fn empty() -> Self {
+            static TURN: Mutex<()> = Mutex::new(());
+            let guard = TURN.lock().unwrap_or_else(PoisonError::into_inner);
+            Self::clear();
+            Environment(guard)
+        }
+
+        fn set(&self, key: &str, value: &str) {
+            std::env::set_var(key, value);
+        }
+
+        fn clear() {
+            for key in VARIABLES {
+                std::env::remove_var(key);
+            }
+        }
+    }
+
+    impl Drop for Environment {
+        fn drop(&mut self) {
+            Self::clear();
+        }
+    }
+
+    fn parse(args: &[&str]) -> Result<Command, clap::Error> {
+        let argv = std::iter::once("nps-collector").chain(args.iter().copied());
+        Cli::try_parse_from(argv).map(Cli::into_command)
+    }
+
+    fn serve(args: &[&str]) -> ServeArgs {
+        match parse(args) {
+            Ok(Command::Serve(serve)) => serve,
+            Ok(Command::Export(_)) => panic!("{args:?}: export, expected serve"),
+            Err(error) => panic!("{args:?}: {error}"),
+        }
+    }
+
+    fn error(args: &[&str]) -> String {
+        match parse(args) {
+            Ok(_) => panic!("{args:?} was accepted"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn the_defaults() {
+        let _env = Environment::empty();
+        for args in [&[][..], &["serve"]] {
+            let serve = serve(args);
+            assert_eq!(serve.addr, "127.0.0.1:8787");
+            assert_eq!(serve.db, PathBuf::from("nps.sqlite3"));
+            let settings = serve.settings();
+            assert_eq!(settings.www, None);
+            assert_eq!(settings.pkg, None);
+            assert!(settings.cors_origins.is_empty());
+            assert_eq!(settings.rate_limit, 60);
+            assert_eq!(settings.resurvey_after, Duration::Months(6));
+            assert_eq!(settings.decline_resurvey_after, Duration::Months(6));
+            assert_eq!(settings.identity_secret, None);
+            assert_eq!(settings.body_timeout, Timeout::from_secs(30));
+            assert_eq!(serve.limits(), ConnectionLimits::default());
+        }
+        assert_eq!(
+            ConnectionLimits::default().header_timeout,
+            Timeout::from_secs(10)
+        );
+        assert_eq!(
+            ConnectionLimits::default().idle_timeout,
+            Timeout::from_secs(30)
+        );
+        assert_eq!(ConnectionLimits::default().max_connections, 512);
+        assert_eq!(
+            ConnectionLimits::default().shutdown_timeout,
+            Timeout::from_secs(5)
+        );
+    }
+
+    #[test]
+    fn serve_is_the_default_subcommand() {
+        let _env = Environment::empty();
+        let args = [
+            "--addr",
+            "127.0.0.1:0",
+            "--rate-limit=0",
+            "--db",
+            "a.sqlite3",
+        ];
+        let without = serve(&args);
+        let mut named = vec!["serve"];
+        named.extend(args);
+        let with = serve(&named);
+        for serve in [without, with] {
+            assert_eq!(serve.addr, "127.0.0.1:0");
+            assert_eq!(serve.rate_limit, 0);
+            assert_eq!(serve.db, PathBuf::from("a.sqlite3"));
+        }
+        match parse(&["export", "--db", "f.sqlite3"]) {
+            Ok(Command::Export(export)) => assert_eq!(export.db, PathBuf::from("f.sqlite3")),
+            _ => panic!("expected export"),
+        }
+    }
+
+    #[test]
+    fn the_environment_fills_in_what_flags_leave_out() {
+        let env = Environment::empty();
+        env.set("NPS_ADDR", "0.0.0.0:9000");
+        env.set("NPS_DB", "env.sqlite3");
+        env.set("NPS_WWW", "www");
+        env.set("NPS_PKG", "pkg");
+        env.set("NPS_CORS_ORIGINS", "https://a.example, https://b.example,");
+        env.set("NPS_RATE_LIMIT", "5");
+        env.set("NPS_IDENTITY_SECRET", "s3cret");
+        env.set("NPS_HEADER_TIMEOUT", "2s");
+        env.set("NPS_IDLE_TIMEOUT", "3");
+        env.set("NPS_BODY_TIMEOUT", "1500ms");
+        env.set("NPS_MAX_CONNECTIONS", "8");
+        env.set("NPS_SHUTDOWN_TIMEOUT", "1m");
+        let serve = serve(&[]);
+        assert_eq!(serve.addr, "0.0.0.0:9000");
+        assert_eq!(serve.db, PathBuf::from("env.sqlite3"));
+        let settings = serve.settings();
+        assert_eq!(settings.www, Some(PathBuf::from("www")));
+        assert_eq!(settings.pkg, Some(PathBuf::from("pkg")));
+        assert_eq!(
+            settings.cors_origins,
+            ["https://a.example", "https://b.example"]
+        );
+        assert_eq!(settings.rate_limit, 5);
+        assert_eq!(settings.identity_secret.as_deref(), Some("s3cret"));
+        assert_eq!(settings.body_timeout, Timeout::from_millis(1500));
+        assert_eq!(
+            serve.limits(),
+            ConnectionLimits {
+                header_timeout: Timeout::from_secs(2),
+                idle_timeout: Timeout::from_secs(3),
+                max_connections: 8,
+                shutdown_timeout: Timeout::from_secs(60),
+            }
+        );
+        // `export` reads the same database variable.
+        match parse(&["export"]) {
+            Ok(Command::Export(export)) => assert_eq!(export.db, PathBuf::from("env.sqlite3")),
+            _ => panic!("expected export"),
+        }
+    }
+
+    #[test]
+    fn flags_override_the_environment() {
+        let env = Environment::empty();
+        env.set("NPS_ADDR", "0.0.0.0:9000");
+        env.set("NPS_CORS_ORIGINS", "https://a.example,https://b.example");
+        env.set("NPS_RATE_LIMIT", "5");
+        env.set("NPS_IDENTITY_SECRET", "from-env");
+        env.set("NPS_MAX_CONNECTIONS", "8");
+        let serve = serve(&[
+            "serve",
+            "--addr=127.0.0.1:1",
+            "--cors-origin",
+            "*",
+            "--rate-limit",
+            "0",
+            "--resurvey-after",
+            "3 months",
+            "--decline-resurvey-after",
+            "2 weeks",
+            "--identity-secret",
+            "from-flag",
+            "--max-connections",
+            "9",
+            "--header-timeout",
+            "1s",
+        ]);
+        assert_eq!(serve.addr, "127.0.0.1:1");
+        let settings = serve.settings();
+        assert_eq!(settings.cors_origins, ["*"]);
+        assert_eq!(settings.rate_limit, 0);
+        assert_eq!(settings.resurvey_after, Duration::Months(3));
+        assert_eq!(settings.decline_resurvey_after, Duration::Days(14));
+        assert_eq!(settings.identity_secret.as_deref(), Some("from-flag"));
+        assert_eq!(serve.limits().max_connections, 9);
+        assert_eq!(serve.limits().header_timeout, Timeout::from_secs(1));
+
+        let serve = super::tests::serve(&[
+            "--cors-origin",
+            "https://c.example",
+            "--cors-origin=https://d.example",
+        ]);
+        assert_eq!(
+            serve.settings().cors_origins,
+            ["https://c.example", "https://d.example"]
+        );
+    }
+
+    #[test]
+    fn bad_values_are_errors_naming_the_flag() {
+        let _env = Environment::empty();
+        for (args, flag) in [
+            (&["--rate-limit", "many"][..], "--rate-limit"),
+            (&["--rate-limit=-1"], "--rate-limit"),
+            (&["--resurvey-after", "soon"], "--resurvey-after"),
+            (
+                &["--decline-resurvey-after", "6 fortnights"],
+                "--decline-resurvey-after",
+            ),
+            (&["--header-timeout", "0"], "--header-timeout"),
+            (&["--idle-timeout", "10 parsecs"], "--idle-timeout"),
+            (&["--body-timeout", "2d"], "--body-timeout"),
+            (&["--shutdown-timeout", ""], "--shutdown-timeout"),
+            (&["--max-connections", "0"], "--max-connections"),
+            (&["serve", "--max-connections", "lots"], "--max-connections"),
+        ] {
+            let message = error(args);
+            assert!(message.contains(flag), "{args:?}: {message}");
+        }
+        let message = error(&["--resurvey-after", "soon"]);
+        assert!(message.contains("6 months"), "{message}");
+    }
+
+    #[test]
+    fn a_bad_environment_value_is_an_error() {
+        let env = Environment::empty();
+        env.set("NPS_RATE_LIMIT", "many");
+        let message = error(&[]);
+        assert!(message.contains("--rate-limit"), "{message}");
+    }
+
+    #[test]
+    fn unknown_flags_and_misplaced_flags_are_errors() {
+        let _env = Environment::empty();
+        for args in [
+            &["--nope"][..],
+            &["--nope", "1"],
+            &["serve", "--decline"],
+            &["export", "--addr", "x"],
+            &["export", "--db", "f", "--rate-limit", "1"],
+            &["--db"],
+            &["--addr", "127.0.0.1:0", "export"],
+            &["frobnicate"],
+        ] {
+            error(args);
+        }
+    }
+
+    #[test]
+    fn the_identity_secret_never_prints() {
+        let env = Environment::empty();
+        env.set("NPS_IDENTITY_SECRET", "hunter2-secret");
+        let help = error(&["--help"]);
+        assert!(help.contains("--identity-secret"), "{help}");
+        assert!(!help.contains("hunter2-secret"), "{help}");
+        let settings = serve(&[]).settings();
+        assert!(!format!("{settings:?}").contains("hunter2-secret"));
+    }
+
+    #[test]
+    fn timeouts_read_seconds_milliseconds_and_minutes() {
+        assert_eq!(timeout("10"), Ok(Timeout::from_secs(10)));
+        assert_eq!(timeout(" 10s "), Ok(Timeout::from_secs(10)));
+        assert_eq!(timeout("500ms"), Ok(Timeout::from_millis(500)));
+        assert_eq!(timeout("2m"), Ok(Timeout::from_secs(120)));
+        assert_eq!(timeout("1440m"), Ok(MAX_TIMEOUT));
+        for bad in ["", "s", "0s", "0ms", "1441m", "1.5s", "-1s", "10 sec", "1h"] {
+            assert!(timeout(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_command_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}
