@@ -5,12 +5,16 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use crate::telemetry::InternalErrorCause;
+
 /// An error answer: `{"error": message, "field": path or null}`.
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
     message: String,
     field: Option<String>,
+    /// What went wrong inside, for the log only (see [`ApiError::internal`]).
+    cause: Option<String>,
 }
 
 impl ApiError {
@@ -20,6 +24,7 @@ impl ApiError {
             status,
             message: message.into(),
             field: field.map(str::to_owned),
+            cause: None,
         }
     }
 
@@ -28,20 +33,27 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, message, Some(field))
     }
 
-    /// A `500` that reveals nothing of its cause to the client.
+    /// A `500` that reveals nothing of its cause to the client; the cause rides in the
+    /// response's extensions to the request log (see [`InternalErrorCause`]), which writes it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        eprintln!("nps-collector: internal error: {cause}");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal error, try again later",
-            None,
-        )
+        ApiError {
+            cause: Some(cause.to_string()),
+            ..ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error, try again later",
+                None,
+            )
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": self.message, "field": self.field });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(cause) = self.cause {
+            response.extensions_mut().insert(InternalErrorCause(cause));
+        }
+        response
     }
 }

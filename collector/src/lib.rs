@@ -13,6 +13,7 @@ pub mod rate_limit;
 pub mod server;
 pub mod state;
 pub mod storage;
+pub mod telemetry;
 pub mod validate;
 
 pub use state::{system_clock, AppState, Clock, Settings};
@@ -57,7 +58,7 @@ pub fn app(state: AppState) -> Router {
     if let Some(cors) = cors_layer(&settings.cors_origins) {
         router = router.layer(cors);
     }
-    router.layer(middleware::from_fn(log_request))
+    router.layer(telemetry::request_log_layer())
 }
 
 fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
@@ -80,17 +81,6 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
             .allow_headers([CONTENT_TYPE])
             .max_age(std::time::Duration::from_secs(600)),
     )
-}
-
-/// Writes `METHOD /path STATUS LATENCYms` to stderr for every request.
-async fn log_request(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let response = next.run(request).await;
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
-    eprintln!("{method} {path} {} {ms:.1}ms", response.status().as_u16());
-    response
 }
 
 async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {

@@ -9,10 +9,12 @@ use clap::Parser;
 use nps_collector::cli::{Cli, Command, ServeArgs};
 use nps_collector::storage::sqlite::SqliteStore;
 use nps_collector::storage::AnswerStore;
-use nps_collector::{app, AppState};
+use nps_collector::{app, telemetry, AppState};
 
 fn main() -> ExitCode {
-    let result = match Cli::parse().into_command() {
+    let command = Cli::parse().into_command();
+    telemetry::init();
+    let result = match command {
         Command::Export(export_args) => export(&export_args.db),
         Command::Serve(serve_args) => serve(&serve_args),
     };

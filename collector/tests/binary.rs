@@ -117,8 +117,10 @@ fn serves_stores_and_exports() {
     let mut log = String::new();
     BufReader::new(stderr).read_to_string(&mut log).unwrap();
     assert!(
-        log.lines()
-            .any(|l| l.starts_with("POST /v1/responses 202 ") && l.ends_with("ms")),
+        log.lines().any(|l| l.contains(" INFO ")
+            && l.contains("request{method=POST path=/v1/responses}")
+            && l.contains(" status=202 latency=")
+            && l.ends_with("ms")),
         "{log}"
     );
     assert!(!log.contains("source=test"), "{log}");
