@@ -6,6 +6,7 @@
 //! (`nps_widget::core`); this crate is their HTTP and storage edge.
 
 pub mod api;
+mod body_deadline;
 pub mod cli;
 pub mod error;
 pub mod identity;
@@ -55,6 +56,10 @@ pub fn app(state: AppState) -> Router {
             router.fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not found", None) })
         }
     };
+    router = router.layer(middleware::from_fn_with_state(
+        settings.body_timeout,
+        body_deadline::limit_body_time,
+    ));
     if let Some(cors) = cors_layer(&settings.cors_origins) {
         router = router.layer(cors);
     }

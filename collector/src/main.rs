@@ -1,15 +1,14 @@
 //! `nps-collector`: the command line of the reference collector.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use clap::Parser;
 use nps_collector::cli::{Cli, Command, ServeArgs};
 use nps_collector::storage::sqlite::SqliteStore;
 use nps_collector::storage::AnswerStore;
-use nps_collector::{app, telemetry, AppState};
+use nps_collector::{app, server, telemetry, AppState};
 
 fn main() -> ExitCode {
     let command = Cli::parse().into_command();
@@ -48,11 +47,20 @@ fn export(path: &std::path::Path) -> Result<(), String> {
 }
 
 fn serve(args: &ServeArgs) -> Result<(), String> {
-    let (addr, db_path, settings) = (args.addr.as_str(), &args.db, args.settings());
+    let (addr, db_path, limits) = (args.addr.as_str(), &args.db, args.limits());
+    match server::raise_open_file_limit() {
+        Ok(files) if (files as usize) < limits.max_connections + 64 => tracing::warn!(
+            "the open file limit ({files}) leaves little room beyond --max-connections {}",
+            limits.max_connections
+        ),
+        Ok(_) => {}
+        Err(error) => tracing::debug!(%error, "open file limit unchanged"),
+    }
     let db = SqliteStore::open(db_path)
         .map_err(|e| format!("cannot open {}: {e}", db_path.display()))?;
+    let state = AppState::new(db, args.settings());
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -62,39 +70,10 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
         writeln!(stdout, "nps-collector listening on http://{local}")
             .and_then(|()| stdout.flush())
             .map_err(|e| e.to_string())?;
-        // Without TCP_NODELAY a small file sent as headers then body waits for the client's
-        // delayed ACK (about 40 ms on Linux) before its body leaves: every script of the
-        // widget served from `--pkg` would pay it.
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let service =
-            app(AppState::new(db, settings)).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| e.to_string())
-    })
-}
-
-/// Resolves on Ctrl-C or, on Unix, SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
-    }
+        server::serve(listener, app(state), limits, server::shutdown_signal()).await;
+        Ok(())
+    });
+    // Whatever is left (a request past the shutdown timeout) is dropped, not waited for.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    served
 }
