@@ -428,3 +428,52 @@ fn sigterm_lets_a_request_in_flight_finish() {
     let status = server.exit_by(Instant::now() + SLACK);
     assert!(status.is_some_and(|status| status.success()), "{status:?}");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_client_that_stops_reading_is_closed_by_the_idle_timeout() {
+    // Far more than the socket buffers of both ends hold.
+    const SIZE: usize = 64 << 20;
+    let pkg = std::env::temp_dir().join(format!("nps-collector-slow-pkg-{}", std::process::id()));
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("big.wasm"), vec![0u8; SIZE]).unwrap();
+    let server = Server::start(&[
+        "--pkg",
+        pkg.to_str().unwrap(),
+        "--idle-timeout",
+        "1s",
+        "--header-timeout",
+        "60s",
+    ]);
+    let pid = server.child.id();
+    let baseline = open_sockets(pid).unwrap();
+
+    let mut stream = server.connect();
+    let request = "GET /nps-widget/big.wasm HTTP/1.1\r\nHost: collector\r\n\r\n";
+    stream.write_all(request.as_bytes()).unwrap();
+    // The server holds the connection while it sends, then drops it once the unread response
+    // has not moved for the idle timeout.
+    let deadline = Instant::now() + SLACK;
+    while open_sockets(pid).unwrap() == baseline {
+        assert!(Instant::now() < deadline, "never accepted");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let started = Instant::now();
+    while open_sockets(pid).unwrap() > baseline {
+        assert!(
+            started.elapsed() < seconds(1.0) + SLACK,
+            "still open after {:?}",
+            started.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(started.elapsed() >= seconds(0.9), "{:?}", started.elapsed());
+
+    let mut received = Vec::new();
+    stream.set_read_timeout(Some(SLACK)).unwrap();
+    let _ = stream.read_to_end(&mut received);
+    let text = String::from_utf8_lossy(&received[..received.len().min(12)]).into_owned();
+    assert_eq!(text, "HTTP/1.1 200");
+    assert!(received.len() < SIZE, "the whole file arrived");
+    let _ = std::fs::remove_dir_all(pkg);
+}
