@@ -13,6 +13,7 @@ pub mod identity;
 pub mod rate_limit;
 pub mod server;
 pub mod state;
+pub mod static_files;
 pub mod storage;
 pub mod telemetry;
 pub mod validate;
@@ -30,7 +31,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
 
 use crate::error::ApiError;
 
@@ -48,10 +48,10 @@ pub fn app(state: AppState) -> Router {
 
     let mut router = api;
     if let Some(pkg) = &settings.pkg {
-        router = router.nest_service("/nps-widget", ServeDir::new(pkg));
+        router = router.nest_service("/nps-widget", static_files::directory(pkg, "/nps-widget"));
     }
     router = match &settings.www {
-        Some(www) => router.fallback_service(ServeDir::new(www)),
+        Some(www) => router.fallback_service(static_files::directory(www, "")),
         None => {
             router.fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not found", None) })
         }
