@@ -99,7 +99,8 @@ pub struct ServeArgs {
     #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = throttle)]
     pub decline_resurvey_after: Duration,
 
-    /// Secret that signs and checks user identities; never printed
+    /// Turns on identity verification: a body or eligibility query naming a user must carry
+    /// the hex HMAC-SHA256 of the user id under this secret. Never printed
     #[arg(
         long,
         env = "NPS_IDENTITY_SECRET",
