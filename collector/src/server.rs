@@ -430,3 +430,52 @@ pub fn raise_open_file_limit() -> io::Result<u64> {
         "no RLIMIT_NOFILE",
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+
+    use axum::routing::get;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn handlers_see_the_client_address_and_serve_returns_after_shutdown() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let who = |ConnectInfo(client): ConnectInfo<SocketAddr>| async move { client.to_string() };
+        let router = Router::new().route("/who", get(who));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        let server = tokio::spawn(serve(
+            listener,
+            router,
+            ConnectionLimits::default(),
+            shutdown,
+        ));
+
+        let (client, response) = tokio::task::spawn_blocking(move || {
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            let request = "GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+            stream.write_all(request.as_bytes()).unwrap();
+            let mut response = String::new();
+            stream.read_to_string(&mut response).unwrap();
+            (stream.local_addr().unwrap(), response)
+        })
+        .await
+        .unwrap();
+        assert!(response.starts_with("HTTP/1.1 200 "), "{response}");
+        assert!(
+            response.ends_with(&format!("\r\n\r\n{client}")),
+            "{response}"
+        );
+
+        stop.send(()).unwrap();
+        // Nothing is in flight: it returns without waiting for the shutdown timeout.
+        let started = Instant::now();
+        server.await.unwrap();
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
+}
