@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import {
-  startCollectorAndBrowser, stopCollectorAndBrowser, rows, openPage, eventually, surveyUrl, outboxOf, widgetReady, OUTPUT
+  startCollectorAndBrowser, stopCollectorAndBrowser, rows, openPage, eventually, surveyUrl, outboxOf, widgetReady, OUTPUT,
+  startCollector, TEST_PAGES
 } from './harness.mjs';
 
 let collector, browser;
@@ -388,4 +389,43 @@ test('user.hash is sent as user.hash in every body and as userHash in the eligib
   assert.equal(asked.length, 1);
   assert.deepEqual(Object.fromEntries(asked[0].searchParams), { userId: user, survey: 'nps', userHash: hash });
   await context.close();
+});
+
+test('a collector with --identity-secret stores the answer of a user with the right hash and refuses a wrong one', async () => {
+  const secret = 'e2e identity secret';
+  const verifying = await startCollector({ www: TEST_PAGES, args: ['--identity-secret', secret] });
+  try {
+    const context = await browser.newContext();
+    const statuses = [];
+    const page = await openPage(context);
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (path === '/v1/responses' || path === '/v1/eligibility') statuses.push([path, response.status()]);
+    });
+    const config = (id, hash) => ({ endpoint: '/v1/responses', eligibilityEndpoint: '/v1/eligibility', user: { id, hash } });
+    const right = createHmac('sha256', secret).update('verified-user').digest('hex');
+    await page.goto(surveyUrl(verifying, config('verified-user', right)));
+    await page.getByRole('dialog').waitFor();
+    await page.getByRole('radio', { name: '9 out of 10' }).click();
+    const stored = await eventually(() => rows(verifying.db).find((r) => r.user_id === 'verified-user' && r.score === 9));
+    assert.ok(stored, 'the verified answer is stored');
+    assert.deepEqual(statuses.filter(([path]) => path === '/v1/eligibility'), [['/v1/eligibility', 200]]);
+
+    // The hash of another user: the collector refuses the eligibility check (the widget then
+    // decides locally) and every body (401), which stays in the outbox to be retried.
+    const forged = createHmac('sha256', secret).update('verified-user').digest('hex');
+    const other = await openPage(await browser.newContext());
+    const otherStatuses = [];
+    other.on('response', (response) => otherStatuses.push([new URL(response.url()).pathname, response.status()]));
+    await other.goto(surveyUrl(verifying, config('impostor', forged)));
+    await other.getByRole('dialog').waitFor();
+    const refused = await eventually(() => otherStatuses.some(([path, status]) => path === '/v1/responses' && status === 401));
+    assert.ok(refused, `the display body is refused: ${JSON.stringify(otherStatuses)}`);
+    assert.ok(otherStatuses.some(([path, status]) => path === '/v1/eligibility' && status === 401));
+    assert.deepEqual(rows(verifying.db).filter((r) => r.user_id === 'impostor'), []);
+    assert.notEqual(await outboxOf(other), '', 'kept for a retry, not dropped');
+    await context.close();
+  } finally {
+    await verifying.stop();
+  }
 });
