@@ -1,6 +1,8 @@
 //! The real binary against clients that are slow, idle or too many, over real TCP: each is cut
 //! off by its timeout, the server keeps answering real requests, and SIGTERM always ends it.
 
+mod common;
+
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -157,19 +159,9 @@ fn assert_closed(
     received
 }
 
+/// The sample answer of the API tests, as a body.
 fn answer_body() -> String {
-    serde_json::json!({
-        "id": "3f2c8a1e-4b5d-4c6e-8f70-123456789abc", "type": "response", "kind": "nps",
-        "score": 9, "category": "promoter", "comment": null, "complete": false,
-        "user": { "id": "u_42", "email": "ada@example.com", "createdAt": "2025-01-15T00:00:00Z",
-                  "properties": { "plan": "pro", "seats": 12, "trial": false } },
-        "account": { "id": "acme", "name": "Acme Inc", "properties": {} },
-        "language": "en", "trigger": "event:report_exported",
-        "page": "https://app.example.com/reports",
-        "shownAt": "2026-11-22T10:00:00.000Z", "answeredAt": "2026-11-22T10:00:04.210Z",
-        "widgetVersion": "0.1.0"
-    })
-    .to_string()
+    common::valid().to_string()
 }
 
 /// The head of a `POST /v1/responses` of `length` bytes, with `extra` header lines.

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use nps_widget::core::lifecycle::{effective_shown_at, judge, Facts, Stage, Verdict};
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
-use rusqlite::{named_params, Connection, OptionalExtension};
+use rusqlite::{named_params, Connection, OptionalExtension, ToSql};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::storage::{key_hash, Applied, StorageError};
@@ -157,13 +157,81 @@ fn apply(conn: &Connection, answer: &Answer, received_at: i64) -> rusqlite::Resu
     )
 }
 
+/// The columns every body of an answer writes, as the named parameters of both the insert and
+/// the update, with the times formatted for storage.
+struct BodyColumns<'a> {
+    answer: &'a Answer,
+    body_type: &'static str,
+    complete: bool,
+    user_created_at: Option<String>,
+    shown_at: String,
+    effective_shown_at: String,
+    answered_at: Option<String>,
+}
+
+impl<'a> BodyColumns<'a> {
+    /// The columns of `answer`, whose first body arrived at `first_received` (epoch ms).
+    fn new(answer: &'a Answer, first_received: i64) -> Self {
+        BodyColumns {
+            answer,
+            body_type: answer.body_type(),
+            complete: answer.stage == Stage::Complete,
+            user_created_at: answer.user.created_at.map(format_timestamp),
+            shown_at: format_timestamp(answer.shown_at),
+            effective_shown_at: format_timestamp(effective_shown_at(
+                answer.shown_at,
+                first_received,
+            )),
+            answered_at: answer.answered_at.map(format_timestamp),
+        }
+    }
+
+    fn params(&self) -> Vec<(&'static str, &dyn ToSql)> {
+        let answer = self.answer;
+        vec![
+            (":id", &answer.id),
+            (":type", &self.body_type),
+            (":score", &answer.score),
+            (":category", &answer.category),
+            (":comment", &answer.comment),
+            (":complete", &self.complete),
+            (":user_email", &answer.user.label),
+            (":user_created_at", &self.user_created_at),
+            (":user_properties", &answer.user.properties),
+            (":account_id", &answer.account.id),
+            (":account_name", &answer.account.label),
+            (":account_properties", &answer.account.properties),
+            (":language", &answer.language),
+            (":trigger_name", &answer.trigger),
+            (":page", &answer.page),
+            (":channel", &answer.channel),
+            (":shown_at", &self.shown_at),
+            (":effective_shown_at", &self.effective_shown_at),
+            (":answered_at", &self.answered_at),
+            (":widget_version", &answer.widget_version),
+        ]
+    }
+}
+
+/// Stores an answer's first body, with what only the first body sets: the answer's identity
+/// (kind, survey, user id), whether it is a preview, its key's hash and its arrival time.
 fn insert(
     conn: &Connection,
     answer: &Answer,
     key_hash: Option<&str>,
     received_at: i64,
 ) -> rusqlite::Result<()> {
-    let received = format_timestamp(received_at);
+    let columns = BodyColumns::new(answer, received_at);
+    let (kind, received) = (answer.kind.name(), format_timestamp(received_at));
+    let mut params = columns.params();
+    params.extend([
+        (":kind", &kind as &dyn ToSql),
+        (":survey", &answer.survey),
+        (":preview", &answer.preview),
+        (":key_hash", &key_hash),
+        (":user_id", &answer.user.id),
+        (":received_at", &received),
+    ]);
     conn.prepare_cached(
         "INSERT INTO responses (
             id, type, kind, survey, score, category, comment, complete, preview, key_hash,
@@ -179,34 +247,7 @@ fn insert(
             :shown_at, :effective_shown_at, :answered_at, :widget_version, :received_at, :received_at
         )",
     )?
-    .execute(named_params! {
-        ":id": answer.id,
-        ":type": answer.body_type(),
-        ":kind": answer.kind.name(),
-        ":survey": answer.survey,
-        ":score": answer.score,
-        ":category": answer.category,
-        ":comment": answer.comment,
-        ":complete": answer.stage == Stage::Complete,
-        ":preview": answer.preview,
-        ":key_hash": key_hash,
-        ":user_id": answer.user.id,
-        ":user_email": answer.user.label,
-        ":user_created_at": answer.user.created_at.map(format_timestamp),
-        ":user_properties": answer.user.properties,
-        ":account_id": answer.account.id,
-        ":account_name": answer.account.label,
-        ":account_properties": answer.account.properties,
-        ":language": answer.language,
-        ":trigger_name": answer.trigger,
-        ":page": answer.page,
-        ":channel": answer.channel,
-        ":shown_at": format_timestamp(answer.shown_at),
-        ":effective_shown_at": format_timestamp(effective_shown_at(answer.shown_at, received_at)),
-        ":answered_at": answer.answered_at.map(format_timestamp),
-        ":widget_version": answer.widget_version,
-        ":received_at": received,
-    })?;
+    .execute(params.as_slice())?;
     Ok(())
 }
 
@@ -219,6 +260,10 @@ fn update(
     first_received: i64,
     now: i64,
 ) -> rusqlite::Result<()> {
+    let columns = BodyColumns::new(answer, first_received);
+    let now = format_timestamp(now);
+    let mut params = columns.params();
+    params.push((":now", &now));
     conn.prepare_cached(
         "UPDATE responses SET
             type = :type, score = :score, category = :category, comment = :comment,
@@ -230,28 +275,6 @@ fn update(
             answered_at = :answered_at, widget_version = :widget_version, updated_at = :now
          WHERE id = :id",
     )?
-    .execute(named_params! {
-        ":id": answer.id,
-        ":type": answer.body_type(),
-        ":score": answer.score,
-        ":category": answer.category,
-        ":comment": answer.comment,
-        ":complete": answer.stage == Stage::Complete,
-        ":user_email": answer.user.label,
-        ":user_created_at": answer.user.created_at.map(format_timestamp),
-        ":user_properties": answer.user.properties,
-        ":account_id": answer.account.id,
-        ":account_name": answer.account.label,
-        ":account_properties": answer.account.properties,
-        ":language": answer.language,
-        ":trigger_name": answer.trigger,
-        ":page": answer.page,
-        ":channel": answer.channel,
-        ":shown_at": format_timestamp(answer.shown_at),
-        ":effective_shown_at": format_timestamp(effective_shown_at(answer.shown_at, first_received)),
-        ":answered_at": answer.answered_at.map(format_timestamp),
-        ":widget_version": answer.widget_version,
-        ":now": format_timestamp(now),
-    })?;
+    .execute(params.as_slice())?;
     Ok(())
 }
