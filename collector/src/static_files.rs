@@ -43,7 +43,9 @@ async fn guard(request: Request, next: Next) -> Response {
     if status == StatusCode::METHOD_NOT_ALLOWED {
         return ApiError::new(status, "method not allowed", None).into_response();
     }
-    if status.is_redirection() {
+    // A 304 (a browser revalidating its cached copy) is a 3xx without a Location: not a
+    // redirect.
+    if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
         let location = response.headers().get(LOCATION).map(|l| l.as_bytes());
         if !location.is_some_and(is_same_site_path) {
             return not_found();

@@ -177,3 +177,19 @@ async fn the_widget_files_keep_their_types() {
         assert!(actual.starts_with(content_type), "{path}: {actual}");
     }
 }
+
+#[tokio::test]
+async fn a_browser_revalidating_its_cached_copy_gets_304() {
+    let site = Site::new();
+    for path in ["/", "/nps-widget/nps-widget.js", "/nps-widget/nps_widget_bg.wasm"] {
+        let (status, headers, _) = site.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let modified = headers["last-modified"].clone();
+        let request = Request::get(path)
+            .header("if-modified-since", modified)
+            .body(Body::empty())
+            .unwrap();
+        let response = site.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_MODIFIED, "{path}");
+    }
+}
