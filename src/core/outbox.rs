@@ -54,8 +54,9 @@ impl Entry {
         (!id.is_empty() && body.starts_with('{')).then(|| Entry { id: id.into(), queued_at, decline, body: body.into() })
     }
 
-    /// Whether the collector's 2xx for `body` settles this entry: not when a newer body (the
-    /// comment) replaced the one that was sent meanwhile.
+    /// Whether the collector's verdict on `body` (a 2xx, or a refusal of the body itself)
+    /// settles this entry: not when a newer body of the answer (the score after the display,
+    /// the comment after the score) replaced the one that was sent meanwhile.
     pub fn is_settled_by(&self, body: &str) -> bool {
         self.body == body
     }

@@ -694,16 +694,15 @@ impl Widget {
     fn delivered(&mut self, id: &str, body: &str, delivery: Delivery) -> bool {
         let key = outbox_key(id);
         match delivery {
+            // Either verdict settles only the body it was given: a newer body of the answer
+            // queued meanwhile (the score after the display) waits for its own.
             Delivery::Stored => {
                 self.sender.attempt = 0;
-                let settled = self.store.get(&key).and_then(|text| Entry::decode(id, &text)).is_some_and(|e| e.is_settled_by(body));
-                if settled {
-                    self.store.remove(&key);
-                }
+                self.settle(&key, id, body);
                 true
             }
             Delivery::Refused(status) => {
-                self.store.remove(&key);
+                self.settle(&key, id, body);
                 let mut message = String::from("nps-widget: the collector refused an answer (HTTP ");
                 push_uint(&mut message, status as u64);
                 message.push(')');
@@ -725,6 +724,13 @@ impl Widget {
                 }
                 false
             }
+        }
+    }
+
+    /// Removes the queued body of answer `id` under `key` if it is still `body`.
+    fn settle(&self, key: &str, id: &str, body: &str) {
+        if self.store.get(key).and_then(|text| Entry::decode(id, &text)).is_some_and(|e| e.is_settled_by(body)) {
+            self.store.remove(key);
         }
     }
 

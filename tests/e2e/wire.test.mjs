@@ -429,3 +429,29 @@ test('a collector with --identity-secret stores the answer of a user with the ri
     await verifying.stop();
   }
 });
+
+test('a refusal of the display body does not drop the score queued behind it under the same id', async () => {
+  // E.g. a collector that predates display bodies answers 400 to them.
+  const user = 'wire-refused-display';
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  let displaySent;
+  const displayInFlight = new Promise((resolve) => { displaySent = resolve; });
+  let answerDisplay;
+  const displayAnswered = new Promise((resolve) => { answerDisplay = resolve; });
+  await page.route('**/v1/responses', async (route) => {
+    if (JSON.parse(route.request().postData()).type !== 'display') return route.continue();
+    displaySent();
+    await displayAnswered;
+    return route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"unknown type","field":"type"}' });
+  });
+  await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', user: { id: user } }));
+  await page.getByRole('dialog').waitFor();
+  await displayInFlight;
+  await page.getByRole('radio', { name: '6 out of 10' }).click();
+  // The score's body has replaced the display's in the outbox before the display is refused.
+  assert.match(await outboxOf(page), /"type":"response"/);
+  answerDisplay();
+  await oneRow(user, (r) => r.type === 'response' && r.score === 6, 'the score, delivered after the display was refused');
+  await context.close();
+});
