@@ -105,7 +105,8 @@ pub struct ServeArgs {
         long,
         env = "NPS_IDENTITY_SECRET",
         hide_env_values = true,
-        value_name = "SECRET"
+        value_name = "SECRET",
+        value_parser = identity_secret
     )]
     pub identity_secret: Option<String>,
 
@@ -186,6 +187,18 @@ fn throttle(text: &str) -> Result<Duration, String> {
     parse_duration(text).ok_or_else(|| {
         "expected a duration like \"6 months\", \"30 days\" or \"2 weeks\"".to_owned()
     })
+}
+
+/// Fewest bytes in an identity secret: a short one could be guessed from a few user hashes.
+const MIN_SECRET_BYTES: usize = 16;
+
+/// An identity secret: at least [`MIN_SECRET_BYTES`] bytes (an empty one would turn
+/// verification on with a key anyone knows).
+fn identity_secret(text: &str) -> Result<String, String> {
+    if text.len() < MIN_SECRET_BYTES {
+        return Err(format!("expected a secret of at least {MIN_SECRET_BYTES} bytes, e.g. from `openssl rand -hex 32`"));
+    }
+    Ok(text.to_owned())
 }
 
 /// Longest accepted timeout: a day.
@@ -351,7 +364,7 @@ mod tests {
         env.set("NPS_PKG", "pkg");
         env.set("NPS_CORS_ORIGINS", "https://a.example, https://b.example,");
         env.set("NPS_RATE_LIMIT", "5");
-        env.set("NPS_IDENTITY_SECRET", "s3cret");
+        env.set("NPS_IDENTITY_SECRET", "s3cret-s3cret-s3cret");
         env.set("NPS_HEADER_TIMEOUT", "2s");
         env.set("NPS_IDLE_TIMEOUT", "3");
         env.set("NPS_BODY_TIMEOUT", "1500ms");
@@ -368,7 +381,10 @@ mod tests {
             ["https://a.example", "https://b.example"]
         );
         assert_eq!(settings.rate_limit, 5);
-        assert_eq!(settings.identity_secret.as_deref(), Some("s3cret"));
+        assert_eq!(
+            settings.identity_secret.as_deref(),
+            Some("s3cret-s3cret-s3cret")
+        );
         assert_eq!(settings.body_timeout, Timeout::from_millis(1500));
         assert_eq!(
             serve.limits(),
@@ -392,7 +408,7 @@ mod tests {
         env.set("NPS_ADDR", "0.0.0.0:9000");
         env.set("NPS_CORS_ORIGINS", "https://a.example,https://b.example");
         env.set("NPS_RATE_LIMIT", "5");
-        env.set("NPS_IDENTITY_SECRET", "from-env");
+        env.set("NPS_IDENTITY_SECRET", "from-env-0123456789");
         env.set("NPS_MAX_CONNECTIONS", "8");
         let serve = serve(&[
             "serve",
@@ -406,7 +422,7 @@ mod tests {
             "--decline-resurvey-after",
             "2 weeks",
             "--identity-secret",
-            "from-flag",
+            "from-flag-0123456789",
             "--max-connections",
             "9",
             "--header-timeout",
@@ -418,7 +434,10 @@ mod tests {
         assert_eq!(settings.rate_limit, 0);
         assert_eq!(settings.resurvey_after, Duration::Months(3));
         assert_eq!(settings.decline_resurvey_after, Duration::Days(14));
-        assert_eq!(settings.identity_secret.as_deref(), Some("from-flag"));
+        assert_eq!(
+            settings.identity_secret.as_deref(),
+            Some("from-flag-0123456789")
+        );
         assert_eq!(serve.limits().max_connections, 9);
         assert_eq!(serve.limits().header_timeout, Timeout::from_secs(1));
 
@@ -450,6 +469,8 @@ mod tests {
             (&["--shutdown-timeout", ""], "--shutdown-timeout"),
             (&["--max-connections", "0"], "--max-connections"),
             (&["serve", "--max-connections", "lots"], "--max-connections"),
+            (&["--identity-secret", ""], "--identity-secret"),
+            (&["--identity-secret", "short"], "--identity-secret"),
         ] {
             let message = error(args);
             assert!(message.contains(flag), "{args:?}: {message}");
@@ -486,12 +507,12 @@ mod tests {
     #[test]
     fn the_identity_secret_never_prints() {
         let env = Environment::empty();
-        env.set("NPS_IDENTITY_SECRET", "hunter2-secret");
+        env.set("NPS_IDENTITY_SECRET", "hunter2-secret-hunter2");
         let help = error(&["--help"]);
         assert!(help.contains("--identity-secret"), "{help}");
-        assert!(!help.contains("hunter2-secret"), "{help}");
+        assert!(!help.contains("hunter2-secret-hunter2"), "{help}");
         let settings = serve(&[]).settings();
-        assert!(!format!("{settings:?}").contains("hunter2-secret"));
+        assert!(!format!("{settings:?}").contains("hunter2-secret-hunter2"));
     }
 
     #[test]

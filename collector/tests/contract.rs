@@ -173,3 +173,49 @@ fn what_cannot_fit_is_cut_properties_first_then_the_comment_end() {
     );
     assert!(account.contains_key("a00") && !account.contains_key("a49"));
 }
+
+#[test]
+fn sign_up_times_at_the_ends_of_what_the_config_takes_are_accepted() {
+    use nps_widget::core::time::TIMESTAMP_RANGE;
+    let number = |ms: i64| Value::Number(ms as f64, ms.to_string());
+    for created_at in [
+        string("0000-01-01"),
+        string("0000-01-01T00:00:00-01:00"),
+        string("9999-12-31T23:59:59.999Z"),
+        number(*TIMESTAMP_RANGE.start()),
+        number(*TIMESTAMP_RANGE.end()),
+    ] {
+        let config = object(vec![
+            ("endpoint".into(), string("/v1/responses")),
+            (
+                "user".into(),
+                object(vec![
+                    ("id".into(), string("u_1")),
+                    ("createdAt".into(), created_at.clone()),
+                ]),
+            ),
+        ]);
+        let config = parse_config(&config).unwrap_or_else(|error| panic!("{}", error.message()));
+        let body = bodies(&config, "a").remove(2).1;
+        let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+        validate::answer(&value).unwrap_or_else(|invalid| panic!("{created_at:?}: {invalid:?}"));
+    }
+    // Beyond them the config is refused, so no body can carry such a time.
+    for created_at in [
+        number(-8_640_000_000_000_000),
+        number(1_700_000_000_000_000),
+        string("0000-01-01T00:00:00+01:00"),
+    ] {
+        let config = object(vec![
+            ("endpoint".into(), string("/v1/responses")),
+            (
+                "user".into(),
+                object(vec![
+                    ("id".into(), string("u_1")),
+                    ("createdAt".into(), created_at),
+                ]),
+            ),
+        ]);
+        assert!(parse_config(&config).is_err());
+    }
+}

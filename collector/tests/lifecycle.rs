@@ -351,6 +351,18 @@ async fn with_an_identity_secret_named_users_need_their_hash() {
     let mut anonymous = body(2, "complete", Some(KEY));
     anonymous["user"] = Value::Null;
     assert_eq!(app.post(&anonymous).await.0, StatusCode::ACCEPTED);
+    // A user without an id cannot be verified, so it cannot be named either.
+    let mut unnamed = body(3, "complete", Some(KEY));
+    unnamed["user"] = json!({ "email": "ada@example.com" });
+    let (status, error) = app.post(&unnamed).await;
+    assert_eq!(
+        (status, &error["field"]),
+        (StatusCode::UNAUTHORIZED, &json!("user.id"))
+    );
+    // Hex of either case is the same hash.
+    let mut upper = body(4, "complete", Some(KEY));
+    upper["user"]["hash"] = json!(hash.to_uppercase());
+    assert_eq!(app.post(&upper).await.0, StatusCode::ACCEPTED);
 }
 
 #[tokio::test]

@@ -198,3 +198,35 @@ fn a_database_from_a_newer_collector_is_refused() {
         .to_string();
     assert!(error.contains("schema version 99"), "{error}");
 }
+
+#[tokio::test]
+async fn a_row_written_after_migration_by_a_previous_collector_still_counts() {
+    // A previous collector still running on the migrated file writes the columns it knows.
+    let file = previous_database("mixed");
+    drop(SqliteStore::open(&file.0).unwrap());
+    Connection::open(&file.0)
+        .unwrap()
+        .execute(
+            "INSERT INTO responses (id, type, kind, score, category, complete, user_id, shown_at,
+                received_at, updated_at)
+             VALUES ('00000000-0000-4000-8000-000000000009', 'decline', 'nps', NULL, NULL, 0,
+                'u_9', '2026-10-04T10:00:00.000Z', '2026-10-04T10:00:01.000Z',
+                '2026-10-04T10:00:01.000Z')",
+            [],
+        )
+        .unwrap();
+    let clock = Arc::new(|| t("2026-10-05T00:00:00Z"));
+    let state = AppState::with_clock(
+        SqliteStore::open(&file.0).unwrap(),
+        Settings {
+            rate_limit: 0,
+            ..Settings::default()
+        },
+        clock,
+    );
+    let (_, verdict) = common::get_json(&app(state), "/v1/eligibility?userId=u_9").await;
+    assert_eq!(
+        verdict["reason"],
+        "dismissed on 2026-10-04, next on 2027-04-04"
+    );
+}

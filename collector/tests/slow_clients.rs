@@ -459,7 +459,9 @@ fn a_client_that_stops_reading_is_closed_by_the_idle_timeout() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(started.elapsed() >= seconds(0.9), "{:?}", started.elapsed());
+    // `started` is when this thread saw the connection, a little after the server's last
+    // write: only a close far earlier than the idle timeout is wrong.
+    assert!(started.elapsed() >= seconds(0.5), "{:?}", started.elapsed());
 
     let mut received = Vec::new();
     stream.set_read_timeout(Some(SLACK)).unwrap();

@@ -181,7 +181,11 @@ async fn the_widget_files_keep_their_types() {
 #[tokio::test]
 async fn a_browser_revalidating_its_cached_copy_gets_304() {
     let site = Site::new();
-    for path in ["/", "/nps-widget/nps-widget.js", "/nps-widget/nps_widget_bg.wasm"] {
+    for path in [
+        "/",
+        "/nps-widget/nps-widget.js",
+        "/nps-widget/nps_widget_bg.wasm",
+    ] {
         let (status, headers, _) = site.get(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         let modified = headers["last-modified"].clone();

@@ -8,7 +8,7 @@ use super::error::Error;
 use super::float::{is_whole, sqrt};
 use super::limits::{json_len, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES, MAX_PROPERTIES_TEXT};
 use super::text::concat;
-use super::time::parse_timestamp;
+use super::time::{parse_timestamp, TIMESTAMP_RANGE};
 use super::value::Value;
 
 /// Default stacking order: above typical app chrome, below browser-extension overlays.
@@ -240,7 +240,7 @@ enum Form {
     Text,
     /// A non-empty string (at most 256 bytes as JSON) or a finite number.
     Id,
-    /// 64 lowercase hexadecimal digits (an HMAC-SHA256).
+    /// 64 hexadecimal digits, either case (an HMAC-SHA256); read as lowercase.
     Hash,
     /// `true` or `false`.
     Flag,
@@ -345,7 +345,7 @@ impl Form {
         match self {
             Form::Object(_) | Form::Texts => "an object",
             Form::Text => "a string of at most 1000 bytes (UTF-8, quotes and control characters escaped as in JSON)",
-            Form::Hash => "64 lowercase hexadecimal digits: HMAC-SHA256(identity secret, user id), computed by your backend",
+            Form::Hash => "64 hexadecimal digits: HMAC-SHA256(identity secret, user id), computed by your backend",
             Form::Id => ID_FORM,
             Form::Flag => "true or false",
             Form::Whole(0, _) => "a whole number of at least 0",
@@ -354,7 +354,7 @@ impl Form {
             Form::AbsoluteUrl => ABSOLUTE_URL_FORM,
             Form::Language => "a BCP-47 language tag such as \"de\" or \"pt-BR\"",
             Form::Properties => "an object with at most 50 keys of at most 1000 bytes and 4000 bytes in all",
-            Form::Timestamp => "an ISO 8601 date (2025-01-15) or epoch milliseconds",
+            Form::Timestamp => "an ISO 8601 date (2025-01-15) or epoch milliseconds, in the years 0000 to 9999",
             Form::Duration => "a duration: \"N days\", \"N weeks\", \"N months\" or a number of days",
             Form::Rate => "a number from 0 to 1",
             Form::Accent => "a colour \"#rrggbb\"",
@@ -480,7 +480,7 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
         }
         (Form::Text, Value::String(s)) => json_len(s) <= MAX_FIELD_CHARS,
         (Form::Id, Value::String(s)) => !s.is_empty() && json_len(s) <= MAX_ID_CHARS,
-        (Form::Hash, Value::String(s)) => s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+        (Form::Hash, Value::String(s)) => s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()),
         (Form::Id, Value::Number(n, _)) => n.is_finite(),
         (Form::Flag, Value::Bool(_)) => true,
         (Form::Whole(min, max), Value::Number(n, _)) => is_whole(*n) && *n >= min as f64 && *n <= max as f64,
@@ -490,7 +490,7 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
         }
         (Form::Language, Value::String(s)) => is_language_tag(s),
         (Form::Timestamp, Value::String(s)) => parse_timestamp(s).is_some(),
-        (Form::Timestamp, Value::Number(n, _)) => is_whole(*n),
+        (Form::Timestamp, Value::Number(n, _)) => is_whole(*n) && TIMESTAMP_RANGE.contains(&(*n as i64)),
         (Form::Duration, _) => duration_of(value).is_some(),
         (Form::Rate, Value::Number(n, _)) => (0.0..=1.0).contains(n),
         (Form::Accent, Value::String(s)) => s.len() == 7 && s.starts_with('#') && s.bytes().skip(1).all(|b| b.is_ascii_hexdigit()),
@@ -616,7 +616,7 @@ fn read_user(user: &Value) -> User {
             _ => None,
         },
         properties: read_properties(get(user, "properties")),
-        hash: string(Some(user), "hash"),
+        hash: string(Some(user), "hash").map(|hash| hash.to_ascii_lowercase()),
     }
 }
 
@@ -726,7 +726,7 @@ mod tests {
                     ("email", Value::str("ada@example.com")),
                     ("createdAt", Value::str("2025-01-15")),
                     ("properties", obj(&[("plan", Value::str("pro")), ("seats", Value::num(3.5)), ("trial", Value::Bool(false))])),
-                    ("hash", Value::String("0f".repeat(32))),
+                    ("hash", Value::String("0F".repeat(32))),
                 ]),
             ),
             ("account", obj(&[("id", Value::str("acme")), ("name", Value::str("Acme Inc"))])),
@@ -830,8 +830,11 @@ mod tests {
             (with(&[("account", obj(&[("id", Value::str(""))]))]), "config `account.id` must be a non-empty string of at most 256 bytes, or a number"),
             (with(&[("user", obj(&[("id", Value::String("\"".repeat(129)))]))]), "config `user.id` must be a non-empty string of at most 256 bytes"),
             (with(&[("user", obj(&[("id", Value::str("1")), ("email", Value::String("\u{1}".repeat(167)))]))]), "config `user.email` must be a string of at most 1000 bytes"),
-            (with(&[("user", obj(&[("id", Value::str("1")), ("hash", Value::str("abc"))]))]), "config `user.hash` must be 64 lowercase hexadecimal digits"),
-            (with(&[("user", obj(&[("id", Value::str("1")), ("hash", Value::String("A".repeat(64)))]))]), "config `user.hash` must be 64 lowercase hexadecimal digits"),
+            (with(&[("user", obj(&[("id", Value::str("1")), ("hash", Value::str("abc"))]))]), "config `user.hash` must be 64 hexadecimal digits"),
+            (with(&[("user", obj(&[("id", Value::str("1")), ("hash", Value::String("g".repeat(64)))]))]), "config `user.hash` must be 64 hexadecimal digits"),
+            (with(&[("user", obj(&[("id", Value::str("1")), ("createdAt", Value::num(-8.64e15))]))]), "config `user.createdAt` must be an ISO 8601 date (2025-01-15) or epoch milliseconds, in the years 0000 to 9999"),
+            (with(&[("user", obj(&[("id", Value::str("1")), ("createdAt", Value::str("0000-01-01T00:00:00+01:00"))]))]), "config `user.createdAt` must be"),
+            (with(&[("user", obj(&[("id", Value::str("1")), ("createdAt", Value::num(1.7e15))]))]), "config `user.createdAt` must be"),
             (
                 with(&[("user", obj(&[("id", Value::str("1")), ("properties", obj(&[("k".repeat(1200).as_str(), Value::str("v"))]))]))]),
                 "config `user.properties` must be an object with at most 50 keys of at most 1000 bytes and 4000 bytes in all",

@@ -66,8 +66,14 @@ pub fn add_days(epoch_ms: i64, days: u32) -> i64 {
     epoch_ms + days as i64 * MS_PER_DAY
 }
 
+/// The first and last instants a timestamp may name (0000-01-01T00:00:00.000Z and
+/// 9999-12-31T23:59:59.999Z): the ones [`format_timestamp`] writes with a four-digit year, so
+/// that every time read can be written back and read again.
+pub const TIMESTAMP_RANGE: core::ops::RangeInclusive<i64> = -62_167_219_200_000..=253_402_300_799_999;
+
 /// Reads `YYYY-MM-DD` or an RFC 3339 date-time (`YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)`) as UTC
 /// epoch milliseconds. A date alone means midnight UTC; a date-time without an offset is UTC.
+/// An offset that moves the instant out of [`TIMESTAMP_RANGE`] makes it unreadable.
 pub fn parse_timestamp(text: &str) -> Option<i64> {
     let b = text.as_bytes();
     let mut at = 0;
@@ -128,7 +134,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
         }
         Some(_) => return None,
     }
-    (at == b.len()).then_some(ms)
+    (at == b.len() && TIMESTAMP_RANGE.contains(&ms)).then_some(ms)
 }
 
 /// Formats an instant as `2026-11-22T10:00:00.000Z`.
@@ -216,6 +222,18 @@ mod tests {
         ];
         for (from, months, expected) in cases {
             assert_eq!(format_timestamp(add_months(ts(from), months)), expected, "{from} + {months}");
+        }
+    }
+
+    #[test]
+    fn timestamps_stay_within_four_digit_years_and_round_trip() {
+        assert_eq!(parse_timestamp("0000-01-01"), Some(*TIMESTAMP_RANGE.start()));
+        assert_eq!(parse_timestamp("9999-12-31T23:59:59.999Z"), Some(*TIMESTAMP_RANGE.end()));
+        // An offset that crosses the ends makes the time unreadable.
+        assert_eq!(parse_timestamp("0000-01-01T00:00:00+01:00"), None);
+        assert_eq!(parse_timestamp("9999-12-31T23:30:00-01:00"), None);
+        for ms in [*TIMESTAMP_RANGE.start(), 0, 1_700_000_000_123, *TIMESTAMP_RANGE.end()] {
+            assert_eq!(parse_timestamp(&format_timestamp(ms)), Some(ms), "{ms}");
         }
     }
 

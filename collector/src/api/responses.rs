@@ -37,14 +37,8 @@ pub async fn post_response(
     })?;
     let answer = validate::answer(&value)
         .map_err(|invalid| ApiError::bad_request(invalid.message, &invalid.field))?;
-    if let (Some(secret), Some(user_id)) = (&state.settings().identity_secret, &answer.user.id) {
-        if !identity::is_valid(secret, user_id, answer.user_hash.as_deref()) {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "user.hash must be the HMAC-SHA256 of user.id with the identity secret",
-                Some("user.hash"),
-            ));
-        }
+    if let Some(secret) = &state.settings().identity_secret {
+        verify_user(secret, &answer)?;
     }
 
     let received_at = state.now();
@@ -61,6 +55,29 @@ pub async fn post_response(
             conflict_message(field),
             Some(field),
         )),
+    }
+}
+
+/// With identity verification, a body that names a user needs the user's hash; a user
+/// without an id (an email or properties alone) cannot be verified and is refused too.
+/// Anonymous bodies (no `user`) pass.
+fn verify_user(secret: &str, answer: &validate::Answer) -> Result<(), ApiError> {
+    let user = &answer.user;
+    match &user.id {
+        Some(id) if identity::is_valid(secret, id, answer.user_hash.as_deref()) => Ok(()),
+        Some(_) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "user.hash must be the HMAC-SHA256 of user.id with the identity secret",
+            Some("user.hash"),
+        )),
+        None if user.label.is_some() || user.properties.is_some() || user.created_at.is_some() => {
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "with identity verification, a user needs an id and its hash",
+                Some("user.id"),
+            ))
+        }
+        None => Ok(()),
     }
 }
 

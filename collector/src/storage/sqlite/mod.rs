@@ -159,9 +159,13 @@ impl AnswerStore for SqliteStore {
         let (user_id, survey) = (user_id.to_owned(), survey.to_owned());
         self.read(move |conn| {
             conn.prepare_cached(
-                "SELECT type, complete, effective_shown_at FROM responses
+                // A row without an effective time was written by a 0.1 collector still
+                // running on a migrated file: its device time stands in.
+                "SELECT type, complete,
+                        COALESCE(NULLIF(effective_shown_at, ''), shown_at) AS effective_shown_at
+                 FROM responses
                  WHERE user_id = :user_id AND survey = :survey AND preview = 0
-                 ORDER BY effective_shown_at DESC LIMIT 1",
+                 ORDER BY 3 DESC LIMIT 1",
             )?
             .query_row(
                 named_params! { ":user_id": user_id, ":survey": survey },
