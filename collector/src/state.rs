@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use nps_widget::core::duration::Duration;
 
 use crate::rate_limit::RateLimiter;
-use crate::storage::AnswerStore;
+use crate::storage::Store;
 
 /// How the collector behaves; everything except the database.
 #[derive(Clone)]
@@ -81,7 +81,7 @@ pub fn system_clock() -> Clock {
 /// What every request handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    store: Arc<dyn AnswerStore>,
+    store: Arc<dyn Store>,
     settings: Arc<Settings>,
     limiter: Arc<RateLimiter>,
     clock: Clock,
@@ -89,12 +89,12 @@ pub struct AppState {
 
 impl AppState {
     /// State over an opened store, on the system clock.
-    pub fn new(store: impl AnswerStore + 'static, settings: Settings) -> Self {
+    pub fn new(store: impl Store + 'static, settings: Settings) -> Self {
         Self::with_clock(store, settings, system_clock())
     }
 
     /// State over an opened store, on `clock`.
-    pub fn with_clock(store: impl AnswerStore + 'static, settings: Settings, clock: Clock) -> Self {
+    pub fn with_clock(store: impl Store + 'static, settings: Settings, clock: Clock) -> Self {
         AppState {
             store: Arc::new(store),
             limiter: Arc::new(RateLimiter::new(settings.rate_limit)),
@@ -104,7 +104,7 @@ impl AppState {
     }
 
     /// The answer store.
-    pub fn store(&self) -> &dyn AnswerStore {
+    pub fn store(&self) -> &dyn Store {
         self.store.as_ref()
     }
 

@@ -104,7 +104,12 @@ impl std::fmt::Display for StorageError {
 
 impl std::error::Error for StorageError {}
 
-/// The storage interface of the collector.
+/// Everything the collector stores, one interface per concern; a backend implements each.
+pub trait Store: AnswerStore {}
+
+impl<T: AnswerStore> Store for T {}
+
+/// Answers as the widget's endpoints write and read them.
 #[async_trait]
 pub trait AnswerStore: Send + Sync {
     /// Applies a validated body to the answer with its id, by the lifecycle rules

@@ -7,10 +7,10 @@ use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use rusqlite::{named_params, Connection, Transaction};
 
 /// The version [`migrate`] brings a database to.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
-/// The whole schema at [`VERSION`], for a new database.
-const CREATE: &str = "
+/// The schema at version 2, for a new database (the later migrations then run on it).
+const CREATE_V2: &str = "
 CREATE TABLE responses (
     id TEXT PRIMARY KEY,
     type TEXT NOT NULL,
@@ -56,6 +56,32 @@ CREATE INDEX responses_user_display ON responses (user_id, survey, effective_sho
     WHERE preview = 0;
 ";
 
+/// Version 2 to 3: the report and the follow-up loop. Each answer gets its follow-up state and
+/// a mark for sample answers (written by `seed`, removable); named admin tokens (only their
+/// SHA-256 is kept) and dashboard sessions (likewise) get tables of their own; the report's
+/// queries get an index by survey and effective shown time.
+const V2_TO_V3: &str = "
+ALTER TABLE responses ADD COLUMN follow_up_status TEXT NOT NULL DEFAULT 'open';
+ALTER TABLE responses ADD COLUMN follow_up_assignee TEXT;
+ALTER TABLE responses ADD COLUMN follow_up_note TEXT;
+ALTER TABLE responses ADD COLUMN follow_up_tags TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE responses ADD COLUMN follow_up_updated_at TEXT;
+ALTER TABLE responses ADD COLUMN sample INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX responses_survey_time ON responses (survey, effective_shown_at) WHERE preview = 0;
+CREATE TABLE admin_tokens (
+    name TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT
+);
+CREATE TABLE admin_sessions (
+    session_hash TEXT PRIMARY KEY,
+    token_name TEXT NOT NULL REFERENCES admin_tokens (name) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+";
+
 /// Brings the database to [`VERSION`] in one transaction: creates it when empty, migrates it
 /// when older. A database newer than this collector is refused rather than misread.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -78,11 +104,16 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         ));
     }
     if version == 0 {
-        tx.execute_batch(CREATE)?;
+        tx.execute_batch(CREATE_V2)?;
+        version = 2;
     }
     if version == 1 {
         tx.execute_batch(V1_TO_V2)?;
         backfill_effective_shown_at(&tx)?;
+        version = 2;
+    }
+    if version == 2 {
+        tx.execute_batch(V2_TO_V3)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.commit()
