@@ -15,7 +15,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlElement, KeyboardEvent, KeyboardEventInit, ShadowRoot, ShadowRootMode};
+use web_sys::{
+    Document, Element, HtmlElement, KeyboardEvent, KeyboardEventInit, ShadowRoot, ShadowRootMode,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -48,7 +50,10 @@ fn init(language: &str) {
 }
 
 fn show(force: bool) {
-    cmd("show", Some(&json(if force { r#"{"force":true}"# } else { "{}" })));
+    cmd(
+        "show",
+        Some(&json(if force { r#"{"force":true}"# } else { "{}" })),
+    );
 }
 
 /// The language files the test loader serves; any other language fails to load.
@@ -79,7 +84,13 @@ fn serve_language_files() {
 fn fresh() {
     serve_language_files();
     cmd("destroy", None);
-    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
     assert!(host().is_none(), "destroy left a <nps-widget> element");
 }
 
@@ -90,12 +101,15 @@ fn host() -> Option<Element> {
 /// The card's shadow root, reached from the page like any script would.
 fn root() -> ShadowRoot {
     let host = host().expect("no <nps-widget> element on the page");
-    host.shadow_root().expect("the card's shadow root is not open")
+    host.shadow_root()
+        .expect("the card's shadow root is not open")
 }
 
 fn all(root: &ShadowRoot, selector: &str) -> Vec<HtmlElement> {
     let list = root.query_selector_all(selector).unwrap();
-    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into::<HtmlElement>().unwrap()).collect()
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().dyn_into::<HtmlElement>().unwrap())
+        .collect()
 }
 
 fn one(root: &ShadowRoot, selector: &str) -> HtmlElement {
@@ -111,7 +125,9 @@ fn radios(root: &ShadowRoot) -> Vec<HtmlElement> {
 }
 
 fn attr(element: &Element, name: &str) -> String {
-    element.get_attribute(name).unwrap_or_else(|| panic!("<{}> has no {name}", element.tag_name()))
+    element
+        .get_attribute(name)
+        .unwrap_or_else(|| panic!("<{}> has no {name}", element.tag_name()))
 }
 
 fn heading(root: &ShadowRoot) -> String {
@@ -137,7 +153,10 @@ fn press(target: &Element, key: &str) -> bool {
 /// Resolves after `ms` milliseconds: lets fetches, microtasks and timers run.
 async fn sleep(ms: i32) {
     let promise = Promise::new(&mut |resolve: Function, _reject: Function| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
     });
     JsFuture::from(promise).await.unwrap();
 }
@@ -162,9 +181,16 @@ struct Recorder {
 fn record(event: &str) -> Recorder {
     let seen = Rc::new(RefCell::new(Vec::new()));
     let sink = seen.clone();
-    let listener = Closure::<dyn FnMut(JsValue)>::new(move |payload| sink.borrow_mut().push(payload));
-    command(&JsValue::from_str("on"), &Array::of2(&JsValue::from_str(event), listener.as_ref()));
-    Recorder { seen, _listener: listener }
+    let listener =
+        Closure::<dyn FnMut(JsValue)>::new(move |payload| sink.borrow_mut().push(payload));
+    command(
+        &JsValue::from_str("on"),
+        &Array::of2(&JsValue::from_str(event), listener.as_ref()),
+    );
+    Recorder {
+        seen,
+        _listener: listener,
+    }
 }
 
 impl Recorder {
@@ -182,19 +208,37 @@ fn assert_step_one_unchosen(root: &ShadowRoot) {
     let radios = radios(root);
     assert_eq!(radios.len(), 11, "step 1 should still show 11 radios");
     for radio in &radios {
-        assert_eq!(attr(radio, "aria-checked"), "false", "moving focus must not choose a score");
+        assert_eq!(
+            attr(radio, "aria-checked"),
+            "false",
+            "moving focus must not choose a score"
+        );
     }
-    assert!(root.query_selector("textarea").unwrap().is_none(), "moving focus must not open step 2");
+    assert!(
+        root.query_selector("textarea").unwrap().is_none(),
+        "moving focus must not open step 2"
+    );
 }
 
 /// Asserts that radio `score` has focus and is the only one in the tab order.
 fn assert_focused(root: &ShadowRoot, score: usize) {
     let radios = radios(root);
     let focused = active(root).expect("nothing in the card has focus");
-    assert_eq!(attr(&focused, "data-score"), score.to_string(), "focus is on the wrong radio");
-    assert!(focused == *radios[score], "the active element is not the radio for {score}");
+    assert_eq!(
+        attr(&focused, "data-score"),
+        score.to_string(),
+        "focus is on the wrong radio"
+    );
+    assert!(
+        focused == *radios[score],
+        "the active element is not the radio for {score}"
+    );
     for (i, radio) in radios.iter().enumerate() {
-        assert_eq!(attr(radio, "tabindex"), if i == score { "0" } else { "-1" }, "tabindex of radio {i}");
+        assert_eq!(
+            attr(radio, "tabindex"),
+            if i == score { "0" } else { "-1" },
+            "tabindex of radio {i}"
+        );
     }
 }
 
@@ -202,23 +246,43 @@ fn assert_focused(root: &ShadowRoot, score: usize) {
 fn card_renders_an_accessible_scale_in_an_open_shadow_root() {
     fresh();
     init("en");
-    assert!(host().is_none(), "without a load trigger, init must not show the card");
+    assert!(
+        host().is_none(),
+        "without a load trigger, init must not show the card"
+    );
     show(true);
 
     let host = host().expect("show() did not add <nps-widget>");
-    assert_eq!(document().query_selector_all("nps-widget").unwrap().length(), 1);
+    assert_eq!(
+        document()
+            .query_selector_all("nps-widget")
+            .unwrap()
+            .length(),
+        1
+    );
     let root = root();
     assert_eq!(root.mode(), ShadowRootMode::Open);
-    assert!(JsValue::from(root.clone()) == shadow_root(), "api::shadow_root() is not the host's shadow root");
-    assert!(host.children().length() == 0, "the card must live in the shadow root, not in the light DOM");
+    assert!(
+        JsValue::from(root.clone()) == shadow_root(),
+        "api::shadow_root() is not the host's shadow root"
+    );
+    assert!(
+        host.children().length() == 0,
+        "the card must live in the shadow root, not in the light DOM"
+    );
 
     // Dialog labelled by its heading.
     let dialog = one(&root, "[role=dialog]");
     assert_eq!(all(&root, "[role=dialog]").len(), 1);
     let labelled_by = attr(&dialog, "aria-labelledby");
-    let title = root.get_element_by_id(&labelled_by).expect("aria-labelledby points to nothing");
+    let title = root
+        .get_element_by_id(&labelled_by)
+        .expect("aria-labelledby points to nothing");
     assert_eq!(title.tag_name(), "H2");
-    assert!(dialog.contains(Some(title.as_ref())), "the heading is outside the dialog");
+    assert!(
+        dialog.contains(Some(title.as_ref())),
+        "the heading is outside the dialog"
+    );
     assert_eq!(
         title.text_content().unwrap(),
         "How likely are you to recommend Acme to a friend or colleague?"
@@ -230,22 +294,36 @@ fn card_renders_an_accessible_scale_in_an_open_shadow_root() {
     let groups = all(&root, "[role=radiogroup]");
     assert_eq!(groups.len(), 1, "expected exactly one radiogroup");
     assert_eq!(attr(&groups[0], "aria-label"), "Score from 0 to 10");
-    let in_group = groups[0].query_selector_all("[role=radio]").unwrap().length();
+    let in_group = groups[0]
+        .query_selector_all("[role=radio]")
+        .unwrap()
+        .length();
     let radios = radios(&root);
     assert_eq!(radios.len(), 11, "expected 11 radios");
     assert_eq!(in_group, 11, "every radio must be inside the radiogroup");
     for (score, radio) in radios.iter().enumerate() {
-        assert_eq!(attr(radio, "tabindex"), if score == 0 { "0" } else { "-1" }, "tabindex of radio {score}");
+        assert_eq!(
+            attr(radio, "tabindex"),
+            if score == 0 { "0" } else { "-1" },
+            "tabindex of radio {score}"
+        );
         assert_eq!(attr(radio, "aria-checked"), "false");
         assert_eq!(attr(radio, "aria-label"), format!("{score} out of 10"));
         assert_eq!(radio.text_content().unwrap(), score.to_string());
     }
     // The end labels describe the ends of the scale.
-    let low = root.get_element_by_id(&attr(&radios[0], "aria-describedby")).expect("radio 0 describedby");
-    let high = root.get_element_by_id(&attr(&radios[10], "aria-describedby")).expect("radio 10 describedby");
+    let low = root
+        .get_element_by_id(&attr(&radios[0], "aria-describedby"))
+        .expect("radio 0 describedby");
+    let high = root
+        .get_element_by_id(&attr(&radios[10], "aria-describedby"))
+        .expect("radio 10 describedby");
     assert_eq!(low.text_content().unwrap(), "Not at all likely");
     assert_eq!(high.text_content().unwrap(), "Extremely likely");
-    assert_eq!(attr(&one(&root, "button.close"), "aria-label"), "Close survey");
+    assert_eq!(
+        attr(&one(&root, "button.close"), "aria-label"),
+        "Close survey"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -255,14 +333,23 @@ async fn forced_show_in_german_uses_german_labels() {
     show(true);
     let root = wait_for_card().await;
     assert_eq!(attr(&one(&root, "[role=dialog]"), "lang"), "de");
-    assert_eq!(heading(&root), "Wie wahrscheinlich ist es, dass Sie Acme einem Freund oder Kollegen empfehlen?");
+    assert_eq!(
+        heading(&root),
+        "Wie wahrscheinlich ist es, dass Sie Acme einem Freund oder Kollegen empfehlen?"
+    );
     let radios = radios(&root);
     assert_eq!(radios.len(), 11);
     for (score, radio) in radios.iter().enumerate() {
         assert_eq!(attr(radio, "aria-label"), format!("{score} von 10"));
     }
-    assert_eq!(attr(&one(&root, "[role=radiogroup]"), "aria-label"), "Bewertung von 0 bis 10");
-    assert_eq!(attr(&one(&root, "button.close"), "aria-label"), "Umfrage schließen");
+    assert_eq!(
+        attr(&one(&root, "[role=radiogroup]"), "aria-label"),
+        "Bewertung von 0 bis 10"
+    );
+    assert_eq!(
+        attr(&one(&root, "button.close"), "aria-label"),
+        "Umfrage schließen"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -312,8 +399,18 @@ fn keys_that_move_focus_do_not_scroll_the_page() {
     show(true);
     let root = root();
     radios(&root)[0].focus().unwrap();
-    for key in ["ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp", "End", "Home"] {
-        assert!(press(&active(&root).unwrap(), key), "{key} on a radio should prevent the default (scrolling)");
+    for key in [
+        "ArrowRight",
+        "ArrowDown",
+        "ArrowLeft",
+        "ArrowUp",
+        "End",
+        "Home",
+    ] {
+        assert!(
+            press(&active(&root).unwrap(), key),
+            "{key} on a radio should prevent the default (scrolling)"
+        );
     }
     // Other keys are left to the browser.
     assert!(!press(&active(&root).unwrap(), "a"));
@@ -342,7 +439,14 @@ async fn arrow_keys_are_mirrored_in_right_to_left_languages() {
     radios(&root)[0].focus().unwrap();
     assert_focused(&root, 0);
 
-    for (key, expected) in [("ArrowLeft", 1), ("ArrowLeft", 2), ("ArrowRight", 1), ("End", 10), ("ArrowLeft", 10), ("Home", 0)] {
+    for (key, expected) in [
+        ("ArrowLeft", 1),
+        ("ArrowLeft", 2),
+        ("ArrowRight", 1),
+        ("End", 10),
+        ("ArrowLeft", 10),
+        ("Home", 0),
+    ] {
         let focused = active(&root).expect("focus left the card");
         press(&focused, key);
         assert_focused(&root, expected);
@@ -359,15 +463,24 @@ async fn choosing_a_score_shows_the_follow_up_with_focus_in_the_text_area() {
     let root = root();
     radios(&root)[9].click();
 
-    let area = root.query_selector("textarea").unwrap().expect("step 2 has no textarea");
+    let area = root
+        .query_selector("textarea")
+        .unwrap()
+        .expect("step 2 has no textarea");
     assert_eq!(heading(&root), "Thank you! What do you love most?");
-    assert!(active(&root) == Some(area.clone()), "focus should be in the textarea");
+    assert!(
+        active(&root) == Some(area.clone()),
+        "focus should be in the textarea"
+    );
     assert_eq!(attr(&area, "aria-labelledby"), "nps-title");
     assert!(radios(&root).is_empty(), "step 1's radios should be gone");
     assert_eq!(one(&root, "button.send").text_content().unwrap(), "Send");
     assert_eq!(scores.count(), 1, "one `score` event");
     assert_eq!(scores.field(0, "score").as_f64(), Some(9.0));
-    assert_eq!(scores.field(0, "category").as_string().as_deref(), Some("promoter"));
+    assert_eq!(
+        scores.field(0, "category").as_string().as_deref(),
+        Some("promoter")
+    );
 
     // The score's delivery fails (no such endpoint); the card stays on step 2 regardless.
     sleep(300).await;
@@ -389,7 +502,10 @@ async fn escape_on_a_radio_closes_the_card() {
     radio.focus().unwrap();
     press(&radio, "Escape");
     assert!(host().is_none(), "Escape should remove <nps-widget>");
-    assert!(shadow_root().is_null(), "api::shadow_root() should be null once closed");
+    assert!(
+        shadow_root().is_null(),
+        "api::shadow_root() should be null once closed"
+    );
     assert_eq!(dismissed.count(), 1, "one `dismissed` event");
     sleep(200).await; // the decline's failed delivery must not bring anything back
     assert!(host().is_none());
@@ -405,7 +521,10 @@ async fn the_close_button_closes_the_card() {
     let close = one(&root, "button[aria-label='Close survey']");
     assert_eq!(attr(&close, "type"), "button");
     close.click();
-    assert!(host().is_none(), "the close button should remove <nps-widget>");
+    assert!(
+        host().is_none(),
+        "the close button should remove <nps-widget>"
+    );
     assert!(shadow_root().is_null());
     sleep(200).await;
     assert!(host().is_none());
@@ -423,20 +542,39 @@ async fn a_closed_card_is_not_shown_again_unless_forced() {
     sleep(100).await;
 
     show(false);
-    assert!(host().is_none(), "a second show() within six months must not render");
-    assert_eq!(ineligible.count(), 1, "the refusal is reported as `ineligible`");
-    let next = ineligible.field(0, "nextEligibleAt").as_string().expect("nextEligibleAt");
+    assert!(
+        host().is_none(),
+        "a second show() within six months must not render"
+    );
+    assert_eq!(
+        ineligible.count(),
+        1,
+        "the refusal is reported as `ineligible`"
+    );
+    let next = ineligible
+        .field(0, "nextEligibleAt")
+        .as_string()
+        .expect("nextEligibleAt");
     let next_ms = js_sys::Date::parse(&next);
     let months = (next_ms - js_sys::Date::now()) / 86_400_000.0 / 30.44;
-    assert!((5.5..6.5).contains(&months), "next eligible about six months ahead, got {next}");
+    assert!(
+        (5.5..6.5).contains(&months),
+        "next eligible about six months ahead, got {next}"
+    );
 
     // A new init (as on the next page load) remembers it too.
     init("en");
     show(false);
-    assert!(host().is_none(), "the six-month rule must survive a new init");
+    assert!(
+        host().is_none(),
+        "the six-month rule must survive a new init"
+    );
 
     show(true);
-    assert!(host().is_some(), "show({{force:true}}) must render regardless");
+    assert!(
+        host().is_some(),
+        "show({{force:true}}) must render regardless"
+    );
     assert_eq!(radios(&root()).len(), 11);
     cmd("destroy", None);
 }
@@ -453,8 +591,14 @@ fn a_bad_config_renders_nothing_and_does_not_throw() {
     assert!(host().is_none(), "init({{}}) must leave no <nps-widget>");
     assert!(shadow_root().is_null());
     cmd("init", Some(&json(r#"{"endpoint":"/x","nope":1}"#)));
-    assert!(host().is_none(), "an unknown key must leave no <nps-widget>");
-    cmd("init", Some(&json(r#"{"endpoint":"/x","triggers":"load"}"#)));
+    assert!(
+        host().is_none(),
+        "an unknown key must leave no <nps-widget>"
+    );
+    cmd(
+        "init",
+        Some(&json(r#"{"endpoint":"/x","triggers":"load"}"#)),
+    );
     assert!(host().is_none());
     cmd("init", None);
     cmd("init", Some(&JsValue::from_str("nonsense")));
@@ -465,7 +609,13 @@ fn a_bad_config_renders_nothing_and_does_not_throw() {
     cmd("no-such-command", None);
     command(&JsValue::from_f64(1.0), &Array::new());
     assert!(host().is_none());
-    assert_eq!(document().query_selector_all("nps-widget").unwrap().length(), 0);
+    assert_eq!(
+        document()
+            .query_selector_all("nps-widget")
+            .unwrap()
+            .length(),
+        0
+    );
 }
 
 #[wasm_bindgen_test]
@@ -511,12 +661,32 @@ fn throwing_storage_still_renders_and_throttles_in_memory() {
     one(&root(), "button.close").click();
     assert!(host().is_none());
     show(false);
-    assert!(host().is_none(), "the display is remembered in memory for the page's life");
+    assert!(
+        host().is_none(),
+        "the display is remembered in memory for the page's life"
+    );
     assert_eq!(ineligible.count(), 1);
-    assert!(ineligible.field(0, "reason").as_string().unwrap().starts_with("dismissed on "));
+    assert!(ineligible
+        .field(0, "reason")
+        .as_string()
+        .unwrap()
+        .starts_with("dismissed on "));
     show(true);
-    assert!(host().is_some(), "show({{force:true}}) renders without storage too");
+    assert!(
+        host().is_some(),
+        "show({{force:true}}) renders without storage too"
+    );
     cmd("destroy", None);
     break_storage(false);
-    assert_eq!(web_sys::window().unwrap().local_storage().unwrap().unwrap().length().unwrap(), 0, "nothing was written");
+    assert_eq!(
+        web_sys::window()
+            .unwrap()
+            .local_storage()
+            .unwrap()
+            .unwrap()
+            .length()
+            .unwrap(),
+        0,
+        "nothing was written"
+    );
 }

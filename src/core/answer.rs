@@ -4,8 +4,8 @@
 use crate::prelude::*;
 
 use super::config::{Account, Properties, Scalar, User};
-use super::text::push_uint;
 use super::limits::{json_len, MAX_BODY_BYTES, MAX_FIELD_CHARS};
+use super::text::push_uint;
 use super::time::format_timestamp;
 
 /// Widget version sent with every answer.
@@ -103,7 +103,11 @@ impl Answer {
         let mut comment = self.comment.as_deref();
         loop {
             let body = self.json(comment, user_properties, account_properties);
-            let Some(excess) = body.len().checked_sub(MAX_BODY_BYTES).filter(|excess| *excess > 0) else {
+            let Some(excess) = body
+                .len()
+                .checked_sub(MAX_BODY_BYTES)
+                .filter(|excess| *excess > 0)
+            else {
                 return body;
             };
             if account_properties > 0 {
@@ -122,7 +126,12 @@ impl Answer {
     }
 
     /// The body with `comment` and the first `user_properties` / `account_properties`.
-    fn json(&self, comment: Option<&str>, user_properties: usize, account_properties: usize) -> String {
+    fn json(
+        &self,
+        comment: Option<&str>,
+        user_properties: usize,
+        account_properties: usize,
+    ) -> String {
         let mut w = JsonObject::new();
         w.string("id", &self.id);
         w.string("key", &self.key);
@@ -158,7 +167,12 @@ impl Answer {
             let mut a = JsonObject::new();
             a.string("id", &account.id);
             a.optional_string("name", account.name.as_deref());
-            a.properties(account.properties.get(..account_properties).unwrap_or_default());
+            a.properties(
+                account
+                    .properties
+                    .get(..account_properties)
+                    .unwrap_or_default(),
+            );
             w.out.push_str(&a.finish());
         }
         w.string("language", &self.language);
@@ -240,7 +254,9 @@ struct JsonObject {
 
 impl JsonObject {
     fn new() -> Self {
-        JsonObject { out: String::from("{") }
+        JsonObject {
+            out: String::from("{"),
+        }
     }
 
     fn key(&mut self, key: &str) {
@@ -332,10 +348,17 @@ mod tests {
                 id: "u_42".into(),
                 email: Some("ada@example.com".into()),
                 created_at: parse_timestamp("2025-01-15"),
-                properties: vec![("plan".into(), Scalar::String("pro".into())), ("seats".into(), Scalar::Number("3".into()))],
+                properties: vec![
+                    ("plan".into(), Scalar::String("pro".into())),
+                    ("seats".into(), Scalar::Number("3".into())),
+                ],
                 hash: None,
             }),
-            account: Some(Account { id: "acme".into(), name: Some("Acme Inc".into()), properties: vec![] }),
+            account: Some(Account {
+                id: "acme".into(),
+                name: Some("Acme Inc".into()),
+                properties: vec![],
+            }),
             language: "en".into(),
             trigger: "event:report_exported".into(),
             page: "https://app.example.com/reports".into(),
@@ -361,14 +384,26 @@ mod tests {
 
     #[test]
     fn display_and_decline_bodies_have_no_score() {
-        let display = Answer { score: None, user: None, account: None, ..sample() };
+        let display = Answer {
+            score: None,
+            user: None,
+            account: None,
+            ..sample()
+        };
         let json = display.to_json();
         assert!(json.starts_with(r#"{"id":"3f2c8a4e-1b2c-4d5e-8f90-123456789abc","key":"b1c4d2e3f4a5b6c7d8e9f0a1b2c3d4e5","type":"display","kind":"nps","survey":"nps","language""#), "{json}");
-        assert!(!json.contains("score") && !json.contains("answeredAt") && !json.contains("complete"));
-        let decline = Answer { declined: true, ..display };
+        assert!(
+            !json.contains("score") && !json.contains("answeredAt") && !json.contains("complete")
+        );
+        let decline = Answer {
+            declined: true,
+            ..display
+        };
         let json = decline.to_json();
         assert!(json.contains(r#""type":"decline","kind":"nps""#), "{json}");
-        assert!(!json.contains("score") && !json.contains("answeredAt") && !json.contains("comment"));
+        assert!(
+            !json.contains("score") && !json.contains("answeredAt") && !json.contains("comment")
+        );
     }
 
     #[test]
@@ -378,8 +413,14 @@ mod tests {
         answer.preview = true;
         answer.user.as_mut().unwrap().hash = Some("ab".repeat(32));
         let json = answer.to_json();
-        assert!(json.contains(r#""complete":false,"preview":true,"user""#), "{json}");
-        assert!(json.contains(&format!(r#""seats":3}},"hash":"{}"}}"#, "ab".repeat(32))), "{json}");
+        assert!(
+            json.contains(r#""complete":false,"preview":true,"user""#),
+            "{json}"
+        );
+        assert!(
+            json.contains(&format!(r#""seats":3}},"hash":"{}"}}"#, "ab".repeat(32))),
+            "{json}"
+        );
     }
 
     #[test]
@@ -391,8 +432,14 @@ mod tests {
 
     #[test]
     fn comment_is_escaped() {
-        let answer = Answer { comment: Some("a \"b\"\n\\ \u{1} \u{2028} é</script>".into()), complete: true, ..sample() };
-        assert!(answer.to_json().contains(r#""comment":"a \"b\"\n\\ \u0001 \u2028 é</script>","complete":true"#));
+        let answer = Answer {
+            comment: Some("a \"b\"\n\\ \u{1} \u{2028} é</script>".into()),
+            complete: true,
+            ..sample()
+        };
+        assert!(answer
+            .to_json()
+            .contains(r#""comment":"a \"b\"\n\\ \u0001 \u2028 é</script>","complete":true"#));
     }
 
     #[test]
@@ -406,43 +453,76 @@ mod tests {
     #[test]
     fn the_longest_comment_is_kept_whole_when_properties_make_room() {
         let cjk = "\u{7d20}".repeat(MAX_COMMENT_CHARS);
-        let mut answer = Answer { comment: Some(cjk.clone()), complete: true, ..sample() };
+        let mut answer = Answer {
+            comment: Some(cjk.clone()),
+            complete: true,
+            ..sample()
+        };
         for i in 0..8 {
-            answer.user.as_mut().unwrap().properties.push((format!("k{i}"), Scalar::String("v".repeat(400))));
+            answer
+                .user
+                .as_mut()
+                .unwrap()
+                .properties
+                .push((format!("k{i}"), Scalar::String("v".repeat(400))));
         }
         let body = answer.to_json();
         assert!(body.len() <= MAX_BODY_BYTES, "{}", body.len());
         assert!(body.contains(&cjk), "the comment is whole");
-        assert!(body.contains(r#""plan":"pro""#) && !body.contains(r#""k7":"#), "the last properties go");
-        let short = Answer { comment: Some("fine".into()), ..sample() };
+        assert!(
+            body.contains(r#""plan":"pro""#) && !body.contains(r#""k7":"#),
+            "the last properties go"
+        );
+        let short = Answer {
+            comment: Some("fine".into()),
+            ..sample()
+        };
         assert!(short.to_json().contains(r#""comment":"fine""#));
     }
 
     #[test]
     fn properties_go_first_then_the_comment_end() {
         // Properties full of quotes double in size once escaped: 2 × 4,000 bytes become 16,000.
-        let mut answer = Answer { comment: Some("x".repeat(3000)), complete: true, ..sample() };
+        let mut answer = Answer {
+            comment: Some("x".repeat(3000)),
+            complete: true,
+            ..sample()
+        };
         let quotes = |n: usize| Scalar::String("\"".repeat(n));
         let user = answer.user.as_mut().unwrap();
         user.properties = (0..4).map(|i| (format!("u{i}"), quotes(990))).collect();
-        answer.account.as_mut().unwrap().properties = (0..4).map(|i| (format!("a{i}"), quotes(990))).collect();
+        answer.account.as_mut().unwrap().properties =
+            (0..4).map(|i| (format!("a{i}"), quotes(990))).collect();
         let body = answer.to_json();
         assert!(body.len() <= MAX_BODY_BYTES, "{}", body.len());
-        assert!(body.contains(&"x".repeat(3000)), "the whole comment is kept");
+        assert!(
+            body.contains(&"x".repeat(3000)),
+            "the whole comment is kept"
+        );
         assert!(body.contains(r#""u0":"#) && body.contains(r#""a0":"#));
-        assert!(!body.contains(r#""a3":"#), "the account's last property goes first");
+        assert!(
+            !body.contains(r#""a3":"#),
+            "the account's last property goes first"
+        );
         // Comments that need the room the properties took: every property goes, then the end
         // of the comment.
         answer.comment = Some("\u{1}".repeat(MAX_COMMENT_CHARS));
         let body = answer.to_json();
-        assert!(body.len() <= MAX_BODY_BYTES && body.len() > MAX_BODY_BYTES - 8, "{}", body.len());
+        assert!(
+            body.len() <= MAX_BODY_BYTES && body.len() > MAX_BODY_BYTES - 8,
+            "{}",
+            body.len()
+        );
         assert!(body.contains(r#""properties":{}"#) && !body.contains(r#""u0":"#));
     }
 
     #[test]
     fn page_and_trigger_are_clipped_to_their_size_as_json() {
         let long = "https://a.example/".to_string() + &"\u{e9}".repeat(2000);
-        assert_eq!(page_without_query(&long).chars().count(), 18 + (MAX_FIELD_CHARS - 18) / 2);
+        assert_eq!(
+            page_without_query(&long).chars().count(),
+            18 + (MAX_FIELD_CHARS - 18) / 2
+        );
         assert_eq!(clip("event:x"), "event:x");
         let controls = "\u{1}".repeat(400);
         assert_eq!(json_len(clip(&controls)), 996);
@@ -451,9 +531,18 @@ mod tests {
 
     #[test]
     fn page_drops_query_and_fragment() {
-        assert_eq!(page_without_query("https://a.example/x?token=1#y"), "https://a.example/x");
-        assert_eq!(page_without_query("https://a.example/x#y?z"), "https://a.example/x");
-        assert_eq!(page_without_query("https://a.example/x"), "https://a.example/x");
+        assert_eq!(
+            page_without_query("https://a.example/x?token=1#y"),
+            "https://a.example/x"
+        );
+        assert_eq!(
+            page_without_query("https://a.example/x#y?z"),
+            "https://a.example/x"
+        );
+        assert_eq!(
+            page_without_query("https://a.example/x"),
+            "https://a.example/x"
+        );
     }
 
     #[test]

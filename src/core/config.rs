@@ -199,14 +199,23 @@ pub struct Theme {
 
 impl Default for Theme {
     fn default() -> Self {
-        Theme { mode: ThemeMode::Light, accent: None, position: Position::Bottom, z_index: DEFAULT_Z_INDEX }
+        Theme {
+            mode: ThemeMode::Light,
+            accent: None,
+            position: Position::Bottom,
+            z_index: DEFAULT_Z_INDEX,
+        }
     }
 }
 
 /// The text colour (`#000` or `#fff`) with the higher WCAG contrast on an `#rrggbb` accent.
 pub fn text_colour_on(accent: &str) -> &'static str {
     let channel = |at: usize| {
-        let v = accent.get(at..at + 2).and_then(|h| u8::from_str_radix(h, 16).ok()).unwrap_or(0) as f64 / 255.0;
+        let v = accent
+            .get(at..at + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0) as f64
+            / 255.0;
         if v <= 0.039_28 {
             v / 12.92
         } else {
@@ -280,11 +289,19 @@ struct Key {
 }
 
 const fn key(name: &'static str, form: Form) -> Key {
-    Key { name, form, missing: None }
+    Key {
+        name,
+        form,
+        missing: None,
+    }
 }
 
 const fn required(name: &'static str, form: Form, missing: &'static str) -> Key {
-    Key { name, form, missing: Some(missing) }
+    Key {
+        name,
+        form,
+        missing: Some(missing),
+    }
 }
 
 const ID_FORM: &str = "a non-empty string of at most 256 bytes, or a number";
@@ -317,7 +334,11 @@ const USER_KEYS: &[Key] = &[
     key("properties", Form::Properties),
     key("hash", Form::Hash),
 ];
-const ACCOUNT_KEYS: &[Key] = &[required("id", Form::Id, ID_FORM), key("name", Form::Text), key("properties", Form::Properties)];
+const ACCOUNT_KEYS: &[Key] = &[
+    required("id", Form::Id, ID_FORM),
+    key("name", Form::Text),
+    key("properties", Form::Properties),
+];
 const THROTTLE_KEYS: &[Key] = &[
     key("resurveyAfter", Form::Duration),
     key("declineResurveyAfter", Form::Duration),
@@ -331,12 +352,28 @@ const TEXT_KEYS: &[Key] = &[
     key("send", Form::Text),
     key("thankYou", Form::Object(CATEGORY_KEYS)),
 ];
-const CATEGORY_KEYS: &[Key] = &[key("detractor", Form::Text), key("passive", Form::Text), key("promoter", Form::Text)];
-const CTA_KEYS: &[Key] = &[key("text", Form::Text), required("url", Form::AbsoluteUrl, ABSOLUTE_URL_FORM)];
+const CATEGORY_KEYS: &[Key] = &[
+    key("detractor", Form::Text),
+    key("passive", Form::Text),
+    key("promoter", Form::Text),
+];
+const CTA_KEYS: &[Key] = &[
+    key("text", Form::Text),
+    required("url", Form::AbsoluteUrl, ABSOLUTE_URL_FORM),
+];
 const THEME_KEYS: &[Key] = &[
-    key("mode", Form::Choice(MODES, "one of \"light\", \"dark\", \"auto\"")),
+    key(
+        "mode",
+        Form::Choice(MODES, "one of \"light\", \"dark\", \"auto\""),
+    ),
     key("accent", Form::Accent),
-    key("position", Form::Choice(POSITIONS, "one of \"bottom\", \"bottom-right\", \"bottom-left\", \"top\"")),
+    key(
+        "position",
+        Form::Choice(
+            POSITIONS,
+            "one of \"bottom\", \"bottom-right\", \"bottom-left\", \"top\"",
+        ),
+    ),
     key("zIndex", Form::ZIndex),
 ];
 
@@ -391,13 +428,23 @@ pub fn parse_config(value: &Value) -> Result<Config, Error> {
         },
         delay_seconds: number(Some(value), "delaySeconds").unwrap_or(0.0) as u32,
         throttle: read_throttle(get(value, "throttle")),
-        texts: get(value, "texts").map(read_text_overrides).unwrap_or_default(),
-        promoter_cta: get(value, "promoterCta")
-            .map(|cta| Cta { text: string(Some(cta), "text"), url: string(Some(cta), "url").unwrap_or_default() }),
+        texts: get(value, "texts")
+            .map(read_text_overrides)
+            .unwrap_or_default(),
+        promoter_cta: get(value, "promoterCta").map(|cta| Cta {
+            text: string(Some(cta), "text"),
+            url: string(Some(cta), "url").unwrap_or_default(),
+        }),
         theme: Theme {
-            mode: [ThemeMode::Light, ThemeMode::Dark, ThemeMode::Auto][choice(theme, "mode", MODES)],
+            mode: [ThemeMode::Light, ThemeMode::Dark, ThemeMode::Auto]
+                [choice(theme, "mode", MODES)],
             accent: string(theme, "accent").map(|accent| accent.to_ascii_lowercase()),
-            position: [Position::Bottom, Position::BottomRight, Position::BottomLeft, Position::Top][choice(theme, "position", POSITIONS)],
+            position: [
+                Position::Bottom,
+                Position::BottomRight,
+                Position::BottomLeft,
+                Position::Top,
+            ][choice(theme, "position", POSITIONS)],
             z_index: number(theme, "zIndex").map_or(DEFAULT_Z_INDEX, |z| z as i32),
         },
         eligibility_endpoint: string(Some(value), "eligibilityEndpoint"),
@@ -442,9 +489,13 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
                 }
             }
             // The size limits are reported first; then the first value of the wrong form.
-            let within_limits = entries.len() <= MAX_PROPERTIES && text <= MAX_PROPERTIES_TEXT && !long_key;
+            let within_limits =
+                entries.len() <= MAX_PROPERTIES && text <= MAX_PROPERTIES_TEXT && !long_key;
             if let (true, Some(name)) = (within_limits, bad) {
-                return Err(Error::config(&join(path, name), "a string, a finite number or a boolean"));
+                return Err(Error::config(
+                    &join(path, name),
+                    "a string, a finite number or a boolean",
+                ));
             }
             within_limits
         }
@@ -483,17 +534,25 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
         (Form::Hash, Value::String(s)) => s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()),
         (Form::Id, Value::Number(n, _)) => n.is_finite(),
         (Form::Flag, Value::Bool(_)) => true,
-        (Form::Whole(min, max), Value::Number(n, _)) => is_whole(*n) && *n >= min as f64 && *n <= max as f64,
+        (Form::Whole(min, max), Value::Number(n, _)) => {
+            is_whole(*n) && *n >= min as f64 && *n <= max as f64
+        }
         (Form::Url, Value::String(s)) => is_endpoint_url(s),
         (Form::AbsoluteUrl, Value::String(s)) => {
-            s.len() > 8 && (s.starts_with("https://") || s.starts_with("http://")) && is_endpoint_url(s)
+            s.len() > 8
+                && (s.starts_with("https://") || s.starts_with("http://"))
+                && is_endpoint_url(s)
         }
         (Form::Language, Value::String(s)) => is_language_tag(s),
         (Form::Timestamp, Value::String(s)) => parse_timestamp(s).is_some(),
-        (Form::Timestamp, Value::Number(n, _)) => is_whole(*n) && TIMESTAMP_RANGE.contains(&(*n as i64)),
+        (Form::Timestamp, Value::Number(n, _)) => {
+            is_whole(*n) && TIMESTAMP_RANGE.contains(&(*n as i64))
+        }
         (Form::Duration, _) => duration_of(value).is_some(),
         (Form::Rate, Value::Number(n, _)) => (0.0..=1.0).contains(n),
-        (Form::Accent, Value::String(s)) => s.len() == 7 && s.starts_with('#') && s.bytes().skip(1).all(|b| b.is_ascii_hexdigit()),
+        (Form::Accent, Value::String(s)) => {
+            s.len() == 7 && s.starts_with('#') && s.bytes().skip(1).all(|b| b.is_ascii_hexdigit())
+        }
         (Form::Choice(options, _), Value::String(s)) => options.contains(&s.as_str()),
         (Form::ZIndex, Value::Number(n, _)) => is_whole(*n) && n.abs() <= i32::MAX as f64,
         _ => false,
@@ -501,7 +560,10 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
     if valid {
         Ok(())
     } else {
-        Err(Error::config(if path.is_empty() { "config" } else { path }, form.expected()))
+        Err(Error::config(
+            if path.is_empty() { "config" } else { path },
+            form.expected(),
+        ))
     }
 }
 
@@ -509,7 +571,9 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
 fn check_object(entries: &[(String, Value)], keys: &[Key], path: &str) -> Result<(), Error> {
     for (name, v) in entries {
         let Some(k) = keys.iter().find(|k| k.name == name) else {
-            return Err(Error::UnknownKey { key: join(path, name) });
+            return Err(Error::UnknownKey {
+                key: join(path, name),
+            });
         };
         if !v.is_null() {
             check(v, k.form, &join(path, name))?;
@@ -517,7 +581,10 @@ fn check_object(entries: &[(String, Value)], keys: &[Key], path: &str) -> Result
     }
     for k in keys {
         if let Some(missing) = k.missing {
-            if !entries.iter().any(|(name, v)| name == k.name && !v.is_null()) {
+            if !entries
+                .iter()
+                .any(|(name, v)| name == k.name && !v.is_null())
+            {
                 return Err(Error::config(&join(path, k.name), missing));
             }
         }
@@ -546,11 +613,18 @@ pub fn is_endpoint_url(s: &str) -> bool {
     } else {
         return false;
     };
-    !rest.is_empty() && s.len() <= 2048 && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+    !rest.is_empty()
+        && s.len() <= 2048
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
 }
 
 fn is_language_tag(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 35 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !s.is_empty()
+        && s.len() <= 35
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 // Readers of a checked config: a value of the wrong form reads as "not set".
@@ -561,7 +635,10 @@ fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
 }
 
 fn string(value: Option<&Value>, key: &str) -> Option<String> {
-    value.and_then(|v| get(v, key)).and_then(Value::as_str).map(Into::into)
+    value
+        .and_then(|v| get(v, key))
+        .and_then(Value::as_str)
+        .map(Into::into)
 }
 
 fn number(value: Option<&Value>, key: &str) -> Option<f64> {
@@ -574,7 +651,10 @@ fn number(value: Option<&Value>, key: &str) -> Option<f64> {
 /// Index of the chosen option, 0 (the default) when not set.
 fn choice(value: Option<&Value>, key: &str, options: &[&str]) -> usize {
     let chosen = string(value, key);
-    options.iter().position(|o| Some(*o) == chosen.as_deref()).unwrap_or(0)
+    options
+        .iter()
+        .position(|o| Some(*o) == chosen.as_deref())
+        .unwrap_or(0)
 }
 
 fn id_text(value: Option<&Value>) -> String {
@@ -621,8 +701,12 @@ fn read_user(user: &Value) -> User {
 }
 
 fn read_trigger(item: &Value) -> Trigger {
-    let Value::Object(entries) = item else { return Trigger::Load };
-    let Some((name, v)) = entries.first() else { return Trigger::Load };
+    let Value::Object(entries) = item else {
+        return Trigger::Load;
+    };
+    let Some((name, v)) = entries.first() else {
+        return Trigger::Load;
+    };
     let text = v.as_str().unwrap_or_default();
     let whole = match v {
         Value::Number(n, _) => *n as u32,
@@ -647,7 +731,12 @@ fn duration_of(value: &Value) -> Option<Duration> {
 
 fn read_throttle(throttle: Option<&Value>) -> Throttle {
     let defaults = Throttle::default();
-    let duration = |key: &str, default: Duration| throttle.and_then(|t| get(t, key)).and_then(duration_of).unwrap_or(default);
+    let duration = |key: &str, default: Duration| {
+        throttle
+            .and_then(|t| get(t, key))
+            .and_then(duration_of)
+            .unwrap_or(default)
+    };
     Throttle {
         resurvey_after: duration("resurveyAfter", defaults.resurvey_after),
         decline_resurvey_after: duration("declineResurveyAfter", defaults.decline_resurvey_after),
@@ -659,7 +748,11 @@ fn read_throttle(throttle: Option<&Value>) -> Throttle {
 fn read_texts(texts: &Value) -> Texts {
     let per_category = |key: &str| {
         let group = get(texts, key);
-        [string(group, "detractor"), string(group, "passive"), string(group, "promoter")]
+        [
+            string(group, "detractor"),
+            string(group, "passive"),
+            string(group, "promoter"),
+        ]
     };
     Texts {
         question: string(Some(texts), "question"),
@@ -680,7 +773,10 @@ fn read_text_overrides(texts: &Value) -> TextOverrides {
             }
         }
     }
-    TextOverrides { all: read_texts(texts), by_language }
+    TextOverrides {
+        all: read_texts(texts),
+        by_language,
+    }
 }
 
 #[cfg(test)]
@@ -688,7 +784,12 @@ mod tests {
     use super::*;
 
     fn obj(entries: &[(&str, Value)]) -> Value {
-        Value::Object(entries.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
     fn with(extra: &[(&str, Value)]) -> Value {
@@ -698,7 +799,9 @@ mod tests {
     }
 
     fn error_of(config: Value) -> String {
-        parse_config(&config).expect_err("config should be refused").message()
+        parse_config(&config)
+            .expect_err("config should be refused")
+            .message()
     }
 
     #[test]
@@ -725,11 +828,21 @@ mod tests {
                     ("id", Value::num(42.0)),
                     ("email", Value::str("ada@example.com")),
                     ("createdAt", Value::str("2025-01-15")),
-                    ("properties", obj(&[("plan", Value::str("pro")), ("seats", Value::num(3.5)), ("trial", Value::Bool(false))])),
+                    (
+                        "properties",
+                        obj(&[
+                            ("plan", Value::str("pro")),
+                            ("seats", Value::num(3.5)),
+                            ("trial", Value::Bool(false)),
+                        ]),
+                    ),
                     ("hash", Value::String("0F".repeat(32))),
                 ]),
             ),
-            ("account", obj(&[("id", Value::str("acme")), ("name", Value::str("Acme Inc"))])),
+            (
+                "account",
+                obj(&[("id", Value::str("acme")), ("name", Value::str("Acme Inc"))]),
+            ),
             ("language", Value::str("pt-BR")),
             (
                 "triggers",
@@ -759,12 +872,26 @@ mod tests {
                     ("de", obj(&[("send", Value::str("Abschicken"))])),
                 ]),
             ),
-            ("promoterCta", obj(&[("text", Value::str("Review us")), ("url", Value::str("https://example.com/review"))])),
+            (
+                "promoterCta",
+                obj(&[
+                    ("text", Value::str("Review us")),
+                    ("url", Value::str("https://example.com/review")),
+                ]),
+            ),
             (
                 "theme",
-                obj(&[("mode", Value::str("auto")), ("accent", Value::str("#FF6600")), ("position", Value::str("top")), ("zIndex", Value::num(10.0))]),
+                obj(&[
+                    ("mode", Value::str("auto")),
+                    ("accent", Value::str("#FF6600")),
+                    ("position", Value::str("top")),
+                    ("zIndex", Value::num(10.0)),
+                ]),
             ),
-            ("eligibilityEndpoint", Value::str("https://collector.example.com/v1/eligibility")),
+            (
+                "eligibilityEndpoint",
+                Value::str("https://collector.example.com/v1/eligibility"),
+            ),
             ("requireConsent", Value::Bool(true)),
             ("debug", Value::Bool(true)),
         ]))
@@ -772,7 +899,10 @@ mod tests {
         let user = config.user.unwrap();
         assert_eq!(user.id, "42");
         assert_eq!(user.created_at, parse_timestamp("2025-01-15"));
-        assert_eq!(user.properties[1], ("seats".into(), Scalar::Number("3.5".into())));
+        assert_eq!(
+            user.properties[1],
+            ("seats".into(), Scalar::Number("3.5".into()))
+        );
         assert_eq!(user.hash, Some("0f".repeat(32)));
         assert_eq!(config.account.unwrap().name.as_deref(), Some("Acme Inc"));
         assert_eq!(config.triggers.len(), 5);
@@ -782,7 +912,10 @@ mod tests {
         assert_eq!(config.throttle.first_survey_after, Duration::Days(14));
         assert_eq!(config.throttle.sample_rate, 0.3);
         assert_eq!(config.texts.all.follow_up[2].as_deref(), Some("Yay, why?"));
-        assert_eq!(config.texts.by_language[0].1.send.as_deref(), Some("Abschicken"));
+        assert_eq!(
+            config.texts.by_language[0].1.send.as_deref(),
+            Some("Abschicken")
+        );
         assert_eq!(config.theme.accent.as_deref(), Some("#ff6600"));
         assert_eq!(config.theme.position, Position::Top);
         assert!(config.debug && config.require_consent);
@@ -849,21 +982,40 @@ mod tests {
         for (config, expected) in cases {
             let message = error_of(config);
             assert!(message.starts_with("nps-widget: "), "{message}");
-            assert!(message.contains(expected), "{message:?} should contain {expected:?}");
+            assert!(
+                message.contains(expected),
+                "{message:?} should contain {expected:?}"
+            );
         }
     }
 
     #[test]
     fn identify_checks_the_user_like_init() {
-        assert_eq!(parse_user(&obj(&[("id", Value::str("u_1"))])).unwrap().id, "u_1");
-        assert!(parse_user(&Value::str("u_1")).unwrap_err().message().contains("config `user` must be an object"));
-        assert!(parse_user(&obj(&[("id", Value::Null)])).unwrap_err().message().contains("config `user.id` must be"));
-        assert!(parse_user(&obj(&[("id", Value::str("1")), ("plan", Value::str("pro"))])).unwrap_err().message().contains("unknown config key `user.plan`"));
+        assert_eq!(
+            parse_user(&obj(&[("id", Value::str("u_1"))])).unwrap().id,
+            "u_1"
+        );
+        assert!(parse_user(&Value::str("u_1"))
+            .unwrap_err()
+            .message()
+            .contains("config `user` must be an object"));
+        assert!(parse_user(&obj(&[("id", Value::Null)]))
+            .unwrap_err()
+            .message()
+            .contains("config `user.id` must be"));
+        assert!(parse_user(&obj(&[
+            ("id", Value::str("1")),
+            ("plan", Value::str("pro"))
+        ]))
+        .unwrap_err()
+        .message()
+        .contains("unknown config key `user.plan`"));
     }
 
     #[test]
     fn null_values_mean_default() {
-        let config = parse_config(&with(&[("product", Value::Null), ("user", Value::Null)])).unwrap();
+        let config =
+            parse_config(&with(&[("product", Value::Null), ("user", Value::Null)])).unwrap();
         assert_eq!(config.product, "us");
         assert_eq!(config.user, None);
     }
@@ -872,17 +1024,29 @@ mod tests {
     fn contrast(rgb: [u8; 3], text: &str) -> f64 {
         let channel = |c: u8| {
             let v = c as f64 / 255.0;
-            if v <= 0.039_28 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
         };
         let l = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2]);
-        if text == "#000" { (l + 0.05) / 0.05 } else { 1.05 / (l + 0.05) }
+        if text == "#000" {
+            (l + 0.05) / 0.05
+        } else {
+            1.05 / (l + 0.05)
+        }
     }
 
     #[test]
     fn accent_text_is_readable_on_every_accent() {
         // Every third value of each channel, plus the worst colour of a full search (4.52:1).
         let steps = (0..=255u8).step_by(3);
-        let grid = steps.clone().flat_map(|r| steps.clone().flat_map(move |g| (0..=255u8).step_by(3).map(move |b| [r, g, b])));
+        let grid = steps.clone().flat_map(|r| {
+            steps
+                .clone()
+                .flat_map(move |g| (0..=255u8).step_by(3).map(move |b| [r, g, b]))
+        });
         for rgb in grid.chain([[118, 114, 133]]) {
             let hex: String = ["#", &hex2(rgb[0]), &hex2(rgb[1]), &hex2(rgb[2])].concat();
             let ratio = contrast(rgb, text_colour_on(&hex));
@@ -892,7 +1056,12 @@ mod tests {
 
     fn hex2(c: u8) -> String {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        [DIGITS[(c >> 4) as usize] as char, DIGITS[(c & 15) as usize] as char].iter().collect()
+        [
+            DIGITS[(c >> 4) as usize] as char,
+            DIGITS[(c & 15) as usize] as char,
+        ]
+        .iter()
+        .collect()
     }
 
     #[test]
@@ -907,10 +1076,22 @@ mod tests {
 
     #[test]
     fn endpoint_forms() {
-        for good in ["/v1/responses", "https://c.example.com/v1/responses", "HTTP://127.0.0.1:8787/v1/responses"] {
+        for good in [
+            "/v1/responses",
+            "https://c.example.com/v1/responses",
+            "HTTP://127.0.0.1:8787/v1/responses",
+        ] {
             assert!(is_endpoint_url(good), "{good}");
         }
-        for bad in ["", "//x", "https://", "v1/responses", "data:text/plain,x", "/a b", "https://x\\y"] {
+        for bad in [
+            "",
+            "//x",
+            "https://",
+            "v1/responses",
+            "data:text/plain,x",
+            "/a b",
+            "https://x\\y",
+        ] {
             assert!(!is_endpoint_url(bad), "{bad}");
         }
     }

@@ -86,7 +86,21 @@ mod tests {
 
     #[test]
     fn rejected_forms() {
-        for text in ["", "days", "six months", "-1 days", "1.5 days", "6 monthss", "6 years", "6 m", "99999 days", "1201 months", "123456 days", "6\u{a0}months", "\u{3000}6 months"] {
+        for text in [
+            "",
+            "days",
+            "six months",
+            "-1 days",
+            "1.5 days",
+            "6 monthss",
+            "6 years",
+            "6 m",
+            "99999 days",
+            "1201 months",
+            "123456 days",
+            "6\u{a0}months",
+            "\u{3000}6 months",
+        ] {
             assert_eq!(parse_duration(text), None, "{text}");
         }
     }

@@ -60,7 +60,9 @@ impl UserState {
     /// `None` when nothing needed moving.
     pub fn capped_at(&self, now: i64) -> Option<UserState> {
         match self.last_shown {
-            Some((at, outcome)) if at > now => Some(UserState { last_shown: Some((now, outcome)) }),
+            Some((at, outcome)) if at > now => Some(UserState {
+                last_shown: Some((now, outcome)),
+            }),
             _ => None,
         }
     }
@@ -77,7 +79,9 @@ impl UserState {
                 _ => {}
             }
         }
-        UserState { last_shown: shown.map(|at| (at, outcome)) }
+        UserState {
+            last_shown: shown.map(|at| (at, outcome)),
+        }
     }
 }
 
@@ -125,7 +129,8 @@ impl Ineligible {
     pub fn reason_on_page(&self, page_started_at: i64, shown_here: Option<i64>) -> String {
         match self {
             Ineligible::AskedBefore { shown_at, .. }
-                if *shown_at >= page_started_at - OTHER_TAB_WINDOW_MS && Some(*shown_at) != shown_here =>
+                if *shown_at >= page_started_at - OTHER_TAB_WINDOW_MS
+                    && Some(*shown_at) != shown_here =>
             {
                 concat(&["shown in another tab; ", &self.reason()])
             }
@@ -144,9 +149,16 @@ impl Ineligible {
     /// The reason in words, e.g. `asked on 2026-05-01, next on 2026-11-01`.
     pub fn reason(&self) -> String {
         match self {
-            Ineligible::AskedBefore { shown_at, outcome, next } => {
-                concat(&[outcome.verb(), &format_date(*shown_at), ", next on ", &format_date(*next)])
-            }
+            Ineligible::AskedBefore {
+                shown_at,
+                outcome,
+                next,
+            } => concat(&[
+                outcome.verb(),
+                &format_date(*shown_at),
+                ", next on ",
+                &format_date(*next),
+            ]),
             Ineligible::TooNew { next } => concat(&["first survey after ", &format_date(*next)]),
             Ineligible::OutsideSample { bucket, rate } => {
                 let mut out = String::from("outside the sample (bucket ");
@@ -163,9 +175,18 @@ impl Ineligible {
 /// Decides whether the prompt may be shown at `now` (epoch ms). `bucket` is the user's sticky
 /// sampling bucket in 0..1 (see [`bucket_for`]); `created_at` is the user's sign-up time. A
 /// display recorded in the future (a clock that was ahead) counts as shown `now`.
-pub fn decide(state: &UserState, throttle: &Throttle, created_at: Option<i64>, bucket: f64, now: i64) -> Result<(), Ineligible> {
+pub fn decide(
+    state: &UserState,
+    throttle: &Throttle,
+    created_at: Option<i64>,
+    bucket: f64,
+    now: i64,
+) -> Result<(), Ineligible> {
     if bucket >= throttle.sample_rate {
-        return Err(Ineligible::OutsideSample { bucket, rate: throttle.sample_rate });
+        return Err(Ineligible::OutsideSample {
+            bucket,
+            rate: throttle.sample_rate,
+        });
     }
     if let Some((shown_at, outcome)) = state.last_shown {
         let shown_at = shown_at.min(now);
@@ -175,7 +196,11 @@ pub fn decide(state: &UserState, throttle: &Throttle, created_at: Option<i64>, b
         };
         let next = wait.add_to(shown_at);
         if now < next {
-            return Err(Ineligible::AskedBefore { shown_at, outcome, next });
+            return Err(Ineligible::AskedBefore {
+                shown_at,
+                outcome,
+                next,
+            });
         }
     }
     if let Some(created_at) = created_at {
@@ -190,13 +215,20 @@ pub fn decide(state: &UserState, throttle: &Throttle, created_at: Option<i64>, b
 /// Why a user for whom [`decide`] said yes may be asked, in the words of [`Ineligible::reason`]:
 /// `not shown before`, or e.g. `answered on 2026-05-01, eligible again since 2026-11-01`.
 pub fn eligible_reason(state: &UserState, throttle: &Throttle) -> String {
-    let Some((shown_at, outcome)) = state.last_shown else { return "not shown before".into() };
+    let Some((shown_at, outcome)) = state.last_shown else {
+        return "not shown before".into();
+    };
     let next = match outcome {
         Outcome::Answered => throttle.resurvey_after,
         Outcome::Declined | Outcome::Ignored => throttle.decline_resurvey_after,
     }
     .add_to(shown_at);
-    concat(&[outcome.verb(), &format_date(shown_at), ", eligible again since ", &format_date(next)])
+    concat(&[
+        outcome.verb(),
+        &format_date(shown_at),
+        ", eligible again since ",
+        &format_date(next),
+    ])
 }
 
 /// The sticky sampling bucket of a user id in 0..1: FNV-1a, so every device agrees.
@@ -231,7 +263,9 @@ mod tests {
     }
 
     fn shown(at: &str, outcome: Outcome) -> UserState {
-        UserState { last_shown: Some((t(at), outcome)) }
+        UserState {
+            last_shown: Some((t(at), outcome)),
+        }
     }
 
     #[test]
@@ -248,31 +282,151 @@ mod tests {
         let cases: Vec<(UserState, Throttle, Option<&str>, i64, bool)> = vec![
             (none, defaults, None, t("2026-11-23"), true),
             // Six calendar months after an answer, to the second.
-            (shown("2026-05-01T10:00:00Z", Outcome::Answered), defaults, None, t("2026-11-01T10:00:00Z") - SECOND, false),
-            (shown("2026-05-01T10:00:00Z", Outcome::Answered), defaults, None, t("2026-11-01T10:00:00Z"), true),
-            (shown("2026-05-01T10:00:00Z", Outcome::Answered), defaults, None, t("2026-11-01T10:00:00Z") + SECOND, true),
+            (
+                shown("2026-05-01T10:00:00Z", Outcome::Answered),
+                defaults,
+                None,
+                t("2026-11-01T10:00:00Z") - SECOND,
+                false,
+            ),
+            (
+                shown("2026-05-01T10:00:00Z", Outcome::Answered),
+                defaults,
+                None,
+                t("2026-11-01T10:00:00Z"),
+                true,
+            ),
+            (
+                shown("2026-05-01T10:00:00Z", Outcome::Answered),
+                defaults,
+                None,
+                t("2026-11-01T10:00:00Z") + SECOND,
+                true,
+            ),
             // Same after a dismissal or a display that was ignored.
-            (shown("2026-05-01T10:00:00Z", Outcome::Declined), defaults, None, t("2026-11-01T10:00:00Z") - SECOND, false),
-            (shown("2026-05-01T10:00:00Z", Outcome::Declined), defaults, None, t("2026-11-01T10:00:00Z") + SECOND, true),
-            (shown("2026-05-01T10:00:00Z", Outcome::Ignored), defaults, None, t("2026-11-01T10:00:00Z") - SECOND, false),
-            (shown("2026-05-01T10:00:00Z", Outcome::Ignored), defaults, None, t("2026-11-01T10:00:00Z") + SECOND, true),
+            (
+                shown("2026-05-01T10:00:00Z", Outcome::Declined),
+                defaults,
+                None,
+                t("2026-11-01T10:00:00Z") - SECOND,
+                false,
+            ),
+            (
+                shown("2026-05-01T10:00:00Z", Outcome::Declined),
+                defaults,
+                None,
+                t("2026-11-01T10:00:00Z") + SECOND,
+                true,
+            ),
+            (
+                shown("2026-05-01T10:00:00Z", Outcome::Ignored),
+                defaults,
+                None,
+                t("2026-11-01T10:00:00Z") - SECOND,
+                false,
+            ),
+            (
+                shown("2026-05-01T10:00:00Z", Outcome::Ignored),
+                defaults,
+                None,
+                t("2026-11-01T10:00:00Z") + SECOND,
+                true,
+            ),
             // Month ends clamp: Aug 31 + 6 months = Feb 28 (2027) / Feb 29 (2028).
-            (shown("2026-08-31T12:00:00Z", Outcome::Answered), defaults, None, t("2027-02-28T12:00:00Z") - SECOND, false),
-            (shown("2026-08-31T12:00:00Z", Outcome::Answered), defaults, None, t("2027-02-28T12:00:00Z"), true),
-            (shown("2027-08-31T12:00:00Z", Outcome::Answered), defaults, None, t("2028-02-29T12:00:00Z") - SECOND, false),
-            (shown("2027-08-31T12:00:00Z", Outcome::Answered), defaults, None, t("2028-02-29T12:00:00Z"), true),
+            (
+                shown("2026-08-31T12:00:00Z", Outcome::Answered),
+                defaults,
+                None,
+                t("2027-02-28T12:00:00Z") - SECOND,
+                false,
+            ),
+            (
+                shown("2026-08-31T12:00:00Z", Outcome::Answered),
+                defaults,
+                None,
+                t("2027-02-28T12:00:00Z"),
+                true,
+            ),
+            (
+                shown("2027-08-31T12:00:00Z", Outcome::Answered),
+                defaults,
+                None,
+                t("2028-02-29T12:00:00Z") - SECOND,
+                false,
+            ),
+            (
+                shown("2027-08-31T12:00:00Z", Outcome::Answered),
+                defaults,
+                None,
+                t("2028-02-29T12:00:00Z"),
+                true,
+            ),
             // Leap day + 6 months.
-            (shown("2028-02-29T00:00:00Z", Outcome::Answered), defaults, None, t("2028-08-29T00:00:00Z") - SECOND, false),
-            (shown("2028-02-29T00:00:00Z", Outcome::Answered), defaults, None, t("2028-08-29T00:00:00Z"), true),
+            (
+                shown("2028-02-29T00:00:00Z", Outcome::Answered),
+                defaults,
+                None,
+                t("2028-08-29T00:00:00Z") - SECOND,
+                false,
+            ),
+            (
+                shown("2028-02-29T00:00:00Z", Outcome::Answered),
+                defaults,
+                None,
+                t("2028-08-29T00:00:00Z"),
+                true,
+            ),
             // Different waits for answers and declines.
-            (shown("2026-01-01T00:00:00Z", Outcome::Answered), short, None, t("2026-04-01T00:00:00Z") - SECOND, false),
-            (shown("2026-01-01T00:00:00Z", Outcome::Answered), short, None, t("2026-04-01T00:00:00Z"), true),
-            (shown("2026-01-01T00:00:00Z", Outcome::Declined), short, None, t("2026-01-08T00:00:00Z") - SECOND, false),
-            (shown("2026-01-01T00:00:00Z", Outcome::Declined), short, None, t("2026-01-08T00:00:00Z"), true),
+            (
+                shown("2026-01-01T00:00:00Z", Outcome::Answered),
+                short,
+                None,
+                t("2026-04-01T00:00:00Z") - SECOND,
+                false,
+            ),
+            (
+                shown("2026-01-01T00:00:00Z", Outcome::Answered),
+                short,
+                None,
+                t("2026-04-01T00:00:00Z"),
+                true,
+            ),
+            (
+                shown("2026-01-01T00:00:00Z", Outcome::Declined),
+                short,
+                None,
+                t("2026-01-08T00:00:00Z") - SECOND,
+                false,
+            ),
+            (
+                shown("2026-01-01T00:00:00Z", Outcome::Declined),
+                short,
+                None,
+                t("2026-01-08T00:00:00Z"),
+                true,
+            ),
             // First survey 30 days after sign-up; not applied when unknown.
-            (none, defaults, Some("2026-01-15"), t("2026-02-14T00:00:00Z") - SECOND, false),
-            (none, defaults, Some("2026-01-15"), t("2026-02-14T00:00:00Z"), true),
-            (none, short, Some("2026-01-15"), t("2026-01-15T00:00:00Z"), true),
+            (
+                none,
+                defaults,
+                Some("2026-01-15"),
+                t("2026-02-14T00:00:00Z") - SECOND,
+                false,
+            ),
+            (
+                none,
+                defaults,
+                Some("2026-01-15"),
+                t("2026-02-14T00:00:00Z"),
+                true,
+            ),
+            (
+                none,
+                short,
+                Some("2026-01-15"),
+                t("2026-01-15T00:00:00Z"),
+                true,
+            ),
         ];
         for (i, (state, throttle, created, now, eligible)) in cases.into_iter().enumerate() {
             let decision = decide(&state, &throttle, created.map(t), 0.5, now);
@@ -283,18 +437,41 @@ mod tests {
     #[test]
     fn a_display_in_the_future_counts_as_now() {
         let now = t("2026-12-03T12:00:00Z");
-        for ahead in ["2026-12-03T12:00:01Z", "2027-12-03T12:00:00Z", "9999-12-31T23:59:59Z"] {
+        for ahead in [
+            "2026-12-03T12:00:01Z",
+            "2027-12-03T12:00:00Z",
+            "9999-12-31T23:59:59Z",
+        ] {
             let state = shown(ahead, Outcome::Answered);
             let why = decide(&state, &Throttle::default(), None, 0.5, now).unwrap_err();
-            assert_eq!(why.next_eligible_at(), Some(t("2027-06-03T12:00:00Z")), "{ahead}");
+            assert_eq!(
+                why.next_eligible_at(),
+                Some(t("2027-06-03T12:00:00Z")),
+                "{ahead}"
+            );
             assert_eq!(why.reason(), "answered on 2026-12-03, next on 2027-06-03");
-            assert_eq!(state.capped_at(now), Some(shown("2026-12-03T12:00:00Z", Outcome::Answered)));
+            assert_eq!(
+                state.capped_at(now),
+                Some(shown("2026-12-03T12:00:00Z", Outcome::Answered))
+            );
         }
         // Six months after the capped time, the user is due again.
-        let capped = shown("2027-12-03T12:00:00Z", Outcome::Declined).capped_at(now).unwrap();
-        assert!(decide(&capped, &Throttle::default(), None, 0.5, t("2027-06-03T12:00:00Z")).is_ok());
+        let capped = shown("2027-12-03T12:00:00Z", Outcome::Declined)
+            .capped_at(now)
+            .unwrap();
+        assert!(decide(
+            &capped,
+            &Throttle::default(),
+            None,
+            0.5,
+            t("2027-06-03T12:00:00Z")
+        )
+        .is_ok());
         // A display at or before now is left alone.
-        assert_eq!(shown("2026-12-03T12:00:00Z", Outcome::Answered).capped_at(now), None);
+        assert_eq!(
+            shown("2026-12-03T12:00:00Z", Outcome::Answered).capped_at(now),
+            None
+        );
         assert_eq!(UserState::default().capped_at(now), None);
     }
 
@@ -304,44 +481,91 @@ mod tests {
         let err = decide(&state, &Throttle::default(), None, 0.1, t("2026-06-01")).unwrap_err();
         assert_eq!(err.reason(), "asked on 2026-05-01, next on 2026-11-01");
         assert_eq!(err.next_eligible_at(), Some(t("2026-11-01T10:00:00Z")));
-        let err = decide(&UserState::default(), &Throttle::default(), Some(t("2026-01-15")), 0.1, t("2026-01-20")).unwrap_err();
+        let err = decide(
+            &UserState::default(),
+            &Throttle::default(),
+            Some(t("2026-01-15")),
+            0.1,
+            t("2026-01-20"),
+        )
+        .unwrap_err();
         assert_eq!(err.reason(), "first survey after 2026-02-14");
-        let sampled = Throttle { sample_rate: 0.3, ..Throttle::default() };
-        let err = decide(&UserState::default(), &sampled, None, 0.734, t("2026-01-20")).unwrap_err();
-        assert_eq!(err.reason(), "outside the sample (bucket 0.73 \u{2265} 0.30)");
+        let sampled = Throttle {
+            sample_rate: 0.3,
+            ..Throttle::default()
+        };
+        let err = decide(
+            &UserState::default(),
+            &sampled,
+            None,
+            0.734,
+            t("2026-01-20"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.reason(),
+            "outside the sample (bucket 0.73 \u{2265} 0.30)"
+        );
         assert_eq!(err.next_eligible_at(), None);
     }
 
     #[test]
     fn eligible_reasons_use_the_same_words() {
         let throttle = Throttle::default();
-        assert_eq!(eligible_reason(&UserState::default(), &throttle), "not shown before");
+        assert_eq!(
+            eligible_reason(&UserState::default(), &throttle),
+            "not shown before"
+        );
         let answered = shown("2026-05-01T10:00:00Z", Outcome::Answered);
-        assert_eq!(eligible_reason(&answered, &throttle), "answered on 2026-05-01, eligible again since 2026-11-01");
+        assert_eq!(
+            eligible_reason(&answered, &throttle),
+            "answered on 2026-05-01, eligible again since 2026-11-01"
+        );
         let declined = shown("2026-05-01T10:00:00Z", Outcome::Declined);
-        assert_eq!(eligible_reason(&declined, &throttle), "dismissed on 2026-05-01, eligible again since 2026-11-01");
+        assert_eq!(
+            eligible_reason(&declined, &throttle),
+            "dismissed on 2026-05-01, eligible again since 2026-11-01"
+        );
     }
 
     #[test]
     fn another_tabs_display_is_named_as_such() {
         let started = t("2026-06-01T10:00:00Z");
-        let why = |shown_at: i64| Ineligible::AskedBefore { shown_at, outcome: Outcome::Ignored, next: shown_at + 1 };
+        let why = |shown_at: i64| Ineligible::AskedBefore {
+            shown_at,
+            outcome: Outcome::Ignored,
+            next: shown_at + 1,
+        };
         let plain = "asked on 2026-06-01, next on 2026-06-01";
         // Shown while this page was open, not by it: another tab.
         let other = why(started + SECOND).reason_on_page(started, None);
         assert_eq!(other, "shown in another tab; ".to_string() + plain);
         // Just before this page started (tabs opened together): another tab too.
-        assert!(why(started - 4 * SECOND).reason_on_page(started, None).starts_with("shown in another tab"));
+        assert!(why(started - 4 * SECOND)
+            .reason_on_page(started, None)
+            .starts_with("shown in another tab"));
         // Shown by this page, or long before it started: the plain reason.
-        assert_eq!(why(started + SECOND).reason_on_page(started, Some(started + SECOND)), plain);
-        assert_eq!(why(started - 6 * SECOND).reason_on_page(started, None), "asked on 2026-06-01, next on 2026-06-01");
-        let sampled = Ineligible::OutsideSample { bucket: 0.5, rate: 0.1 };
+        assert_eq!(
+            why(started + SECOND).reason_on_page(started, Some(started + SECOND)),
+            plain
+        );
+        assert_eq!(
+            why(started - 6 * SECOND).reason_on_page(started, None),
+            "asked on 2026-06-01, next on 2026-06-01"
+        );
+        let sampled = Ineligible::OutsideSample {
+            bucket: 0.5,
+            rate: 0.1,
+        };
         assert_eq!(sampled.reason_on_page(started, None), sampled.reason());
     }
 
     #[test]
     fn sampling_edges() {
-        let none = Throttle { sample_rate: 0.0, ..Throttle::default() };
+        let none = Throttle {
+            sample_rate: 0.0,
+            ..Throttle::default()
+        };
         assert!(decide(&UserState::default(), &none, None, 0.0, 0).is_err());
         let all = Throttle::default();
         assert!(decide(&UserState::default(), &all, None, 0.999_999, 0).is_ok());
@@ -351,7 +575,9 @@ mod tests {
     fn sampling_is_sticky_and_matches_the_rate() {
         assert_eq!(bucket_for("u_42"), bucket_for("u_42"));
         for rate in [0.1, 0.3, 0.5, 0.9] {
-            let inside = (0..100_000).filter(|i| bucket_for(&concat(&["user-", &i.to_string()])) < rate).count();
+            let inside = (0..100_000)
+                .filter(|i| bucket_for(&concat(&["user-", &i.to_string()])) < rate)
+                .count();
             let share = inside as f64 / 100_000.0;
             assert!((share - rate).abs() < 0.02, "rate {rate}: {share}");
         }
@@ -363,9 +589,15 @@ mod tests {
     fn state_round_trips_through_text() {
         for state in [
             UserState::default(),
-            UserState { last_shown: Some((1_700_000_000_123, Outcome::Answered)) },
-            UserState { last_shown: Some((-5, Outcome::Declined)) },
-            UserState { last_shown: Some((5, Outcome::Ignored)) },
+            UserState {
+                last_shown: Some((1_700_000_000_123, Outcome::Answered)),
+            },
+            UserState {
+                last_shown: Some((-5, Outcome::Declined)),
+            },
+            UserState {
+                last_shown: Some((5, Outcome::Ignored)),
+            },
         ] {
             assert_eq!(UserState::decode(&state.encode()), state);
         }

@@ -34,15 +34,22 @@ pub enum Error {
 impl Error {
     /// A configuration error for `key`.
     pub fn config(key: &str, expected: &'static str) -> Error {
-        Error::Config { key: key.into(), expected }
+        Error::Config {
+            key: key.into(),
+            expected,
+        }
     }
 
     /// The message for the console, prefixed `nps-widget:`.
     pub fn message(&self) -> String {
         match self {
-            Error::Config { key, expected } => concat(&["nps-widget: config `", key, "` must be ", expected]),
+            Error::Config { key, expected } => {
+                concat(&["nps-widget: config `", key, "` must be ", expected])
+            }
             Error::UnknownKey { key } => concat(&["nps-widget: unknown config key `", key, "`"]),
-            Error::Command { command, expected } => concat(&["nps-widget: `", command, "` ", expected]),
+            Error::Command { command, expected } => {
+                concat(&["nps-widget: `", command, "` ", expected])
+            }
             Error::Browser(what) => concat(&["nps-widget: ", what]),
         }
     }
@@ -58,6 +65,12 @@ mod tests {
             Error::config("theme.mode", "one of light, dark, auto").message(),
             "nps-widget: config `theme.mode` must be one of light, dark, auto"
         );
-        assert_eq!(Error::UnknownKey { key: "colour".into() }.message(), "nps-widget: unknown config key `colour`");
+        assert_eq!(
+            Error::UnknownKey {
+                key: "colour".into()
+            }
+            .message(),
+            "nps-widget: unknown config key `colour`"
+        );
     }
 }

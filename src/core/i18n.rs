@@ -64,8 +64,21 @@ pub const TEXT_KEYS: [TextKey; 15] = [
 
 /// File names of the keys, in [`TEXT_KEYS`] order.
 const KEY_NAMES: [&str; 15] = [
-    "question", "lowLabel", "highLabel", "scoreLabel", "followUpDetractor", "followUpPassive", "followUpPromoter",
-    "placeholder", "send", "close", "thankYouDetractor", "thankYouPassive", "thankYouPromoter", "scaleLabel", "ctaDefault",
+    "question",
+    "lowLabel",
+    "highLabel",
+    "scoreLabel",
+    "followUpDetractor",
+    "followUpPassive",
+    "followUpPromoter",
+    "placeholder",
+    "send",
+    "close",
+    "thankYouDetractor",
+    "thankYouPassive",
+    "thankYouPromoter",
+    "scaleLabel",
+    "ctaDefault",
 ];
 
 impl TextKey {
@@ -86,9 +99,9 @@ impl TextKey {
 
 /// Tags of the built-in languages; each has `src/i18n/<tag>.txt`.
 pub const LANGUAGES: [&str; 41] = [
-    "en", "ar", "bg", "cs", "da", "de", "el", "es", "et", "fa", "fi", "fr", "he", "hi", "hr", "hu", "id", "it", "ja",
-    "ko", "lt", "lv", "ms", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sr", "sv", "th", "tr", "uk",
-    "ur", "vi", "zh-CN", "zh-TW",
+    "en", "ar", "bg", "cs", "da", "de", "el", "es", "et", "fa", "fi", "fr", "he", "hi", "hr", "hu",
+    "id", "it", "ja", "ko", "lt", "lv", "ms", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk",
+    "sl", "sr", "sv", "th", "tr", "uk", "ur", "vi", "zh-CN", "zh-TW",
 ];
 
 /// The English texts, compiled in (the fallback for every language).
@@ -119,7 +132,10 @@ impl Catalog {
                 }
             }
         }
-        match TEXT_KEYS.iter().find(|key| texts[**key as usize].is_empty()) {
+        match TEXT_KEYS
+            .iter()
+            .find(|key| texts[**key as usize].is_empty())
+        {
             Some(missing) => Err(*missing),
             None => Ok(Catalog { tag, texts }),
         }
@@ -128,7 +144,10 @@ impl Catalog {
     /// The built-in English catalog.
     pub fn english() -> Catalog {
         // The file is checked by the tests below, so this cannot fail at run time.
-        Catalog::parse("en", ENGLISH).unwrap_or(Catalog { tag: "en", texts: [const { String::new() }; TEXT_KEYS.len()] })
+        Catalog::parse("en", ENGLISH).unwrap_or(Catalog {
+            tag: "en",
+            texts: [const { String::new() }; TEXT_KEYS.len()],
+        })
     }
 
     /// Canonical tag, e.g. `"pt-BR"`, `"zh-CN"`, `"en"`.
@@ -235,13 +254,14 @@ mod tests {
     }
 
     fn catalog(tag: &'static str) -> Catalog {
-        Catalog::parse(tag, &file(tag)).unwrap_or_else(|key| panic!("{tag}: `{}` is missing or empty", key.name()))
+        Catalog::parse(tag, &file(tag))
+            .unwrap_or_else(|key| panic!("{tag}: `{}` is missing or empty", key.name()))
     }
 
     const REQUIRED: [&str; 40] = [
-        "ar", "bg", "cs", "da", "de", "el", "en", "es", "et", "fa", "fi", "fr", "he", "hi", "hr", "hu", "id", "it", "ja",
-        "ko", "lt", "lv", "ms", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sr", "sv", "th", "tr", "uk",
-        "vi", "zh-CN", "zh-TW",
+        "ar", "bg", "cs", "da", "de", "el", "en", "es", "et", "fa", "fi", "fr", "he", "hi", "hr",
+        "hu", "id", "it", "ja", "ko", "lt", "lv", "ms", "nb", "nl", "pl", "pt", "pt-BR", "ro",
+        "ru", "sk", "sl", "sr", "sv", "th", "tr", "uk", "vi", "zh-CN", "zh-TW",
     ];
 
     #[test]
@@ -249,10 +269,16 @@ mod tests {
         for tag in LANGUAGES {
             let text = file(tag);
             for line in text.lines() {
-                let (name, _) = line.split_once(':').unwrap_or_else(|| panic!("{tag}: line without a key: {line:?}"));
+                let (name, _) = line
+                    .split_once(':')
+                    .unwrap_or_else(|| panic!("{tag}: line without a key: {line:?}"));
                 assert!(KEY_NAMES.contains(&name), "{tag}: unknown key {name:?}");
             }
-            assert_eq!(text.lines().count(), TEXT_KEYS.len(), "{tag}: one line per key");
+            assert_eq!(
+                text.lines().count(),
+                TEXT_KEYS.len(),
+                "{tag}: one line per key"
+            );
             let c = catalog(tag);
             for key in TEXT_KEYS {
                 let text = c.text(key);
@@ -270,10 +296,18 @@ mod tests {
 
     #[test]
     fn files_and_languages_match() {
-        let mut files: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/i18n"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap().trim_end_matches(".txt").to_string())
-            .collect();
+        let mut files: Vec<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/i18n"))
+                .unwrap()
+                .map(|e| {
+                    e.unwrap()
+                        .file_name()
+                        .into_string()
+                        .unwrap()
+                        .trim_end_matches(".txt")
+                        .to_string()
+                })
+                .collect();
         files.sort();
         let mut tags: Vec<String> = LANGUAGES.iter().map(|t| t.to_string()).collect();
         tags.sort();
@@ -286,7 +320,11 @@ mod tests {
 
     #[test]
     fn a_missing_or_empty_key_is_named() {
-        let without_send: String = ENGLISH.lines().filter(|l| !l.starts_with("send:")).map(|l| l.to_string() + "\n").collect();
+        let without_send: String = ENGLISH
+            .lines()
+            .filter(|l| !l.starts_with("send:"))
+            .map(|l| l.to_string() + "\n")
+            .collect();
         assert_eq!(Catalog::parse("en", &without_send), Err(TextKey::Send));
         let empty_close = ENGLISH.replace("close: Close survey", "close:   ");
         assert_eq!(Catalog::parse("en", &empty_close), Err(TextKey::Close));
@@ -296,7 +334,10 @@ mod tests {
     #[test]
     fn english_is_the_source_text() {
         let en = Catalog::english();
-        assert_eq!(en.text(TextKey::Question), "How likely are you to recommend {product} to a friend or colleague?");
+        assert_eq!(
+            en.text(TextKey::Question),
+            "How likely are you to recommend {product} to a friend or colleague?"
+        );
         assert_eq!(en.text(TextKey::ScoreLabel), "{score} out of 10");
         assert_eq!(en.text(TextKey::CtaDefault), "Leave us a review");
         assert_eq!(catalog("de").text(TextKey::Send), "Senden");
@@ -305,17 +346,47 @@ mod tests {
     #[test]
     fn resolve_picks_the_right_language() {
         let cases = [
-            ("pt-BR", "pt-BR"), ("pt-br", "pt-BR"), ("pt_BR", "pt-BR"), ("pt-PT", "pt"), ("pt", "pt"), ("de-AT", "de"),
-            ("DE_ch", "de"), ("zh", "zh-CN"), ("zh-CN", "zh-CN"), ("zh-Hans", "zh-CN"), ("zh-SG", "zh-CN"),
-            ("zh-Hans-TW", "zh-CN"), ("zh-Hant", "zh-TW"), ("zh-Hant-TW", "zh-TW"), ("zh-TW", "zh-TW"), ("zh_tw", "zh-TW"),
-            ("zh-HK", "zh-TW"), ("zh-MO", "zh-TW"), ("nn", "nb"), ("no", "nb"), ("nb-NO", "nb"), ("nn-NO", "nb"),
-            ("iw", "he"), ("iw-IL", "he"), ("in", "id"), ("sr-RS", "sr"), ("en-GB", "en"), ("xx", "en"), ("", "en"),
-            ("-", "en"), ("AR", "ar"),
+            ("pt-BR", "pt-BR"),
+            ("pt-br", "pt-BR"),
+            ("pt_BR", "pt-BR"),
+            ("pt-PT", "pt"),
+            ("pt", "pt"),
+            ("de-AT", "de"),
+            ("DE_ch", "de"),
+            ("zh", "zh-CN"),
+            ("zh-CN", "zh-CN"),
+            ("zh-Hans", "zh-CN"),
+            ("zh-SG", "zh-CN"),
+            ("zh-Hans-TW", "zh-CN"),
+            ("zh-Hant", "zh-TW"),
+            ("zh-Hant-TW", "zh-TW"),
+            ("zh-TW", "zh-TW"),
+            ("zh_tw", "zh-TW"),
+            ("zh-HK", "zh-TW"),
+            ("zh-MO", "zh-TW"),
+            ("nn", "nb"),
+            ("no", "nb"),
+            ("nb-NO", "nb"),
+            ("nn-NO", "nb"),
+            ("iw", "he"),
+            ("iw-IL", "he"),
+            ("in", "id"),
+            ("sr-RS", "sr"),
+            ("en-GB", "en"),
+            ("xx", "en"),
+            ("", "en"),
+            ("-", "en"),
+            ("AR", "ar"),
         ];
         for (input, want) in cases {
             assert_eq!(resolve(input), want, "resolve({input:?})");
         }
-        assert!(is_rtl(resolve("AR")) && is_rtl(resolve("he-IL")) && is_rtl(resolve("fa")) && is_rtl(resolve("ur-PK")));
+        assert!(
+            is_rtl(resolve("AR"))
+                && is_rtl(resolve("he-IL"))
+                && is_rtl(resolve("fa"))
+                && is_rtl(resolve("ur-PK"))
+        );
         assert!(!is_rtl(resolve("en")));
     }
 
@@ -323,13 +394,22 @@ mod tests {
     fn fill_replaces_the_placeholder() {
         assert_eq!(fill("{score} out of 10", "{score}", "7"), "7 out of 10");
         assert_eq!(fill("a {x} b {x}", "{x}", "é"), "a é b é");
-        assert_eq!(fill("{product}{product}", "{product}", "{product}"), "{product}{product}");
+        assert_eq!(
+            fill("{product}{product}", "{product}", "{product}"),
+            "{product}{product}"
+        );
         assert_eq!(fill("x {p} y", "{p}", "{p}{p}"), "x {p}{p} y");
-        assert_eq!(fill("no placeholder here", "{product}", "Acme"), "no placeholder here");
+        assert_eq!(
+            fill("no placeholder here", "{product}", "Acme"),
+            "no placeholder here"
+        );
         assert_eq!(fill("über {p}", "{p}", ""), "über ");
         assert_eq!(fill("abc", "", "z"), "abc");
         assert_eq!(fill("", "{p}", "z"), "");
         let q = catalog("ja");
-        assert_eq!(fill(q.text(TextKey::Question), "{product}", "Acme"), "Acmeを友人や同僚に薦める可能性はどのくらいありますか？");
+        assert_eq!(
+            fill(q.text(TextKey::Question), "{product}", "Acme"),
+            "Acmeを友人や同僚に薦める可能性はどのくらいありますか？"
+        );
     }
 }

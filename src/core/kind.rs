@@ -82,9 +82,42 @@ mod tests {
     #[test]
     fn ranges_and_categories_at_every_boundary() {
         let table: [(Kind, &[(u8, Option<&str>)]); 3] = [
-            (Kind::Nps, &[(0, Some("detractor")), (6, Some("detractor")), (7, Some("passive")), (8, Some("passive")), (9, Some("promoter")), (10, Some("promoter")), (11, None)]),
-            (Kind::Csat, &[(0, None), (1, Some("unsatisfied")), (2, Some("unsatisfied")), (3, Some("neutral")), (4, Some("satisfied")), (5, Some("satisfied")), (6, None)]),
-            (Kind::Ces, &[(0, None), (1, Some("disagree")), (3, Some("disagree")), (4, Some("neutral")), (5, Some("agree")), (7, Some("agree")), (8, None)]),
+            (
+                Kind::Nps,
+                &[
+                    (0, Some("detractor")),
+                    (6, Some("detractor")),
+                    (7, Some("passive")),
+                    (8, Some("passive")),
+                    (9, Some("promoter")),
+                    (10, Some("promoter")),
+                    (11, None),
+                ],
+            ),
+            (
+                Kind::Csat,
+                &[
+                    (0, None),
+                    (1, Some("unsatisfied")),
+                    (2, Some("unsatisfied")),
+                    (3, Some("neutral")),
+                    (4, Some("satisfied")),
+                    (5, Some("satisfied")),
+                    (6, None),
+                ],
+            ),
+            (
+                Kind::Ces,
+                &[
+                    (0, None),
+                    (1, Some("disagree")),
+                    (3, Some("disagree")),
+                    (4, Some("neutral")),
+                    (5, Some("agree")),
+                    (7, Some("agree")),
+                    (8, None),
+                ],
+            ),
         ];
         for (kind, cases) in table {
             for (score, category) in cases {
@@ -94,7 +127,10 @@ mod tests {
         }
         assert_eq!(Kind::from_name("NPS"), None);
         assert_eq!(Kind::Nps.categories(), ["detractor", "passive", "promoter"]);
-        assert_eq!(Kind::Csat.categories(), ["unsatisfied", "neutral", "satisfied"]);
+        assert_eq!(
+            Kind::Csat.categories(),
+            ["unsatisfied", "neutral", "satisfied"]
+        );
         assert_eq!(Kind::Ces.categories(), ["disagree", "neutral", "agree"]);
     }
 }

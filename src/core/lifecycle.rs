@@ -90,7 +90,9 @@ pub enum Verdict {
 /// with another key, or without one, for an answer stored with one; or with one for an answer
 /// stored without), then the fields that never change, then the stage.
 pub fn judge(stored: Option<&Facts>, incoming: &Facts) -> Verdict {
-    let Some(stored) = stored else { return Verdict::Insert };
+    let Some(stored) = stored else {
+        return Verdict::Insert;
+    };
     if stored.key_hash != incoming.key_hash {
         return Verdict::Conflict("key");
     }
@@ -139,7 +141,13 @@ mod tests {
     const DECLINED: Stage = Stage::Declined;
 
     fn facts(stage: Stage, key_hash: Option<&str>) -> Facts<'_> {
-        Facts { stage, key_hash, user_id: Some("u_42"), kind: "nps", survey: "nps" }
+        Facts {
+            stage,
+            key_hash,
+            user_id: Some("u_42"),
+            kind: "nps",
+            survey: "nps",
+        }
     }
 
     #[test]
@@ -181,31 +189,85 @@ mod tests {
         ];
         for (stored, incoming, right) in table {
             let case = format!("{stored:?} <- {incoming:?}");
-            assert_eq!(judge(Some(&facts(stored, Some("h1"))), &facts(incoming, Some("h1"))), right, "{case}");
-            assert_eq!(judge(Some(&facts(stored, Some("h1"))), &facts(incoming, Some("h2"))), Conflict("key"), "{case}, wrong key");
-            assert_eq!(judge(Some(&facts(stored, Some("h1"))), &facts(incoming, None)), Conflict("key"), "{case}, no key");
+            assert_eq!(
+                judge(
+                    Some(&facts(stored, Some("h1"))),
+                    &facts(incoming, Some("h1"))
+                ),
+                right,
+                "{case}"
+            );
+            assert_eq!(
+                judge(
+                    Some(&facts(stored, Some("h1"))),
+                    &facts(incoming, Some("h2"))
+                ),
+                Conflict("key"),
+                "{case}, wrong key"
+            );
+            assert_eq!(
+                judge(Some(&facts(stored, Some("h1"))), &facts(incoming, None)),
+                Conflict("key"),
+                "{case}, no key"
+            );
             // Answers of widgets that send no key.
-            assert_eq!(judge(Some(&facts(stored, None)), &facts(incoming, None)), right, "{case}, keyless");
-            assert_eq!(judge(Some(&facts(stored, None)), &facts(incoming, Some("h1"))), Conflict("key"), "{case}, key for keyless");
-            assert_eq!(judge(None, &facts(incoming, Some("h1"))), Insert, "{case}, new");
+            assert_eq!(
+                judge(Some(&facts(stored, None)), &facts(incoming, None)),
+                right,
+                "{case}, keyless"
+            );
+            assert_eq!(
+                judge(Some(&facts(stored, None)), &facts(incoming, Some("h1"))),
+                Conflict("key"),
+                "{case}, key for keyless"
+            );
+            assert_eq!(
+                judge(None, &facts(incoming, Some("h1"))),
+                Insert,
+                "{case}, new"
+            );
         }
     }
 
     #[test]
     fn identity_fields_never_change() {
         let stored = facts(SCORED, Some("h"));
-        let other_user = Facts { user_id: Some("u_43"), ..facts(COMPLETE, Some("h")) };
-        assert_eq!(judge(Some(&stored), &other_user), Verdict::Conflict("user.id"));
-        let anonymous = Facts { user_id: None, ..facts(COMPLETE, Some("h")) };
-        assert_eq!(judge(Some(&stored), &anonymous), Verdict::Conflict("user.id"));
-        let kind = Facts { kind: "csat", ..facts(COMPLETE, Some("h")) };
+        let other_user = Facts {
+            user_id: Some("u_43"),
+            ..facts(COMPLETE, Some("h"))
+        };
+        assert_eq!(
+            judge(Some(&stored), &other_user),
+            Verdict::Conflict("user.id")
+        );
+        let anonymous = Facts {
+            user_id: None,
+            ..facts(COMPLETE, Some("h"))
+        };
+        assert_eq!(
+            judge(Some(&stored), &anonymous),
+            Verdict::Conflict("user.id")
+        );
+        let kind = Facts {
+            kind: "csat",
+            ..facts(COMPLETE, Some("h"))
+        };
         assert_eq!(judge(Some(&stored), &kind), Verdict::Conflict("kind"));
-        let survey = Facts { survey: "other", ..facts(COMPLETE, Some("h")) };
+        let survey = Facts {
+            survey: "other",
+            ..facts(COMPLETE, Some("h"))
+        };
         assert_eq!(judge(Some(&stored), &survey), Verdict::Conflict("survey"));
         // On a frozen answer too, and the key is checked first.
         let frozen = facts(COMPLETE, Some("h"));
-        assert_eq!(judge(Some(&frozen), &other_user), Verdict::Conflict("user.id"));
-        let both = Facts { key_hash: Some("x"), ..other_user };
+        assert_eq!(
+            judge(Some(&frozen), &other_user),
+            Verdict::Conflict("user.id")
+        );
+        let both = Facts {
+            key_hash: Some("x"),
+            ..other_user
+        };
         assert_eq!(judge(Some(&frozen), &both), Verdict::Conflict("key"));
     }
 
@@ -224,7 +286,11 @@ mod tests {
             (253_402_300_799_999, received), // 9999-12-31T23:59:59.999Z
         ];
         for (shown, effective) in cases {
-            assert_eq!(effective_shown_at(shown, received), effective, "shown {shown}");
+            assert_eq!(
+                effective_shown_at(shown, received),
+                effective,
+                "shown {shown}"
+            );
         }
     }
 }

@@ -49,13 +49,17 @@ pub fn json_len(text: &str) -> usize {
 /// Whether `text` may be an answer's `key`: [`KEY_CHARS`] characters of `[A-Za-z0-9_-]`.
 pub fn is_key(text: &str) -> bool {
     (KEY_CHARS.0..=KEY_CHARS.1).contains(&text.len())
-        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Whether `text` may be a survey id: 1 to [`MAX_SURVEY_ID_CHARS`] of `[a-z0-9_-]`.
 pub fn is_survey_id(text: &str) -> bool {
     (1..=MAX_SURVEY_ID_CHARS).contains(&text.len())
-        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]
@@ -65,7 +69,13 @@ mod tests {
 
     #[test]
     fn json_len_is_the_escaped_length() {
-        for text in ["", "plain", "a \"b\"\n\\ \u{1} \u{2028} é</script>", "\u{7d20}\u{1f600}", "\t\r\u{1f}"] {
+        for text in [
+            "",
+            "plain",
+            "a \"b\"\n\\ \u{1} \u{2028} é</script>",
+            "\u{7d20}\u{1f600}",
+            "\t\r\u{1f}",
+        ] {
             let mut out = String::new();
             push_json_string(&mut out, text);
             assert_eq!(json_len(text), out.len() - 2, "{text:?}");
@@ -78,7 +88,14 @@ mod tests {
         assert!(is_key(&"a".repeat(32)) && is_key(&"Z_-9".repeat(32)));
         assert!(!is_key(&"a".repeat(31)) && !is_key(&"a".repeat(129)) && !is_key(&"é".repeat(16)));
         assert!(!is_key(&" ".repeat(32)));
-        assert!(is_survey_id("nps") && is_survey_id("support_2-b") && is_survey_id(&"x".repeat(64)));
-        assert!(!is_survey_id("") && !is_survey_id("NPS") && !is_survey_id("a b") && !is_survey_id(&"x".repeat(65)));
+        assert!(
+            is_survey_id("nps") && is_survey_id("support_2-b") && is_survey_id(&"x".repeat(64))
+        );
+        assert!(
+            !is_survey_id("")
+                && !is_survey_id("NPS")
+                && !is_survey_id("a b")
+                && !is_survey_id(&"x".repeat(65))
+        );
     }
 }

@@ -51,7 +51,12 @@ impl Entry {
         let (kind, body) = split_once_byte(rest, b"\t")?;
         let queued_at = super::text::parse_int(queued_at)?;
         let decline = kind == "d";
-        (!id.is_empty() && body.starts_with('{')).then(|| Entry { id: id.into(), queued_at, decline, body: body.into() })
+        (!id.is_empty() && body.starts_with('{')).then(|| Entry {
+            id: id.into(),
+            queued_at,
+            decline,
+            body: body.into(),
+        })
     }
 
     /// Whether the collector's verdict on `body` (a 2xx, or a refusal of the body itself)
@@ -83,7 +88,12 @@ impl Outbox {
                 entry.body = body;
                 entry.decline = decline;
             }
-            None => self.entries.push(Entry { id: id.into(), queued_at: now, decline, body }),
+            None => self.entries.push(Entry {
+                id: id.into(),
+                queued_at: now,
+                decline,
+                body,
+            }),
         }
     }
 
@@ -120,7 +130,9 @@ pub fn retry_delay_ms(attempt: u32, retry_after_ms: Option<u32>, random: f64) ->
     if let Some(ms) = retry_after_ms {
         return ms.max(1000);
     }
-    let base = 2_000u64.saturating_mul(1u64 << attempt.min(20)).min(300_000);
+    let base = 2_000u64
+        .saturating_mul(1u64 << attempt.min(20))
+        .min(300_000);
     (base as f64 * (1.0 + 0.25 * random.clamp(0.0, 1.0))) as u32
 }
 
@@ -150,10 +162,18 @@ mod tests {
     #[test]
     fn entries_round_trip_through_text() {
         let mut outbox = Outbox::default();
-        outbox.put("a", "{\"comment\":\"tab\\tnew\\nline\"}".into(), false, 1_700_000_000_000);
+        outbox.put(
+            "a",
+            "{\"comment\":\"tab\\tnew\\nline\"}".into(),
+            false,
+            1_700_000_000_000,
+        );
         outbox.put("b", "{}".into(), true, -5);
         for entry in &outbox.entries {
-            assert_eq!(Entry::decode(&entry.id, &entry.encode()).as_ref(), Some(entry));
+            assert_eq!(
+                Entry::decode(&entry.id, &entry.encode()).as_ref(),
+                Some(entry)
+            );
         }
         assert_eq!(Entry::decode("x", "junk"), None);
         assert_eq!(Entry::decode("x", "1\tr\tnot json"), None);
@@ -162,10 +182,25 @@ mod tests {
 
     #[test]
     fn entries_are_kept_oldest_first() {
-        let entry = |id: &str, at| Entry { id: id.into(), queued_at: at, decline: false, body: "{}".into() };
-        let outbox = Outbox::from_entries(vec![entry("b", 20), entry("a", 10), entry("d", 40), entry("c", 30), entry("e", 10)]);
+        let entry = |id: &str, at| Entry {
+            id: id.into(),
+            queued_at: at,
+            decline: false,
+            body: "{}".into(),
+        };
+        let outbox = Outbox::from_entries(vec![
+            entry("b", 20),
+            entry("a", 10),
+            entry("d", 40),
+            entry("c", 30),
+            entry("e", 10),
+        ]);
         let ids: Vec<&str> = outbox.entries.iter().map(|e| e.id.as_str()).collect();
-        assert_eq!(ids, ["a", "e", "b", "c", "d"], "oldest first, ties in arrival order");
+        assert_eq!(
+            ids,
+            ["a", "e", "b", "c", "d"],
+            "oldest first, ties in arrival order"
+        );
     }
 
     #[test]

@@ -98,7 +98,10 @@ pub fn split_once_byte<'a>(text: &'a str, any: &[u8]) -> Option<(&'a str, &'a st
 
 /// The parts of `text` between the ASCII bytes `any` (like `str::split` with a set of chars).
 pub fn split_bytes<'a>(text: &'a str, any: &'a [u8]) -> SplitBytes<'a> {
-    SplitBytes { rest: Some(text), any }
+    SplitBytes {
+        rest: Some(text),
+        any,
+    }
 }
 
 /// Iterator of [`split_bytes`].
@@ -131,11 +134,31 @@ mod tests {
 
     #[test]
     fn byte_splitting_matches_core() {
-        for text in ["", ";", "a", "a;b", ";a;;b;", "s=1;o=a", "é;ü=ß;", "k: v\r\nq: w\n"] {
-            assert_eq!(split_bytes(text, b";").collect::<Vec<_>>(), text.split(';').collect::<Vec<_>>(), "{text:?}");
-            assert_eq!(split_once_byte(text, b"="), text.split_once('='), "{text:?}");
+        for text in [
+            "",
+            ";",
+            "a",
+            "a;b",
+            ";a;;b;",
+            "s=1;o=a",
+            "é;ü=ß;",
+            "k: v\r\nq: w\n",
+        ] {
+            assert_eq!(
+                split_bytes(text, b";").collect::<Vec<_>>(),
+                text.split(';').collect::<Vec<_>>(),
+                "{text:?}"
+            );
+            assert_eq!(
+                split_once_byte(text, b"="),
+                text.split_once('='),
+                "{text:?}"
+            );
         }
-        assert_eq!(split_bytes("zh_Hant-TW", b"-_").collect::<Vec<_>>(), ["zh", "Hant", "TW"]);
+        assert_eq!(
+            split_bytes("zh_Hant-TW", b"-_").collect::<Vec<_>>(),
+            ["zh", "Hant", "TW"]
+        );
         assert_eq!(find_byte("/a/b?x#y", b"?#"), Some(4));
         assert_eq!(find_byte("/a/b#y?x", b"?#"), Some(4));
         assert_eq!(find_byte("/a/b", b"?#"), None);
@@ -158,7 +181,13 @@ mod tests {
 
     #[test]
     fn fractions() {
-        for (value, expected) in [(0.0, "0.00"), (0.3, "0.30"), (0.734, "0.73"), (1.0, "1.00"), (2.0, "1.00")] {
+        for (value, expected) in [
+            (0.0, "0.00"),
+            (0.3, "0.30"),
+            (0.734, "0.73"),
+            (1.0, "1.00"),
+            (2.0, "1.00"),
+        ] {
             let mut s = String::new();
             push_fraction(&mut s, value);
             assert_eq!(s, expected);

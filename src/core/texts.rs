@@ -26,7 +26,9 @@ pub fn text<'a>(overrides: &'a TextOverrides, catalog: &'a Catalog, key: TextKey
         .iter()
         .filter(|(tag, _)| resolve(tag) == catalog.tag())
         .find_map(|(_, texts)| slot(texts, key));
-    for_language.or_else(|| slot(&overrides.all, key)).unwrap_or_else(|| catalog.text(key))
+    for_language
+        .or_else(|| slot(&overrides.all, key))
+        .unwrap_or_else(|| catalog.text(key))
 }
 
 #[cfg(test)]
@@ -40,16 +42,40 @@ mod tests {
     #[test]
     fn language_override_beats_general_override_beats_catalog() {
         let overrides = TextOverrides {
-            all: Texts { send: Some("Submit".into()), ..Texts::default() },
-            by_language: vec![("de".into(), Texts { send: Some("Abschicken".into()), ..Texts::default() })],
+            all: Texts {
+                send: Some("Submit".into()),
+                ..Texts::default()
+            },
+            by_language: vec![(
+                "de".into(),
+                Texts {
+                    send: Some("Abschicken".into()),
+                    ..Texts::default()
+                },
+            )],
         };
         let english = Catalog::english();
         assert_eq!(text(&overrides, &german(), TextKey::Send), "Abschicken");
         assert_eq!(text(&overrides, &english, TextKey::Send), "Submit");
-        assert_eq!(text(&TextOverrides::default(), &english, TextKey::Send), "Send");
-        assert_eq!(text(&TextOverrides::default(), &german(), TextKey::Send), "Senden");
+        assert_eq!(
+            text(&TextOverrides::default(), &english, TextKey::Send),
+            "Send"
+        );
+        assert_eq!(
+            text(&TextOverrides::default(), &german(), TextKey::Send),
+            "Senden"
+        );
         assert_eq!(text(&overrides, &english, TextKey::Close), "Close survey");
-        let regional = TextOverrides { by_language: vec![("de-CH".into(), Texts { send: Some("Senden!".into()), ..Texts::default() })], ..overrides };
+        let regional = TextOverrides {
+            by_language: vec![(
+                "de-CH".into(),
+                Texts {
+                    send: Some("Senden!".into()),
+                    ..Texts::default()
+                },
+            )],
+            ..overrides
+        };
         assert_eq!(text(&regional, &german(), TextKey::Send), "Senden!");
     }
 }

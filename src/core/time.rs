@@ -69,7 +69,8 @@ pub fn add_days(epoch_ms: i64, days: u32) -> i64 {
 /// The first and last instants a timestamp may name (0000-01-01T00:00:00.000Z and
 /// 9999-12-31T23:59:59.999Z): the ones [`format_timestamp`] writes with a four-digit year, so
 /// that every time read can be written back and read again.
-pub const TIMESTAMP_RANGE: core::ops::RangeInclusive<i64> = -62_167_219_200_000..=253_402_300_799_999;
+pub const TIMESTAMP_RANGE: core::ops::RangeInclusive<i64> =
+    -62_167_219_200_000..=253_402_300_799_999;
 
 /// Reads `YYYY-MM-DD` or an RFC 3339 date-time (`YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)`) as UTC
 /// epoch milliseconds. A date alone means midnight UTC; a date-time without an offset is UTC.
@@ -221,18 +222,33 @@ mod tests {
             ("2026-06-15T00:00:00Z", 0, "2026-06-15T00:00:00.000Z"),
         ];
         for (from, months, expected) in cases {
-            assert_eq!(format_timestamp(add_months(ts(from), months)), expected, "{from} + {months}");
+            assert_eq!(
+                format_timestamp(add_months(ts(from), months)),
+                expected,
+                "{from} + {months}"
+            );
         }
     }
 
     #[test]
     fn timestamps_stay_within_four_digit_years_and_round_trip() {
-        assert_eq!(parse_timestamp("0000-01-01"), Some(*TIMESTAMP_RANGE.start()));
-        assert_eq!(parse_timestamp("9999-12-31T23:59:59.999Z"), Some(*TIMESTAMP_RANGE.end()));
+        assert_eq!(
+            parse_timestamp("0000-01-01"),
+            Some(*TIMESTAMP_RANGE.start())
+        );
+        assert_eq!(
+            parse_timestamp("9999-12-31T23:59:59.999Z"),
+            Some(*TIMESTAMP_RANGE.end())
+        );
         // An offset that crosses the ends makes the time unreadable.
         assert_eq!(parse_timestamp("0000-01-01T00:00:00+01:00"), None);
         assert_eq!(parse_timestamp("9999-12-31T23:30:00-01:00"), None);
-        for ms in [*TIMESTAMP_RANGE.start(), 0, 1_700_000_000_123, *TIMESTAMP_RANGE.end()] {
+        for ms in [
+            *TIMESTAMP_RANGE.start(),
+            0,
+            1_700_000_000_123,
+            *TIMESTAMP_RANGE.end(),
+        ] {
             assert_eq!(parse_timestamp(&format_timestamp(ms)), Some(ms), "{ms}");
         }
     }
@@ -256,10 +272,25 @@ mod tests {
         assert_eq!(ts("1970-01-01T01:00:00+01:00"), 0);
         assert_eq!(ts("1969-12-31T23:00:00-01:00"), 0);
         assert_eq!(ts("2025-01-15T00:00"), ts("2025-01-15"));
-        assert_eq!(format_timestamp(ts("2025-01-15")), "2025-01-15T00:00:00.000Z");
-        for bad in ["", "2025", "2025-1-15", "2025-13-01", "2025-00-10", "2025-04-31", "2025-01-15T", "2025-01-15T25:00Z",
-            "2025-01-15T10:00:00.Z", "2025-01-15T10:00:00Q", "2025-01-15T10:00:00+0100", "2025-01-15x", "２０２５-01-01"]
-        {
+        assert_eq!(
+            format_timestamp(ts("2025-01-15")),
+            "2025-01-15T00:00:00.000Z"
+        );
+        for bad in [
+            "",
+            "2025",
+            "2025-1-15",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-04-31",
+            "2025-01-15T",
+            "2025-01-15T25:00Z",
+            "2025-01-15T10:00:00.Z",
+            "2025-01-15T10:00:00Q",
+            "2025-01-15T10:00:00+0100",
+            "2025-01-15x",
+            "２０２５-01-01",
+        ] {
             assert_eq!(parse_timestamp(bad), None, "{bad}");
         }
     }

@@ -47,17 +47,23 @@ pub fn trigger_name(trigger: &Trigger) -> String {
 
 /// The first `{ url }` trigger matching `path`.
 pub fn url_trigger<'a>(triggers: &'a [Trigger], path: &str) -> Option<&'a Trigger> {
-    triggers.iter().find(|t| matches!(t, Trigger::Url(glob) if glob_matches(glob, path)))
+    triggers
+        .iter()
+        .find(|t| matches!(t, Trigger::Url(glob) if glob_matches(glob, path)))
 }
 
 /// The first `{ pageViews }` trigger reached by the `views`th page view.
 pub fn page_view_trigger(triggers: &[Trigger], views: u32) -> Option<&Trigger> {
-    triggers.iter().find(|t| matches!(t, Trigger::PageViews(n) if views >= *n))
+    triggers
+        .iter()
+        .find(|t| matches!(t, Trigger::PageViews(n) if views >= *n))
 }
 
 /// The first `{ event }` trigger for `event`.
 pub fn event_trigger<'a>(triggers: &'a [Trigger], event: &str) -> Option<&'a Trigger> {
-    triggers.iter().find(|t| matches!(t, Trigger::Event(name) if name == event))
+    triggers
+        .iter()
+        .find(|t| matches!(t, Trigger::Event(name) if name == event))
 }
 
 /// Whether a delayed show for `trigger` is still wanted after the user moved to `path`: a URL
@@ -99,8 +105,14 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(trigger_name(&Trigger::Load), "load");
-        assert_eq!(trigger_name(&Trigger::Event("report_exported".into())), "event:report_exported");
-        assert_eq!(trigger_name(&Trigger::Url("/billing/*".into())), "url:/billing/*");
+        assert_eq!(
+            trigger_name(&Trigger::Event("report_exported".into())),
+            "event:report_exported"
+        );
+        assert_eq!(
+            trigger_name(&Trigger::Url("/billing/*".into())),
+            "url:/billing/*"
+        );
         assert_eq!(trigger_name(&Trigger::AfterSeconds(30)), "afterSeconds:30");
         assert_eq!(trigger_name(&Trigger::PageViews(3)), "pageViews:3");
     }
@@ -124,9 +136,21 @@ mod tests {
     #[test]
     fn delayed_shows_are_cancelled_by_navigation() {
         let url = Trigger::Url("/billing/*".into());
-        assert!(still_wanted_after_navigation(&url, "/billing/plan", "/billing/invoices"));
-        assert!(!still_wanted_after_navigation(&url, "/billing/plan", "/reports"));
+        assert!(still_wanted_after_navigation(
+            &url,
+            "/billing/plan",
+            "/billing/invoices"
+        ));
+        assert!(!still_wanted_after_navigation(
+            &url,
+            "/billing/plan",
+            "/reports"
+        ));
         assert!(still_wanted_after_navigation(&Trigger::Load, "/", "/"));
-        assert!(!still_wanted_after_navigation(&Trigger::Load, "/", "/reports"));
+        assert!(!still_wanted_after_navigation(
+            &Trigger::Load,
+            "/",
+            "/reports"
+        ));
     }
 }

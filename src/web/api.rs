@@ -10,9 +10,9 @@ use super::guards::Global;
 use super::runtime::{with_widget, Handle, Widget};
 use crate::core::config::{parse_config, parse_user};
 use crate::core::error::Error;
-use js_sys::{Array, Function, Reflect};
-use core::cell::RefCell;
 use alloc::rc::Rc;
+use core::cell::RefCell;
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -36,7 +36,9 @@ pub fn command(name: &JsValue, args: &Array) {
 /// The open card's shadow root, or `null` (for tests and tooling).
 #[wasm_bindgen(js_name = shadowRoot)]
 pub fn shadow_root() -> JsValue {
-    current().and_then(|w| w.try_borrow().ok().and_then(|w| w.shadow_root())).map_or(JsValue::NULL, Into::into)
+    current()
+        .and_then(|w| w.try_borrow().ok().and_then(|w| w.shadow_root()))
+        .map_or(JsValue::NULL, Into::into)
 }
 
 fn current() -> Option<Handle> {
@@ -51,16 +53,22 @@ fn replace(widget: Option<Handle>) {
 }
 
 fn misuse(command: &str, expected: &'static str) -> Error {
-    Error::Command { command: command.into(), expected }
+    Error::Command {
+        command: command.into(),
+        expected,
+    }
 }
 
 fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
-    let name = name.as_string().ok_or_else(|| misuse("nps", "needs a command name such as \"init\""))?;
+    let name = name
+        .as_string()
+        .ok_or_else(|| misuse("nps", "needs a command name such as \"init\""))?;
     let arg = args.get(0);
     match name.as_str() {
         "init" => {
             replace(None);
-            let config = parse_config(&to_value(&arg)).inspect_err(|_| BEFORE_INIT.with(|q| q.borrow_mut().clear()))?;
+            let config = parse_config(&to_value(&arg))
+                .inspect_err(|_| BEFORE_INIT.with(|q| q.borrow_mut().clear()))?;
             replace(Some(Widget::start(config)));
             for (name, args) in BEFORE_INIT.with(|q| core::mem::take(&mut *q.borrow_mut())) {
                 if let Err(error) = dispatch(&JsValue::from_str(&name), &args) {
@@ -76,7 +84,9 @@ fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
             Ok(())
         }
         "on" | "off" => {
-            let event = arg.as_string().filter(|e| EVENT_NAMES.contains(&e.as_str()));
+            let event = arg
+                .as_string()
+                .filter(|e| EVENT_NAMES.contains(&e.as_str()));
             let listener = args.get(1).dyn_into::<Function>().ok();
             let (Some(event), Some(listener)) = (event, listener) else {
                 return Err(misuse(&name, "needs an event name (shown, score, response, dismissed, ineligible, error) and a function"));
@@ -89,17 +99,25 @@ fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
             Ok(())
         }
         "show" => {
-            let force = Reflect::get(&arg, &"force".into()).ok().and_then(|f| f.as_bool()).unwrap_or(false);
+            let force = Reflect::get(&arg, &"force".into())
+                .ok()
+                .and_then(|f| f.as_bool())
+                .unwrap_or(false);
             on_widget_or_later(&name, args, |w| w.request_show("manual", force))
         }
         "hide" => on_widget_or_later(&name, args, Widget::hide),
         "reset" => on_widget_or_later(&name, args, Widget::reset),
         "track" => {
-            let event = arg.as_string().filter(|e| !e.is_empty()).ok_or_else(|| misuse(&name, "needs an event name string"))?;
+            let event = arg
+                .as_string()
+                .filter(|e| !e.is_empty())
+                .ok_or_else(|| misuse(&name, "needs an event name string"))?;
             on_widget_or_later(&name, args, |w| w.track(&event))
         }
         "consent" => {
-            let granted = arg.as_bool().ok_or_else(|| misuse(&name, "needs true or false"))?;
+            let granted = arg
+                .as_bool()
+                .ok_or_else(|| misuse(&name, "needs true or false"))?;
             on_widget_or_later(&name, args, |w| w.consent(granted))
         }
         "identify" => {
@@ -120,7 +138,10 @@ fn on_widget_or_later(name: &str, args: &Array, f: impl FnOnce(&mut Widget)) -> 
         None => BEFORE_INIT.with(|q| {
             let mut queue = q.borrow_mut();
             if queue.len() >= MAX_BEFORE_INIT {
-                return Err(misuse(name, "was called too many times before init(config); call init first"));
+                return Err(misuse(
+                    name,
+                    "was called too many times before init(config); call init first",
+                ));
             }
             queue.push((name.into(), args.clone()));
             Ok(())

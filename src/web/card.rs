@@ -4,14 +4,14 @@
 
 use crate::prelude::*;
 
-use crate::core::limits::MAX_COMMENT_CHARS;
-use crate::core::error::Error;
-use crate::core::text::{int, parse_int, parse_u32};
 use super::guards::{reflect_set, Dom, EventListener, Timeout};
-use core::cell::Cell;
+use crate::core::error::Error;
+use crate::core::limits::MAX_COMMENT_CHARS;
+use crate::core::text::{int, parse_int, parse_u32};
 use alloc::rc::Rc;
-use wasm_bindgen::prelude::*;
+use core::cell::Cell;
 use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, Document, Element, HtmlElement, KeyboardEvent, ShadowRoot};
 
 const STYLES: &str = include_str!("card.css");
@@ -99,7 +99,9 @@ impl Card {
         let fail = |_| Error::Browser("could not add the survey card to the page");
         let window = super::guards::window().ok_or(Error::Browser("no document"))?;
         let document = window.document().ok_or(Error::Browser("no document"))?;
-        let page_body = document.body().ok_or(Error::Browser("no <body> to add the card to"))?;
+        let page_body = document
+            .body()
+            .ok_or(Error::Browser("no <body> to add the card to"))?;
         let host: HtmlElement = dom(&document).create_element("nps-widget").unchecked_into();
         let style = host.style();
         dom(&style).set_property("--nps-z", &int(look.z_index as i64));
@@ -155,14 +157,29 @@ impl Card {
         let mut listeners = Vec::new();
         for (target, name) in targets {
             let shared = shared.clone();
-            listeners.push(EventListener::new(target, name, false, move |event| shared.handle(event)));
+            listeners.push(EventListener::new(target, name, false, move |event| {
+                shared.handle(event)
+            }));
         }
         dom(&page_body).append_child(&shared.host);
-        Ok(Card { shared, body, live, _listeners: listeners, _announce: None })
+        Ok(Card {
+            shared,
+            body,
+            live,
+            _listeners: listeners,
+            _announce: None,
+        })
     }
 
     /// Step 1: the question and the 0-10 radio group.
-    pub fn show_scale(&mut self, question: &str, low: &str, high: &str, scale_label: &str, score_label: &dyn Fn(u8) -> String) -> Result<(), Error> {
+    pub fn show_scale(
+        &mut self,
+        question: &str,
+        low: &str,
+        high: &str,
+        scale_label: &str,
+        score_label: &dyn Fn(u8) -> String,
+    ) -> Result<(), Error> {
         let d = &self.shared.document;
         let (body, _title) = self.begin_step(question)?;
         let group = element(d, "div", &body)?;
@@ -196,7 +213,9 @@ impl Card {
         let live = self.live.clone();
         let announcement = question.to_string();
         // A live region announces changes, not its first content: fill it a moment later.
-        self._announce = Some(Timeout::new(150, move || live.set_text_content(Some(&announcement))));
+        self._announce = Some(Timeout::new(150, move || {
+            live.set_text_content(Some(&announcement))
+        }));
         Ok(())
     }
 
@@ -208,7 +227,11 @@ impl Card {
             for i in 0..radios.length() {
                 if let Some(radio) = radios.item(i) {
                     let chosen = i == score as u32;
-                    set(&radio, "aria-checked", if chosen { "true" } else { "false" });
+                    set(
+                        &radio,
+                        "aria-checked",
+                        if chosen { "true" } else { "false" },
+                    );
                     set(&radio, "tabindex", if chosen { "0" } else { "-1" });
                 }
             }
@@ -216,7 +239,12 @@ impl Card {
     }
 
     /// Step 2: the follow-up question, a comment box and Send. Focus moves to the box.
-    pub fn show_follow_up(&mut self, question: &str, placeholder: &str, send: &str) -> Result<(), Error> {
+    pub fn show_follow_up(
+        &mut self,
+        question: &str,
+        placeholder: &str,
+        send: &str,
+    ) -> Result<(), Error> {
         let d = &self.shared.document;
         let (body, _title) = self.begin_step(question)?;
         let area = element(d, "textarea", &body)?;
@@ -257,7 +285,10 @@ impl Card {
     /// Whether the user moved focus onto one of the card's links or buttons (a keyboard or
     /// screen-reader user on the review link), rather than the heading the card focused itself.
     pub fn is_engaged(&self) -> bool {
-        self.shared.root.active_element().is_some_and(|e| matches!(e.tag_name().as_str(), "A" | "BUTTON"))
+        self.shared
+            .root
+            .active_element()
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "A" | "BUTTON"))
     }
 
     /// The shadow root, for tests and tools.
@@ -286,7 +317,11 @@ impl Drop for Card {
         let shared = &self.shared;
         let focus_inside = shared.root.active_element().is_some();
         shared.host.remove();
-        if let Some(element) = shared.return_focus.take().filter(|e| focus_inside && e.is_connected()) {
+        if let Some(element) = shared
+            .return_focus
+            .take()
+            .filter(|e| focus_inside && e.is_connected())
+        {
             focus(&element);
         }
     }
@@ -298,7 +333,11 @@ impl Shared {
             "click" => self.click(event),
             "keydown" => self.key(event),
             "focusin" => {
-                if let Some(from) = event.unchecked_ref::<FocusEvent>().related_target().filter(|from| from.get_root_node() != **self.root) {
+                if let Some(from) = event
+                    .unchecked_ref::<FocusEvent>()
+                    .related_target()
+                    .filter(|from| from.get_root_node() != **self.root)
+                {
                     self.return_focus.set(Some(from));
                 }
             }
@@ -307,10 +346,17 @@ impl Shared {
     }
 
     fn click(&self, event: &web_sys::Event) {
-        let Some(target) = event_target(event).and_then(|t| dom(&t).closest("[data-action]")) else { return };
+        let Some(target) = event_target(event).and_then(|t| dom(&t).closest("[data-action]"))
+        else {
+            return;
+        };
         let action = match target.get_attribute("data-action").as_deref() {
             Some("close") => Action::Close,
-            Some("score") => match target.get_attribute("data-score").and_then(|s| parse_u32(&s)).and_then(|s| u8::try_from(s).ok()) {
+            Some("score") => match target
+                .get_attribute("data-score")
+                .and_then(|s| parse_u32(&s))
+                .and_then(|s| u8::try_from(s).ok())
+            {
                 Some(score) => Action::Score(score),
                 None => return,
             },
@@ -330,14 +376,18 @@ impl Shared {
     }
 
     fn key(&self, event: &web_sys::Event) {
-        let Some(key_event) = event.dyn_ref::<KeyboardEvent>() else { return };
+        let Some(key_event) = event.dyn_ref::<KeyboardEvent>() else {
+            return;
+        };
         let key = key_event.key();
         // Escape while an input method composes (Japanese, Chinese, Korean) cancels the
         // composition, not the survey.
         if key == "Escape" && !key_event.is_composing() {
             return (self.on_action)(Action::Close);
         }
-        if let Some(target) = event_target(event).filter(|t| t.get_attribute("role").as_deref() == Some("radio")) {
+        if let Some(target) =
+            event_target(event).filter(|t| t.get_attribute("role").as_deref() == Some("radio"))
+        {
             if move_focus(&target, &key, self.rtl) {
                 event.prevent_default();
             }
@@ -348,7 +398,9 @@ impl Shared {
     /// offset from the top of the layout viewport, in CSS pixels (numbers; the stylesheet does
     /// the arithmetic). Left as they are while the page is pinch-zoomed.
     fn fit(&self) {
-        let Some(viewport) = &self.viewport else { return };
+        let Some(viewport) = &self.viewport else {
+            return;
+        };
         if viewport.scale() < 1.01 {
             let style = self.host.style();
             let style: &Style = style.unchecked_ref();
@@ -366,7 +418,12 @@ fn event_target(event: &web_sys::Event) -> Option<Element> {
 /// Roving focus over the radio group: arrows (mirrored in RTL), Home, End. Returns whether the
 /// key was handled.
 fn move_focus(radio: &Element, key: &str, rtl: bool) -> bool {
-    let Some(current) = radio.get_attribute("data-score").and_then(|s| parse_int(&s)) else { return false };
+    let Some(current) = radio
+        .get_attribute("data-score")
+        .and_then(|s| parse_int(&s))
+    else {
+        return false;
+    };
     let forward = if rtl { "ArrowLeft" } else { "ArrowRight" };
     let backward = if rtl { "ArrowRight" } else { "ArrowLeft" };
     let next = match key {
@@ -376,12 +433,18 @@ fn move_focus(radio: &Element, key: &str, rtl: bool) -> bool {
         "End" => 10,
         _ => return false,
     };
-    let Some(group) = radio.parent_element() else { return false };
+    let Some(group) = radio.parent_element() else {
+        return false;
+    };
     let children = group.children();
     if let Some(target) = children.item(next as u32) {
         for i in 0..children.length() {
             if let Some(child) = children.item(i) {
-                set(&child, "tabindex", if i == next as u32 { "0" } else { "-1" });
+                set(
+                    &child,
+                    "tabindex",
+                    if i == next as u32 { "0" } else { "-1" },
+                );
             }
         }
         focus(&target);

@@ -22,7 +22,10 @@ fn convert(js: &JsValue, depth: u32) -> Value {
         return Value::Bool(b);
     }
     if let Some(n) = js.as_f64() {
-        let text = js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default();
+        let text = js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default();
         return Value::Number(n, text);
     }
     if let Some(s) = js.as_string() {

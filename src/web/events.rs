@@ -4,15 +4,23 @@
 use crate::prelude::*;
 
 use super::guards::Global;
-use js_sys::{Function, Object};
 use core::cell::RefCell;
+use js_sys::{Function, Object};
 use wasm_bindgen::JsValue;
 
 /// Names accepted by `on` and `off`.
-pub const EVENT_NAMES: [&str; 6] = ["shown", "score", "response", "dismissed", "ineligible", "error"];
+pub const EVENT_NAMES: [&str; 6] = [
+    "shown",
+    "score",
+    "response",
+    "dismissed",
+    "ineligible",
+    "error",
+];
 
 static LISTENERS: Global<RefCell<Vec<(String, Function)>>> = Global::new(RefCell::new(Vec::new()));
-static PENDING: Global<RefCell<Vec<(&'static str, JsValue)>>> = Global::new(RefCell::new(Vec::new()));
+static PENDING: Global<RefCell<Vec<(&'static str, JsValue)>>> =
+    Global::new(RefCell::new(Vec::new()));
 
 /// Adds a listener.
 pub fn on(name: String, listener: Function) {
@@ -21,7 +29,10 @@ pub fn on(name: String, listener: Function) {
 
 /// Removes a listener added with the same name and function.
 pub fn off(name: &str, listener: &Function) {
-    LISTENERS.with(|l| l.borrow_mut().retain(|(n, f)| !(n == name && f == listener)));
+    LISTENERS.with(|l| {
+        l.borrow_mut()
+            .retain(|(n, f)| !(n == name && f == listener))
+    });
 }
 
 /// Removes every listener.
@@ -54,7 +65,8 @@ pub fn deliver() {
             });
             for listener in listeners {
                 if let Err(error) = listener.call1(&JsValue::UNDEFINED, &payload) {
-                    let message = crate::core::text::concat(&["nps-widget: a `", name, "` listener threw"]);
+                    let message =
+                        crate::core::text::concat(&["nps-widget: a `", name, "` listener threw"]);
                     web_sys::console::error_2(&message.into(), &error);
                 }
             }

@@ -157,7 +157,10 @@ impl Timeout {
             JsValue::UNDEFINED
         });
         let id = set_timeout(callback.as_ref().unchecked_ref(), millis as i32);
-        Timeout { id, _callback: callback }
+        Timeout {
+            id,
+            _callback: callback,
+        }
     }
 }
 
@@ -177,26 +180,46 @@ pub struct EventListener {
 impl EventListener {
     /// Listens for `kind` events on `target`. Passive (the default of gloo-events) unless the
     /// callback needs `preventDefault`.
-    pub fn new(target: &EventTarget, kind: &'static str, passive: bool, callback: impl FnMut(&Event) + 'static) -> EventListener {
+    pub fn new(
+        target: &EventTarget,
+        kind: &'static str,
+        passive: bool,
+        callback: impl FnMut(&Event) + 'static,
+    ) -> EventListener {
         EventListener::boxed(target, kind, passive, Box::new(callback))
     }
 
     /// [`EventListener::new`] for a boxed callback: one copy of the closure glue for all.
-    fn boxed(target: &EventTarget, kind: &'static str, passive: bool, mut callback: Box<dyn FnMut(&Event)>) -> EventListener {
+    fn boxed(
+        target: &EventTarget,
+        kind: &'static str,
+        passive: bool,
+        mut callback: Box<dyn FnMut(&Event)>,
+    ) -> EventListener {
         let callback = Callback::new(move |event: JsValue| {
             callback(event.unchecked_ref());
             JsValue::UNDEFINED
         });
         let options = Object::new();
         reflect_set(&options, "passive", &JsValue::from_bool(passive));
-        target.unchecked_ref::<Target>().add_listener(kind, callback.as_ref().unchecked_ref(), &options);
-        EventListener { target: target.clone(), kind, callback }
+        target.unchecked_ref::<Target>().add_listener(
+            kind,
+            callback.as_ref().unchecked_ref(),
+            &options,
+        );
+        EventListener {
+            target: target.clone(),
+            kind,
+            callback,
+        }
     }
 }
 
 impl Drop for EventListener {
     fn drop(&mut self) {
-        self.target.unchecked_ref::<Target>().remove_listener(self.kind, self.callback.as_ref().unchecked_ref());
+        self.target
+            .unchecked_ref::<Target>()
+            .remove_listener(self.kind, self.callback.as_ref().unchecked_ref());
     }
 }
 

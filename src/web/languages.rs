@@ -4,8 +4,8 @@
 
 use super::guards::{when_settled, Global};
 use crate::core::i18n::Catalog;
-use js_sys::{Function, Promise};
 use core::cell::RefCell;
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -25,5 +25,10 @@ pub fn load(tag: &'static str, done: impl FnOnce(Option<Catalog>) + 'static) {
         .and_then(|loader| loader.call1(&JsValue::NULL, &JsValue::from_str(tag)).ok())
         .and_then(|value| value.dyn_into::<Promise>().ok())
         .unwrap_or_else(|| Promise::resolve(&JsValue::UNDEFINED));
-    when_settled(&promise, move |text| done(text.as_string().and_then(|text| Catalog::parse(tag, &text).ok())));
+    when_settled(&promise, move |text| {
+        done(
+            text.as_string()
+                .and_then(|text| Catalog::parse(tag, &text).ok()),
+        )
+    });
 }

@@ -41,8 +41,17 @@ impl RouteWatch {
         let active = Rc::new(Cell::new(true));
         let mut originals = Vec::new();
         for name in METHODS {
-            let Ok(original) = Reflect::get(&history, &name.into()).and_then(|f| f.dyn_into::<Function>()) else { continue };
-            let (target, call, after, on) = (history.clone(), original.clone(), changed.clone(), active.clone());
+            let Ok(original) =
+                Reflect::get(&history, &name.into()).and_then(|f| f.dyn_into::<Function>())
+            else {
+                continue;
+            };
+            let (target, call, after, on) = (
+                history.clone(),
+                original.clone(),
+                changed.clone(),
+                active.clone(),
+            );
             let wrapper: Wrapper = Closure::new(move |state, unused, url| {
                 let result = call.apply(&target, &Array::of3(&state, &unused, &url))?;
                 if on.get() {
@@ -54,7 +63,12 @@ impl RouteWatch {
                 originals.push((name, original, wrapper));
             }
         }
-        Some(RouteWatch { _listeners: listeners, history, active, originals })
+        Some(RouteWatch {
+            _listeners: listeners,
+            history,
+            active,
+            originals,
+        })
     }
 }
 

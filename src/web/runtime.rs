@@ -6,30 +6,36 @@ use crate::prelude::*;
 
 use super::card::{Action, Card, Look};
 use super::events::{payload, raise};
+use super::guards::{delay, once_fn, promise, soon, when_settled, EventListener, Timeout};
+use super::languages;
+use super::routes::RouteWatch;
 use super::storage::Store;
+use super::transport::get_json;
 use super::transport::{delivery, post_json, Delivery};
-use crate::core::answer::{answer_key, clip, clip_to, page_without_query, uuid_v4, Answer, Category};
-use crate::core::limits::MAX_COMMENT_CHARS;
+use crate::core::answer::{
+    answer_key, clip, clip_to, page_without_query, uuid_v4, Answer, Category,
+};
 use crate::core::config::{text_colour_on, Config, Position, ThemeMode, Trigger, User};
-use crate::core::eligibility::{bucket_for, bucket_from_random, decide, Ineligible, Outcome, UserState};
+use crate::core::eligibility::{
+    bucket_for, bucket_from_random, decide, Ineligible, Outcome, UserState,
+};
 use crate::core::error::Error;
 use crate::core::i18n::{fill, resolve, Catalog, TextKey};
-use super::languages;
+use crate::core::limits::MAX_COMMENT_CHARS;
 use crate::core::outbox::{retry_delay_ms, Entry, Outbox};
 use crate::core::text::{concat, find_byte, int, parse_u32, push_uint};
 use crate::core::texts::text;
 use crate::core::time::{format_timestamp, parse_timestamp};
-use crate::core::triggers::{event_trigger, page_view_trigger, still_wanted_after_navigation, trigger_name, url_trigger};
-use super::routes::RouteWatch;
-use super::transport::get_json;
+use crate::core::triggers::{
+    event_trigger, page_view_trigger, still_wanted_after_navigation, trigger_name, url_trigger,
+};
+use alloc::boxed::Box;
+use alloc::rc::{Rc, Weak};
+use core::cell::RefCell;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
-use super::guards::{delay, once_fn, promise, soon, when_settled, EventListener, Timeout};
-use core::cell::RefCell;
-use alloc::rc::{Rc, Weak};
 use wasm_bindgen::JsValue;
-use alloc::boxed::Box;
 
 /// Shared handle to the widget; callbacks hold a [`Weak`] so they never keep it alive.
 pub type Handle = Rc<RefCell<Widget>>;
@@ -112,16 +118,26 @@ pub fn with_widget(widget: &Weak<RefCell<Widget>>, f: impl FnOnce(&mut Widget)) 
     super::events::deliver();
 }
 
-fn listen(target: &web_sys::EventTarget, event: &'static str, this: &Weak<RefCell<Widget>>, f: fn(&mut Widget, &web_sys::Event)) -> EventListener {
+fn listen(
+    target: &web_sys::EventTarget,
+    event: &'static str,
+    this: &Weak<RefCell<Widget>>,
+    f: fn(&mut Widget, &web_sys::Event),
+) -> EventListener {
     let this = this.clone();
-    EventListener::new(target, event, true, move |e| with_widget(&this, |w| f(w, e)))
+    EventListener::new(target, event, true, move |e| {
+        with_widget(&this, |w| f(w, e))
+    })
 }
 
 impl Widget {
     /// Starts the widget: restores state, sends what is waiting, arms the triggers.
     pub fn start(config: Config) -> Handle {
         let store = Store::open(!config.require_consent);
-        let language = config.language.clone().or_else(|| super::guards::window().and_then(|w| w.navigator().language()));
+        let language = config
+            .language
+            .clone()
+            .or_else(|| super::guards::window().and_then(|w| w.navigator().language()));
         let tag = resolve(language.as_deref().unwrap_or("en"));
         let handle = Rc::new_cyclic(|this: &Weak<RefCell<Widget>>| {
             let mut page_listeners = Vec::new();
@@ -133,17 +149,24 @@ impl Widget {
                     // Started from a script in <head>: the card needs <body>, so the triggers
                     // wait for the document to be parsed.
                     if document.ready_state() == "loading" {
-                        page_listeners.push(listen(&document, "DOMContentLoaded", this, |w, _| w.arm_triggers()));
+                        page_listeners.push(listen(&document, "DOMContentLoaded", this, |w, _| {
+                            w.arm_triggers()
+                        }));
                     }
                     page_listeners.push(listen(&document, "visibilitychange", this, |w, _| {
-                        if super::guards::window().and_then(|w| w.document()).is_some_and(|d| d.hidden()) {
+                        if super::guards::window()
+                            .and_then(|w| w.document())
+                            .is_some_and(|d| d.hidden())
+                        {
                             w.send_before_unload();
                         }
                     }));
                 }
             }
             let routes_this = this.clone();
-            let routes = RouteWatch::new(Rc::new(move || with_widget(&routes_this, Widget::route_changed)));
+            let routes = RouteWatch::new(Rc::new(move || {
+                with_widget(&routes_this, Widget::route_changed)
+            }));
             RefCell::new(Widget {
                 consent_given: !config.require_consent,
                 config,
@@ -172,9 +195,13 @@ impl Widget {
             widget.flush_outbox();
             if widget.texts_loading {
                 let this = widget.this.clone();
-                languages::load(tag, move |catalog| with_widget(&this, |w| w.texts_loaded(tag, catalog)));
+                languages::load(tag, move |catalog| {
+                    with_widget(&this, |w| w.texts_loaded(tag, catalog))
+                });
             }
-            let parsing = super::guards::window().and_then(|w| w.document()).is_some_and(|d| d.ready_state() == "loading");
+            let parsing = super::guards::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.ready_state() == "loading");
             if !parsing {
                 widget.arm_triggers();
             }
@@ -188,8 +215,10 @@ impl Widget {
             match trigger {
                 &Trigger::AfterSeconds(seconds) => {
                     let this = self.this.clone();
-                    let fire = move || with_widget(&this, |w| w.fire(&Trigger::AfterSeconds(seconds)));
-                    self._timers.push(Timeout::new(seconds.saturating_mul(1000), fire));
+                    let fire =
+                        move || with_widget(&this, |w| w.fire(&Trigger::AfterSeconds(seconds)));
+                    self._timers
+                        .push(Timeout::new(seconds.saturating_mul(1000), fire));
                 }
                 Trigger::Load => load = true,
                 _ => {}
@@ -216,7 +245,12 @@ impl Widget {
             return;
         }
         let key = concat(&[&self.user_key(), ":views"]);
-        let views = self.store.get(&key).and_then(|v| parse_u32(&v)).unwrap_or(0).saturating_add(1);
+        let views = self
+            .store
+            .get(&key)
+            .and_then(|v| parse_u32(&v))
+            .unwrap_or(0)
+            .saturating_add(1);
         self.store.set(&key, &int(views as i64));
         if let Some(trigger) = page_view_trigger(&self.config.triggers, views).cloned() {
             self.fire(&trigger);
@@ -256,7 +290,11 @@ impl Widget {
                 w.request_show(&name, false);
             })
         });
-        self.delayed = Some(Delayed { trigger: trigger.clone(), fired_on: self.path.clone(), _timer: timer });
+        self.delayed = Some(Delayed {
+            trigger: trigger.clone(),
+            fired_on: self.path.clone(),
+            _timer: timer,
+        });
     }
 
     fn texts_loaded(&mut self, tag: &str, catalog: Option<Catalog>) {
@@ -288,8 +326,14 @@ impl Widget {
             if let Err(why) = self.decide_locally() {
                 return self.not_now(self.reason(&why), why.next_eligible_at());
             }
-            if let (Some(endpoint), Some(user)) = (&self.config.eligibility_endpoint, &self.config.user) {
-                let separator = if find_byte(endpoint, b"?").is_some() { "&" } else { "?" };
+            if let (Some(endpoint), Some(user)) =
+                (&self.config.eligibility_endpoint, &self.config.user)
+            {
+                let separator = if find_byte(endpoint, b"?").is_some() {
+                    "&"
+                } else {
+                    "?"
+                };
                 let user_id = String::from(js_sys::encode_uri_component(&user.id));
                 let mut url = concat(&[endpoint, separator, "userId=", &user_id, "&survey=nps"]);
                 if let Some(hash) = &user.hash {
@@ -298,7 +342,9 @@ impl Widget {
                 }
                 let (this, trigger) = (self.this.clone(), String::from(trigger));
                 self.show_pending = true;
-                get_json(&url, ELIGIBILITY_TIMEOUT_MS, move |verdict| with_widget(&this, |w| w.collector_answered(&trigger, verdict)));
+                get_json(&url, ELIGIBILITY_TIMEOUT_MS, move |verdict| {
+                    with_widget(&this, |w| w.collector_answered(&trigger, verdict))
+                });
                 return;
             }
         }
@@ -310,20 +356,36 @@ impl Widget {
 
     fn decide_locally(&mut self) -> Result<(), Ineligible> {
         let created_at = self.config.user.as_ref().and_then(|u| u.created_at);
-        decide(&self.user_state(), &self.config.throttle, created_at, self.bucket(), now())
+        decide(
+            &self.user_state(),
+            &self.config.throttle,
+            created_at,
+            self.bucket(),
+            now(),
+        )
     }
 
     fn collector_answered(&mut self, trigger: &str, verdict: Option<JsValue>) {
         self.show_pending = false;
-        let field = |name: &str| verdict.as_ref().and_then(|v| Reflect::get(v, &name.into()).ok());
+        let field = |name: &str| {
+            verdict
+                .as_ref()
+                .and_then(|v| Reflect::get(v, &name.into()).ok())
+        };
         match field("eligible").and_then(|e| e.as_bool()) {
             Some(false) => {
-                let reason = field("reason").and_then(|r| r.as_string()).unwrap_or_default();
-                let next = field("nextEligibleAt").and_then(|n| n.as_string()).and_then(|n| parse_timestamp(&n));
+                let reason = field("reason")
+                    .and_then(|r| r.as_string())
+                    .unwrap_or_default();
+                let next = field("nextEligibleAt")
+                    .and_then(|n| n.as_string())
+                    .and_then(|n| parse_timestamp(&n));
                 return self.not_now(concat(&["collector says: ", &reason]), next);
             }
             Some(true) => self.debug(&["collector says eligible"]),
-            None => self.debug(&["collector eligibility check failed or timed out; using the local decision"]),
+            None => self.debug(&[
+                "collector eligibility check failed or timed out; using the local decision",
+            ]),
         }
         self.lock_and_show(trigger.into(), false);
     }
@@ -384,7 +446,14 @@ impl Widget {
                 return self.not_now(self.reason(&why), why.next_eligible_at());
             }
         }
-        self.debug(&[if force { "shown (forced), trigger " } else { "eligible, shown, trigger " }, trigger]);
+        self.debug(&[
+            if force {
+                "shown (forced), trigger "
+            } else {
+                "eligible, shown, trigger "
+            },
+            trigger,
+        ]);
         if let Err(error) = self.open_card(trigger, now(), force) {
             self.report(error);
         }
@@ -399,21 +468,31 @@ impl Widget {
     fn not_now(&mut self, reason: String, next: Option<i64>) {
         self.debug(&["not shown: ", &reason]);
         let next = next.map_or(JsValue::NULL, |at| format_timestamp(at).into());
-        raise("ineligible", payload(&[("reason", reason.into()), ("nextEligibleAt", next)]));
+        raise(
+            "ineligible",
+            payload(&[("reason", reason.into()), ("nextEligibleAt", next)]),
+        );
     }
 
     /// Another tab changed this user's state: a card of ours that was not answered yet, or a
     /// delayed show, gives way to the other tab's display.
     fn storage_changed(&mut self, event: &web_sys::Event) {
-        let key = Reflect::get(event, &"key".into()).ok().and_then(|k| k.as_string());
+        let key = Reflect::get(event, &"key".into())
+            .ok()
+            .and_then(|k| k.as_string());
         if key.as_deref() != Some(self.user_key().as_str()) {
             return;
         }
-        let Some((shown_at, _)) = self.user_state().last_shown else { return };
+        let Some((shown_at, _)) = self.user_state().last_shown else {
+            return;
+        };
         if self.delayed.take().is_some() {
             self.debug(&["delayed show cancelled: shown in another tab"]);
         }
-        let ours = self.display.as_ref().map(|d| (d.answer.shown_at, d.answer.score.is_none()));
+        let ours = self
+            .display
+            .as_ref()
+            .map(|d| (d.answer.shown_at, d.answer.score.is_none()));
         if let Some((our_shown_at, unanswered)) = ours {
             if unanswered && shown_at != our_shown_at {
                 self.debug(&["card closed: shown in another tab"]);
@@ -476,8 +555,15 @@ impl Widget {
     fn open_card(&mut self, trigger: &str, now: i64, preview: bool) -> Result<(), Error> {
         let look = self.look();
         let this = self.this.clone();
-        let mut card = Card::mount(&look, Rc::new(move |action| with_widget(&this, |w| w.on_action(action))))?;
-        let question = fill(self.text(TextKey::Question), "{product}", &self.config.product);
+        let mut card = Card::mount(
+            &look,
+            Rc::new(move |action| with_widget(&this, |w| w.on_action(action))),
+        )?;
+        let question = fill(
+            self.text(TextKey::Question),
+            "{product}",
+            &self.config.product,
+        );
         let score_label = self.text(TextKey::ScoreLabel);
         card.show_scale(
             &question,
@@ -489,7 +575,9 @@ impl Widget {
         if !preview {
             // The six-month clock starts now, recorded before any network call.
             self.shown_here = Some(now);
-            self.save_user_state(&UserState { last_shown: Some((now, Outcome::Ignored)) });
+            self.save_user_state(&UserState {
+                last_shown: Some((now, Outcome::Ignored)),
+            });
         }
         let answer = Answer {
             id: uuid_v4(random_bytes()),
@@ -507,18 +595,32 @@ impl Widget {
             shown_at: now,
             answered_at: now,
         };
-        raise("shown", payload(&[("id", answer.id.as_str().into()), ("trigger", trigger.into())]));
+        raise(
+            "shown",
+            payload(&[
+                ("id", answer.id.as_str().into()),
+                ("trigger", trigger.into()),
+            ]),
+        );
         self.send(&answer);
-        self.display = Some(Display { card, answer, _auto_close: None });
+        self.display = Some(Display {
+            card,
+            answer,
+            _auto_close: None,
+        });
         Ok(())
     }
 
     fn on_action(&mut self, action: Action) {
-        let Some(display) = self.display.as_ref() else { return };
+        let Some(display) = self.display.as_ref() else {
+            return;
+        };
         let answer = &display.answer;
         match action {
             Action::Score(score) if answer.score.is_none() && score <= 10 => self.choose(score),
-            Action::Send(comment) if answer.score.is_some() && !answer.complete => self.send_comment(comment),
+            Action::Send(comment) if answer.score.is_some() && !answer.complete => {
+                self.send_comment(comment)
+            }
             Action::Close => self.finish_display(true),
             _ => {}
         }
@@ -526,7 +628,9 @@ impl Widget {
 
     fn choose(&mut self, score: u8) {
         // Taken out while it is updated, so the answer is sent by reference, not cloned.
-        let Some(mut display) = self.display.take() else { return };
+        let Some(mut display) = self.display.take() else {
+            return;
+        };
         display.card.select(score);
         display.answer.score = Some(score);
         display.answer.answered_at = now();
@@ -540,14 +644,20 @@ impl Widget {
             Category::Passive => TextKey::FollowUpPassive,
             Category::Promoter => TextKey::FollowUpPromoter,
         };
-        if let Err(error) = display.card.show_follow_up(self.text(follow_up), self.text(TextKey::Placeholder), self.text(TextKey::Send)) {
+        if let Err(error) = display.card.show_follow_up(
+            self.text(follow_up),
+            self.text(TextKey::Placeholder),
+            self.text(TextKey::Send),
+        ) {
             self.report(error);
         }
         self.display = Some(display);
     }
 
     fn send_comment(&mut self, comment: String) {
-        let Some(mut display) = self.display.take() else { return };
+        let Some(mut display) = self.display.take() else {
+            return;
+        };
         let answer = &mut display.answer;
         // Trimmed by the card already.
         answer.comment = (!comment.is_empty()).then(|| clip_to(&comment, MAX_COMMENT_CHARS).into());
@@ -562,7 +672,12 @@ impl Widget {
             Category::Promoter => TextKey::ThankYouPromoter,
         };
         let cta = match (&self.config.promoter_cta, category) {
-            (Some(cta), Category::Promoter) => Some((cta.text.as_deref().unwrap_or(self.text(TextKey::CtaDefault)), cta.url.as_str())),
+            (Some(cta), Category::Promoter) => Some((
+                cta.text
+                    .as_deref()
+                    .unwrap_or(self.text(TextKey::CtaDefault)),
+                cta.url.as_str(),
+            )),
             _ => None,
         };
         if let Err(error) = display.card.show_thanks(self.text(thanks), cta) {
@@ -570,7 +685,9 @@ impl Widget {
             return self.report(error);
         }
         let this = self.this.clone();
-        display._auto_close = Some(Timeout::new(THANKS_MS, move || with_widget(&this, Widget::close_thanks)));
+        display._auto_close = Some(Timeout::new(THANKS_MS, move || {
+            with_widget(&this, Widget::close_thanks)
+        }));
         self.display = Some(display);
     }
 
@@ -583,14 +700,18 @@ impl Widget {
         }
         let this = self.this.clone();
         if let Some(display) = self.display.as_mut() {
-            display._auto_close = Some(Timeout::new(THANKS_MS, move || with_widget(&this, Widget::close_thanks)));
+            display._auto_close = Some(Timeout::new(THANKS_MS, move || {
+                with_widget(&this, Widget::close_thanks)
+            }));
         }
     }
 
     /// Closes the card. Before a score, a close by the user is a decline; after a score without
     /// a comment, the score is sent as the final answer.
     fn finish_display(&mut self, by_user: bool) {
-        let Some(display) = self.display.take() else { return };
+        let Some(display) = self.display.take() else {
+            return;
+        };
         let mut answer = display.answer;
         drop(display.card);
         match answer.score {
@@ -626,7 +747,13 @@ impl Widget {
         outbox.put(&answer.id, answer.to_json(), answer.score.is_none(), now);
         for dropped in outbox.prune(now) {
             self.store.remove(&outbox_key(&dropped.id));
-            web_sys::console::warn_1(&concat(&["nps-widget: outbox full or too old: dropped answer ", &dropped.id]).into());
+            web_sys::console::warn_1(
+                &concat(&[
+                    "nps-widget: outbox full or too old: dropped answer ",
+                    &dropped.id,
+                ])
+                .into(),
+            );
         }
         if let Some(entry) = outbox.entries.iter().find(|e| e.id == answer.id) {
             self.store.set(&outbox_key(&entry.id), &entry.encode());
@@ -686,7 +813,11 @@ impl Widget {
     /// The oldest queued body not `waiting` for a retry, read afresh (another tab may have
     /// queued or delivered some).
     fn next_to_send(&self, waiting: &[String]) -> Option<(String, String, String)> {
-        let entry = self.outbox().entries.into_iter().find(|e| !waiting.contains(&e.id))?;
+        let entry = self
+            .outbox()
+            .entries
+            .into_iter()
+            .find(|e| !waiting.contains(&e.id))?;
         Some((self.config.endpoint.clone(), entry.id, entry.body))
     }
 
@@ -703,16 +834,21 @@ impl Widget {
             }
             Delivery::Refused(status) => {
                 self.settle(&key, id, body);
-                let mut message = String::from("nps-widget: the collector refused an answer (HTTP ");
+                let mut message =
+                    String::from("nps-widget: the collector refused an answer (HTTP ");
                 push_uint(&mut message, status as u64);
                 message.push(')');
                 web_sys::console::error_1(&message.as_str().into());
-                raise("error", payload(&[("message", message.into()), ("id", id.into())]));
+                raise(
+                    "error",
+                    payload(&[("message", message.into()), ("id", id.into())]),
+                );
                 true
             }
             Delivery::Retry { retry_after_ms } => {
                 if self.sender.retry.is_none() {
-                    let delay = retry_delay_ms(self.sender.attempt, retry_after_ms, js_sys::Math::random());
+                    let delay =
+                        retry_delay_ms(self.sender.attempt, retry_after_ms, js_sys::Math::random());
                     self.sender.attempt += 1;
                     let this = self.this.clone();
                     self.sender.retry = Some(Timeout::new(delay, move || {
@@ -729,7 +865,12 @@ impl Widget {
 
     /// Removes the queued body of answer `id` under `key` if it is still `body`.
     fn settle(&self, key: &str, id: &str, body: &str) {
-        if self.store.get(key).and_then(|text| Entry::decode(id, &text)).is_some_and(|e| e.is_settled_by(body)) {
+        if self
+            .store
+            .get(key)
+            .and_then(|text| Entry::decode(id, &text))
+            .is_some_and(|e| e.is_settled_by(body))
+        {
             self.store.remove(key);
         }
     }
@@ -737,7 +878,11 @@ impl Widget {
     /// The page is going away: a score without its comment becomes the final answer, then
     /// everything queued leaves with `fetch(keepalive)`.
     fn page_hidden(&mut self, _event: &web_sys::Event) {
-        if self.display.as_ref().is_some_and(|d| d.answer.score.is_some() && !d.answer.complete) {
+        if self
+            .display
+            .as_ref()
+            .is_some_and(|d| d.answer.score.is_some() && !d.answer.complete)
+        {
             self.finish_display(false);
         }
         self.send_before_unload();
@@ -749,7 +894,9 @@ impl Widget {
         // 64 KB of keepalive bodies in flight per page; what does not fit waits in the outbox.
         let mut budget = KEEPALIVE_BYTES;
         for entry in self.outbox().entries.iter().rev() {
-            let Some(left) = budget.checked_sub(entry.body.len()) else { break };
+            let Some(left) = budget.checked_sub(entry.body.len()) else {
+                break;
+            };
             budget = left;
             // Settled quietly: a failure here is retried by the next page's round.
             when_settled(&post_json(&self.config.endpoint, &entry.body, true), |_| {});
@@ -761,7 +908,11 @@ impl Widget {
         let mut entries = Vec::new();
         for key in self.store.keys(OUTBOX_PREFIX) {
             let id = key.get(OUTBOX_PREFIX.len()..).unwrap_or_default();
-            if let Some(entry) = self.store.get(&key).and_then(|text| Entry::decode(id, &text)) {
+            if let Some(entry) = self
+                .store
+                .get(&key)
+                .and_then(|text| Entry::decode(id, &text))
+            {
                 entries.push(entry);
             }
         }
@@ -779,7 +930,11 @@ impl Widget {
     /// is moved to now and saved so, so that the clock starts now at the latest. The moved time
     /// is this page's record: a reason does not call it another tab's display.
     fn user_state(&mut self) -> UserState {
-        let state = self.store.get(&self.user_key()).map(|text| UserState::decode(&text)).unwrap_or_default();
+        let state = self
+            .store
+            .get(&self.user_key())
+            .map(|text| UserState::decode(&text))
+            .unwrap_or_default();
         match state.capped_at(now()) {
             Some(capped) => {
                 self.save_user_state(&capped);
@@ -829,7 +984,10 @@ impl Widget {
                 Position::BottomLeft => "bottom-left",
                 Position::Top => "top",
             },
-            accent: theme.accent.as_ref().map(|accent| (accent.clone(), text_colour_on(accent))),
+            accent: theme
+                .accent
+                .as_ref()
+                .map(|accent| (accent.clone(), text_colour_on(accent))),
             z_index: theme.z_index,
             lang: self.catalog.tag(),
             rtl: self.catalog.is_rtl(),
@@ -868,12 +1026,19 @@ struct Round {
 impl Round {
     /// Runs a round; called where the widget is not borrowed (a lock or promise callback).
     fn start(this: Weak<RefCell<Widget>>, release: Option<Function>) {
-        Round { this, waiting: Vec::new(), release }.next();
+        Round {
+            this,
+            waiting: Vec::new(),
+            release,
+        }
+        .next();
     }
 
     /// Sends the next body, then goes on from its answer; or ends the round.
     fn next(mut self) {
-        let Some((endpoint, id, body)) = widget_value(&self.this, |w| w.next_to_send(&self.waiting)).flatten() else {
+        let Some((endpoint, id, body)) =
+            widget_value(&self.this, |w| w.next_to_send(&self.waiting)).flatten()
+        else {
             return self.end();
         };
         when_settled(&post_json(&endpoint, &body, false), move |settled| {
@@ -918,12 +1083,20 @@ extern "C" {
     /// `locks.request(name, options, callback)`: the promise settles once the callback's result
     /// does, after the lock is released.
     #[wasm_bindgen(method, catch)]
-    fn request(this: &LockManager, name: &str, options: &JsValue, callback: &JsValue) -> Result<Promise, JsValue>;
+    fn request(
+        this: &LockManager,
+        name: &str,
+        options: &JsValue,
+        callback: &JsValue,
+    ) -> Result<Promise, JsValue>;
 }
 
 /// `navigator.locks`, where the browser has Web Locks.
 fn web_locks() -> Option<LockManager> {
-    super::guards::window()?.navigator().unchecked_ref::<LockNavigator>().locks()
+    super::guards::window()?
+        .navigator()
+        .unchecked_ref::<LockNavigator>()
+        .locks()
 }
 
 /// The storage key of the queued body of answer `id`.
@@ -937,7 +1110,13 @@ fn answer_payload(answer: &Answer) -> JsValue {
         ("id", answer.id.as_str().into()),
         ("score", (score as u32).into()),
         ("category", Category::of(score).name().into()),
-        ("comment", answer.comment.as_deref().map_or(JsValue::NULL, JsValue::from_str)),
+        (
+            "comment",
+            answer
+                .comment
+                .as_deref()
+                .map_or(JsValue::NULL, JsValue::from_str),
+        ),
         ("trigger", answer.trigger.as_str().into()),
     ])
 }
@@ -947,11 +1126,15 @@ fn now() -> i64 {
 }
 
 fn current_path() -> String {
-    super::guards::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
+    super::guards::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
 }
 
 fn current_page() -> String {
-    let href = super::guards::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let href = super::guards::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
     page_without_query(&href).into()
 }
 

@@ -20,11 +20,17 @@ pub struct Store {
 impl Store {
     /// Opens storage; with `durable` false (consent pending) nothing reaches localStorage.
     pub fn open(durable: bool) -> Store {
-        let local = super::guards::window().and_then(|w| w.local_storage().ok().flatten()).filter(|storage| {
-            let probe = "nps-widget:probe";
-            storage.set_item(probe, "1").is_ok() && storage.remove_item(probe).is_ok()
-        });
-        Store { local, durable, memory: RefCell::new(Vec::new()) }
+        let local = super::guards::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .filter(|storage| {
+                let probe = "nps-widget:probe";
+                storage.set_item(probe, "1").is_ok() && storage.remove_item(probe).is_ok()
+            });
+        Store {
+            local,
+            durable,
+            memory: RefCell::new(Vec::new()),
+        }
     }
 
     /// Whether localStorage works in this browser.
@@ -39,16 +45,26 @@ impl Store {
     /// The value of `key`. A value kept in memory (because localStorage refused it) is newer
     /// than whatever localStorage holds for the key, so it is read first.
     pub fn get(&self, key: &str) -> Option<String> {
-        if let Some(value) = self.memory.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()) {
+        if let Some(value) = self
+            .memory
+            .borrow()
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+        {
             return Some(value);
         }
-        self.local().and_then(|local| local.get_item(key).ok().flatten())
+        self.local()
+            .and_then(|local| local.get_item(key).ok().flatten())
     }
 
     /// Stores `value`; when localStorage refuses (quota), keeps it in memory.
     pub fn set(&self, key: &str, value: &str) {
         let mut memory = self.memory.borrow_mut();
-        if self.local().is_some_and(|local| local.set_item(key, value).is_ok()) {
+        if self
+            .local()
+            .is_some_and(|local| local.set_item(key, value).is_ok())
+        {
             forget(&mut memory, key);
             return;
         }
@@ -87,7 +103,10 @@ impl Store {
         self.durable = true;
         let memory = core::mem::take(&mut *self.memory.borrow_mut());
         for (key, value) in memory {
-            if self.local().is_some_and(|local| matches!(local.get_item(&key), Ok(Some(_)))) {
+            if self
+                .local()
+                .is_some_and(|local| matches!(local.get_item(&key), Ok(Some(_))))
+            {
                 continue;
             }
             self.set(&key, &value);

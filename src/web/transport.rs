@@ -27,11 +27,15 @@ pub enum Delivery {
 pub fn classify(status: u16, retry_after: Option<String>) -> Delivery {
     match status {
         200..=299 => Delivery::Stored,
-        408 | 429 => Delivery::Retry { retry_after_ms: retry_after.as_deref().and_then(seconds_ms) },
+        408 | 429 => Delivery::Retry {
+            retry_after_ms: retry_after.as_deref().and_then(seconds_ms),
+        },
         // Only statuses about the body itself drop it. A 401/403/404/405/410 is more often a
         // gateway, a deploy or a wrong endpoint than a bad answer: keep it and retry.
         400 | 409 | 413 | 415 | 422 => Delivery::Refused(status),
-        _ => Delivery::Retry { retry_after_ms: retry_after.as_deref().and_then(seconds_ms) },
+        _ => Delivery::Retry {
+            retry_after_ms: retry_after.as_deref().and_then(seconds_ms),
+        },
     }
 }
 
@@ -49,7 +53,11 @@ pub fn post_json(url: &str, body: &str, keepalive: bool) -> Promise {
     // Plain objects for the init and the headers: the same request as with `RequestInit` and
     // `Headers`, with fewer imports in the glue.
     let headers = Object::new();
-    set(&headers, "content-type", &JsValue::from_str("application/json"));
+    set(
+        &headers,
+        "content-type",
+        &JsValue::from_str("application/json"),
+    );
     let init = Object::new();
     set(&init, "method", &JsValue::from_str("POST"));
     set(&init, "body", &JsValue::from_str(body));
@@ -62,7 +70,12 @@ pub fn post_json(url: &str, body: &str, keepalive: bool) -> Promise {
             // Without `AbortSignal.timeout` (Safari before 16) the request is not aborted, but
             // the round stops waiting for it after the same time (`undefined` means "retry").
             // Should it succeed late, the retry is an upsert of the same id: still one answer.
-            None => return Promise::race(&Array::of2(&fetch(url, &init), &delay(POST_TIMEOUT_MS as i32))),
+            None => {
+                return Promise::race(&Array::of2(
+                    &fetch(url, &init),
+                    &delay(POST_TIMEOUT_MS as i32),
+                ))
+            }
         }
     }
     fetch(url, &init)
@@ -72,8 +85,13 @@ pub fn post_json(url: &str, body: &str, keepalive: bool) -> Promise {
 /// else (a rejection: network error, timeout) is retried.
 pub fn delivery(settled: JsValue) -> Delivery {
     match settled.dyn_into::<Response>() {
-        Ok(response) => classify(response.status(), response.headers().get("retry-after").ok().flatten()),
-        Err(_) => Delivery::Retry { retry_after_ms: None },
+        Ok(response) => classify(
+            response.status(),
+            response.headers().get("retry-after").ok().flatten(),
+        ),
+        Err(_) => Delivery::Retry {
+            retry_after_ms: None,
+        },
     }
 }
 
@@ -91,7 +109,11 @@ pub fn get_json(url: &str, timeout_ms: u32, done: impl FnOnce(Option<JsValue>) +
         None => Promise::resolve(&JsValue::UNDEFINED),
     };
     when_settled(&fetched, move |response| {
-        let json = response.dyn_into::<Response>().ok().filter(Response::ok).and_then(|r| r.json().ok());
+        let json = response
+            .dyn_into::<Response>()
+            .ok()
+            .filter(Response::ok)
+            .and_then(|r| r.json().ok());
         match json {
             Some(json) => when_settled(&json, move |value| done(Some(value))),
             None => done(None),
