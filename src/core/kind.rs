@@ -81,7 +81,9 @@ mod tests {
 
     #[test]
     fn ranges_and_categories_at_every_boundary() {
-        let table: [(Kind, &[(u8, Option<&str>)]); 3] = [
+        /// Scores of one kind with the category each must have.
+        type Cases = &'static [(u8, Option<&'static str>)];
+        let table: [(Kind, Cases); 3] = [
             (
                 Kind::Nps,
                 &[
