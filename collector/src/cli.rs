@@ -44,6 +44,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print every stored answer as one JSON object per line
     Export(ExportArgs),
+    /// Write a year of sample answers, marked as samples (or remove them with --remove)
+    Seed(SeedArgs),
 }
 
 /// The flags of `serve`.
@@ -177,6 +179,29 @@ pub struct ExportArgs {
     pub db: PathBuf,
 }
 
+/// The flags of `seed`.
+#[derive(Args)]
+pub struct SeedArgs {
+    /// SQLite database file to write (created and migrated if needed)
+    #[arg(
+        long,
+        env = "NPS_DB",
+        default_value = "nps.sqlite3",
+        value_name = "FILE"
+    )]
+    pub db: PathBuf,
+    /// How many sample answers to write (displays, declines and responses)
+    #[arg(long, default_value_t = 2_000, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=5_000_000))]
+    pub answers: u32,
+    /// Seed of the generator: the same seed writes the same answers
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub seed: u64,
+    /// Delete every sample answer instead (real answers are never touched)
+    #[arg(long, conflicts_with_all = ["answers", "seed"])]
+    pub remove: bool,
+}
+
 /// An origin from a list, without the spaces around it (`"a, b"` is two origins).
 fn trimmed(text: &str) -> Result<String, String> {
     Ok(text.trim().to_owned())
@@ -285,7 +310,7 @@ mod tests {
     fn serve(args: &[&str]) -> ServeArgs {
         match parse(args) {
             Ok(Command::Serve(serve)) => serve,
-            Ok(Command::Export(_)) => panic!("{args:?}: export, expected serve"),
+            Ok(_) => panic!("{args:?}: another subcommand, expected serve"),
             Err(error) => panic!("{args:?}: {error}"),
         }
     }

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod error;
 pub mod identity;
 pub mod rate_limit;
+pub mod seed;
 pub mod server;
 pub mod state;
 pub mod static_files;

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use nps_collector::cli::{Cli, Command, ServeArgs};
+use nps_collector::cli::{Cli, Command, SeedArgs, ServeArgs};
 use nps_collector::storage::sqlite::SqliteStore;
-use nps_collector::storage::AnswerStore;
+use nps_collector::storage::{AnswerStore, SampleStore};
 use nps_collector::{app, server, telemetry, AppState};
 
 fn main() -> ExitCode {
@@ -16,6 +16,7 @@ fn main() -> ExitCode {
     let result = match command {
         Command::Export(export_args) => export(&export_args.db),
         Command::Serve(serve_args) => serve(&serve_args),
+        Command::Seed(seed_args) => seed(&seed_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -44,6 +45,33 @@ fn export(path: &std::path::Path) -> Result<(), String> {
         writeln!(out, "{line}").map_err(|e| e.to_string())?;
     }
     out.flush().map_err(|e| e.to_string())
+}
+
+/// Writes (or with `--remove` deletes) sample answers; says what it did on stdout.
+fn seed(args: &SeedArgs) -> Result<(), String> {
+    let path = &args.db;
+    let store =
+        SqliteStore::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let done = if args.remove {
+        runtime
+            .block_on(store.remove_samples())
+            .map(|n| format!("removed {n} sample answers from {}", path.display()))
+    } else {
+        let now = nps_collector::system_clock()();
+        let samples = nps_collector::seed::sample_answers(args.answers as usize, now, args.seed);
+        runtime.block_on(store.insert_samples(samples)).map(|n| {
+            format!(
+                "wrote {n} sample answers to {} (marked as samples; `nps-collector seed --remove` deletes them)",
+                path.display()
+            )
+        })
+    }
+    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("{done}");
+    Ok(())
 }
 
 fn serve(args: &ServeArgs) -> Result<(), String> {

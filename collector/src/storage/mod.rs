@@ -1,6 +1,7 @@
 //! Where answers live. The handlers see only [`AnswerStore`]; SQLite ([`sqlite`]) is the
 //! embedded backend, and a second backend implements the same trait without touching them.
 
+pub mod samples;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -8,6 +9,8 @@ use nps_widget::core::lifecycle::Stage;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+pub use samples::SampleStore;
 
 use crate::validate::Answer;
 
@@ -56,6 +59,8 @@ pub struct StoredAnswer {
     pub complete: bool,
     /// Shown by a forced `show()`.
     pub preview: bool,
+    /// Written by `nps-collector seed`, not by a widget.
+    pub sample: bool,
     /// User id.
     pub user_id: Option<String>,
     /// User email.
@@ -105,9 +110,9 @@ impl std::fmt::Display for StorageError {
 impl std::error::Error for StorageError {}
 
 /// Everything the collector stores, one interface per concern; a backend implements each.
-pub trait Store: AnswerStore {}
+pub trait Store: AnswerStore + SampleStore {}
 
-impl<T: AnswerStore> Store for T {}
+impl<T: AnswerStore + SampleStore> Store for T {}
 
 /// Answers as the widget's endpoints write and read them.
 #[async_trait]

@@ -2,6 +2,7 @@
 //! disk), one writer thread with group commit ([`writer`]), reads on a connection of their
 //! own that never waits for the writer, and checkpoints on a third.
 
+mod samples;
 mod schema;
 mod writer;
 
@@ -44,6 +45,7 @@ struct Threads {
 
 /// The SQLite answer store.
 pub struct SqliteStore {
+    path: std::path::PathBuf,
     reader: Arc<Mutex<Connection>>,
     threads: Option<Threads>,
 }
@@ -87,6 +89,7 @@ impl SqliteStore {
             .spawn(move || checkpoint_loop(checkpointer, stop, &checkpointed))
             .map_err(spawn_error)?;
         Ok(SqliteStore {
+            path: path.to_owned(),
             reader: Arc::new(Mutex::new(reader)),
             threads: Some(Threads {
                 inbox: Some(inbox),
@@ -112,6 +115,7 @@ impl SqliteStore {
             ));
         }
         Ok(SqliteStore {
+            path: path.to_owned(),
             reader: Arc::new(Mutex::new(conn)),
             threads: None,
         })
@@ -210,6 +214,7 @@ fn stored_answer(row: &Row) -> rusqlite::Result<StoredAnswer> {
         comment: row.get("comment")?,
         complete: row.get("complete")?,
         preview: row.get("preview")?,
+        sample: row.get("sample")?,
         user_id: row.get("user_id")?,
         user_email: row.get("user_email")?,
         user_created_at: row.get("user_created_at")?,

@@ -140,7 +140,7 @@ fn apply(conn: &Connection, answer: &Answer, received_at: i64) -> rusqlite::Resu
     Ok(
         match judge(stored.as_ref().map(Stored::facts).as_ref(), &incoming) {
             Verdict::Insert => {
-                insert(conn, answer, hash.as_deref(), received_at)?;
+                insert(conn, answer, hash.as_deref(), received_at, false)?;
                 Applied::Stored
             }
             Verdict::Update => {
@@ -214,12 +214,14 @@ impl<'a> BodyColumns<'a> {
 }
 
 /// Stores an answer's first body, with what only the first body sets: the answer's identity
-/// (kind, survey, user id), whether it is a preview, its key's hash and its arrival time.
-fn insert(
+/// (kind, survey, user id), whether it is a preview or a sample, its key's hash and its arrival
+/// time.
+pub(super) fn insert(
     conn: &Connection,
     answer: &Answer,
     key_hash: Option<&str>,
     received_at: i64,
+    sample: bool,
 ) -> rusqlite::Result<()> {
     let columns = BodyColumns::new(answer, received_at);
     let (kind, received) = (answer.kind.name(), format_timestamp(received_at));
@@ -231,6 +233,7 @@ fn insert(
         (":key_hash", &key_hash),
         (":user_id", &answer.user.id),
         (":received_at", &received),
+        (":sample", &sample),
     ]);
     conn.prepare_cached(
         "INSERT INTO responses (
@@ -238,13 +241,15 @@ fn insert(
             user_id, user_email, user_created_at, user_properties,
             account_id, account_name, account_properties,
             language, trigger_name, page, channel,
-            shown_at, effective_shown_at, answered_at, widget_version, received_at, updated_at
+            shown_at, effective_shown_at, answered_at, widget_version, received_at, updated_at,
+            sample
         ) VALUES (
             :id, :type, :kind, :survey, :score, :category, :comment, :complete, :preview, :key_hash,
             :user_id, :user_email, :user_created_at, :user_properties,
             :account_id, :account_name, :account_properties,
             :language, :trigger_name, :page, :channel,
-            :shown_at, :effective_shown_at, :answered_at, :widget_version, :received_at, :received_at
+            :shown_at, :effective_shown_at, :answered_at, :widget_version, :received_at, :received_at,
+            :sample
         )",
     )?
     .execute(params.as_slice())?;
