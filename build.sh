@@ -141,9 +141,18 @@ build_collector() {
 serve() {
   build
   build_collector
-  local port=${NPS_PORT:-8787}
-  log "demo: http://127.0.0.1:$port/  (answers in ${NPS_DB:-nps.sqlite3})"
-  exec target/release/nps-collector serve --addr "127.0.0.1:$port" --db "${NPS_DB:-nps.sqlite3}" \
+  local port=${NPS_PORT:-8787} db=${NPS_DB:-}
+  if [ -z "$db" ]; then
+    # The demo's own database, with a year of sample answers (marked as samples) next to the
+    # ones given on the demo page. A database named with NPS_DB never gets samples.
+    db=target/demo/nps-demo.sqlite3
+    if [ ! -f "$db" ]; then
+      mkdir -p target/demo
+      target/release/nps-collector seed --db "$db" --answers 3000 >&2
+    fi
+  fi
+  log "demo: http://127.0.0.1:$port/  (answers in $db)"
+  exec target/release/nps-collector serve --addr "127.0.0.1:$port" --db "$db" \
     --www www --pkg pkg --cors-origin '*'
 }
 
