@@ -1,6 +1,7 @@
 //! Where answers live. The handlers see only [`AnswerStore`]; SQLite ([`sqlite`]) is the
 //! embedded backend, and a second backend implements the same trait without touching them.
 
+pub mod answer_list;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -8,6 +9,8 @@ use nps_widget::core::lifecycle::Stage;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+pub use answer_list::AnswerListStore;
 
 use crate::validate::Answer;
 
@@ -90,6 +93,18 @@ pub struct StoredAnswer {
     pub received_at: String,
     /// When the answer last changed.
     pub updated_at: String,
+    /// Follow-up state: `open`, `claimed` or `resolved`.
+    pub follow_up_status: String,
+    /// Who takes care of the follow-up.
+    pub follow_up_assignee: Option<String>,
+    /// The team's note.
+    pub follow_up_note: Option<String>,
+    /// The follow-up's tags.
+    pub follow_up_tags: Vec<String>,
+    /// When the follow-up last changed.
+    pub follow_up_updated_at: Option<String>,
+    /// A sample answer (written by `seed`), not a real one.
+    pub sample: bool,
 }
 
 /// Why the store could not do what was asked. Nothing of a failed write is stored.
@@ -105,9 +120,9 @@ impl std::fmt::Display for StorageError {
 impl std::error::Error for StorageError {}
 
 /// Everything the collector stores, one interface per concern; a backend implements each.
-pub trait Store: AnswerStore {}
+pub trait Store: AnswerStore + AnswerListStore {}
 
-impl<T: AnswerStore> Store for T {}
+impl<T: AnswerStore + AnswerListStore> Store for T {}
 
 /// Answers as the widget's endpoints write and read them.
 #[async_trait]

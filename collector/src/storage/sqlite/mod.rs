@@ -2,6 +2,7 @@
 //! disk), one writer thread with group commit ([`writer`]), reads on a connection of their
 //! own that never waits for the writer, and checkpoints on a third.
 
+mod answer_list;
 mod schema;
 mod writer;
 
@@ -45,6 +46,8 @@ struct Threads {
 /// The SQLite answer store.
 pub struct SqliteStore {
     reader: Arc<Mutex<Connection>>,
+    /// Short follow-up and deletion transactions (see [`answer_list`]); `None` when read-only.
+    admin_writer: Option<Arc<Mutex<Connection>>>,
     threads: Option<Threads>,
 }
 
@@ -66,6 +69,7 @@ impl SqliteStore {
         // the writer checkpoints itself only if the WAL grows far beyond what that thread lets.
         conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
         let reader = open_connection(path)?;
+        let admin_writer = open_connection(path)?;
         let checkpointer = open_connection(path)?;
 
         let (inbox, jobs) = mpsc::channel(INBOX);
@@ -88,6 +92,7 @@ impl SqliteStore {
             .map_err(spawn_error)?;
         Ok(SqliteStore {
             reader: Arc::new(Mutex::new(reader)),
+            admin_writer: Some(Arc::new(Mutex::new(admin_writer))),
             threads: Some(Threads {
                 inbox: Some(inbox),
                 writer: Some(writer),
@@ -113,6 +118,7 @@ impl SqliteStore {
         }
         Ok(SqliteStore {
             reader: Arc::new(Mutex::new(conn)),
+            admin_writer: None,
             threads: None,
         })
     }
@@ -195,7 +201,7 @@ impl AnswerStore for SqliteStore {
 }
 
 /// A `responses` row, by column name.
-fn stored_answer(row: &Row) -> rusqlite::Result<StoredAnswer> {
+pub(crate) fn stored_answer(row: &Row) -> rusqlite::Result<StoredAnswer> {
     let json = |column: &str| -> rusqlite::Result<Option<serde_json::Value>> {
         let text: Option<String> = row.get(column)?;
         Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
@@ -227,6 +233,14 @@ fn stored_answer(row: &Row) -> rusqlite::Result<StoredAnswer> {
         widget_version: row.get("widget_version")?,
         received_at: row.get("received_at")?,
         updated_at: row.get("updated_at")?,
+        follow_up_status: row.get("follow_up_status")?,
+        follow_up_assignee: row.get("follow_up_assignee")?,
+        follow_up_note: row.get("follow_up_note")?,
+        follow_up_tags: json("follow_up_tags")?
+            .and_then(|tags| serde_json::from_value(tags).ok())
+            .unwrap_or_default(),
+        follow_up_updated_at: row.get("follow_up_updated_at")?,
+        sample: row.get("sample")?,
     })
 }
 
