@@ -621,12 +621,76 @@ async fn the_follow_up_goes_round_and_shows_in_the_list() {
     assert_eq!(listed["answers"][0], answer);
     assert_eq!(ids(&app, "status=claimed").await, Vec::<String>::new());
     assert_eq!(ids(&app, "assignee=Ada&status=resolved").await, vec![id(1)]);
+    // `export` prints the follow-up too, in the storage's column names.
+    let rows = app.rows().await;
+    let row = rows.iter().find(|row| row.id == id(1)).unwrap();
+    let exported = serde_json::to_value(row).unwrap();
+    assert_eq!(exported["follow_up_status"], "resolved");
+    assert_eq!(exported["follow_up_assignee"], "Ada");
+    assert_eq!(exported["follow_up_tags"], json!(["speed", "export"]));
+    assert_eq!(exported["follow_up_updated_at"], "2026-11-24T09:00:00.000Z");
+    assert_eq!(exported["user_id"], "u_42");
 
     // null clears the assignee and the note.
     let (_, answer) = patch(&app, &id(1), r#"{"assignee":null,"note":null}"#).await;
     assert_eq!(answer["followUp"]["assignee"], Value::Null);
     assert_eq!(answer["followUp"]["note"], Value::Null);
     assert_eq!(ids(&app, "assignee=Ada").await, Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn follow_up_changes_and_bodies_arriving_at_once_all_succeed() {
+    let app = TestApp::new();
+    for n in 0..20 {
+        post_at_shown_time(&app, &body(n, &minute(n as i64), |_| {})).await;
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 20..420u64 {
+        let router = app.router.clone();
+        tasks.spawn(async move {
+            let status = common::post_json(&router, &body(n, &minute(n as i64), |_| {}))
+                .await
+                .0;
+            (status, StatusCode::ACCEPTED)
+        });
+    }
+    for n in 0..20u64 {
+        let router = app.router.clone();
+        tasks.spawn(async move {
+            let request = Request::patch(format!("/v1/answers/{}/follow-up", id(n)))
+                .body(Body::from(format!(
+                    r#"{{"status":"claimed","assignee":"a{n}"}}"#
+                )))
+                .unwrap();
+            (common::send(&router, request).await.0, StatusCode::OK)
+        });
+    }
+    while let Some(result) = tasks.join_next().await {
+        let (status, expected) = result.unwrap();
+        assert_eq!(status, expected);
+    }
+    assert_eq!(
+        list(&app, "status=claimed&limit=500").await["answers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        20
+    );
+    assert_eq!(
+        list(&app, "status=open&limit=500").await["answers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        400
+    );
+    let (_, _, reply) = app
+        .send(
+            Request::delete("/v1/users/u_42")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(reply, json!({ "deleted": 420 }));
 }
 
 #[tokio::test]

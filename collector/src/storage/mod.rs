@@ -103,7 +103,7 @@ pub struct StoredAnswer {
     pub follow_up_tags: Vec<String>,
     /// When the follow-up last changed.
     pub follow_up_updated_at: Option<String>,
-    /// A sample answer (written by `seed`), not a real one.
+    /// A sample answer (demo data), not a real one.
     pub sample: bool,
 }
 
