@@ -134,18 +134,17 @@ pub fn parse(query: Option<&str>) -> Result<AnswerQuery, ApiError> {
         }
     }
     let tz = tz.unwrap_or(TimeZone::UTC);
-    filter.from = from
-        .map(|from| start_of_day(from, &tz, "from"))
-        .transpose()?
-        .flatten();
-    filter.until = match to {
-        // The day after `to` starts where the range ends; after the last day there is none.
-        Some(to) => match to.tomorrow() {
-            Ok(next) => start_of_day(next, &tz, "to")?,
-            Err(_) => None,
-        },
-        None => None,
-    };
+    // Stored times are written as `format_timestamp` writes them, from 1970 on (no answer is
+    // older), so that they compare as text.
+    if let Some(from) = from {
+        let start = start_of_day(from, &tz, "from")?;
+        filter.from = (start > 0).then(|| format_timestamp(start));
+    }
+    if let Some(to) = to {
+        // The range ends where the day after `to` starts.
+        let next = to.tomorrow().map_err(|_| out_of_range("to"))?;
+        filter.until = Some(format_timestamp(start_of_day(next, &tz, "to")?.max(0)));
+    }
     Ok(AnswerQuery {
         filter,
         limit,
@@ -195,14 +194,16 @@ fn date(value: &str, field: &str) -> Result<Date, ApiError> {
         .ok_or_else(|| bad(field, format!("{field} must be a date YYYY-MM-DD")))
 }
 
-/// The instant `day` starts in `tz`, as stored times are written; `None` before 1970 (no
-/// answer is older).
-fn start_of_day(day: Date, tz: &TimeZone, field: &str) -> Result<Option<String>, ApiError> {
+/// The epoch ms at which `day` starts in `tz`.
+fn start_of_day(day: Date, tz: &TimeZone, field: &str) -> Result<i64, ApiError> {
     let start = day
         .to_zoned_datetime(tz.clone())
-        .map_err(|_| bad(field, format!("{field} is out of range")))?;
-    let ms = start.timestamp().as_millisecond();
-    Ok((ms > 0).then(|| format_timestamp(ms)))
+        .map_err(|_| out_of_range(field))?;
+    Ok(start.timestamp().as_millisecond())
+}
+
+fn out_of_range(field: &str) -> ApiError {
+    bad(field, format!("{field} is out of range"))
 }
 
 /// A `where` condition `PATH:VALUE` (split at the first `:`).
@@ -276,6 +277,13 @@ mod tests {
             utc.filter.until.as_deref(),
             Some("2026-11-23T00:00:00.000Z")
         );
+        // Before 1970 (no answer is older) the range is open or empty.
+        let early = parse(Some("from=1900-01-01&to=1960-01-01")).unwrap();
+        assert_eq!(early.filter.from, None);
+        assert_eq!(
+            early.filter.until.as_deref(),
+            Some("1970-01-01T00:00:00.000Z")
+        );
     }
 
     #[test]
@@ -284,6 +292,8 @@ mod tests {
             ("tz=Mars%2FOlympus", "tz"),
             ("from=2026-11-23&to=2026-11-22", "from"),
             ("from=2026-11-31", "from"),
+            ("from=9999-12-31", "from"),
+            ("to=9999-12-31", "to"),
             ("to=22.11.2026", "to"),
             ("cursor=nope", "cursor"),
             ("limit=501", "limit"),
