@@ -1,8 +1,9 @@
 //! [`AnswerListStore`] on SQLite. Every value a filter carries, property names included, is a
 //! bound parameter; the statement's text is made of fixed pieces only.
 //!
-//! Follow-up changes and deletions are short `BEGIN IMMEDIATE` transactions on a connection of
-//! their own: SQLite lets one writer in at a time, so the group-commit writer waits for such a
+//! The list's reads run on a connection of their own, so that a long export never holds up
+//! eligibility's reader. Follow-up changes and deletions are short `BEGIN IMMEDIATE`
+//! transactions on that connection: SQLite lets one writer in at a time, so the group-commit writer waits for such a
 //! transaction (within its busy timeout) as for any other, and its guarantee holds: a body is
 //! answered once the transaction holding it has committed. Neither writes a column the
 //! writer's bodies write (or the reverse), except that a deleted answer is gone.
@@ -186,14 +187,32 @@ fn select_one(conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredAnsw
 }
 
 impl SqliteStore {
-    /// Runs `write` in a `BEGIN IMMEDIATE` transaction on the follow-up connection, on a
-    /// blocking thread; committed when it returns `Ok`.
-    async fn write_now<T: Send + 'static>(
+    /// Runs `read` on the admin connection (the shared reader when the store is read-only), on
+    /// a blocking thread.
+    async fn admin_read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StorageError> {
+        let Some(conn) = self.admin.clone() else {
+            return self.read(read).await;
+        };
+        tokio::task::spawn_blocking(move || {
+            let conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
+            read(&conn)
+        })
+        .await
+        .map_err(|error| StorageError(error.to_string()))?
+        .map_err(StorageError::from)
+    }
+
+    /// Runs `write` in a `BEGIN IMMEDIATE` transaction on the admin connection, on a blocking
+    /// thread; committed when it returns `Ok`.
+    async fn admin_write<T: Send + 'static>(
         &self,
         write: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T, StorageError> {
         let conn: Arc<Mutex<Connection>> = self
-            .admin_writer
+            .admin
             .clone()
             .ok_or_else(|| StorageError("the database is open read-only".into()))?;
         tokio::task::spawn_blocking(move || {
@@ -219,7 +238,7 @@ impl AnswerListStore for SqliteStore {
     ) -> Result<AnswerPage, StorageError> {
         let clause = clause(filter, cursor);
         let limit = limit.max(1);
-        self.read(move |conn| {
+        self.admin_read(move |conn| {
             register_contains(conn)?;
             let sql = format!(
                 "SELECT * FROM responses {} ORDER BY {EFFECTIVE} DESC, id DESC LIMIT :limit",
@@ -245,7 +264,7 @@ impl AnswerListStore for SqliteStore {
 
     async fn answer(&self, id: &str) -> Result<Option<StoredAnswer>, StorageError> {
         let id = id.to_owned();
-        self.read(move |conn| select_one(conn, &id)).await
+        self.admin_read(move |conn| select_one(conn, &id)).await
     }
 
     async fn update_follow_up(
@@ -261,7 +280,7 @@ impl AnswerListStore for SqliteStore {
             }
             None => None,
         };
-        self.write_now(move |conn| {
+        self.admin_write(move |conn| {
             // Each field is set only when the change names it (`:set_*`).
             let changed = conn
                 .prepare_cached(
@@ -299,7 +318,7 @@ impl AnswerListStore for SqliteStore {
 
     async fn delete_user(&self, user_id: &str) -> Result<u64, StorageError> {
         let user_id = user_id.to_owned();
-        self.write_now(move |conn| {
+        self.admin_write(move |conn| {
             // No delivery (hook, webhook) is stored yet; once one is, the user's pending
             // deliveries are deleted in this same transaction.
             let deleted = conn

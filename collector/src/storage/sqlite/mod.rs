@@ -46,8 +46,9 @@ struct Threads {
 /// The SQLite answer store.
 pub struct SqliteStore {
     reader: Arc<Mutex<Connection>>,
-    /// Short follow-up and deletion transactions (see [`answer_list`]); `None` when read-only.
-    admin_writer: Option<Arc<Mutex<Connection>>>,
+    /// The answers list's reads and its short follow-up and deletion transactions (see
+    /// [`answer_list`]), apart from the reader that eligibility needs; `None` when read-only.
+    admin: Option<Arc<Mutex<Connection>>>,
     threads: Option<Threads>,
 }
 
@@ -69,7 +70,7 @@ impl SqliteStore {
         // the writer checkpoints itself only if the WAL grows far beyond what that thread lets.
         conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
         let reader = open_connection(path)?;
-        let admin_writer = open_connection(path)?;
+        let admin = open_connection(path)?;
         let checkpointer = open_connection(path)?;
 
         let (inbox, jobs) = mpsc::channel(INBOX);
@@ -92,7 +93,7 @@ impl SqliteStore {
             .map_err(spawn_error)?;
         Ok(SqliteStore {
             reader: Arc::new(Mutex::new(reader)),
-            admin_writer: Some(Arc::new(Mutex::new(admin_writer))),
+            admin: Some(Arc::new(Mutex::new(admin))),
             threads: Some(Threads {
                 inbox: Some(inbox),
                 writer: Some(writer),
@@ -118,7 +119,7 @@ impl SqliteStore {
         }
         Ok(SqliteStore {
             reader: Arc::new(Mutex::new(conn)),
-            admin_writer: None,
+            admin: None,
             threads: None,
         })
     }
