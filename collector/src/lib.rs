@@ -42,6 +42,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/responses", post(api::responses::post_response))
         .route("/v1/eligibility", get(api::eligibility::get_eligibility))
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+        .merge(api::answers::routes())
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed", None)
         })

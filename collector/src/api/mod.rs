@@ -1,4 +1,7 @@
-//! The widget's two public endpoints: `POST /v1/responses` and `GET /v1/eligibility`.
+//! The widget's two public endpoints, `POST /v1/responses` and `GET /v1/eligibility`, and the
+//! team's answers and follow-up ([`answers`]).
 
+pub mod answer_filters;
+pub mod answers;
 pub mod eligibility;
 pub mod responses;

@@ -1,6 +1,7 @@
 //! Where answers live. The handlers see only [`AnswerStore`]; SQLite ([`sqlite`]) is the
 //! embedded backend, and a second backend implements the same trait without touching them.
 
+pub mod answer_list;
 pub mod samples;
 pub mod sqlite;
 
@@ -10,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+pub use answer_list::AnswerListStore;
 pub use samples::SampleStore;
 
 use crate::validate::Answer;
@@ -59,8 +61,6 @@ pub struct StoredAnswer {
     pub complete: bool,
     /// Shown by a forced `show()`.
     pub preview: bool,
-    /// Written by `nps-collector seed`, not by a widget.
-    pub sample: bool,
     /// User id.
     pub user_id: Option<String>,
     /// User email.
@@ -95,6 +95,18 @@ pub struct StoredAnswer {
     pub received_at: String,
     /// When the answer last changed.
     pub updated_at: String,
+    /// Follow-up state: `open`, `claimed` or `resolved`.
+    pub follow_up_status: String,
+    /// Who takes care of the follow-up.
+    pub follow_up_assignee: Option<String>,
+    /// The team's note.
+    pub follow_up_note: Option<String>,
+    /// The follow-up's tags.
+    pub follow_up_tags: Vec<String>,
+    /// When the follow-up last changed.
+    pub follow_up_updated_at: Option<String>,
+    /// A sample answer (demo data written by `nps-collector seed`), not a real one.
+    pub sample: bool,
 }
 
 /// Why the store could not do what was asked. Nothing of a failed write is stored.
@@ -110,9 +122,9 @@ impl std::fmt::Display for StorageError {
 impl std::error::Error for StorageError {}
 
 /// Everything the collector stores, one interface per concern; a backend implements each.
-pub trait Store: AnswerStore + SampleStore {}
+pub trait Store: AnswerStore + AnswerListStore + SampleStore {}
 
-impl<T: AnswerStore + SampleStore> Store for T {}
+impl<T: AnswerStore + AnswerListStore + SampleStore> Store for T {}
 
 /// Answers as the widget's endpoints write and read them.
 #[async_trait]

@@ -2,6 +2,7 @@
 //! disk), one writer thread with group commit ([`writer`]), reads on a connection of their
 //! own that never waits for the writer, and checkpoints on a third.
 
+mod answer_list;
 mod samples;
 mod schema;
 mod writer;
@@ -47,6 +48,9 @@ struct Threads {
 pub struct SqliteStore {
     path: std::path::PathBuf,
     reader: Arc<Mutex<Connection>>,
+    /// The answers list's reads and its short follow-up and deletion transactions (see
+    /// [`answer_list`]), apart from the reader that eligibility needs; `None` when read-only.
+    admin: Option<Arc<Mutex<Connection>>>,
     threads: Option<Threads>,
 }
 
@@ -68,6 +72,7 @@ impl SqliteStore {
         // the writer checkpoints itself only if the WAL grows far beyond what that thread lets.
         conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
         let reader = open_connection(path)?;
+        let admin = open_connection(path)?;
         let checkpointer = open_connection(path)?;
 
         let (inbox, jobs) = mpsc::channel(INBOX);
@@ -91,6 +96,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             path: path.to_owned(),
             reader: Arc::new(Mutex::new(reader)),
+            admin: Some(Arc::new(Mutex::new(admin))),
             threads: Some(Threads {
                 inbox: Some(inbox),
                 writer: Some(writer),
@@ -117,6 +123,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             path: path.to_owned(),
             reader: Arc::new(Mutex::new(conn)),
+            admin: None,
             threads: None,
         })
     }
@@ -199,7 +206,7 @@ impl AnswerStore for SqliteStore {
 }
 
 /// A `responses` row, by column name.
-fn stored_answer(row: &Row) -> rusqlite::Result<StoredAnswer> {
+pub(crate) fn stored_answer(row: &Row) -> rusqlite::Result<StoredAnswer> {
     let json = |column: &str| -> rusqlite::Result<Option<serde_json::Value>> {
         let text: Option<String> = row.get(column)?;
         Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
@@ -214,7 +221,6 @@ fn stored_answer(row: &Row) -> rusqlite::Result<StoredAnswer> {
         comment: row.get("comment")?,
         complete: row.get("complete")?,
         preview: row.get("preview")?,
-        sample: row.get("sample")?,
         user_id: row.get("user_id")?,
         user_email: row.get("user_email")?,
         user_created_at: row.get("user_created_at")?,
@@ -232,6 +238,14 @@ fn stored_answer(row: &Row) -> rusqlite::Result<StoredAnswer> {
         widget_version: row.get("widget_version")?,
         received_at: row.get("received_at")?,
         updated_at: row.get("updated_at")?,
+        follow_up_status: row.get("follow_up_status")?,
+        follow_up_assignee: row.get("follow_up_assignee")?,
+        follow_up_note: row.get("follow_up_note")?,
+        follow_up_tags: json("follow_up_tags")?
+            .and_then(|tags| serde_json::from_value(tags).ok())
+            .unwrap_or_default(),
+        follow_up_updated_at: row.get("follow_up_updated_at")?,
+        sample: row.get("sample")?,
     })
 }
 
