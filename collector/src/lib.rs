@@ -11,6 +11,7 @@ pub mod cli;
 pub mod error;
 pub mod identity;
 pub mod rate_limit;
+pub mod report;
 pub mod server;
 pub mod state;
 pub mod static_files;
@@ -41,6 +42,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/responses", post(api::responses::post_response))
         .route("/v1/eligibility", get(api::eligibility::get_eligibility))
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+        // Admin endpoints, outside the widget's per-client limit.
+        .merge(api::report::routes())
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed", None)
         })

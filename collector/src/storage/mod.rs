@@ -1,6 +1,7 @@
 //! Where answers live. The handlers see only [`AnswerStore`]; SQLite ([`sqlite`]) is the
 //! embedded backend, and a second backend implements the same trait without touching them.
 
+pub mod report;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -10,6 +11,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::validate::Answer;
+pub use report::ReportStore;
 
 /// What became of a submitted body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,9 +107,9 @@ impl std::fmt::Display for StorageError {
 impl std::error::Error for StorageError {}
 
 /// Everything the collector stores, one interface per concern; a backend implements each.
-pub trait Store: AnswerStore {}
+pub trait Store: AnswerStore + ReportStore {}
 
-impl<T: AnswerStore> Store for T {}
+impl<T: AnswerStore + ReportStore> Store for T {}
 
 /// Answers as the widget's endpoints write and read them.
 #[async_trait]

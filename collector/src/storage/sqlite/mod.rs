@@ -2,6 +2,7 @@
 //! disk), one writer thread with group commit ([`writer`]), reads on a connection of their
 //! own that never waits for the writer, and checkpoints on a third.
 
+mod report;
 mod schema;
 mod writer;
 
