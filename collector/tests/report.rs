@@ -837,3 +837,73 @@ async fn twenty_thousand_answers_report_quickly() {
     assert!(by_user.as_secs_f64() < 5.0, "{by_user:?}");
     assert!(by_plan_elapsed.as_secs_f64() < 5.0, "{by_plan_elapsed:?}");
 }
+
+/// Runs `nps-collector report --db <the app's file> args…`; its status, stdout and stderr.
+fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_nps-collector"))
+        .arg("report")
+        .arg("--db")
+        .arg(&app.path)
+        .args(args)
+        .env_remove("NPS_DB")
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_command_line_prints_the_same_report() {
+    let app = nps_app().await;
+    let args = [
+        "--from",
+        "2026-11-02",
+        "--to",
+        "2026-11-15",
+        "--tz",
+        "Europe/Berlin",
+        "--by",
+        "user.properties.plan",
+        "--where",
+        "trigger:load",
+    ];
+    let (ok, stdout, stderr) = cli(&app, &[&args[..], &["--json"]].concat());
+    assert!(ok, "{stderr}");
+    let printed: Value = serde_json::from_str(&stdout).unwrap();
+    let api = report(
+        &app,
+        &format!("{RANGE}&by=user.properties.plan&where=trigger:load"),
+    )
+    .await;
+    assert_eq!(printed, api);
+    // load: u1, u2, u4, u6 (decline), u7 (display), u8, u10, u11, u12, u13 (decline).
+    assert_eq!(printed["displays"], 10);
+
+    let (ok, stdout, stderr) = cli(&app, &args);
+    assert!(ok, "{stderr}");
+    // 10, 9, 8, 10, 7, 6, 0: 3 promoters, 2 detractors of 7: 14.3.
+    assert!(stdout.contains("NPS 14.3 ± "), "{stdout}");
+    assert!(stdout.contains("(n = 7)"), "{stdout}");
+    assert!(
+        stdout.contains("Response rate 70.00 %: 10 displays, 7 responses, 2 dismissals"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Split: detractor 2 (28.6 %), passive 2 (28.6 %), promoter 3 (42.9 %)"),
+        "{stdout}"
+    );
+    let table: Vec<&str> = stdout
+        .lines()
+        .skip_while(|line| !line.starts_with("user.properties.plan"))
+        .collect();
+    assert_eq!(table.len(), 4, "{stdout}");
+    assert!(table[1].starts_with("pro "), "{stdout}");
+    assert!(table[3].starts_with("(none) "), "{stdout}");
+
+    let (ok, _, stderr) = cli(&app, &["--tz", "Mars/Olympus"]);
+    assert!(!ok);
+    assert!(stderr.contains("--tz"), "{stderr}");
+}
