@@ -46,6 +46,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Write a year of sample answers, marked as samples (or remove them with --remove)
     Seed(SeedArgs),
+    /// Print the report of a survey (the figures of GET /v1/report)
+    Report(crate::report::command::ReportArgs),
 }
 
 /// The flags of `serve`.

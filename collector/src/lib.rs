@@ -11,6 +11,7 @@ pub mod cli;
 pub mod error;
 pub mod identity;
 pub mod rate_limit;
+pub mod report;
 pub mod seed;
 pub mod server;
 pub mod state;
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/eligibility", get(api::eligibility::get_eligibility))
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .merge(api::answers::routes())
+        .merge(api::report::routes())
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed", None)
         })

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     telemetry::init();
     let result = match command {
         Command::Export(export_args) => export(&export_args.db),
+        Command::Report(report_args) => nps_collector::report::command::run(&report_args),
         Command::Serve(serve_args) => serve(&serve_args),
         Command::Seed(seed_args) => seed(&seed_args),
     };

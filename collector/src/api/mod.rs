@@ -4,4 +4,5 @@
 pub mod answer_filters;
 pub mod answers;
 pub mod eligibility;
+pub mod report;
 pub mod responses;

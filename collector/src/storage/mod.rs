@@ -2,6 +2,7 @@
 //! embedded backend, and a second backend implements the same trait without touching them.
 
 pub mod answer_list;
+pub mod report;
 pub mod samples;
 pub mod sqlite;
 
@@ -15,6 +16,7 @@ pub use answer_list::AnswerListStore;
 pub use samples::SampleStore;
 
 use crate::validate::Answer;
+pub use report::ReportStore;
 
 /// What became of a submitted body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,9 +124,9 @@ impl std::fmt::Display for StorageError {
 impl std::error::Error for StorageError {}
 
 /// Everything the collector stores, one interface per concern; a backend implements each.
-pub trait Store: AnswerStore + AnswerListStore + SampleStore {}
+pub trait Store: AnswerStore + AnswerListStore + ReportStore + SampleStore {}
 
-impl<T: AnswerStore + AnswerListStore + SampleStore> Store for T {}
+impl<T: AnswerStore + AnswerListStore + ReportStore + SampleStore> Store for T {}
 
 /// Answers as the widget's endpoints write and read them.
 #[async_trait]

@@ -3,6 +3,7 @@
 //! own that never waits for the writer, and checkpoints on a third.
 
 mod answer_list;
+mod report;
 mod samples;
 mod schema;
 mod writer;

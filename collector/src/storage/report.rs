@@ -1,0 +1,119 @@
+//! What the report reads from storage: counts of the answers of one survey in a time range,
+//! in total, per score, per trend bucket and per value of one field. The figures made from
+//! them (scores, margins) are computed above storage, in `crate::report`.
+
+use async_trait::async_trait;
+use nps_widget::core::kind::Kind;
+
+use crate::storage::StorageError;
+
+/// A field of an answer that the report filters on (`where`) or breaks down by (`by`): the
+/// `PATH` of DESIGN.md.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// `user.id`.
+    UserId,
+    /// `user.properties.NAME`: the property's value as text (a string as is, a number or a
+    /// boolean as written in JSON: `12`, `true`).
+    UserProperty(String),
+    /// `account.id`.
+    AccountId,
+    /// `account.name`.
+    AccountName,
+    /// `account.properties.NAME`, as for user properties.
+    AccountProperty(String),
+    /// `language`.
+    Language,
+    /// `trigger`.
+    Trigger,
+    /// `channel`.
+    Channel,
+    /// `category` (the score's; absent for displays and declines).
+    Category,
+}
+
+/// A `where` condition: the field's value equals `value`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filter {
+    /// The field compared.
+    pub field: Field,
+    /// The value it must have.
+    pub value: String,
+}
+
+/// What the report counts. The answers counted are those not preview, of `survey` and
+/// `kind`, whose effective shown time is in [`from`, `to`), that meet every filter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportQuery {
+    /// Survey id.
+    pub survey: String,
+    /// The survey's kind: answers of another kind stored under the same survey id (a survey
+    /// whose kind was changed) are not counted, and it names the categories counted.
+    pub kind: Kind,
+    /// Start of the range (epoch ms, UTC), included.
+    pub from: i64,
+    /// End of the range (epoch ms, UTC), excluded.
+    pub to: i64,
+    /// The trend buckets as `[start, end)` pairs of UTC instants (epoch ms), oldest first.
+    pub buckets: Vec<(i64, i64)>,
+    /// Conditions every counted answer meets.
+    pub filters: Vec<Filter>,
+    /// The field to count per value of, if any.
+    pub by: Option<Field>,
+}
+
+/// Counts of one group of counted answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Answers (each started as a display).
+    pub displays: u64,
+    /// Answers with a score.
+    pub responses: u64,
+    /// Declined answers.
+    pub dismissals: u64,
+    /// Responses per category of the kind, lowest first (NPS: detractors, passives,
+    /// promoters).
+    pub categories: [u64; 3],
+    /// Sum of the scores.
+    pub sum: i64,
+    /// Sum of the squares of the scores.
+    pub sum_squares: i64,
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, other: Tally) {
+        self.displays += other.displays;
+        self.responses += other.responses;
+        self.dismissals += other.dismissals;
+        for (mine, theirs) in self.categories.iter_mut().zip(other.categories) {
+            *mine += theirs;
+        }
+        self.sum += other.sum;
+        self.sum_squares += other.sum_squares;
+    }
+}
+
+/// What [`ReportStore::report_counts`] finds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReportCounts {
+    /// All counted answers.
+    pub total: Tally,
+    /// Responses per score, for the scores that have any, lowest first.
+    pub distribution: Vec<(i64, u64)>,
+    /// One tally per bucket of the query, in its order.
+    pub buckets: Vec<Tally>,
+    /// With `by`: one tally per value of the field found among the counted answers (`None`
+    /// for answers without one), in no particular order.
+    pub segments: Vec<(Option<String>, Tally)>,
+}
+
+/// The report's reads.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// The kind of `survey`, from its latest answer that is not a preview (or, without one,
+    /// its latest preview); `None` when nothing of it is stored.
+    async fn survey_kind(&self, survey: &str) -> Result<Option<Kind>, StorageError>;
+
+    /// The counts of `query`, all read from one snapshot of the data.
+    async fn report_counts(&self, query: &ReportQuery) -> Result<ReportCounts, StorageError>;
+}
