@@ -2,12 +2,15 @@
 //! embedded backend, and a second backend implements the same trait without touching them.
 
 pub mod sqlite;
+pub mod tokens;
 
 use async_trait::async_trait;
 use nps_widget::core::lifecycle::Stage;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+pub use tokens::{TokenInfo, TokenStore};
 
 use crate::validate::Answer;
 
@@ -105,9 +108,9 @@ impl std::fmt::Display for StorageError {
 impl std::error::Error for StorageError {}
 
 /// Everything the collector stores, one interface per concern; a backend implements each.
-pub trait Store: AnswerStore {}
+pub trait Store: AnswerStore + TokenStore {}
 
-impl<T: AnswerStore> Store for T {}
+impl<T: AnswerStore + TokenStore> Store for T {}
 
 /// Answers as the widget's endpoints write and read them.
 #[async_trait]

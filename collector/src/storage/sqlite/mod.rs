@@ -3,6 +3,7 @@
 //! own that never waits for the writer, and checkpoints on a third.
 
 mod schema;
+mod tokens;
 mod writer;
 
 use std::path::Path;
@@ -45,6 +46,9 @@ struct Threads {
 /// The SQLite answer store.
 pub struct SqliteStore {
     reader: Arc<Mutex<Connection>>,
+    /// The connection for the rare writes of admin tokens and sessions (see [`tokens`]);
+    /// `None` when open read-only.
+    admin: Option<Arc<Mutex<Connection>>>,
     threads: Option<Threads>,
 }
 
@@ -67,6 +71,7 @@ impl SqliteStore {
         conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
         let reader = open_connection(path)?;
         let checkpointer = open_connection(path)?;
+        let admin = open_connection(path)?;
 
         let (inbox, jobs) = mpsc::channel(INBOX);
         let checkpointed = Arc::new(AtomicBool::new(false));
@@ -88,6 +93,7 @@ impl SqliteStore {
             .map_err(spawn_error)?;
         Ok(SqliteStore {
             reader: Arc::new(Mutex::new(reader)),
+            admin: Some(Arc::new(Mutex::new(admin))),
             threads: Some(Threads {
                 inbox: Some(inbox),
                 writer: Some(writer),
@@ -113,6 +119,7 @@ impl SqliteStore {
         }
         Ok(SqliteStore {
             reader: Arc::new(Mutex::new(conn)),
+            admin: None,
             threads: None,
         })
     }
