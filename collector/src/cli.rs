@@ -44,6 +44,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print every stored answer as one JSON object per line
     Export(ExportArgs),
+    /// Create, list and revoke admin tokens
+    Token(crate::auth::cli::TokenArgs),
 }
 
 /// The flags of `serve`.
@@ -285,7 +287,7 @@ mod tests {
     fn serve(args: &[&str]) -> ServeArgs {
         match parse(args) {
             Ok(Command::Serve(serve)) => serve,
-            Ok(Command::Export(_)) => panic!("{args:?}: export, expected serve"),
+            Ok(_) => panic!("{args:?}: another subcommand, expected serve"),
             Err(error) => panic!("{args:?}: {error}"),
         }
     }

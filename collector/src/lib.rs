@@ -6,6 +6,7 @@
 //! (`nps_widget::core`); this crate is their HTTP and storage edge.
 
 pub mod api;
+pub mod auth;
 mod body_deadline;
 pub mod cli;
 pub mod error;
@@ -37,10 +38,13 @@ use crate::error::ApiError;
 /// The collector's routes and middleware over `state`.
 pub fn app(state: AppState) -> Router {
     let settings = state.settings().clone();
+    let admin = auth::admin_routes(&state, Router::new().route("/v1/me", get(auth::me)));
     let api = Router::new()
         .route("/v1/responses", post(api::responses::post_response))
         .route("/v1/eligibility", get(api::eligibility::get_eligibility))
+        .merge(admin)
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+        .merge(auth::dashboard::routes())
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed", None)
         })

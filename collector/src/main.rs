@@ -8,7 +8,7 @@ use clap::Parser;
 use nps_collector::cli::{Cli, Command, ServeArgs};
 use nps_collector::storage::sqlite::SqliteStore;
 use nps_collector::storage::AnswerStore;
-use nps_collector::{app, server, telemetry, AppState};
+use nps_collector::{app, auth, server, telemetry, AppState};
 
 fn main() -> ExitCode {
     let command = Cli::parse().into_command();
@@ -16,6 +16,7 @@ fn main() -> ExitCode {
     let result = match command {
         Command::Export(export_args) => export(&export_args.db),
         Command::Serve(serve_args) => serve(&serve_args),
+        Command::Token(token_args) => nps_collector::auth::cli::run(&token_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -61,6 +62,11 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
     let state = AppState::new(db, args.settings());
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let served = runtime.block_on(async move {
+        // Read from the environment only: a flag would show the token to `ps`.
+        if let Some(token) = std::env::var_os("NPS_ADMIN_TOKEN") {
+            let token = token.to_str().unwrap_or_default();
+            auth::install_env_token(state.store(), token, state.now()).await?;
+        }
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
