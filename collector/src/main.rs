@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     let result = match command {
         Command::Export(export_args) => export(&export_args.db),
         Command::Serve(serve_args) => serve(&serve_args),
-        Command::Token(token_args) => nps_collector::auth::cli::run(&token_args),
+        Command::Token(token_args) => auth::cli::run(&token_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
