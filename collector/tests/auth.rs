@@ -204,6 +204,8 @@ async fn the_login_page_has_a_labelled_input_and_no_inline_script_or_style() {
     assert!(policy.starts_with("default-src 'self'"), "{policy}");
     assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
     assert_eq!(headers["cache-control"], "no-store");
+    // Not `no-referrer`, under which a browser's form POST carries `Origin: null`.
+    assert_eq!(headers["referrer-policy"], "same-origin");
     assert!(html.contains(r#"<label for="token">"#), "{html}");
     assert!(
         html.contains(r#"<input id="token" name="token" type="password""#),
