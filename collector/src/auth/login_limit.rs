@@ -1,7 +1,7 @@
-//! Failed dashboard logins, counted per client IP over fixed windows (the pattern of
-//! [`crate::rate_limit`], counting failures only): past the limit every login from that IP
-//! is refused with `429` until its window ends, the right token included, so that guessing
-//! cannot go on.
+//! Failed dashboard logins, counted per client IP over fixed windows (the pattern of the
+//! [request limit](mod@crate::rate_limit), counting failures only): past the limit every login
+//! from that IP is refused with `429` until its window ends, the right token included, so that
+//! guessing cannot go on.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
