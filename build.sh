@@ -2,7 +2,8 @@
 # nps-widget: one entry point. Each command installs what is missing, then does its job.
 #   ./build.sh          build pkg/ (the npm package and the script-tag loader) and print sizes
 #   ./build.sh serve    build, then run the collector with the demo app on 127.0.0.1:8787
-#                       (NPS_PORT / NPS_DB change the port and the SQLite file)
+#                       (NPS_PORT / NPS_DB change the port and the SQLite file); prints the
+#                       dashboard's login URL and an admin token (NPS_ADMIN_TOKEN, fresh unless set)
 #   ./build.sh test     build, then every test: native, browser (wasm-bindgen-test), end to end
 #   ./build.sh bench    build, then the benchmarks (bench/run.mjs): download size, load and show
 #                       timings in Chromium next to posthog-js, collector throughput; JSON in bench-results/
@@ -151,7 +152,11 @@ serve() {
       target/release/nps-collector seed --db "$db" --answers 3000 >&2
     fi
   fi
+  # The demo's admin token (stored as the token named "admin"): a fresh one each time unless
+  # NPS_ADMIN_TOKEN is set.
+  export NPS_ADMIN_TOKEN=${NPS_ADMIN_TOKEN:-npsa_$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')}
   log "demo: http://127.0.0.1:$port/  (answers in $db)"
+  log "dashboard: http://127.0.0.1:$port/dashboard/login  admin token: $NPS_ADMIN_TOKEN"
   exec target/release/nps-collector serve --addr "127.0.0.1:$port" --db "$db" \
     --www www --pkg pkg --cors-origin '*'
 }

@@ -48,6 +48,8 @@ pub enum Command {
     Seed(SeedArgs),
     /// Print the report of a survey (the figures of GET /v1/report)
     Report(crate::report::command::ReportArgs),
+    /// Create, list and revoke admin tokens
+    Token(crate::auth::cli::TokenArgs),
 }
 
 /// The flags of `serve`.

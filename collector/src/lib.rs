@@ -6,6 +6,7 @@
 //! (`nps_widget::core`); this crate is their HTTP and storage edge.
 
 pub mod api;
+pub mod auth;
 mod body_deadline;
 pub mod cli;
 pub mod error;
@@ -39,12 +40,22 @@ use crate::error::ApiError;
 /// The collector's routes and middleware over `state`.
 pub fn app(state: AppState) -> Router {
     let settings = state.settings().clone();
+    // Everything beyond the widget's two public endpoints needs an admin token or session. The
+    // admin routes are outside the widget's per-client request limit (the dashboard makes
+    // several calls per view); failed dashboard logins have a limit of their own.
+    let admin = auth::admin_routes(
+        &state,
+        Router::new()
+            .route("/v1/me", get(auth::me))
+            .merge(api::answers::routes())
+            .merge(api::report::routes()),
+    );
     let api = Router::new()
         .route("/v1/responses", post(api::responses::post_response))
         .route("/v1/eligibility", get(api::eligibility::get_eligibility))
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
-        .merge(api::answers::routes())
-        .merge(api::report::routes())
+        .merge(admin)
+        .merge(auth::dashboard::routes())
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed", None)
         })

@@ -8,7 +8,7 @@ use clap::Parser;
 use nps_collector::cli::{Cli, Command, SeedArgs, ServeArgs};
 use nps_collector::storage::sqlite::SqliteStore;
 use nps_collector::storage::{AnswerStore, SampleStore};
-use nps_collector::{app, server, telemetry, AppState};
+use nps_collector::{app, auth, server, telemetry, AppState};
 
 fn main() -> ExitCode {
     let command = Cli::parse().into_command();
@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Report(report_args) => nps_collector::report::command::run(&report_args),
         Command::Serve(serve_args) => serve(&serve_args),
         Command::Seed(seed_args) => seed(&seed_args),
+        Command::Token(token_args) => auth::cli::run(&token_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -90,6 +91,11 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
     let state = AppState::new(db, args.settings());
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let served = runtime.block_on(async move {
+        // Read from the environment only: a flag would show the token to `ps`.
+        if let Some(token) = std::env::var_os("NPS_ADMIN_TOKEN") {
+            let token = token.to_str().unwrap_or_default();
+            auth::install_env_token(state.store(), token, state.now()).await?;
+        }
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

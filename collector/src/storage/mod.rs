@@ -5,6 +5,7 @@ pub mod answer_list;
 pub mod report;
 pub mod samples;
 pub mod sqlite;
+pub mod tokens;
 
 use async_trait::async_trait;
 use nps_widget::core::lifecycle::Stage;
@@ -14,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 pub use answer_list::AnswerListStore;
 pub use samples::SampleStore;
+pub use tokens::{TokenInfo, TokenStore};
 
 use crate::validate::Answer;
 pub use report::ReportStore;
@@ -124,9 +126,9 @@ impl std::fmt::Display for StorageError {
 impl std::error::Error for StorageError {}
 
 /// Everything the collector stores, one interface per concern; a backend implements each.
-pub trait Store: AnswerStore + AnswerListStore + ReportStore + SampleStore {}
+pub trait Store: AnswerStore + AnswerListStore + ReportStore + SampleStore + TokenStore {}
 
-impl<T: AnswerStore + AnswerListStore + ReportStore + SampleStore> Store for T {}
+impl<T: AnswerStore + AnswerListStore + ReportStore + SampleStore + TokenStore> Store for T {}
 
 /// Answers as the widget's endpoints write and read them.
 #[async_trait]

@@ -21,7 +21,10 @@ pub const ID: &str = "3f2c8a1e-4b5d-4c6e-8f70-123456789abc";
 /// A collector over a fresh database file, with `settings` (rate limit off unless set), on a
 /// clock the test sets (30 s after the sample body's `shownAt` unless told otherwise).
 pub struct TestApp {
+    /// The collector, with requests sent as the `test` admin (see [`ADMIN_TOKEN`]).
     pub router: Router,
+    /// The collector, with requests sent as they are.
+    pub anonymous: Router,
     pub state: AppState,
     pub path: PathBuf,
     now: Arc<AtomicI64>,
@@ -45,13 +48,22 @@ impl TestApp {
         let path = std::env::temp_dir().join(name);
         let now = Arc::new(AtomicI64::new(t("2026-11-22T10:00:30Z")));
         let clock = now.clone();
+        let store = SqliteStore::open(&path).unwrap();
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute(
+                "INSERT INTO admin_tokens (name, token_hash, created_at) VALUES ('test', ?1, '2026-01-01T00:00:00.000Z')",
+                [nps_collector::auth::secret::hash(ADMIN_TOKEN)],
+            )
+            .unwrap();
         let state = AppState::with_clock(
-            SqliteStore::open(&path).unwrap(),
+            store,
             settings,
             Arc::new(move || clock.load(Ordering::Relaxed)),
         );
         TestApp {
-            router: app(state.clone()),
+            router: app(state.clone()).layer(axum::middleware::map_request(as_admin)),
+            anonymous: app(state.clone()),
             state,
             path,
             now,
@@ -87,6 +99,19 @@ impl TestApp {
     pub async fn rows(&self) -> Vec<StoredAnswer> {
         self.state.store().answers().await.unwrap()
     }
+}
+
+/// The admin token every [`TestApp`] knows, under the name `test`.
+pub const ADMIN_TOKEN: &str = "npsa_test_token_0123456789abcdef";
+
+/// Sends requests as the `test` admin unless they carry an `Authorization` of their own: the
+/// admin endpoints' tests are about the endpoints (authentication has tests of its own).
+async fn as_admin(mut request: Request<Body>) -> Request<Body> {
+    if !request.headers().contains_key("authorization") {
+        let bearer = format!("Bearer {ADMIN_TOKEN}").parse().unwrap();
+        request.headers_mut().insert("authorization", bearer);
+    }
+    request
 }
 
 /// Sends `request` to `router`; the answer's status, headers and JSON body (`null` if empty).

@@ -6,6 +6,7 @@ mod answer_list;
 mod report;
 mod samples;
 mod schema;
+mod tokens;
 mod writer;
 
 use std::path::Path;
@@ -49,8 +50,9 @@ struct Threads {
 pub struct SqliteStore {
     path: std::path::PathBuf,
     reader: Arc<Mutex<Connection>>,
-    /// The answers list's reads and its short follow-up and deletion transactions (see
-    /// [`answer_list`]), apart from the reader that eligibility needs; `None` when read-only.
+    /// A connection apart from the reader that eligibility needs, for the answers list's reads
+    /// and its short follow-up and deletion transactions (see [`answer_list`]) and the rare
+    /// writes of admin tokens and sessions (see [`tokens`]); `None` when read-only.
     admin: Option<Arc<Mutex<Connection>>>,
     threads: Option<Threads>,
 }
