@@ -1,21 +1,372 @@
-// Who is logged in, from the admin API with the session cookie; an ended session goes back to
-// the login page.
-const name = document.getElementById("name");
+// The NPS dashboard: reads the filters from the URL, asks the collector's API (the session
+// cookie authenticates it), and draws the report, the segments, the comments and the
+// follow-up inbox. Every text from an answer goes into the page as text, never as HTML.
 
-async function whoAmI() {
-  const response = await fetch("/v1/me", { credentials: "same-origin" });
-  if (response.status === 401) {
-    location.assign("/dashboard/login");
-    return;
+const CATEGORIES = {
+  nps: ['detractor', 'passive', 'promoter'],
+  csat: ['unsatisfied', 'neutral', 'satisfied'],
+  ces: ['disagree', 'neutral', 'agree'],
+};
+const CATEGORY_CLASS = ['detractor', 'passive', 'promoter'];
+const PAGE = 20;
+
+const $ = (id) => document.getElementById(id);
+
+/** An element with attributes and children (strings become text nodes). */
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? '' : String(value));
   }
-  if (!response.ok) {
-    name.textContent = `(the collector answered ${response.status})`;
-    return;
-  }
-  const me = await response.json();
-  name.textContent = me.name;
+  element.append(...children.flat().filter((c) => c !== null && c !== undefined));
+  return element;
 }
 
-whoAmI().catch(() => {
-  name.textContent = "(the collector cannot be reached)";
-});
+// ---- Filters: the URL is the state, so a view can be shared. ----
+
+function today(tz) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(new Date());
+}
+
+function daysBefore(date, days) {
+  const d = new Date(date + 'T00:00:00Z');
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The filters in the URL, with defaults: the 90 days ending today in the browser's zone. */
+function readFilters() {
+  const url = new URL(location.href);
+  const p = url.searchParams;
+  const tz = p.get('tz') || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const to = p.get('to') || today(tz);
+  return {
+    survey: p.get('survey') || 'nps',
+    from: p.get('from') || daysBefore(to, 89),
+    to,
+    tz,
+    interval: p.get('interval') || 'week',
+    by: p.get('by') || 'user.properties.plan',
+    where: p.getAll('where'),
+    category: p.get('category') || '',
+    q: p.get('q') || '',
+    inbox: p.get('inbox') || 'unassigned',
+  };
+}
+
+function writeFilters(filters) {
+  const p = new URLSearchParams();
+  for (const key of ['survey', 'from', 'to', 'tz', 'interval', 'by', 'category', 'q', 'inbox']) {
+    if (filters[key]) p.set(key, filters[key]);
+  }
+  for (const where of filters.where) p.append('where', where);
+  history.pushState(null, '', '?' + p);
+}
+
+/** The query the API endpoints share: survey, range, zone and segment filters. */
+function baseQuery(filters) {
+  const p = new URLSearchParams({ survey: filters.survey, from: filters.from, to: filters.to, tz: filters.tz });
+  for (const where of filters.where) p.append('where', where);
+  return p;
+}
+
+// ---- API ----
+
+async function api(path, options = {}) {
+  const response = await fetch(path, { credentials: 'same-origin', ...options,
+    headers: { Accept: 'application/json', ...(options.body ? { 'Content-Type': 'application/json' } : {}) } });
+  if (response.status === 401) {
+    location.assign('/dashboard/login');
+    throw new Error('not logged in');
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    const what = body?.field ? ` (${body.field})` : '';
+    throw new Error((body?.error || `HTTP ${response.status}`) + what);
+  }
+  return body;
+}
+
+// ---- Formatting ----
+
+const number = (n) => (n === null || n === undefined ? '–' : n.toLocaleString());
+const percent = (x) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)} %`);
+const signed = (score, kind) =>
+  score === null ? '–' : kind === 'nps' && score > 0 ? `+${score}` : String(score);
+const date = (iso) => (iso ? new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' }) : '');
+
+function cssColour(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+// ---- Report ----
+
+const charts = {};
+
+function drawChart(id, config) {
+  charts[id]?.destroy();
+  if (!window.Chart) return;
+  charts[id] = new window.Chart($(id), config);
+}
+
+function table(element, head, rows) {
+  element.replaceChildren(
+    h('thead', {}, h('tr', {}, head.map(([text, numeric]) => h('th', { scope: 'col', class: numeric ? 'number' : null }, text)))),
+    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((cell, i) => h('td', { class: head[i][1] ? 'number' : null }, cell))))),
+  );
+}
+
+function renderReport(report, filters) {
+  const kind = report.kind;
+  const names = CATEGORIES[kind] || CATEGORIES.nps;
+  $('empty').hidden = report.displays > 0;
+  $('headline-title').textContent =
+    { nps: 'Net Promoter Score', csat: 'Customer satisfaction', ces: 'Customer effort' }[kind] || 'Score';
+  $('score').textContent = signed(report.score, kind);
+  $('margin').textContent = report.margin === null ? '' : `± ${report.margin}`;
+  $('counts').textContent =
+    `n = ${number(report.responses)} · response rate ${percent(report.responseRate)} · ` +
+    `${number(report.displays)} shown, ${number(report.dismissals)} dismissed · ${filters.from} to ${filters.to}`;
+
+  const total = names.reduce((sum, name) => sum + (report.categories[name] || 0), 0);
+  const share = (name) => (total ? (report.categories[name] || 0) / total : 0);
+  $('split').replaceChildren(...names.map((name, i) => {
+    const bar = h('span', { class: CATEGORY_CLASS[i] });
+    bar.style.width = `${100 * share(name)}%`;
+    return bar;
+  }));
+  $('split').setAttribute('aria-label',
+    names.map((name) => `${name} ${Math.round(100 * share(name))} %`).join(', '));
+  $('split-legend').replaceChildren(...names.map((name, i) =>
+    h('li', { class: CATEGORY_CLASS[i] }, h('span', {}, `${name} ${number(report.categories[name] || 0)} (${Math.round(100 * share(name))} %)`))));
+
+  const scores = Object.keys(report.distribution).map(Number).sort((a, b) => a - b);
+  const colourOf = (score) => {
+    const category = CATEGORY_CLASS[names.indexOf(categoryOf(kind, score))];
+    return cssColour(`--${category}`);
+  };
+  drawChart('distribution-chart', {
+    type: 'bar',
+    data: { labels: scores, datasets: [{ label: 'answers', data: scores.map((s) => report.distribution[s]), backgroundColor: scores.map(colourOf) }] },
+    options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } }, scales: chartScales() },
+  });
+  table($('distribution-table'), [['score'], ['answers', true]], scores.map((s) => [String(s), number(report.distribution[s])]));
+
+  drawChart('trend-chart', {
+    type: 'line',
+    data: {
+      labels: report.trend.map((point) => point.start),
+      datasets: [{ label: 'score', data: report.trend.map((point) => point.score), borderColor: cssColour('--accent'),
+        backgroundColor: cssColour('--accent'), spanGaps: true, tension: 0.2 }],
+    },
+    options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } }, scales: chartScales() },
+  });
+  table($('trend-table'), [[filters.interval], ['score', true], ['±', true], ['responses', true], ['shown', true]],
+    report.trend.map((p) => [p.start, signed(p.score, kind), p.margin ?? '–', number(p.responses), number(p.displays)]));
+
+  const segments = report.segments || [];
+  $('segments-title').textContent = `Segments by ${$('filters').elements.by.selectedOptions[0]?.textContent || filters.by}`;
+  table($('segments-table'), [['value'], ['score', true], ['±', true], ['responses', true], ['shown', true]],
+    segments.map((s) => [
+      s.value === null || s.value === '(other)'
+        ? (s.value ?? '(none)')
+        : h('button', { type: 'button', class: 'link', onclick: () => addWhere(filters, `${filters.by}:${s.value}`) }, String(s.value)),
+      signed(s.score, kind), s.margin ?? '–', number(s.responses), number(s.displays),
+    ]));
+}
+
+function chartScales() {
+  const grid = { color: cssColour('--line') };
+  const ticks = { color: cssColour('--muted') };
+  return { x: { grid, ticks }, y: { grid, ticks, beginAtZero: true } };
+}
+
+function categoryOf(kind, score) {
+  const [low, middle] = { nps: [6, 8], csat: [2, 3], ces: [3, 4] }[kind] || [6, 8];
+  const names = CATEGORIES[kind] || CATEGORIES.nps;
+  return score <= low ? names[0] : score <= middle ? names[1] : names[2];
+}
+
+function addWhere(filters, where) {
+  if (!filters.where.includes(where)) filters.where.push(where);
+  writeFilters(filters);
+  load();
+}
+
+function renderChips(filters) {
+  $('where').replaceChildren(...filters.where.map((where) =>
+    h('li', {}, h('button', {
+      type: 'button',
+      'aria-label': `Remove filter ${where}`,
+      onclick: () => { filters.where = filters.where.filter((w) => w !== where); writeFilters(filters); load(); },
+    }, `${where} ✕`))));
+}
+
+// ---- Answers: the comments feed and the follow-up inbox ----
+
+function answerItem(answer, me, actions) {
+  const kind = answer.kind;
+  const names = CATEGORIES[kind] || CATEGORIES.nps;
+  const badge = h('span', { class: `badge ${CATEGORY_CLASS[names.indexOf(answer.category)] || ''}` }, String(answer.score ?? '–'));
+  const who = [answer.user?.email || answer.user?.id, answer.account?.name].filter(Boolean).join(' · ');
+  const plan = answer.user?.properties?.plan;
+  const follow = answer.followUp || {};
+  const status = follow.status === 'open' ? '' : ` · ${follow.status}${follow.assignee ? ' by ' + follow.assignee : ''}`;
+  return h('li', { 'data-id': answer.id },
+    h('div', {}, badge, ' ', h('span', { class: 'meta' }, `${date(answer.effectiveShownAt || answer.shownAt)} · ${who || 'anonymous'}${plan ? ' · ' + plan : ''}${status}`)),
+    answer.comment ? h('p', { class: 'comment' }, answer.comment) : h('p', { class: 'comment meta' }, 'No comment'),
+    follow.note ? h('p', { class: 'meta' }, `Note: ${follow.note}`) : null,
+    follow.tags?.length ? h('p', { class: 'meta' }, `Tags: ${follow.tags.join(', ')}`) : null,
+    actions ? actions(answer, me) : null);
+}
+
+/** Claim, note and tags, resolve: the follow-up of one detractor. */
+function followUpActions(answer, me) {
+  const follow = answer.followUp || {};
+  const note = h('input', { name: 'note', value: follow.note || '', maxlength: 5000 });
+  const tags = h('input', { name: 'tags', value: (follow.tags || []).join(', ') });
+  const patch = async (change) => {
+    try {
+      const updated = await api(`/v1/answers/${encodeURIComponent(answer.id)}/follow-up`, { method: 'PATCH', body: JSON.stringify(change) });
+      const item = document.querySelector(`[data-id="${CSS.escape(answer.id)}"]`);
+      item?.replaceWith(answerItem(updated, me, followUpActions));
+      showError(null);
+    } catch (error) {
+      showError(error.message);
+    }
+  };
+  const resolved = follow.status === 'resolved';
+  return h('div', { class: 'actions' },
+    follow.assignee === me ? null : h('button', { type: 'button', onclick: () => patch({ status: resolved ? 'open' : 'claimed', assignee: me }) }, resolved ? 'Reopen' : 'Claim'),
+    h('label', {}, 'Note', note),
+    h('label', {}, 'Tags (comma separated)', tags),
+    h('button', { type: 'button', onclick: () => patch({ note: note.value, tags: tags.value.split(',').map((t) => t.trim()).filter(Boolean) }) }, 'Save'),
+    resolved ? null : h('button', { type: 'button', onclick: () => patch({ status: 'resolved', assignee: follow.assignee || me }) }, 'Resolve'));
+}
+
+/** A paged list: the first page, then "Show more" while the API has a next cursor. */
+function pagedList(list, more, query, render) {
+  let cursor = null;
+  const page = async () => {
+    const q = new URLSearchParams(query);
+    q.set('limit', PAGE);
+    if (cursor) q.set('cursor', cursor);
+    const { answers, next } = await api('/v1/answers?' + q);
+    list.append(...answers.map(render));
+    cursor = next;
+    more.hidden = !next;
+    return answers;
+  };
+  list.replaceChildren();
+  more.onclick = () => page().catch((error) => showError(error.message));
+  return page();
+}
+
+function inboxQuery(filters, me) {
+  const q = baseQuery(filters);
+  q.set('type', 'response');
+  q.set('category', (CATEGORIES[filters.kind] || CATEGORIES.nps)[0]);
+  if (filters.inbox === 'resolved') q.set('status', 'resolved');
+  else if (filters.inbox === 'mine') { q.set('status', 'claimed'); q.set('assignee', me); }
+  else q.set('status', 'open');
+  return q;
+}
+
+function commentsQuery(filters) {
+  const q = baseQuery(filters);
+  q.set('type', 'response');
+  q.set('hasComment', 'true');
+  if (filters.category) q.set('category', filters.category);
+  if (filters.q) q.set('q', filters.q);
+  return q;
+}
+
+// ---- Page ----
+
+function showError(message) {
+  $('error').hidden = !message;
+  $('error').textContent = message || '';
+}
+
+function fillForm(filters) {
+  const form = $('filters').elements;
+  for (const key of ['survey', 'from', 'to', 'tz', 'interval', 'by']) form[key].value = filters[key];
+  const comments = $('comment-filters').elements;
+  comments.category.value = filters.category;
+  comments.q.value = filters.q;
+  for (const button of document.querySelectorAll('[data-inbox]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.inbox === filters.inbox));
+  }
+}
+
+let me = '';
+
+async function load() {
+  const filters = readFilters();
+  fillForm(filters);
+  renderChips(filters);
+  try {
+    const reportQuery = baseQuery(filters);
+    reportQuery.set('interval', filters.interval);
+    reportQuery.set('by', filters.by);
+    const report = await api('/v1/report?' + reportQuery);
+    filters.kind = report.kind;
+    renderReport(report, filters);
+    const csv = commentsQuery(filters);
+    $('csv').href = '/v1/answers.csv?' + csv;
+    const [comments] = await Promise.all([
+      pagedList($('comments'), $('comments-more'), commentsQuery(filters), (a) => answerItem(a, me, null)),
+      pagedList($('inbox'), $('inbox-more'), inboxQuery(filters, me), (a) => answerItem(a, me, followUpActions)),
+    ]);
+    $('sample-note').hidden = !comments.some((answer) => answer.sample);
+    showError(null);
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+function listen() {
+  $('filters').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const filters = readFilters();
+    const form = $('filters').elements;
+    for (const key of ['survey', 'from', 'to', 'tz', 'interval', 'by']) filters[key] = form[key].value.trim();
+    writeFilters(filters);
+    load();
+  });
+  $('comment-filters').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const filters = readFilters();
+    filters.category = $('comment-filters').elements.category.value;
+    filters.q = $('comment-filters').elements.q.value.trim();
+    writeFilters(filters);
+    load();
+  });
+  for (const button of document.querySelectorAll('[data-inbox]')) {
+    button.addEventListener('click', () => {
+      const filters = readFilters();
+      filters.inbox = button.dataset.inbox;
+      writeFilters(filters);
+      load();
+    });
+  }
+  addEventListener('popstate', load);
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', load);
+}
+
+async function start() {
+  listen();
+  try {
+    me = (await api('/v1/me')).name;
+    $('who').textContent = `Logged in as ${me}`;
+  } catch (error) {
+    showError(error.message);
+    return;
+  }
+  await load();
+}
+
+start();

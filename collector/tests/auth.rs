@@ -247,14 +247,18 @@ async fn the_login_page_has_a_labelled_input_and_no_inline_script_or_style() {
         ("/dashboard/login.js", "text/javascript; charset=utf-8"),
         ("/dashboard/index.js", "text/javascript; charset=utf-8"),
         ("/dashboard/dashboard.css", "text/css; charset=utf-8"),
+        ("/dashboard/login.css", "text/css; charset=utf-8"),
+        ("/dashboard/chart.umd.min.js", "text/javascript; charset=utf-8"),
     ] {
         let (status, headers, body) = raw(&app.anonymous, get(path)).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert_eq!(headers["content-type"], content_type, "{path}");
         assert!(!body.is_empty(), "{path}");
     }
-    let (_, _, css) = raw(&app.anonymous, get("/dashboard/dashboard.css")).await;
-    assert!(css.contains("prefers-color-scheme: dark"), "{css}");
+    for path in ["/dashboard/dashboard.css", "/dashboard/login.css"] {
+        let (_, _, css) = raw(&app.anonymous, get(path)).await;
+        assert!(css.contains("prefers-color-scheme: dark"), "{path}: {css}");
+    }
 }
 
 #[tokio::test]

@@ -40,6 +40,9 @@ pub const CONTENT_SECURITY_POLICY_VALUE: &str =
 
 const LOGIN_HTML: &str = include_str!("../../dashboard/login.html");
 const LOGIN_JS: &str = include_str!("../../dashboard/login.js");
+const LOGIN_CSS: &str = include_str!("../../dashboard/login.css");
+/// Chart.js, from npm (see `build.rs`).
+const CHART_JS: &str = include_str!(env!("NPS_CHART_JS"));
 const INDEX_HTML: &str = include_str!("../../dashboard/index.html");
 const INDEX_JS: &str = include_str!("../../dashboard/index.js");
 const DASHBOARD_CSS: &str = include_str!("../../dashboard/dashboard.css");
@@ -57,6 +60,8 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/logout", axum::routing::post(logout))
         .route("/dashboard/login.js", get(|| asset(JAVASCRIPT, LOGIN_JS)))
         .route("/dashboard/index.js", get(|| asset(JAVASCRIPT, INDEX_JS)))
+        .route("/dashboard/chart.umd.min.js", get(|| asset(JAVASCRIPT, CHART_JS)))
+        .route("/dashboard/login.css", get(|| asset(CSS, LOGIN_CSS)))
         .route(
             "/dashboard/dashboard.css",
             get(|| asset(CSS, DASHBOARD_CSS)),
