@@ -52,7 +52,7 @@ export async function startCollector({ www = join(ROOT, 'www'), args = [] } = {}
 
 /** Every stored row, read from the SQLite file by the collector's `export` command. */
 export function rows(db) {
-  const out = execFileSync(COLLECTOR, ['export', '--db', db], { encoding: 'utf8' });
+  const out = execFileSync(COLLECTOR, ['export', '--db', db], { encoding: 'utf8', maxBuffer: 1 << 28 });
   return out.split('\n').filter(Boolean).map((line) => JSON.parse(line));
 }
 
