@@ -248,7 +248,10 @@ async fn the_login_page_has_a_labelled_input_and_no_inline_script_or_style() {
         ("/dashboard/index.js", "text/javascript; charset=utf-8"),
         ("/dashboard/dashboard.css", "text/css; charset=utf-8"),
         ("/dashboard/login.css", "text/css; charset=utf-8"),
-        ("/dashboard/chart.umd.min.js", "text/javascript; charset=utf-8"),
+        (
+            "/dashboard/chart.umd.min.js",
+            "text/javascript; charset=utf-8",
+        ),
     ] {
         let (status, headers, body) = raw(&app.anonymous, get(path)).await;
         assert_eq!(status, StatusCode::OK, "{path}");

@@ -60,7 +60,10 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/logout", axum::routing::post(logout))
         .route("/dashboard/login.js", get(|| asset(JAVASCRIPT, LOGIN_JS)))
         .route("/dashboard/index.js", get(|| asset(JAVASCRIPT, INDEX_JS)))
-        .route("/dashboard/chart.umd.min.js", get(|| asset(JAVASCRIPT, CHART_JS)))
+        .route(
+            "/dashboard/chart.umd.min.js",
+            get(|| asset(JAVASCRIPT, CHART_JS)),
+        )
         .route("/dashboard/login.css", get(|| asset(CSS, LOGIN_CSS)))
         .route(
             "/dashboard/dashboard.css",

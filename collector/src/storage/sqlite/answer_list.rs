@@ -8,13 +8,13 @@
 //! answered once the transaction holding it has committed. Neither writes a column the
 //! writer's bodies write (or the reverse), except that a deleted answer is gone.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::PoisonError;
 
 use async_trait::async_trait;
 use nps_widget::core::time::format_timestamp;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
-use rusqlite::{named_params, Connection, OptionalExtension, ToSql, TransactionBehavior};
+use rusqlite::{named_params, Connection, OptionalExtension, ToSql};
 
 use super::{stored_answer, SqliteStore};
 use crate::storage::answer_list::{
@@ -199,28 +199,6 @@ impl SqliteStore {
         tokio::task::spawn_blocking(move || {
             let conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
             read(&conn)
-        })
-        .await
-        .map_err(|error| StorageError(error.to_string()))?
-        .map_err(StorageError::from)
-    }
-
-    /// Runs `write` in a `BEGIN IMMEDIATE` transaction on the admin connection, on a blocking
-    /// thread; committed when it returns `Ok`.
-    async fn admin_write<T: Send + 'static>(
-        &self,
-        write: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, StorageError> {
-        let conn: Arc<Mutex<Connection>> = self
-            .admin
-            .clone()
-            .ok_or_else(|| StorageError("the database is open read-only".into()))?;
-        tokio::task::spawn_blocking(move || {
-            let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let result = write(&tx)?;
-            tx.commit()?;
-            Ok::<T, rusqlite::Error>(result)
         })
         .await
         .map_err(|error| StorageError(error.to_string()))?

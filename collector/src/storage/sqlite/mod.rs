@@ -131,6 +131,29 @@ impl SqliteStore {
         })
     }
 
+    /// Runs `write` in a `BEGIN IMMEDIATE` transaction on the admin connection, on a blocking
+    /// thread; committed when it returns `Ok`. For the rare writes outside the answers' writer
+    /// thread (follow-up, deletions, tokens, sessions); SQLite serialises them with it.
+    async fn admin_write<T: Send + 'static>(
+        &self,
+        write: impl FnOnce(&rusqlite::Transaction) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StorageError> {
+        let admin = self
+            .admin
+            .clone()
+            .ok_or_else(|| StorageError("the database is open read-only".into()))?;
+        tokio::task::spawn_blocking(move || {
+            let mut conn = admin.lock().unwrap_or_else(PoisonError::into_inner);
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let result = write(&tx)?;
+            tx.commit()?;
+            Ok::<T, rusqlite::Error>(result)
+        })
+        .await
+        .map_err(|error| StorageError(error.to_string()))?
+        .map_err(StorageError::from)
+    }
+
     /// Runs `read` on the reading connection, on a blocking thread.
     async fn read<T: Send + 'static>(
         &self,

@@ -2,37 +2,12 @@
 //! created or revoked, a login, a logout, a last use at most once a minute) run on a connection
 //! of their own, outside the answers' writer thread, each in its own short transaction.
 
-use std::sync::PoisonError;
-
 use async_trait::async_trait;
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
-use rusqlite::{named_params, Connection, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
 use super::SqliteStore;
 use crate::storage::{StorageError, TokenInfo, TokenStore};
-
-impl SqliteStore {
-    /// Runs `write` in an immediate transaction on the admin connection, on a blocking thread.
-    async fn write_admin<T: Send + 'static>(
-        &self,
-        write: impl FnOnce(&rusqlite::Transaction) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, StorageError> {
-        let admin = self
-            .admin
-            .clone()
-            .ok_or_else(|| StorageError("the database is open read-only".into()))?;
-        tokio::task::spawn_blocking(move || {
-            let mut conn = admin.lock().unwrap_or_else(PoisonError::into_inner);
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let result = write(&tx)?;
-            tx.commit()?;
-            Ok::<T, rusqlite::Error>(result)
-        })
-        .await
-        .map_err(|error| StorageError(error.to_string()))?
-        .map_err(StorageError::from)
-    }
-}
 
 /// A row of `admin_tokens` (its `name`, `created_at` and `last_used_at`).
 fn token_info(row: &Row) -> rusqlite::Result<TokenInfo> {
@@ -59,7 +34,7 @@ impl TokenStore for SqliteStore {
         now: i64,
     ) -> Result<bool, StorageError> {
         let (name, token_hash) = (name.to_owned(), token_hash.to_owned());
-        self.write_admin(move |tx| {
+        self.admin_write(move |tx| {
             let inserted = tx
                 .prepare_cached(
                     "INSERT INTO admin_tokens (name, token_hash, created_at)
@@ -78,7 +53,7 @@ impl TokenStore for SqliteStore {
 
     async fn put_token(&self, name: &str, token_hash: &str, now: i64) -> Result<(), StorageError> {
         let (name, token_hash) = (name.to_owned(), token_hash.to_owned());
-        self.write_admin(move |tx| {
+        self.admin_write(move |tx| {
             let stored: Option<String> = tx
                 .prepare_cached("SELECT token_hash FROM admin_tokens WHERE name = :name")?
                 .query_row(named_params! { ":name": name }, |row| row.get(0))
@@ -117,7 +92,7 @@ impl TokenStore for SqliteStore {
 
     async fn revoke_token(&self, name: &str) -> Result<bool, StorageError> {
         let name = name.to_owned();
-        self.write_admin(move |tx| {
+        self.admin_write(move |tx| {
             delete_sessions_of(tx, &name)?;
             let deleted = tx
                 .prepare_cached("DELETE FROM admin_tokens WHERE name = :name")?
@@ -142,7 +117,7 @@ impl TokenStore for SqliteStore {
 
     async fn touch_token(&self, name: &str, now: i64) -> Result<(), StorageError> {
         let name = name.to_owned();
-        self.write_admin(move |tx| {
+        self.admin_write(move |tx| {
             tx.prepare_cached("UPDATE admin_tokens SET last_used_at = :now WHERE name = :name")?
                 .execute(named_params! { ":now": format_timestamp(now), ":name": name })?;
             Ok(())
@@ -158,7 +133,7 @@ impl TokenStore for SqliteStore {
         expires_at: i64,
     ) -> Result<(), StorageError> {
         let (session_hash, token_name) = (session_hash.to_owned(), token_name.to_owned());
-        self.write_admin(move |tx| {
+        self.admin_write(move |tx| {
             tx.prepare_cached("DELETE FROM admin_sessions WHERE expires_at <= :now")?
                 .execute(named_params! { ":now": format_timestamp(now) })?;
             tx.prepare_cached(
@@ -204,7 +179,7 @@ impl TokenStore for SqliteStore {
 
     async fn delete_session(&self, session_hash: &str) -> Result<(), StorageError> {
         let session_hash = session_hash.to_owned();
-        self.write_admin(move |tx| {
+        self.admin_write(move |tx| {
             tx.prepare_cached("DELETE FROM admin_sessions WHERE session_hash = :session_hash")?
                 .execute(named_params! { ":session_hash": session_hash })?;
             Ok(())
