@@ -22,9 +22,10 @@ use crate::storage::answer_list::{
 };
 use crate::storage::{StorageError, StoredAnswer};
 
-/// The effective shown time of a row; a row written by a 0.1 collector still running on a
-/// migrated file has none, and its device time stands in (as for eligibility).
-const EFFECTIVE: &str = "COALESCE(NULLIF(effective_shown_at, ''), shown_at)";
+/// The effective shown time of a row, the order of the list (index `responses_time`). A row a
+/// 0.1 collector writes on a migrated file while it runs has none until the next start of this
+/// collector fills it in; meanwhile it sorts last.
+const EFFECTIVE: &str = "effective_shown_at";
 
 /// The SQL function that tells whether its first argument contains its second, both
 /// lower-cased by Unicode's rules (SQLite's own `lower` knows ASCII only).

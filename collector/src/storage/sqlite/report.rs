@@ -350,7 +350,7 @@ mod tests {
             let plan = plan.join("\n");
             assert!(
                 plan.contains(
-                    "SEARCH r USING INDEX responses_survey_time (survey=? AND effective_shown_at>? AND effective_shown_at<?)"
+                    "INDEX responses_report (survey=? AND effective_shown_at>? AND effective_shown_at<?)"
                 ),
                 "{}\n{plan}",
                 statement.sql

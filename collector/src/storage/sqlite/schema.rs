@@ -7,7 +7,7 @@ use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use rusqlite::{named_params, Connection, Transaction};
 
 /// The version [`migrate`] brings a database to.
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
 /// The schema at version 2, for a new database (the later migrations then run on it).
 const CREATE_V2: &str = "
@@ -82,6 +82,16 @@ CREATE TABLE admin_sessions (
 );
 ";
 
+/// Version 3 to 4: indexes for large databases. The report's counts read one covering index
+/// (every column they need for a survey and range is in it, so no row is fetched); the answers
+/// list walks one index newest first.
+const V3_TO_V4: &str = "
+DROP INDEX IF EXISTS responses_survey_time;
+CREATE INDEX responses_report ON responses (survey, effective_shown_at, kind, type, score, category)
+    WHERE preview = 0;
+CREATE INDEX responses_time ON responses (effective_shown_at, id);
+";
+
 /// Brings the database to [`VERSION`] in one transaction: creates it when empty, migrates it
 /// when older. A database newer than this collector is refused rather than misread.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -109,21 +119,30 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if version == 1 {
         tx.execute_batch(V1_TO_V2)?;
-        backfill_effective_shown_at(&tx)?;
+        backfill_effective_shown_at(&tx, "")?;
         version = 2;
     }
     if version == 2 {
         tx.execute_batch(V2_TO_V3)?;
+        version = 3;
     }
+    if version == 3 {
+        tx.execute_batch(V3_TO_V4)?;
+    }
+    // Rows a 0.1 collector wrote on this file since (a fleet being upgraded) have no effective
+    // time yet: give them theirs at each start (found through the index on that column).
+    backfill_effective_shown_at(&tx, "WHERE effective_shown_at = ''")?;
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.commit()
 }
 
-/// Sets the effective shown time of every answer stored before it existed, by the same rule
-/// as new answers (`effective_shown_at` of the core).
-fn backfill_effective_shown_at(tx: &Transaction) -> rusqlite::Result<()> {
+/// Sets the effective shown time of the answers `condition` selects (all with an empty one),
+/// by the same rule as new answers (`effective_shown_at` of the core).
+fn backfill_effective_shown_at(tx: &Transaction, condition: &str) -> rusqlite::Result<()> {
     let rows: Vec<(String, String, String)> = tx
-        .prepare("SELECT id, shown_at, received_at FROM responses")?
+        .prepare(&format!(
+            "SELECT id, shown_at, received_at FROM responses {condition}"
+        ))?
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut update =
