@@ -308,6 +308,8 @@ async function load() {
   const filters = readFilters();
   fillForm(filters);
   renderChips(filters);
+  // The CSV link follows the filters at once, before the figures arrive.
+  $('csv').href = '/v1/answers.csv?' + commentsQuery(filters);
   try {
     const reportQuery = baseQuery(filters);
     reportQuery.set('interval', filters.interval);
@@ -315,8 +317,6 @@ async function load() {
     const report = await api('/v1/report?' + reportQuery);
     filters.kind = report.kind;
     renderReport(report, filters);
-    const csv = commentsQuery(filters);
-    $('csv').href = '/v1/answers.csv?' + csv;
     const [comments] = await Promise.all([
       pagedList($('comments'), $('comments-more'), commentsQuery(filters), (a) => answerItem(a, me, null)),
       pagedList($('inbox'), $('inbox-more'), inboxQuery(filters, me), (a) => answerItem(a, me, followUpActions)),

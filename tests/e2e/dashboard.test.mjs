@@ -109,6 +109,7 @@ test('the CSV offered by the page is the API CSV of what is filtered', async () 
   await page.getByLabel('Category').selectOption('detractor');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.waitForURL(/category=detractor/);
+  await page.waitForFunction(() => document.getElementById('csv').href.includes('category=detractor'));
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
   const fromPage = readFileSync(await download.path(), 'utf8');
   const href = await page.getAttribute('#csv', 'href');
