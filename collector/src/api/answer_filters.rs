@@ -10,9 +10,8 @@ use nps_widget::core::limits::{is_survey_id, MAX_FIELD_CHARS};
 use nps_widget::core::time::format_timestamp;
 
 use crate::error::ApiError;
-use crate::storage::answer_list::{
-    AnswerFilter, Condition, Cursor, FilterPath, FOLLOW_UP_STATUSES,
-};
+use crate::storage::answer_list::{AnswerFilter, Condition, Cursor, FOLLOW_UP_STATUSES};
+use crate::storage::report::Field;
 
 /// Answers per page without `limit`.
 pub const DEFAULT_LIMIT: usize = 50;
@@ -211,21 +210,7 @@ fn condition(text: &str) -> Result<Condition, ApiError> {
     let (path, value) = text
         .split_once(':')
         .ok_or_else(|| bad("where", "where must be PATH:VALUE"))?;
-    let path = FilterPath::parse(path).ok_or_else(|| {
-        bad(
-            "where",
-            format!(
-                "unknown where path {path:?}: user.id, user.properties.NAME, account.id, \
-                 account.name, account.properties.NAME, language, trigger, channel or category"
-            ),
-        )
-    })?;
-    if let FilterPath::UserProperty(name) | FilterPath::AccountProperty(name) = &path {
-        // A quote or a backslash would end the JSON path the name is looked up by.
-        if name.contains(['"', '\\']) || name.chars().count() > MAX_FIELD_CHARS {
-            return Err(bad("where", "a property name cannot contain \" or \\"));
-        }
-    }
+    let path = Field::parse(path).map_err(|message| bad("where", message))?;
     if value.chars().count() > MAX_FIELD_CHARS {
         return Err(bad(
             "where",
@@ -322,11 +307,11 @@ mod tests {
             query.filter.conditions,
             vec![
                 Condition {
-                    path: FilterPath::Trigger,
+                    path: Field::Trigger,
                     value: "event:x".into()
                 },
                 Condition {
-                    path: FilterPath::UserProperty("plan".into()),
+                    path: Field::UserProperty("plan".into()),
                     value: "pro".into()
                 },
             ]

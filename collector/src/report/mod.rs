@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use nps_widget::core::kind::Kind;
-use nps_widget::core::limits::{is_survey_id, MAX_FIELD_CHARS};
+use nps_widget::core::limits::is_survey_id;
 use nps_widget::core::time::days_from_civil;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -210,44 +210,6 @@ pub struct Report {
     pub segments: Option<Vec<Segment>>,
 }
 
-/// The field a `PATH` names, or why it names none.
-pub fn parse_path(path: &str) -> Result<Field, String> {
-    let property = |name: &str| -> Result<String, String> {
-        if name.is_empty() {
-            Err(format!("{path:?} names no property"))
-        } else if name.chars().count() > MAX_FIELD_CHARS {
-            Err(format!(
-                "property names have at most {MAX_FIELD_CHARS} characters"
-            ))
-        } else if name.contains('"') {
-            Err("a property name with \" cannot be looked up".to_owned())
-        } else {
-            Ok(name.to_owned())
-        }
-    };
-    Ok(match path {
-        "user.id" => Field::UserId,
-        "account.id" => Field::AccountId,
-        "account.name" => Field::AccountName,
-        "language" => Field::Language,
-        "trigger" => Field::Trigger,
-        "channel" => Field::Channel,
-        "category" => Field::Category,
-        _ => {
-            if let Some(name) = path.strip_prefix("user.properties.") {
-                Field::UserProperty(property(name)?)
-            } else if let Some(name) = path.strip_prefix("account.properties.") {
-                Field::AccountProperty(property(name)?)
-            } else {
-                return Err(format!(
-                    "unknown path {path:?}: expected user.id, user.properties.NAME, account.id, \
-                     account.name, account.properties.NAME, language, trigger, channel or category"
-                ));
-            }
-        }
-    })
-}
-
 /// A `YYYY-MM-DD` calendar date.
 fn parse_date(text: &str, field: &str) -> Result<Date, ReportError> {
     let bad = || ReportError::invalid(field, format!("{field} must be a date like 2026-11-22"));
@@ -369,7 +331,7 @@ pub async fn build(
                 ReportError::invalid("where", format!("{condition:?} is not PATH:VALUE"))
             })?;
             let field =
-                parse_path(path).map_err(|message| ReportError::invalid("where", message))?;
+                Field::parse(path).map_err(|message| ReportError::invalid("where", message))?;
             Ok(Filter {
                 field,
                 value: value.to_owned(),
@@ -383,7 +345,7 @@ pub async fn build(
     let by = params
         .by
         .as_deref()
-        .map(parse_path)
+        .map(Field::parse)
         .transpose()
         .map_err(|message| ReportError::invalid("by", message))?;
 
@@ -515,21 +477,21 @@ mod tests {
 
     #[test]
     fn paths() {
-        assert_eq!(parse_path("user.id"), Ok(Field::UserId));
+        assert_eq!(Field::parse("user.id"), Ok(Field::UserId));
         assert_eq!(
-            parse_path("user.properties.plan"),
+            Field::parse("user.properties.plan"),
             Ok(Field::UserProperty("plan".into()))
         );
         assert_eq!(
-            parse_path("account.properties.a.b"),
+            Field::parse("account.properties.a.b"),
             Ok(Field::AccountProperty("a.b".into()))
         );
-        assert_eq!(parse_path("account.id"), Ok(Field::AccountId));
-        assert_eq!(parse_path("account.name"), Ok(Field::AccountName));
-        assert_eq!(parse_path("language"), Ok(Field::Language));
-        assert_eq!(parse_path("trigger"), Ok(Field::Trigger));
-        assert_eq!(parse_path("channel"), Ok(Field::Channel));
-        assert_eq!(parse_path("category"), Ok(Field::Category));
+        assert_eq!(Field::parse("account.id"), Ok(Field::AccountId));
+        assert_eq!(Field::parse("account.name"), Ok(Field::AccountName));
+        assert_eq!(Field::parse("language"), Ok(Field::Language));
+        assert_eq!(Field::parse("trigger"), Ok(Field::Trigger));
+        assert_eq!(Field::parse("channel"), Ok(Field::Channel));
+        assert_eq!(Field::parse("category"), Ok(Field::Category));
         for bad in [
             "",
             "user",
@@ -540,7 +502,7 @@ mod tests {
             "score",
             "User.id",
         ] {
-            assert!(parse_path(bad).is_err(), "{bad:?}");
+            assert!(Field::parse(bad).is_err(), "{bad:?}");
         }
     }
 

@@ -8,6 +8,7 @@ use base64::Engine;
 use nps_widget::core::time::parse_timestamp;
 use tokio::sync::mpsc;
 
+use crate::storage::report::Field;
 use crate::storage::{StorageError, StoredAnswer};
 
 /// Rows per page when every matching answer is read (the CSV export): memory stays bounded by
@@ -17,61 +18,12 @@ pub const STREAM_PAGE: usize = 1_000;
 /// The follow-up states; every answer starts `open`.
 pub const FOLLOW_UP_STATUSES: [&str; 3] = ["open", "claimed", "resolved"];
 
-/// What a `where` condition compares: one field of the answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FilterPath {
-    /// `user.id`.
-    UserId,
-    /// `user.properties.NAME`.
-    UserProperty(String),
-    /// `account.id`.
-    AccountId,
-    /// `account.name`.
-    AccountName,
-    /// `account.properties.NAME`.
-    AccountProperty(String),
-    /// `language`.
-    Language,
-    /// `trigger`.
-    Trigger,
-    /// `channel`.
-    Channel,
-    /// `category`.
-    Category,
-}
-
-impl FilterPath {
-    /// Reads a `PATH` (`user.id`, `user.properties.NAME`, `account.id`, `account.name`,
-    /// `account.properties.NAME`, `language`, `trigger`, `channel`, `category`).
-    pub fn parse(path: &str) -> Option<FilterPath> {
-        let property = |name: &str| (!name.is_empty()).then(|| name.to_owned());
-        Some(match path {
-            "user.id" => FilterPath::UserId,
-            "account.id" => FilterPath::AccountId,
-            "account.name" => FilterPath::AccountName,
-            "language" => FilterPath::Language,
-            "trigger" => FilterPath::Trigger,
-            "channel" => FilterPath::Channel,
-            "category" => FilterPath::Category,
-            _ => {
-                if let Some(name) = path.strip_prefix("user.properties.") {
-                    FilterPath::UserProperty(property(name)?)
-                } else if let Some(name) = path.strip_prefix("account.properties.") {
-                    FilterPath::AccountProperty(property(name)?)
-                } else {
-                    return None;
-                }
-            }
-        })
-    }
-}
-
 /// One `where` condition: the field at `path` equals `value` (a property's number or boolean
 /// compares as its JSON text: `12`, `true`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Condition {
     /// The field compared.
-    pub path: FilterPath,
+    pub path: Field,
     /// The value it must have.
     pub value: String,
 }
@@ -253,16 +205,16 @@ mod tests {
     #[test]
     fn paths_are_the_reports() {
         assert_eq!(
-            FilterPath::parse("user.properties.plan"),
-            Some(FilterPath::UserProperty("plan".into()))
+            Field::parse("user.properties.plan").ok(),
+            Some(Field::UserProperty("plan".into()))
         );
         assert_eq!(
-            FilterPath::parse("account.properties.a.b"),
-            Some(FilterPath::AccountProperty("a.b".into()))
+            Field::parse("account.properties.a.b").ok(),
+            Some(Field::AccountProperty("a.b".into()))
         );
-        assert_eq!(FilterPath::parse("trigger"), Some(FilterPath::Trigger));
+        assert_eq!(Field::parse("trigger"), Ok(Field::Trigger));
         for bad in ["user", "user.properties.", "user.email", "score", ""] {
-            assert_eq!(FilterPath::parse(bad), None, "{bad}");
+            assert!(Field::parse(bad).is_err(), "{bad}");
         }
     }
 }

@@ -4,11 +4,12 @@
 
 use async_trait::async_trait;
 use nps_widget::core::kind::Kind;
+use nps_widget::core::limits::MAX_FIELD_CHARS;
 
 use crate::storage::StorageError;
 
-/// A field of an answer that the report filters on (`where`) or breaks down by (`by`): the
-/// `PATH` of DESIGN.md.
+/// A field of an answer that the report and the answers list filter on (`where`) or the report
+/// breaks down by (`by`): the `PATH` of DESIGN.md, one type and one parser for both.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Field {
     /// `user.id`.
@@ -30,6 +31,47 @@ pub enum Field {
     Channel,
     /// `category` (the score's; absent for displays and declines).
     Category,
+}
+
+impl Field {
+    /// The field a `PATH` names, or why it names none.
+    pub fn parse(path: &str) -> Result<Field, String> {
+        let property = |name: &str| -> Result<String, String> {
+            if name.is_empty() {
+                Err(format!("{path:?} names no property"))
+            } else if name.chars().count() > MAX_FIELD_CHARS {
+                Err(format!(
+                    "property names have at most {MAX_FIELD_CHARS} characters"
+                ))
+            } else if name.contains(['"', '\\']) {
+                // Either would end the JSON path the name is looked up by.
+                Err("a property name with \" or \\ cannot be looked up".to_owned())
+            } else {
+                Ok(name.to_owned())
+            }
+        };
+        Ok(match path {
+            "user.id" => Field::UserId,
+            "account.id" => Field::AccountId,
+            "account.name" => Field::AccountName,
+            "language" => Field::Language,
+            "trigger" => Field::Trigger,
+            "channel" => Field::Channel,
+            "category" => Field::Category,
+            _ => {
+                if let Some(name) = path.strip_prefix("user.properties.") {
+                    Field::UserProperty(property(name)?)
+                } else if let Some(name) = path.strip_prefix("account.properties.") {
+                    Field::AccountProperty(property(name)?)
+                } else {
+                    return Err(format!(
+                        "unknown path {path:?}: expected user.id, user.properties.NAME, account.id, \
+                         account.name, account.properties.NAME, language, trigger, channel or category"
+                    ));
+                }
+            }
+        })
+    }
 }
 
 /// A `where` condition: the field's value equals `value`.

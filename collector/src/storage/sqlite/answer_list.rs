@@ -18,8 +18,9 @@ use rusqlite::{named_params, Connection, OptionalExtension, ToSql};
 
 use super::{stored_answer, SqliteStore};
 use crate::storage::answer_list::{
-    AnswerFilter, AnswerListStore, AnswerPage, Cursor, FilterPath, FollowUpChange,
+    AnswerFilter, AnswerListStore, AnswerPage, Cursor, FollowUpChange,
 };
+use crate::storage::report::Field;
 use crate::storage::{StorageError, StoredAnswer};
 
 /// The effective shown time of a row, the order of the list (index `responses_time`). A row a
@@ -114,16 +115,16 @@ fn clause(filter: &AnswerFilter, cursor: Option<&Cursor>) -> Clause {
     for (index, condition) in filter.conditions.iter().enumerate() {
         let (value, property) = (format!("where{index}"), format!("where{index}_name"));
         let field = match &condition.path {
-            FilterPath::UserId => "user_id".to_owned(),
-            FilterPath::AccountId => "account_id".to_owned(),
-            FilterPath::AccountName => "account_name".to_owned(),
-            FilterPath::Language => "language".to_owned(),
-            FilterPath::Trigger => "trigger_name".to_owned(),
-            FilterPath::Channel => "channel".to_owned(),
-            FilterPath::Category => "category".to_owned(),
-            FilterPath::UserProperty(name) | FilterPath::AccountProperty(name) => {
+            Field::UserId => "user_id".to_owned(),
+            Field::AccountId => "account_id".to_owned(),
+            Field::AccountName => "account_name".to_owned(),
+            Field::Language => "language".to_owned(),
+            Field::Trigger => "trigger_name".to_owned(),
+            Field::Channel => "channel".to_owned(),
+            Field::Category => "category".to_owned(),
+            Field::UserProperty(name) | Field::AccountProperty(name) => {
                 let column = match condition.path {
-                    FilterPath::UserProperty(_) => "user_properties",
+                    Field::UserProperty(_) => "user_properties",
                     _ => "account_properties",
                 };
                 clause
