@@ -4,6 +4,7 @@
 
 mod answer_list;
 mod report;
+mod report_slots;
 mod samples;
 mod schema;
 mod tokens;

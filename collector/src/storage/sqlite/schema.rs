@@ -6,8 +6,10 @@ use nps_widget::core::lifecycle::effective_shown_at;
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use rusqlite::{named_params, Connection, Transaction};
 
+use super::report_slots;
+
 /// The version [`migrate`] brings a database to.
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 
 /// The schema at version 2, for a new database (the later migrations then run on it).
 const CREATE_V2: &str = "
@@ -92,6 +94,16 @@ CREATE INDEX responses_report ON responses (survey, effective_shown_at, kind, ty
 CREATE INDEX responses_time ON responses (effective_shown_at, id);
 ";
 
+/// Version 4 to 5: the report's running counts (see `report_slots`, which adds its table and
+/// triggers), and the account's id and name in the report's covering index, for breakdowns by
+/// account (which have too many values for running counts to help).
+const V4_TO_V5: &str = "
+DROP INDEX responses_report;
+CREATE INDEX responses_report ON responses
+    (survey, effective_shown_at, kind, type, score, category, account_id, account_name)
+    WHERE preview = 0;
+";
+
 /// Brings the database to [`VERSION`] in one transaction: creates it when empty, migrates it
 /// when older. A database newer than this collector is refused rather than misread.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -128,10 +140,16 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if version == 3 {
         tx.execute_batch(V3_TO_V4)?;
+        version = 4;
+    }
+    if version == 4 {
+        tx.execute_batch(V4_TO_V5)?;
+        report_slots::create(&tx)?;
     }
     // Rows a 0.1 collector wrote on this file since (a fleet being upgraded) have no effective
     // time yet: give them theirs at each start (found through the index on that column).
     backfill_effective_shown_at(&tx, "WHERE effective_shown_at = ''")?;
+    report_slots::remove_empty(&tx)?;
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.commit()
 }
