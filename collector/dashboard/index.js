@@ -244,7 +244,7 @@ function followUpActions(answer, me) {
     h('label', {}, 'Note', note),
     h('label', {}, 'Tags (comma separated)', tags),
     h('button', { type: 'button', onclick: () => patch({ note: note.value, tags: tags.value.split(',').map((t) => t.trim()).filter(Boolean) }) }, 'Save'),
-    resolved ? null : h('button', { type: 'button', onclick: () => patch({ status: 'resolved', assignee: follow.assignee || me }) }, 'Resolve'));
+    resolved ? null : h('button', { type: 'button', onclick: () => patch(follow.assignee ? { status: 'resolved' } : { status: 'resolved', assignee: me }) }, 'Resolve'));
 }
 
 /** A paged list: the first page, then "Show more" while the API has a next cursor. */

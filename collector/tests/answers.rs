@@ -410,6 +410,7 @@ fn expected_cells(answer: &Value) -> Vec<String> {
 #[tokio::test]
 async fn the_csv_is_the_list_row_for_row_with_formulas_defused() {
     let app = TestApp::new();
+    app.add_admin("-Ada");
     let comments = [
         "=HYPERLINK(\"http://x\")",
         "+1",
@@ -568,6 +569,12 @@ async fn the_follow_up_goes_round_and_shows_in_the_list() {
     post_at_shown_time(&app, &body(1, &minute(0), |_| {})).await;
     post_at_shown_time(&app, &body(2, &minute(1), |_| {})).await;
 
+    // Answers are assigned to people who can log in: a token's name.
+    let (status, error) = patch(&app, &id(1), r#"{"status":"claimed","assignee":"Ada"}"#).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert_eq!(error["field"], "assignee");
+    app.add_admin("Ada");
+
     app.set_now("2026-11-23T08:00:00Z");
     let (status, answer) = patch(&app, &id(1), r#"{"status":"claimed","assignee":"Ada"}"#).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
@@ -643,6 +650,7 @@ async fn follow_up_changes_and_bodies_arriving_at_once_all_succeed() {
     let app = TestApp::new();
     for n in 0..20 {
         post_at_shown_time(&app, &body(n, &minute(n as i64), |_| {})).await;
+        app.add_admin(&format!("a{n}"));
     }
     let mut tasks = tokio::task::JoinSet::new();
     for n in 20..420u64 {

@@ -352,6 +352,15 @@ async fn follow_up(
         ApiError::bad_request(format!("the body is not valid JSON: {error}"), "body")
     })?;
     let change = follow_up_change(&value)?;
+    if let Some(Some(assignee)) = &change.assignee {
+        let tokens = state.store().tokens().await.map_err(ApiError::internal)?;
+        if !tokens.iter().any(|token| &token.name == assignee) {
+            return Err(ApiError::bad_request(
+                format!("assignee {assignee:?} is not the name of an admin token"),
+                "assignee",
+            ));
+        }
+    }
     match state
         .store()
         .update_follow_up(&id, &change, state.now())

@@ -70,6 +70,17 @@ impl TestApp {
         }
     }
 
+    /// Adds an admin token named `name` (a person answers can be assigned to).
+    pub fn add_admin(&self, name: &str) {
+        rusqlite::Connection::open(&self.path)
+            .unwrap()
+            .execute(
+                "INSERT INTO admin_tokens (name, token_hash, created_at) VALUES (?1, ?2, '2026-01-01T00:00:00.000Z')",
+                [name, &nps_collector::auth::secret::hash(&format!("{ADMIN_TOKEN}-{name}"))],
+            )
+            .unwrap();
+    }
+
     /// Sets the collector's clock.
     pub fn set_now(&self, at: &str) {
         self.now.store(t(at), Ordering::Relaxed);
