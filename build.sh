@@ -6,7 +6,8 @@
 #                       dashboard's login URL and an admin token (NPS_ADMIN_TOKEN, fresh unless set)
 #   ./build.sh test     build, then every test: native, browser (wasm-bindgen-test), end to end
 #   ./build.sh bench    build, then the benchmarks (bench/run.mjs): download size, load and show
-#                       timings in Chromium next to posthog-js, collector throughput; JSON in bench-results/
+#                       timings in Chromium next to posthog-js, collector throughput, the report and
+#                       the dashboard on 1,000,000 seeded answers; JSON in bench-results/
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -191,9 +192,12 @@ run_tests() {
 
 # Benchmarks: bytes a host downloads, timings, long tasks and memory in headless Chromium, each
 # next to posthog-js (pinned in bench/package-lock.json), and the collector's throughput under
-# concurrent clients (bench/loadgen). Prints a report and writes bench-results/*.json.
-# BENCH_RUNS (browser rounds, default 21), BENCH_LEVELS (clients, default 16,32,64),
-# BENCH_SECONDS (per level, default 10) and BENCH_ONLY (size|browser|collector) adjust it.
+# concurrent clients (bench/loadgen), the report, answers list, CSV and dashboard on a database
+# of seeded answers (bench/report.mjs; seeded once into target/bench/, about two minutes).
+# Prints a report and writes bench-results/*.json.
+# BENCH_RUNS (rounds, default 21), BENCH_LEVELS (clients, default 16,32,64), BENCH_SECONDS (per
+# level, default 10), BENCH_REPORT_ANSWERS (default 1000000) and BENCH_ONLY
+# (size|browser|collector|report) adjust it.
 bench() {
   build
   install_browser
@@ -204,7 +208,7 @@ bench() {
     log "installing the benchmark's npm packages (bench/package-lock.json)"
     (cd bench && npm ci --no-fund --no-audit --ignore-scripts)
   fi
-  log "benchmarks (about two minutes)"
+  log "benchmarks (about four minutes, plus two the first time to seed the report's database)"
   node bench/run.mjs
 }
 

@@ -2,8 +2,11 @@
 //   1. bytes a host downloads (raw, gzip -9, brotli) next to posthog-js surveys.js + array.js;
 //   2. timings in headless Chromium (load -> ready, show -> frame, posthog-js surveys.js load);
 //   3. long tasks on the main thread; 4. wasm memory and JS heap;
-//   5. collector throughput under concurrent keep-alive clients (bench/loadgen).
-// Prints a report and writes it as JSON under bench-results/.
+//   5. collector throughput under concurrent keep-alive clients (bench/loadgen);
+//   6. the report, the answers list, the CSV and the dashboard on 1,000,000 seeded answers
+//      (bench/report.mjs).
+// Prints a report, each report figure next to the previous run's, and writes it as JSON under
+// bench-results/ (latest.json is the previous run's for the next one).
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir, loadavg, cpus } from 'node:os';
@@ -11,6 +14,7 @@ import { join, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants, brotliCompressSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { reportBench, printReportBench } from './report.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -46,7 +50,8 @@ const option = (name, fallback) => {
 const RUNS = Number(option('runs', 21));
 const LEVELS = String(option('levels', '16,32,64')).split(',').map(Number);
 const SECONDS = Number(option('seconds', 10));
-const ONLY = option('only', 'all'); // all | size | browser | collector
+const ONLY = option('only', 'all'); // all | size | browser | collector | report
+const REPORT_ANSWERS = Number(option('report-answers', 1_000_000));
 
 // Headless Chromium as the end-to-end tests launch it (tests/e2e/harness.mjs), plus what the
 // memory figures need: precise heap sizes and gc() to read them after a collection.
@@ -80,16 +85,19 @@ function stats(values) {
   return { n: v.length, median: round(rank(50), 2), p95: round(rank(95), 2), min: round(v[0], 2), max: round(v[v.length - 1], 2) };
 }
 
-async function startCollector(args, logFile) {
-  const dir = mkdtempSync(join(tmpdir(), 'nps-bench-'));
-  const db = join(dir, 'answers.sqlite3');
+// A collector on a free port, on a new database in a temporary folder (removed by cleanup())
+// or on `options.db`, with `options.env` added to its environment.
+async function startCollector(args, logFile, options = {}) {
+  const dir = options.db ? null : mkdtempSync(join(tmpdir(), 'nps-bench-'));
+  const db = options.db ?? join(dir, 'answers.sqlite3');
   const child = spawn(COLLECTOR, ['serve', '--addr', '127.0.0.1:0', '--db', db, '--rate-limit', '0', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   // The collector logs one line per request; keep it, as a deployment would.
   child.stderr.pipe(createWriteStream(logFile));
   const url = await new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error('the collector did not start')), 15000);
+    // A database of an older schema is migrated before the collector listens.
+    const timer = setTimeout(() => reject(new Error('the collector did not start')), options.startSeconds * 1000 || 15000);
     child.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/\S+)/);
@@ -103,7 +111,7 @@ async function startCollector(args, logFile) {
     child.once('exit', resolve);
     child.kill('SIGTERM');
   });
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const cleanup = () => dir && rmSync(dir, { recursive: true, force: true });
   return { url, db, stop, cleanup, pid: child.pid };
 }
 
@@ -360,6 +368,7 @@ function printReport(r) {
       `array.js + surveys.js median ${kb(b.posthog_array_and_surveys_js.js_heap_delta_bytes.median)} KiB`);
     p();
   }
+  if (r.report) printReportBench(p, r.report, r.previous_report);
   if (r.collector) {
     p(`5. Collector throughput: POST /v1/responses on loopback, ${r.collector.seconds} s per level, ${r.collector.sqlite}`);
     p(`   ${'clients'.padStart(7)}${'answers/s'.padStart(11)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}${'non-202'.padStart(9)}  every 202 stored`);
@@ -388,8 +397,14 @@ const report = {
 if (ONLY === 'all' || ONLY === 'size') report.sizes = sizes();
 if (ONLY === 'all' || ONLY === 'browser') report.browser = await browserBench();
 if (ONLY === 'all' || ONLY === 'collector') report.collector = await collectorBench();
+if (ONLY === 'all' || ONLY === 'report') {
+  report.report = await reportBench({ collectorBin: COLLECTOR, work: WORK, startCollector, stats, chromium,
+    chromiumArgs: CHROMIUM_ARGS, answers: REPORT_ANSWERS, runs: RUNS });
+}
 report.machine.loadavg_end = loadavg().map((x) => round(x, 2));
-const text = printReport(report);
+// The previous run's report figures, printed next to this run's (not stored again).
+const previous = (() => { try { return JSON.parse(readFileSync(join(RESULTS, 'latest.json'), 'utf8')).report; } catch { return null; } })();
+const text = printReport({ ...report, previous_report: previous?.answers === report.report?.answers ? previous : null });
 const stamp = report.date.replace(/[:.]/g, '-');
 writeFileSync(join(RESULTS, `bench-${stamp}.json`), JSON.stringify(report, null, 2) + '\n');
 writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
