@@ -1095,4 +1095,403 @@ mod tests {
             assert!(!is_endpoint_url(bad), "{bad}");
         }
     }
+
+    /// Two valid values of `form`, both unlike its default: the first is the base of a required
+    /// key, the second the change. Every form is listed, so a new form needs values here.
+    fn samples(form: Form) -> [Value; 2] {
+        match form {
+            // Objects are walked into (see `leaves`); their base is an object.
+            Form::Object(_) | Form::Texts => [obj(&[]), obj(&[])],
+            Form::Text => [Value::str("Acme"), Value::str("Bcme")],
+            Form::Id => [Value::str("a_1"), Value::num(2.0)],
+            Form::Hash => [
+                Value::String("0f".repeat(32)),
+                Value::String("A1".repeat(32)),
+            ],
+            Form::Flag => [Value::Bool(false), Value::Bool(true)],
+            Form::Whole(min, max) => [Value::num(min as f64), Value::num(max as f64)],
+            Form::Url => [
+                Value::str("/v1/a"),
+                Value::str("https://c.example.com/v1/b"),
+            ],
+            Form::AbsoluteUrl => [
+                Value::str("https://a.example.com/"),
+                Value::str("https://b.example.com/review"),
+            ],
+            Form::Language => [Value::str("de"), Value::str("pt-BR")],
+            Form::Properties => [
+                obj(&[("a", Value::str("x"))]),
+                obj(&[("b", Value::num(2.0))]),
+            ],
+            Form::Timestamp => [Value::str("2025-01-15"), Value::num(1.7e12)],
+            Form::Duration => [Value::str("3 months"), Value::num(45.0)],
+            Form::Rate => [Value::num(0.5), Value::num(0.25)],
+            Form::Accent => [Value::str("#112233"), Value::str("#AABBCC")],
+            Form::Choice(options, _) => [
+                Value::str(options[1]),
+                Value::str(options[options.len() - 1]),
+            ],
+            Form::ZIndex => [Value::num(1.0), Value::num(10.0)],
+            Form::Triggers => [
+                Value::Array(vec![obj(&[("event", Value::str("a"))])]),
+                Value::Array(vec![obj(&[("pageViews", Value::num(3.0))])]),
+            ],
+        }
+    }
+
+    /// Every key of `keys` that holds a value rather than an object, as a path, with its form.
+    /// `texts` is walked both for every language and under a language tag.
+    fn leaves(
+        keys: &'static [Key],
+        path: &[&'static str],
+        out: &mut Vec<(Vec<&'static str>, Form)>,
+    ) {
+        for k in keys {
+            let mut inner = path.to_vec();
+            inner.push(k.name);
+            match k.form {
+                Form::Object(sub) => leaves(sub, &inner, out),
+                Form::Texts => {
+                    leaves(TEXT_KEYS, &inner, out);
+                    inner.push("de");
+                    leaves(TEXT_KEYS, &inner, out);
+                }
+                form => out.push((inner, form)),
+            }
+        }
+    }
+
+    /// The required keys of `keys` at their first sample, and every object key with its own base.
+    fn base(keys: &[Key]) -> Value {
+        let mut entries = Vec::new();
+        for k in keys {
+            match k.form {
+                Form::Object(sub) => entries.push((k.name.to_string(), base(sub))),
+                Form::Texts => entries.push((k.name.to_string(), obj(&[]))),
+                form if k.missing.is_some() => {
+                    let [first, _] = samples(form);
+                    entries.push((k.name.to_string(), first));
+                }
+                _ => {}
+            }
+        }
+        Value::Object(entries)
+    }
+
+    /// `value` with the key at `path` set to `leaf`, making the objects on the way.
+    fn set(value: &mut Value, path: &[&str], leaf: Value) {
+        let Value::Object(entries) = value else {
+            panic!("{path:?} is not in an object");
+        };
+        let (first, rest) = path.split_first().expect("a path");
+        let at = match entries.iter().position(|(k, _)| k == first) {
+            Some(at) => at,
+            None => {
+                entries.push((first.to_string(), obj(&[])));
+                entries.len() - 1
+            }
+        };
+        if rest.is_empty() {
+            entries[at].1 = leaf;
+        } else {
+            set(&mut entries[at].1, rest, leaf);
+        }
+    }
+
+    fn all_leaves() -> Vec<(Vec<&'static str>, Form)> {
+        let mut paths = Vec::new();
+        leaves(CONFIG_KEYS, &[], &mut paths);
+        paths
+    }
+
+    #[test]
+    fn every_key_of_the_table_is_read_into_the_config() {
+        let unchanged_value = base(CONFIG_KEYS);
+        let unchanged = parse_config(&unchanged_value).unwrap();
+        let paths = all_leaves();
+        for expected in [
+            "endpoint",
+            "user.hash",
+            "texts.followUp.passive",
+            "texts.de.send",
+        ] {
+            assert!(
+                paths.iter().any(|(p, _)| p.join(".") == expected),
+                "{expected}"
+            );
+        }
+        for (path, form) in paths {
+            let key = path.join(".");
+            let mut changed = unchanged_value.clone();
+            let [_, second] = samples(form);
+            set(&mut changed, &path, second);
+            let config =
+                parse_config(&changed).unwrap_or_else(|e| panic!("{key}: {}", e.message()));
+            assert_ne!(
+                config, unchanged,
+                "`{key}` is validated but not read into Config"
+            );
+        }
+    }
+
+    /// `changed` differs from `unchanged`: `what` is read from some key.
+    fn differs<T: PartialEq + core::fmt::Debug>(what: &str, changed: T, unchanged: T) {
+        assert_ne!(
+            changed, unchanged,
+            "Config `{what}` is not read from any key"
+        );
+    }
+
+    /// Every field of `changed` differs from `unchanged`; `what` names the group.
+    fn every_text_differs(what: &str, changed: Texts, unchanged: Texts) {
+        let Texts {
+            question,
+            follow_up,
+            placeholder,
+            send,
+            thank_you,
+        } = changed;
+        let field = |name: &str| [what, ".", name].concat();
+        differs(&field("question"), question, unchanged.question);
+        differs(&field("placeholder"), placeholder, unchanged.placeholder);
+        differs(&field("send"), send, unchanged.send);
+        for i in 0..3 {
+            differs(&field("follow_up"), &follow_up[i], &unchanged.follow_up[i]);
+            differs(&field("thank_you"), &thank_you[i], &unchanged.thank_you[i]);
+        }
+    }
+
+    #[test]
+    fn every_config_field_is_read_from_a_key_of_the_table() {
+        // Every key set at once; then every field (destructured, so a new field must be listed
+        // here) must differ from the config without them.
+        let mut value = base(CONFIG_KEYS);
+        for (path, form) in all_leaves() {
+            let [_, second] = samples(form);
+            set(&mut value, &path, second);
+        }
+        let changed = parse_config(&value).unwrap();
+        let unchanged = parse_config(&base(CONFIG_KEYS)).unwrap();
+        let Config {
+            endpoint,
+            product,
+            user,
+            account,
+            language,
+            triggers,
+            delay_seconds,
+            throttle,
+            texts,
+            promoter_cta,
+            theme,
+            eligibility_endpoint,
+            require_consent,
+            debug,
+        } = changed;
+        differs("endpoint", endpoint, unchanged.endpoint);
+        differs("product", product, unchanged.product);
+        let (
+            User {
+                id,
+                email,
+                created_at,
+                properties,
+                hash,
+            },
+            before,
+        ) = (user.unwrap(), unchanged.user.unwrap());
+        differs("user.id", id, before.id);
+        differs("user.email", email, before.email);
+        differs("user.created_at", created_at, before.created_at);
+        differs("user.properties", properties, before.properties);
+        differs("user.hash", hash, before.hash);
+        let (
+            Account {
+                id,
+                name,
+                properties,
+            },
+            before,
+        ) = (account.unwrap(), unchanged.account.unwrap());
+        differs("account.id", id, before.id);
+        differs("account.name", name, before.name);
+        differs("account.properties", properties, before.properties);
+        differs("language", language, unchanged.language);
+        differs("triggers", triggers, unchanged.triggers);
+        differs("delay_seconds", delay_seconds, unchanged.delay_seconds);
+        let Throttle {
+            resurvey_after,
+            decline_resurvey_after,
+            first_survey_after,
+            sample_rate,
+        } = throttle;
+        let before = unchanged.throttle;
+        differs(
+            "throttle.resurvey_after",
+            resurvey_after,
+            before.resurvey_after,
+        );
+        differs(
+            "throttle.decline_resurvey_after",
+            decline_resurvey_after,
+            before.decline_resurvey_after,
+        );
+        differs(
+            "throttle.first_survey_after",
+            first_survey_after,
+            before.first_survey_after,
+        );
+        differs("throttle.sample_rate", sample_rate, before.sample_rate);
+        let TextOverrides { all, by_language } = texts;
+        every_text_differs("texts.all", all, unchanged.texts.all);
+        assert_eq!(by_language.len(), 1);
+        assert!(unchanged.texts.by_language.is_empty());
+        every_text_differs(
+            "texts.by_language",
+            by_language[0].1.clone(),
+            Texts::default(),
+        );
+        let (Cta { text, url }, before) = (promoter_cta.unwrap(), unchanged.promoter_cta.unwrap());
+        differs("promoter_cta.text", text, before.text);
+        differs("promoter_cta.url", url, before.url);
+        let Theme {
+            mode,
+            accent,
+            position,
+            z_index,
+        } = theme;
+        let before = unchanged.theme;
+        differs("theme.mode", mode, before.mode);
+        differs("theme.accent", accent, before.accent);
+        differs("theme.position", position, before.position);
+        differs("theme.z_index", z_index, before.z_index);
+        differs(
+            "eligibility_endpoint",
+            eligibility_endpoint,
+            unchanged.eligibility_endpoint,
+        );
+        differs(
+            "require_consent",
+            require_consent,
+            unchanged.require_consent,
+        );
+        differs("debug", debug, unchanged.debug);
+    }
+
+    /// `name?: type` of a TypeScript member; `None` for anything else (an index signature).
+    fn member(text: &str) -> Option<(String, String, bool)> {
+        let (name, ty) = text.split_once(':')?;
+        let name = name.trim();
+        let (name, optional) = match name.strip_suffix('?') {
+            Some(name) => (name, true),
+            None => (name, false),
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+        Some((
+            name.into(),
+            ty.trim().trim_end_matches(';').trim().into(),
+            optional,
+        ))
+    }
+
+    /// The members (name, type, optional) of a TypeScript object type in index.d.ts: an
+    /// `export interface`, a type alias to one (`Texts & { ... }` reads as `Texts`), or an
+    /// inline `{ a?: T; b: U }`.
+    fn declared(dts: &str, ty: &str) -> Vec<(String, String, bool)> {
+        if let Some(inline) = ty.strip_prefix('{') {
+            return inline
+                .trim_end_matches('}')
+                .split(';')
+                .filter_map(member)
+                .collect();
+        }
+        let interface = ["export interface ", ty, " {\n"].concat();
+        if let Some(start) = dts.find(&interface) {
+            return dts[start + interface.len()..]
+                .lines()
+                .take_while(|line| *line != "}")
+                .map(str::trim)
+                .filter(|line| {
+                    !(line.starts_with("/*") || line.starts_with('*') || line.starts_with("//"))
+                })
+                .filter_map(member)
+                .collect();
+        }
+        let alias = ["export type ", ty, " = "].concat();
+        let start = dts
+            .find(&alias)
+            .unwrap_or_else(|| panic!("index.d.ts has no type {ty}"));
+        let target: String = dts[start + alias.len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        declared(dts, &target)
+    }
+
+    /// The keys of `ty` in index.d.ts are the keys of `keys`, required where the table requires
+    /// them, and so on for every object key.
+    fn same_keys(dts: &str, keys: &[Key], ty: &str, path: &str) {
+        let members = declared(dts, ty);
+        let mut in_dts: Vec<(&str, bool)> = members
+            .iter()
+            .map(|(name, _, optional)| (name.as_str(), !optional))
+            .collect();
+        let mut in_table: Vec<(&str, bool)> =
+            keys.iter().map(|k| (k.name, k.missing.is_some())).collect();
+        in_dts.sort();
+        in_table.sort();
+        let at = if path.is_empty() { "config" } else { path };
+        assert_eq!(
+            in_dts, in_table,
+            "keys of `{at}` (name, required): index.d.ts `{ty}`, then the table"
+        );
+        for k in keys {
+            let sub = match k.form {
+                Form::Object(sub) => sub,
+                Form::Texts => TEXT_KEYS,
+                _ => continue,
+            };
+            let (_, ty, _) = members.iter().find(|(name, _, _)| name == k.name).unwrap();
+            same_keys(dts, sub, ty, &join(path, k.name));
+        }
+    }
+
+    #[test]
+    fn index_d_ts_declares_the_keys_of_the_table() {
+        let dts = include_str!("../js/index.d.ts");
+        same_keys(dts, CONFIG_KEYS, "Config", "");
+        // Triggers: each one-key form of the `Trigger` union, as the error message lists them,
+        // and accepted.
+        let start = dts.find("export type Trigger =").unwrap();
+        let union = &dts[start..start + dts[start..].find(";\n").unwrap()];
+        let in_dts: Vec<String> = union
+            .split('|')
+            .skip(1)
+            .map(|form| {
+                let form = form.rsplit("*/").next().unwrap();
+                member(form.trim().trim_matches(|c| c == '{' || c == '}'))
+                    .unwrap()
+                    .0
+            })
+            .collect();
+        let in_message: Vec<String> = TRIGGER_FORMS
+            .split('{')
+            .skip(1)
+            .map(|form| form.split(':').next().unwrap().to_string())
+            .collect();
+        assert_eq!(in_dts, in_message);
+        for name in in_dts {
+            let value = match name.as_str() {
+                "on" => Value::str("load"),
+                "url" => Value::str("/a/*"),
+                "event" => Value::str("saved"),
+                _ => Value::num(3.0),
+            };
+            let trigger = Value::Array(vec![obj(&[(name.as_str(), value)])]);
+            let config = parse_config(&with(&[("triggers", trigger)]));
+            assert!(config.is_ok(), "trigger `{name}`");
+        }
+    }
 }
