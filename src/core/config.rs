@@ -6,8 +6,9 @@ use crate::prelude::*;
 use super::duration::{days_from_number, parse_duration, Duration};
 use super::error::Error;
 use super::float::{is_whole, sqrt};
+use super::i18n::resolve;
 use super::limits::{json_len, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES, MAX_PROPERTIES_TEXT};
-use super::text::concat;
+use super::text::{concat, split_bytes};
 use super::time::{parse_timestamp, TIMESTAMP_RANGE};
 use super::value::Value;
 
@@ -277,7 +278,7 @@ enum Form {
     ZIndex,
     /// The `triggers` list.
     Triggers,
-    /// The `texts` object: text keys, and language tags holding text keys.
+    /// The `texts` object: text keys, and tags of built-in languages holding text keys.
     Texts,
 }
 
@@ -306,6 +307,7 @@ const fn required(name: &'static str, form: Form, missing: &'static str) -> Key 
 
 const ID_FORM: &str = "a non-empty string of at most 256 bytes, or a number";
 const ABSOLUTE_URL_FORM: &str = "an absolute http(s) URL";
+const TEXTS_KEY_FORM: &str = "a text key (question, followUp, placeholder, send, thankYou) or the tag of a built-in language, such as \"de\", \"pt-BR\" or \"zh-Hant\"";
 const TRIGGER_FORMS: &str =
     "a list of triggers: {on:'load'}, {event:'name'}, {url:'/path/*'}, {afterSeconds:N}, {pageViews:N}";
 const MODES: &[&str] = &["light", "dark", "auto"];
@@ -468,8 +470,8 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
                 let inner = join(path, name);
                 let form = match TEXT_KEYS.iter().find(|k| k.name == name) {
                     Some(k) => k.form,
-                    None if is_language_tag(name) => Form::Object(TEXT_KEYS),
-                    None => return Err(Error::UnknownKey { key: inner }),
+                    None if is_text_language(name) => Form::Object(TEXT_KEYS),
+                    None => return Err(Error::config(&inner, TEXTS_KEY_FORM)),
                 };
                 if !v.is_null() {
                     check(v, form, &inner)?;
@@ -625,6 +627,22 @@ fn is_language_tag(s: &str) -> bool {
         && s.len() <= 35
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Whether `name` can be a `texts` key for one language: a well-formed BCP-47 tag (a primary
+/// subtag of 2 or 3 letters, then subtags of 1 to 8 letters or digits, joined by `-` or `_`; 35
+/// characters at most) of a language with built-in texts, the only languages a card is shown in.
+/// Any other tag would resolve to English and override the English texts (a misspelt text key
+/// such as `placeholdr` among them).
+fn is_text_language(name: &str) -> bool {
+    let mut subtags = split_bytes(name, b"-_");
+    let primary = subtags.next().unwrap_or_default();
+    let well_formed = name.len() <= 35
+        && (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    well_formed && (resolve(name) != "en" || primary.eq_ignore_ascii_case("en"))
 }
 
 // Readers of a checked config: a value of the wrong form reads as "not set".
@@ -949,7 +967,7 @@ mod tests {
             (with(&[("throttle", obj(&[("every", Value::num(1.0))]))]), "unknown config key `throttle.every`"),
             (with(&[("texts", obj(&[("followUp", obj(&[("fan", Value::str("x"))]))]))]), "unknown config key `texts.followUp.fan`"),
             (with(&[("texts", obj(&[("de", obj(&[("title", Value::str("x"))]))]))]), "unknown config key `texts.de.title`"),
-            (with(&[("texts", obj(&[("not a tag", Value::str("x"))]))]), "unknown config key `texts.not a tag`"),
+            (with(&[("texts", obj(&[("not a tag", Value::str("x"))]))]), "config `texts.not a tag` must be a text key (question, followUp, placeholder, send, thankYou) or the tag of a built-in language"),
             (with(&[("promoterCta", obj(&[("url", Value::str("javascript:alert(1)"))]))]), "config `promoterCta.url` must be an absolute http(s) URL"),
             (with(&[("promoterCta", obj(&[("url", Value::str("/relative"))]))]), "config `promoterCta.url` must be"),
             (with(&[("theme", obj(&[("mode", Value::str("neon"))]))]), "config `theme.mode` must be one of"),
@@ -1493,5 +1511,119 @@ mod tests {
             let config = parse_config(&with(&[("triggers", trigger)]));
             assert!(config.is_ok(), "trigger `{name}`");
         }
+    }
+
+    #[test]
+    fn texts_keys_are_text_keys_or_tags_of_built_in_languages() {
+        // A misspelt text key was read as a language tag, resolved to English and overrode the
+        // English texts.
+        let message = error_of(with(&[(
+            "texts",
+            obj(&[("placeholdr", obj(&[("send", Value::str("Go!"))]))]),
+        )]));
+        assert_eq!(
+            message,
+            "nps-widget: config `texts.placeholdr` must be a text key (question, followUp, \
+             placeholder, send, thankYou) or the tag of a built-in language, such as \"de\", \
+             \"pt-BR\" or \"zh-Hant\""
+        );
+        for bad in [
+            "placeholdr",
+            "thankyou",
+            "Send",
+            "followup",
+            "title",
+            "xx",
+            "sw",
+            "deu",
+            "d",
+            "de-",
+            "-de",
+            "de--CH",
+            "de CH",
+            "de-CH-toolongsubtag",
+            "de-Ch\u{e9}",
+            "i-klingon",
+            "x-private",
+            "en-US-u-ca-gregory-nu-latn-x-lots-of",
+            "",
+        ] {
+            for value in [
+                obj(&[("send", Value::str("Go!"))]),
+                Value::str("Go!"),
+                Value::Null,
+            ] {
+                let message = error_of(with(&[("texts", obj(&[(bad, value)]))]));
+                let expected = ["config `texts.", bad, "` must be a text key ("].concat();
+                assert!(message.contains(&expected), "{bad:?}: {message}");
+            }
+        }
+        let mut in_message: Vec<&str> = TEXTS_KEY_FORM
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .unwrap()
+            .0
+            .split(", ")
+            .collect();
+        let mut in_table: Vec<&str> = TEXT_KEYS.iter().map(|k| k.name).collect();
+        in_message.sort();
+        in_table.sort();
+        assert_eq!(in_message, in_table, "the message lists the text keys");
+
+        for good in [
+            "de",
+            "DE",
+            "de-CH",
+            "de_CH",
+            "de-CH-1996",
+            "pt-BR",
+            "pt_br",
+            "pt-PT",
+            "zh",
+            "zh-Hant",
+            "zh-Hant-TW",
+            "zh-Hans",
+            "zh-HK",
+            "es-419",
+            "en",
+            "en-GB",
+            "EN-us",
+            "no",
+            "nn",
+            "nb",
+            "iw",
+            "in",
+            "ar-EG",
+            "sr-Latn-RS",
+        ] {
+            let config = parse_config(&with(&[(
+                "texts",
+                obj(&[(good, obj(&[("send", Value::str("Go!"))]))]),
+            )]))
+            .unwrap_or_else(|e| panic!("{good}: {}", e.message()));
+            assert_eq!(config.texts.by_language[0].0, good);
+            assert_eq!(config.texts.by_language[0].1.send.as_deref(), Some("Go!"));
+            assert_eq!(config.texts.all, Texts::default());
+        }
+
+        // The German override leaves the English card alone.
+        let config = parse_config(&with(&[(
+            "texts",
+            obj(&[
+                ("de", obj(&[("send", Value::str("Los!"))])),
+                ("placeholder", Value::str("Tell us more")),
+            ]),
+        )]))
+        .unwrap();
+        let english = crate::core::i18n::Catalog::english();
+        let send = crate::core::i18n::TextKey::Send;
+        assert_eq!(
+            crate::core::texts::text(&config.texts, &english, send),
+            "Send"
+        );
+        assert_eq!(
+            config.texts.all.placeholder.as_deref(),
+            Some("Tell us more")
+        );
     }
 }

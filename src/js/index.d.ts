@@ -77,7 +77,10 @@ export interface Texts {
   thankYou?: PerCategory;
 }
 
-/** Text overrides for every language, plus per-language overrides keyed by language tag. */
+/**
+ * Text overrides for every language, plus per-language overrides keyed by the tag of a built-in
+ * language ("de", "pt-BR", "zh-Hant"), which win. Any other key is an error.
+ */
 export type TextOverrides = Texts & { [languageTag: string]: Texts | string | PerCategory | undefined };
 
 /** Look of the card. */
