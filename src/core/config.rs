@@ -246,9 +246,9 @@ pub fn text_colour_on(accent: &str) -> &'static str {
 enum Form {
     /// An object with these keys.
     Object(&'static [Key]),
-    /// A string of at most 1000 bytes as JSON.
+    /// A string of at most [`MAX_FIELD_CHARS`] bytes as sent (see [`json_len`]).
     Text,
-    /// A non-empty string (at most 256 bytes as JSON) or a finite number.
+    /// A non-empty string (at most [`MAX_ID_CHARS`] bytes as sent) or a finite number.
     Id,
     /// 64 hexadecimal digits, either case (an HMAC-SHA256); read as lowercase.
     Hash,
@@ -305,7 +305,39 @@ const fn required(name: &'static str, form: Form, missing: &'static str) -> Key 
     }
 }
 
-const ID_FORM: &str = "a non-empty string of at most 256 bytes, or a number";
+/// How a length measured by [`json_len`] is counted, for messages: every such limit says it
+/// in these words.
+macro_rules! bytes_as_sent {
+    () => {
+        "bytes as sent (UTF-8, escaped as in JSON: a CJK character counts 3, a quote 2)"
+    };
+}
+
+/// Longest URL (endpoints, the promoters' link), in bytes of UTF-8.
+const MAX_URL_BYTES: usize = 2048;
+
+/// Longest language tag, in bytes (ASCII).
+const MAX_TAG_BYTES: usize = 35;
+
+const TEXT_FORM: &str = concat!("a string of at most 1000 ", bytes_as_sent!());
+const ID_FORM: &str = concat!(
+    "a non-empty string of at most 256 ",
+    bytes_as_sent!(),
+    ", or a number"
+);
+const PROPERTIES_FORM: &str = concat!(
+    "an object with at most 50 keys of at most 1000 ",
+    bytes_as_sent!(),
+    " and 4000 bytes of UTF-8 in all (names and string values, unescaped; a number or boolean counts 8)"
+);
+const PROPERTY_FORM: &str = concat!(
+    "a string of at most 1000 ",
+    bytes_as_sent!(),
+    ", a finite number or a boolean"
+);
+const URL_LENGTH_FORM: &str = "a URL of at most 2048 bytes of UTF-8";
+const LANGUAGE_FORM: &str =
+    "a BCP-47 language tag such as \"de\" or \"pt-BR\": at most 35 ASCII letters, digits and hyphens";
 const ABSOLUTE_URL_FORM: &str = "an absolute http(s) URL";
 const TEXTS_KEY_FORM: &str = "a text key (question, followUp, placeholder, send, thankYou) or the tag of a built-in language, such as \"de\", \"pt-BR\" or \"zh-Hant\"";
 const TRIGGER_FORMS: &str =
@@ -383,7 +415,7 @@ impl Form {
     fn expected(self) -> &'static str {
         match self {
             Form::Object(_) | Form::Texts => "an object",
-            Form::Text => "a string of at most 1000 bytes (UTF-8, quotes and control characters escaped as in JSON)",
+            Form::Text => TEXT_FORM,
             Form::Hash => "64 hexadecimal digits: HMAC-SHA256(identity secret, user id), computed by your backend",
             Form::Id => ID_FORM,
             Form::Flag => "true or false",
@@ -391,8 +423,8 @@ impl Form {
             Form::Whole(..) => "a whole number of at least 1",
             Form::Url => "an http(s) URL or a path starting with /",
             Form::AbsoluteUrl => ABSOLUTE_URL_FORM,
-            Form::Language => "a BCP-47 language tag such as \"de\" or \"pt-BR\"",
-            Form::Properties => "an object with at most 50 keys of at most 1000 bytes and 4000 bytes in all",
+            Form::Language => LANGUAGE_FORM,
+            Form::Properties => PROPERTIES_FORM,
             Form::Timestamp => "an ISO 8601 date (2025-01-15) or epoch milliseconds, in the years 0000 to 9999",
             Form::Duration => "a duration: \"N days\", \"N weeks\", \"N months\" or a number of days",
             Form::Rate => "a number from 0 to 1",
@@ -494,10 +526,7 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
             let within_limits =
                 entries.len() <= MAX_PROPERTIES && text <= MAX_PROPERTIES_TEXT && !long_key;
             if let (true, Some(name)) = (within_limits, bad) {
-                return Err(Error::config(
-                    &join(path, name),
-                    "a string, a finite number or a boolean",
-                ));
+                return Err(Error::config(&join(path, name), PROPERTY_FORM));
             }
             within_limits
         }
@@ -538,6 +567,10 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
         (Form::Flag, Value::Bool(_)) => true,
         (Form::Whole(min, max), Value::Number(n, _)) => {
             is_whole(*n) && *n >= min as f64 && *n <= max as f64
+        }
+        // Too long says so, rather than "must be a URL" of a URL.
+        (Form::Url | Form::AbsoluteUrl, Value::String(s)) if s.len() > MAX_URL_BYTES => {
+            return Err(Error::config(path, URL_LENGTH_FORM))
         }
         (Form::Url, Value::String(s)) => is_endpoint_url(s),
         (Form::AbsoluteUrl, Value::String(s)) => {
@@ -616,7 +649,7 @@ pub fn is_endpoint_url(s: &str) -> bool {
         return false;
     };
     !rest.is_empty()
-        && s.len() <= 2048
+        && s.len() <= MAX_URL_BYTES
         && !s
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
@@ -624,7 +657,7 @@ pub fn is_endpoint_url(s: &str) -> bool {
 
 fn is_language_tag(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 35
+        && s.len() <= MAX_TAG_BYTES
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
@@ -637,7 +670,7 @@ fn is_language_tag(s: &str) -> bool {
 fn is_text_language(name: &str) -> bool {
     let mut subtags = split_bytes(name, b"-_");
     let primary = subtags.next().unwrap_or_default();
-    let well_formed = name.len() <= 35
+    let well_formed = name.len() <= MAX_TAG_BYTES
         && (2..=3).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_alphabetic())
         && subtags
@@ -956,7 +989,7 @@ mod tests {
             (with(&[("user", obj(&[("id", Value::str("1")), ("createdAt", Value::str("yesterday"))]))]), "config `user.createdAt` must be an ISO 8601 date"),
             (
                 with(&[("user", obj(&[("id", Value::str("1")), ("properties", obj(&[("tags", Value::Array(vec![]))]))]))]),
-                "config `user.properties.tags` must be a string, a finite number or a boolean",
+                "config `user.properties.tags` must be a string of at most 1000 bytes as sent (UTF-8, escaped as in JSON: a CJK character counts 3, a quote 2), a finite number or a boolean",
             ),
             (with(&[("triggers", obj(&[]))]), "config `triggers` must be a list of triggers"),
             (with(&[("triggers", Value::Array(vec![obj(&[("on", Value::str("click"))])]))]), "config `triggers` must be a list"),
@@ -978,7 +1011,7 @@ mod tests {
             (with(&[("triggers", Value::Array(vec![obj(&[("event", Value::str("a")), ("url", Value::str("/b"))])]))]), "config `triggers` must be a list"),
             (with(&[("theme", obj(&[("zIndex", Value::num(1.5))]))]), "config `theme.zIndex` must be a whole number"),
             (with(&[("promoterCta", obj(&[("text", Value::str("Review us"))]))]), "config `promoterCta.url` must be an absolute http(s) URL"),
-            (with(&[("account", obj(&[("id", Value::str(""))]))]), "config `account.id` must be a non-empty string of at most 256 bytes, or a number"),
+            (with(&[("account", obj(&[("id", Value::str(""))]))]), "config `account.id` must be a non-empty string of at most 256 bytes as sent (UTF-8, escaped as in JSON: a CJK character counts 3, a quote 2), or a number"),
             (with(&[("user", obj(&[("id", Value::String("\"".repeat(129)))]))]), "config `user.id` must be a non-empty string of at most 256 bytes"),
             (with(&[("user", obj(&[("id", Value::str("1")), ("email", Value::String("\u{1}".repeat(167)))]))]), "config `user.email` must be a string of at most 1000 bytes"),
             (with(&[("user", obj(&[("id", Value::str("1")), ("hash", Value::str("abc"))]))]), "config `user.hash` must be 64 hexadecimal digits"),
@@ -988,13 +1021,13 @@ mod tests {
             (with(&[("user", obj(&[("id", Value::str("1")), ("createdAt", Value::num(1.7e15))]))]), "config `user.createdAt` must be"),
             (
                 with(&[("user", obj(&[("id", Value::str("1")), ("properties", obj(&[("k".repeat(1200).as_str(), Value::str("v"))]))]))]),
-                "config `user.properties` must be an object with at most 50 keys of at most 1000 bytes and 4000 bytes in all",
+                "config `user.properties` must be an object with at most 50 keys of at most 1000 bytes as sent (UTF-8, escaped as in JSON: a CJK character counts 3, a quote 2) and 4000 bytes of UTF-8 in all",
             ),
             (with(&[("texts", obj(&[("de", Value::str("x"))]))]), "config `texts.de` must be an object"),
             (with(&[("throttle", Value::num(3.0))]), "config `throttle` must be an object"),
             (
                 with(&[("account", obj(&[("id", Value::str("a")), ("properties", obj(&[("notes", Value::String("x".repeat(3000))), ("more", Value::String("y".repeat(1000)))]))]))]),
-                "config `account.properties` must be an object with at most 50 keys of at most 1000 bytes and 4000 bytes in all",
+                "config `account.properties` must be an object with at most 50 keys of at most 1000 bytes as sent (UTF-8, escaped as in JSON: a CJK character counts 3, a quote 2) and 4000 bytes of UTF-8 in all",
             ),
         ];
         for (config, expected) in cases {
@@ -1624,6 +1657,179 @@ mod tests {
         assert_eq!(
             config.texts.all.placeholder.as_deref(),
             Some("Tell us more")
+        );
+    }
+
+    #[test]
+    fn length_messages_state_the_limit_and_unit_measured() {
+        let has = |message: &str, limit: usize| {
+            assert!(
+                message.contains(&[" ", &crate::core::text::int(limit as i64), " "].concat()),
+                "{message} names {limit}"
+            )
+        };
+        for message in [TEXT_FORM, ID_FORM, PROPERTIES_FORM, PROPERTY_FORM] {
+            assert!(message.contains(bytes_as_sent!()), "{message}");
+        }
+        has(TEXT_FORM, MAX_FIELD_CHARS);
+        has(ID_FORM, MAX_ID_CHARS);
+        has(PROPERTIES_FORM, MAX_PROPERTIES);
+        has(PROPERTIES_FORM, MAX_FIELD_CHARS);
+        has(PROPERTIES_FORM, MAX_PROPERTIES_TEXT);
+        has(PROPERTY_FORM, MAX_FIELD_CHARS);
+        has(URL_LENGTH_FORM, MAX_URL_BYTES);
+        has(LANGUAGE_FORM, MAX_TAG_BYTES);
+    }
+
+    /// The message for `config`, or `None` when it is accepted.
+    fn outcome(config: Value) -> Option<String> {
+        parse_config(&config).err().map(|e| e.message())
+    }
+
+    #[test]
+    fn length_limits_hold_at_the_boundary_with_multi_byte_text() {
+        let cjk = |n: usize| "\u{754c}".repeat(n); // 界: 3 bytes of UTF-8
+        let text_error = ["must be ", TEXT_FORM].concat();
+        // 1000 bytes: 333 CJK characters and one ASCII letter; then one byte more.
+        for (key, form_path) in [
+            ("product", vec!["product"]),
+            ("user.email", vec!["user", "email"]),
+            ("account.name", vec!["account", "name"]),
+            ("texts.question", vec!["texts", "question"]),
+            ("texts.de.send", vec!["texts", "de", "send"]),
+            (
+                "texts.followUp.promoter",
+                vec!["texts", "followUp", "promoter"],
+            ),
+            ("promoterCta.text", vec!["promoterCta", "text"]),
+        ] {
+            let mut at_limit = base(CONFIG_KEYS);
+            set(&mut at_limit, &form_path, Value::String(cjk(333) + "a"));
+            assert_eq!(outcome(at_limit), None, "{key} at 1000 bytes");
+            for over in [cjk(333) + "ab", cjk(334), "é".repeat(501), cjk(400)] {
+                let mut config = base(CONFIG_KEYS);
+                set(&mut config, &form_path, Value::String(over));
+                let message = outcome(config).unwrap_or_else(|| panic!("{key} over"));
+                assert!(
+                    message.contains(&["`", key, "` ", &text_error].concat()),
+                    "{message}"
+                );
+            }
+        }
+        // 400 CJK characters are 1200 bytes, and the message says bytes.
+        let message = error_of(with(&[("product", Value::String(cjk(400)))]));
+        assert!(
+            message.contains("at most 1000 bytes as sent (UTF-8"),
+            "{message}"
+        );
+
+        // Ids: 256 bytes as sent.
+        for (id, ok) in [
+            (cjk(85) + "a", true),
+            (cjk(85) + "ab", false),
+            ("é".repeat(128), true),
+            ("é".repeat(128) + "a", false),
+            ("\"".repeat(128), true),
+            ("\"".repeat(128) + "a", false),
+        ] {
+            let message = outcome(with(&[("user", obj(&[("id", Value::String(id))]))]));
+            match (ok, message) {
+                (true, None) => {}
+                (false, Some(m)) => assert!(m.ends_with(&["`user.id` must be ", ID_FORM].concat())),
+                (ok, m) => panic!("expected ok={ok}, got {m:?}"),
+            }
+        }
+
+        // Properties: names and string values 1000 bytes as sent each, 4000 bytes of UTF-8 in
+        // all (unescaped: four values of 500 quotes are 2000 bytes, though 1000 each as sent).
+        let properties = |entries: Vec<(String, Value)>| {
+            with(&[(
+                "user",
+                obj(&[
+                    ("id", Value::str("1")),
+                    ("properties", Value::Object(entries)),
+                ]),
+            )])
+        };
+        let whole_error = ["`user.properties` must be ", PROPERTIES_FORM].concat();
+        assert_eq!(
+            outcome(properties(vec![("é".repeat(500), Value::str("v"))])),
+            None
+        );
+        let message = outcome(properties(vec![("é".repeat(500) + "a", Value::str("v"))])).unwrap();
+        assert!(message.ends_with(&whole_error), "{message}");
+        assert_eq!(
+            outcome(properties(vec![(
+                "k".into(),
+                Value::String(cjk(333) + "a")
+            )])),
+            None
+        );
+        let message = outcome(properties(vec![(
+            "k".into(),
+            Value::String(cjk(333) + "ab"),
+        )]))
+        .unwrap();
+        assert!(
+            message.ends_with(&["`user.properties.k` must be ", PROPERTY_FORM].concat()),
+            "{message}"
+        );
+        // Four names of 2 bytes and values of 998 bytes of UTF-8: 4000 in all; then 4001.
+        let four = |last: &str| {
+            (1..=4)
+                .map(|i| {
+                    let extra = if i == 4 { last } else { "" };
+                    (
+                        ["k", &i.to_string()].concat(),
+                        Value::String(cjk(332) + "ab" + extra),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(outcome(properties(four(""))), None);
+        let message = outcome(properties(four("c"))).unwrap();
+        assert!(message.ends_with(&whole_error), "{message}");
+        let quotes = (1..=4)
+            .map(|i| {
+                (
+                    ["k", &i.to_string()].concat(),
+                    Value::String("\"".repeat(500)),
+                )
+            })
+            .collect();
+        assert_eq!(outcome(properties(quotes)), None);
+
+        // URLs: 2048 bytes of UTF-8.
+        let url = |tail: &str| ["/", &"é".repeat(1023), tail].concat();
+        assert_eq!(outcome(obj(&[("endpoint", Value::String(url("a")))])), None);
+        let message = outcome(obj(&[("endpoint", Value::String(url("ab")))])).unwrap();
+        assert_eq!(
+            message,
+            ["nps-widget: config `endpoint` must be ", URL_LENGTH_FORM].concat()
+        );
+        let link = |tail: &str| {
+            let url = ["https://example.com/", &"é".repeat(1014), tail].concat();
+            with(&[("promoterCta", obj(&[("url", Value::String(url))]))])
+        };
+        assert_eq!(outcome(link("")), None);
+        let message = outcome(link("a")).unwrap();
+        assert!(
+            message.ends_with(&["`promoterCta.url` must be ", URL_LENGTH_FORM].concat()),
+            "{message}"
+        );
+        let message = outcome(with(&[("eligibilityEndpoint", Value::String(url("ab")))])).unwrap();
+        assert!(
+            message.contains("`eligibilityEndpoint` must be a URL of at most 2048 bytes"),
+            "{message}"
+        );
+
+        // Language tags: 35 ASCII characters.
+        let tag = |n: usize| Value::String(["de-", &"x".repeat(n - 3)].concat());
+        assert_eq!(outcome(with(&[("language", tag(35))])), None);
+        let message = outcome(with(&[("language", tag(36))])).unwrap();
+        assert!(
+            message.ends_with(&["`language` must be ", LANGUAGE_FORM].concat()),
+            "{message}"
         );
     }
 }
