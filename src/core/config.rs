@@ -254,8 +254,9 @@ enum Form {
     Hash,
     /// `true` or `false`.
     Flag,
-    /// A whole number from the first to the second bound.
-    Whole(u32, u32),
+    /// A whole number from the first to the second bound; the message names both (made by
+    /// the `whole!` macro).
+    Whole(f64, f64, &'static str),
     /// An absolute http(s) URL or a same-origin path.
     Url,
     /// An absolute http(s) URL.
@@ -274,8 +275,6 @@ enum Form {
     Accent,
     /// One of these strings.
     Choice(&'static [&'static str], &'static str),
-    /// A whole number within the i32 range.
-    ZIndex,
     /// The `triggers` list.
     Triggers,
     /// The `texts` object: text keys, and tags of built-in languages holding text keys.
@@ -313,6 +312,25 @@ macro_rules! bytes_as_sent {
     };
 }
 
+/// [`Form::Whole`] from `$min` to `$max`, with a message naming both, so that bounds and
+/// message cannot drift apart.
+macro_rules! whole {
+    ($min:literal, $max:literal) => {
+        Form::Whole(
+            $min as f64,
+            $max as f64,
+            concat!("a whole number from ", $min, " to ", $max),
+        )
+    };
+}
+
+/// Seconds of `delaySeconds` and `{ afterSeconds }`: up to a day.
+const SECONDS: Form = whole!(0, 86_400);
+/// The page view of `{ pageViews }`.
+const PAGE_VIEWS: Form = whole!(1, 1_000_000);
+/// A CSS z-index: the i32 range.
+const Z_INDEX: Form = whole!(-2_147_483_648, 2_147_483_647);
+
 /// Longest URL (endpoints, the promoters' link), in bytes of UTF-8.
 const MAX_URL_BYTES: usize = 2048;
 
@@ -339,6 +357,8 @@ const URL_LENGTH_FORM: &str = "a URL of at most 2048 bytes of UTF-8";
 const LANGUAGE_FORM: &str =
     "a BCP-47 language tag such as \"de\" or \"pt-BR\": at most 35 ASCII letters, digits and hyphens";
 const ABSOLUTE_URL_FORM: &str = "an absolute http(s) URL";
+// The bounds are `parse_duration`'s and `days_from_number`'s (tested below).
+const DURATION_FORM: &str = "a duration of at most 100 years: \"N days\" or a number of days (0 to 36500), \"N weeks\" (0 to 5214) or \"N months\" (0 to 1200)";
 const TEXTS_KEY_FORM: &str = "a text key (question, followUp, placeholder, send, thankYou) or the tag of a built-in language, such as \"de\", \"pt-BR\" or \"zh-Hant\"";
 const TRIGGER_FORMS: &str =
     "a list of triggers: {on:'load'}, {event:'name'}, {url:'/path/*'}, {afterSeconds:N}, {pageViews:N}";
@@ -352,7 +372,7 @@ const CONFIG_KEYS: &[Key] = &[
     key("account", Form::Object(ACCOUNT_KEYS)),
     key("language", Form::Language),
     key("triggers", Form::Triggers),
-    key("delaySeconds", Form::Whole(0, 86_400)),
+    key("delaySeconds", SECONDS),
     key("throttle", Form::Object(THROTTLE_KEYS)),
     key("texts", Form::Texts),
     key("promoterCta", Form::Object(CTA_KEYS)),
@@ -408,7 +428,7 @@ const THEME_KEYS: &[Key] = &[
             "one of \"bottom\", \"bottom-right\", \"bottom-left\", \"top\"",
         ),
     ),
-    key("zIndex", Form::ZIndex),
+    key("zIndex", Z_INDEX),
 ];
 
 impl Form {
@@ -419,18 +439,16 @@ impl Form {
             Form::Hash => "64 hexadecimal digits: HMAC-SHA256(identity secret, user id), computed by your backend",
             Form::Id => ID_FORM,
             Form::Flag => "true or false",
-            Form::Whole(0, _) => "a whole number of at least 0",
-            Form::Whole(..) => "a whole number of at least 1",
+            Form::Whole(_, _, expected) => expected,
             Form::Url => "an http(s) URL or a path starting with /",
             Form::AbsoluteUrl => ABSOLUTE_URL_FORM,
             Form::Language => LANGUAGE_FORM,
             Form::Properties => PROPERTIES_FORM,
             Form::Timestamp => "an ISO 8601 date (2025-01-15) or epoch milliseconds, in the years 0000 to 9999",
-            Form::Duration => "a duration: \"N days\", \"N weeks\", \"N months\" or a number of days",
+            Form::Duration => DURATION_FORM,
             Form::Rate => "a number from 0 to 1",
             Form::Accent => "a colour \"#rrggbb\"",
             Form::Choice(_, expected) => expected,
-            Form::ZIndex => "a whole number",
             Form::Triggers => TRIGGER_FORMS,
         }
     }
@@ -542,11 +560,11 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
                             "url" => text.starts_with('/'),
                             // A bad number names its own key.
                             "afterSeconds" => {
-                                check(v, Form::Whole(0, 86_400), "triggers.afterSeconds")?;
+                                check(v, SECONDS, "triggers.afterSeconds")?;
                                 true
                             }
                             "pageViews" => {
-                                check(v, Form::Whole(1, 1_000_000), "triggers.pageViews")?;
+                                check(v, PAGE_VIEWS, "triggers.pageViews")?;
                                 true
                             }
                             _ => false,
@@ -565,9 +583,7 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
         (Form::Hash, Value::String(s)) => s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()),
         (Form::Id, Value::Number(n, _)) => n.is_finite(),
         (Form::Flag, Value::Bool(_)) => true,
-        (Form::Whole(min, max), Value::Number(n, _)) => {
-            is_whole(*n) && *n >= min as f64 && *n <= max as f64
-        }
+        (Form::Whole(min, max, _), Value::Number(n, _)) => is_whole(*n) && (min..=max).contains(n),
         // Too long says so, rather than "must be a URL" of a URL.
         (Form::Url | Form::AbsoluteUrl, Value::String(s)) if s.len() > MAX_URL_BYTES => {
             return Err(Error::config(path, URL_LENGTH_FORM))
@@ -589,7 +605,6 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
             s.len() == 7 && s.starts_with('#') && s.bytes().skip(1).all(|b| b.is_ascii_hexdigit())
         }
         (Form::Choice(options, _), Value::String(s)) => options.contains(&s.as_str()),
-        (Form::ZIndex, Value::Number(n, _)) => is_whole(*n) && n.abs() <= i32::MAX as f64,
         _ => false,
     };
     if valid {
@@ -993,9 +1008,9 @@ mod tests {
             ),
             (with(&[("triggers", obj(&[]))]), "config `triggers` must be a list of triggers"),
             (with(&[("triggers", Value::Array(vec![obj(&[("on", Value::str("click"))])]))]), "config `triggers` must be a list"),
-            (with(&[("triggers", Value::Array(vec![obj(&[("pageViews", Value::num(0.0))])]))]), "config `triggers.pageViews` must be a whole number of at least 1"),
-            (with(&[("delaySeconds", Value::num(-1.0))]), "config `delaySeconds` must be a whole number"),
-            (with(&[("throttle", obj(&[("resurveyAfter", Value::str("6 moons"))]))]), "config `throttle.resurveyAfter` must be a duration: \"N days\""),
+            (with(&[("triggers", Value::Array(vec![obj(&[("pageViews", Value::num(0.0))])]))]), "config `triggers.pageViews` must be a whole number from 1 to 1000000"),
+            (with(&[("delaySeconds", Value::num(-1.0))]), "config `delaySeconds` must be a whole number from 0 to 86400"),
+            (with(&[("throttle", obj(&[("resurveyAfter", Value::str("6 moons"))]))]), "config `throttle.resurveyAfter` must be a duration of at most 100 years: \"N days\""),
             (with(&[("throttle", obj(&[("sampleRate", Value::num(1.5))]))]), "config `throttle.sampleRate` must be a number from 0 to 1"),
             (with(&[("throttle", obj(&[("every", Value::num(1.0))]))]), "unknown config key `throttle.every`"),
             (with(&[("texts", obj(&[("followUp", obj(&[("fan", Value::str("x"))]))]))]), "unknown config key `texts.followUp.fan`"),
@@ -1007,9 +1022,9 @@ mod tests {
             (with(&[("theme", obj(&[("accent", Value::str("red"))]))]), "config `theme.accent` must be a colour"),
             (with(&[("theme", obj(&[("position", Value::str("left"))]))]), "config `theme.position` must be one of"),
             (with(&[("language", Value::str("en US"))]), "config `language` must be a BCP-47 language tag"),
-            (with(&[("triggers", Value::Array(vec![obj(&[("afterSeconds", Value::num(-1.0))])]))]), "config `triggers.afterSeconds` must be a whole number of at least 0"),
+            (with(&[("triggers", Value::Array(vec![obj(&[("afterSeconds", Value::num(-1.0))])]))]), "config `triggers.afterSeconds` must be a whole number from 0 to 86400"),
             (with(&[("triggers", Value::Array(vec![obj(&[("event", Value::str("a")), ("url", Value::str("/b"))])]))]), "config `triggers` must be a list"),
-            (with(&[("theme", obj(&[("zIndex", Value::num(1.5))]))]), "config `theme.zIndex` must be a whole number"),
+            (with(&[("theme", obj(&[("zIndex", Value::num(1.5))]))]), "config `theme.zIndex` must be a whole number from -2147483648 to 2147483647"),
             (with(&[("promoterCta", obj(&[("text", Value::str("Review us"))]))]), "config `promoterCta.url` must be an absolute http(s) URL"),
             (with(&[("account", obj(&[("id", Value::str(""))]))]), "config `account.id` must be a non-empty string of at most 256 bytes as sent (UTF-8, escaped as in JSON: a CJK character counts 3, a quote 2), or a number"),
             (with(&[("user", obj(&[("id", Value::String("\"".repeat(129)))]))]), "config `user.id` must be a non-empty string of at most 256 bytes"),
@@ -1160,7 +1175,7 @@ mod tests {
                 Value::String("A1".repeat(32)),
             ],
             Form::Flag => [Value::Bool(false), Value::Bool(true)],
-            Form::Whole(min, max) => [Value::num(min as f64), Value::num(max as f64)],
+            Form::Whole(min, max, _) => [Value::num(min), Value::num(max)],
             Form::Url => [
                 Value::str("/v1/a"),
                 Value::str("https://c.example.com/v1/b"),
@@ -1182,7 +1197,6 @@ mod tests {
                 Value::str(options[1]),
                 Value::str(options[options.len() - 1]),
             ],
-            Form::ZIndex => [Value::num(1.0), Value::num(10.0)],
             Form::Triggers => [
                 Value::Array(vec![obj(&[("event", Value::str("a"))])]),
                 Value::Array(vec![obj(&[("pageViews", Value::num(3.0))])]),
@@ -1830,6 +1844,79 @@ mod tests {
         assert!(
             message.ends_with(&["`language` must be ", LANGUAGE_FORM].concat()),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn number_errors_name_the_range() {
+        let num = Value::num;
+        let trigger = |name: &str, n: f64| Value::Array(vec![obj(&[(name, num(n))])]);
+        let theme = |n: f64| obj(&[("zIndex", num(n))]);
+        let throttle = |v: Value| obj(&[("declineResurveyAfter", v)]);
+        // Each key at its bounds is accepted; just past them, or not whole, it is refused with
+        // a message naming the bounds.
+        let cases: Vec<(&str, Vec<Value>, Vec<Value>, &str)> = vec![
+            (
+                "delaySeconds",
+                vec![num(0.0), num(86_400.0)],
+                vec![num(100_000.0), num(86_401.0), num(-1.0), num(1.5)],
+                "config `delaySeconds` must be a whole number from 0 to 86400",
+            ),
+            (
+                "triggers",
+                vec![trigger("afterSeconds", 0.0), trigger("afterSeconds", 86_400.0)],
+                vec![trigger("afterSeconds", 86_401.0), trigger("afterSeconds", -1.0)],
+                "config `triggers.afterSeconds` must be a whole number from 0 to 86400",
+            ),
+            (
+                "triggers",
+                vec![trigger("pageViews", 1.0), trigger("pageViews", 1e6)],
+                vec![trigger("pageViews", 0.0), trigger("pageViews", 1e6 + 1.0)],
+                "config `triggers.pageViews` must be a whole number from 1 to 1000000",
+            ),
+            (
+                "theme",
+                vec![theme(i32::MIN as f64), theme(i32::MAX as f64), theme(0.0)],
+                vec![theme(i32::MIN as f64 - 1.0), theme(i32::MAX as f64 + 1.0), theme(1.5)],
+                "config `theme.zIndex` must be a whole number from -2147483648 to 2147483647",
+            ),
+            (
+                "throttle",
+                vec![num(0.0), num(36_500.0), Value::str("36500 days"), Value::str("5214 weeks"), Value::str("1200 months")]
+                    .into_iter()
+                    .map(throttle)
+                    .collect(),
+                vec![num(36_501.0), num(-1.0), num(0.5), Value::str("36501 days"), Value::str("5215 weeks"), Value::str("1201 months")]
+                    .into_iter()
+                    .map(throttle)
+                    .collect(),
+                "config `throttle.declineResurveyAfter` must be a duration of at most 100 years: \"N days\" or a number of days (0 to 36500), \"N weeks\" (0 to 5214) or \"N months\" (0 to 1200)",
+            ),
+            (
+                "throttle",
+                vec![obj(&[("sampleRate", num(0.0))]), obj(&[("sampleRate", num(1.0))])],
+                vec![obj(&[("sampleRate", num(-0.01))]), obj(&[("sampleRate", num(1.01))])],
+                "config `throttle.sampleRate` must be a number from 0 to 1",
+            ),
+        ];
+        for (key, good, bad, expected) in cases {
+            for value in good {
+                let config = with(&[(key, value.clone())]);
+                assert_eq!(outcome(config), None, "{key}: {value:?}");
+            }
+            for value in bad {
+                let message = error_of(with(&[(key, value.clone())]));
+                assert_eq!(message, ["nps-widget: ", expected].concat(), "{value:?}");
+            }
+        }
+        let config = parse_config(&with(&[
+            ("delaySeconds", num(86_400.0)),
+            ("theme", theme(i32::MIN as f64)),
+        ]))
+        .unwrap();
+        assert_eq!(
+            (config.delay_seconds, config.theme.z_index),
+            (86_400, i32::MIN)
         );
     }
 }
