@@ -6,8 +6,9 @@ use crate::prelude::*;
 use super::duration::{days_from_number, parse_duration, Duration};
 use super::error::Error;
 use super::float::{is_whole, sqrt};
+use super::i18n::resolve;
 use super::limits::{json_len, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES, MAX_PROPERTIES_TEXT};
-use super::text::concat;
+use super::text::{concat, split_bytes};
 use super::time::{parse_timestamp, TIMESTAMP_RANGE};
 use super::value::Value;
 
@@ -245,16 +246,17 @@ pub fn text_colour_on(accent: &str) -> &'static str {
 enum Form {
     /// An object with these keys.
     Object(&'static [Key]),
-    /// A string of at most 1000 bytes as JSON.
+    /// A string of at most [`MAX_FIELD_CHARS`] bytes as sent (see [`json_len`]).
     Text,
-    /// A non-empty string (at most 256 bytes as JSON) or a finite number.
+    /// A non-empty string (at most [`MAX_ID_CHARS`] bytes as sent) or a finite number.
     Id,
     /// 64 hexadecimal digits, either case (an HMAC-SHA256); read as lowercase.
     Hash,
     /// `true` or `false`.
     Flag,
-    /// A whole number from the first to the second bound.
-    Whole(u32, u32),
+    /// A whole number from the first to the second bound; the message names both (made by
+    /// the `whole!` macro).
+    Whole(f64, f64, &'static str),
     /// An absolute http(s) URL or a same-origin path.
     Url,
     /// An absolute http(s) URL.
@@ -273,11 +275,9 @@ enum Form {
     Accent,
     /// One of these strings.
     Choice(&'static [&'static str], &'static str),
-    /// A whole number within the i32 range.
-    ZIndex,
     /// The `triggers` list.
     Triggers,
-    /// The `texts` object: text keys, and language tags holding text keys.
+    /// The `texts` object: text keys, and tags of built-in languages holding text keys.
     Texts,
 }
 
@@ -304,8 +304,62 @@ const fn required(name: &'static str, form: Form, missing: &'static str) -> Key 
     }
 }
 
-const ID_FORM: &str = "a non-empty string of at most 256 bytes, or a number";
+/// How a length measured by [`json_len`] is counted, for messages: every such limit says it
+/// in these words.
+macro_rules! bytes_as_sent {
+    () => {
+        "bytes as sent (UTF-8, escaped as in JSON: a CJK character counts 3, a quote 2)"
+    };
+}
+
+/// [`Form::Whole`] from `$min` to `$max`, with a message naming both, so that bounds and
+/// message cannot drift apart.
+macro_rules! whole {
+    ($min:literal, $max:literal) => {
+        Form::Whole(
+            $min as f64,
+            $max as f64,
+            concat!("a whole number from ", $min, " to ", $max),
+        )
+    };
+}
+
+/// Seconds of `delaySeconds` and `{ afterSeconds }`: up to a day.
+const SECONDS: Form = whole!(0, 86_400);
+/// The page view of `{ pageViews }`.
+const PAGE_VIEWS: Form = whole!(1, 1_000_000);
+/// A CSS z-index: the i32 range.
+const Z_INDEX: Form = whole!(-2_147_483_648, 2_147_483_647);
+
+/// Longest URL (endpoints, the promoters' link), in bytes of UTF-8.
+const MAX_URL_BYTES: usize = 2048;
+
+/// Longest language tag, in bytes (ASCII).
+const MAX_TAG_BYTES: usize = 35;
+
+const TEXT_FORM: &str = concat!("a string of at most 1000 ", bytes_as_sent!());
+const ID_FORM: &str = concat!(
+    "a non-empty string of at most 256 ",
+    bytes_as_sent!(),
+    ", or a number"
+);
+const PROPERTIES_FORM: &str = concat!(
+    "an object with at most 50 keys of at most 1000 ",
+    bytes_as_sent!(),
+    " and 4000 bytes of UTF-8 in all (names and string values, unescaped; a number or boolean counts 8)"
+);
+const PROPERTY_FORM: &str = concat!(
+    "a string of at most 1000 ",
+    bytes_as_sent!(),
+    ", a finite number or a boolean"
+);
+const URL_LENGTH_FORM: &str = "a URL of at most 2048 bytes of UTF-8";
+const LANGUAGE_FORM: &str =
+    "a BCP-47 language tag such as \"de\" or \"pt-BR\": at most 35 ASCII letters, digits and hyphens";
 const ABSOLUTE_URL_FORM: &str = "an absolute http(s) URL";
+// The bounds are `parse_duration`'s and `days_from_number`'s (tested below).
+const DURATION_FORM: &str = "a duration of at most 100 years: \"N days\" or a number of days (0 to 36500), \"N weeks\" (0 to 5214) or \"N months\" (0 to 1200)";
+const TEXTS_KEY_FORM: &str = "a text key (question, followUp, placeholder, send, thankYou) or the tag of a built-in language, such as \"de\", \"pt-BR\" or \"zh-Hant\"";
 const TRIGGER_FORMS: &str =
     "a list of triggers: {on:'load'}, {event:'name'}, {url:'/path/*'}, {afterSeconds:N}, {pageViews:N}";
 const MODES: &[&str] = &["light", "dark", "auto"];
@@ -318,7 +372,7 @@ const CONFIG_KEYS: &[Key] = &[
     key("account", Form::Object(ACCOUNT_KEYS)),
     key("language", Form::Language),
     key("triggers", Form::Triggers),
-    key("delaySeconds", Form::Whole(0, 86_400)),
+    key("delaySeconds", SECONDS),
     key("throttle", Form::Object(THROTTLE_KEYS)),
     key("texts", Form::Texts),
     key("promoterCta", Form::Object(CTA_KEYS)),
@@ -374,29 +428,27 @@ const THEME_KEYS: &[Key] = &[
             "one of \"bottom\", \"bottom-right\", \"bottom-left\", \"top\"",
         ),
     ),
-    key("zIndex", Form::ZIndex),
+    key("zIndex", Z_INDEX),
 ];
 
 impl Form {
     fn expected(self) -> &'static str {
         match self {
             Form::Object(_) | Form::Texts => "an object",
-            Form::Text => "a string of at most 1000 bytes (UTF-8, quotes and control characters escaped as in JSON)",
+            Form::Text => TEXT_FORM,
             Form::Hash => "64 hexadecimal digits: HMAC-SHA256(identity secret, user id), computed by your backend",
             Form::Id => ID_FORM,
             Form::Flag => "true or false",
-            Form::Whole(0, _) => "a whole number of at least 0",
-            Form::Whole(..) => "a whole number of at least 1",
+            Form::Whole(_, _, expected) => expected,
             Form::Url => "an http(s) URL or a path starting with /",
             Form::AbsoluteUrl => ABSOLUTE_URL_FORM,
-            Form::Language => "a BCP-47 language tag such as \"de\" or \"pt-BR\"",
-            Form::Properties => "an object with at most 50 keys of at most 1000 bytes and 4000 bytes in all",
+            Form::Language => LANGUAGE_FORM,
+            Form::Properties => PROPERTIES_FORM,
             Form::Timestamp => "an ISO 8601 date (2025-01-15) or epoch milliseconds, in the years 0000 to 9999",
-            Form::Duration => "a duration: \"N days\", \"N weeks\", \"N months\" or a number of days",
+            Form::Duration => DURATION_FORM,
             Form::Rate => "a number from 0 to 1",
             Form::Accent => "a colour \"#rrggbb\"",
             Form::Choice(_, expected) => expected,
-            Form::ZIndex => "a whole number",
             Form::Triggers => TRIGGER_FORMS,
         }
     }
@@ -468,8 +520,8 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
                 let inner = join(path, name);
                 let form = match TEXT_KEYS.iter().find(|k| k.name == name) {
                     Some(k) => k.form,
-                    None if is_language_tag(name) => Form::Object(TEXT_KEYS),
-                    None => return Err(Error::UnknownKey { key: inner }),
+                    None if is_text_language(name) => Form::Object(TEXT_KEYS),
+                    None => return Err(Error::config(&inner, TEXTS_KEY_FORM)),
                 };
                 if !v.is_null() {
                     check(v, form, &inner)?;
@@ -492,10 +544,7 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
             let within_limits =
                 entries.len() <= MAX_PROPERTIES && text <= MAX_PROPERTIES_TEXT && !long_key;
             if let (true, Some(name)) = (within_limits, bad) {
-                return Err(Error::config(
-                    &join(path, name),
-                    "a string, a finite number or a boolean",
-                ));
+                return Err(Error::config(&join(path, name), PROPERTY_FORM));
             }
             within_limits
         }
@@ -511,11 +560,11 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
                             "url" => text.starts_with('/'),
                             // A bad number names its own key.
                             "afterSeconds" => {
-                                check(v, Form::Whole(0, 86_400), "triggers.afterSeconds")?;
+                                check(v, SECONDS, "triggers.afterSeconds")?;
                                 true
                             }
                             "pageViews" => {
-                                check(v, Form::Whole(1, 1_000_000), "triggers.pageViews")?;
+                                check(v, PAGE_VIEWS, "triggers.pageViews")?;
                                 true
                             }
                             _ => false,
@@ -534,8 +583,10 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
         (Form::Hash, Value::String(s)) => s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()),
         (Form::Id, Value::Number(n, _)) => n.is_finite(),
         (Form::Flag, Value::Bool(_)) => true,
-        (Form::Whole(min, max), Value::Number(n, _)) => {
-            is_whole(*n) && *n >= min as f64 && *n <= max as f64
+        (Form::Whole(min, max, _), Value::Number(n, _)) => is_whole(*n) && (min..=max).contains(n),
+        // Too long says so, rather than "must be a URL" of a URL.
+        (Form::Url | Form::AbsoluteUrl, Value::String(s)) if s.len() > MAX_URL_BYTES => {
+            return Err(Error::config(path, URL_LENGTH_FORM))
         }
         (Form::Url, Value::String(s)) => is_endpoint_url(s),
         (Form::AbsoluteUrl, Value::String(s)) => {
@@ -554,7 +605,6 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
             s.len() == 7 && s.starts_with('#') && s.bytes().skip(1).all(|b| b.is_ascii_hexdigit())
         }
         (Form::Choice(options, _), Value::String(s)) => options.contains(&s.as_str()),
-        (Form::ZIndex, Value::Number(n, _)) => is_whole(*n) && n.abs() <= i32::MAX as f64,
         _ => false,
     };
     if valid {
@@ -614,7 +664,7 @@ pub fn is_endpoint_url(s: &str) -> bool {
         return false;
     };
     !rest.is_empty()
-        && s.len() <= 2048
+        && s.len() <= MAX_URL_BYTES
         && !s
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
@@ -622,9 +672,25 @@ pub fn is_endpoint_url(s: &str) -> bool {
 
 fn is_language_tag(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 35
+        && s.len() <= MAX_TAG_BYTES
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Whether `name` can be a `texts` key for one language: a well-formed BCP-47 tag (a primary
+/// subtag of 2 or 3 letters, then subtags of 1 to 8 letters or digits, joined by `-` or `_`; 35
+/// characters at most) of a language with built-in texts, the only languages a card is shown in.
+/// Any other tag would resolve to English and override the English texts (a misspelt text key
+/// such as `placeholdr` among them).
+fn is_text_language(name: &str) -> bool {
+    let mut subtags = split_bytes(name, b"-_");
+    let primary = subtags.next().unwrap_or_default();
+    let well_formed = name.len() <= MAX_TAG_BYTES
+        && (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    well_formed && (resolve(name) != "en" || primary.eq_ignore_ascii_case("en"))
 }
 
 // Readers of a checked config: a value of the wrong form reads as "not set".
@@ -938,29 +1004,29 @@ mod tests {
             (with(&[("user", obj(&[("id", Value::str("1")), ("createdAt", Value::str("yesterday"))]))]), "config `user.createdAt` must be an ISO 8601 date"),
             (
                 with(&[("user", obj(&[("id", Value::str("1")), ("properties", obj(&[("tags", Value::Array(vec![]))]))]))]),
-                "config `user.properties.tags` must be a string, a finite number or a boolean",
+                "config `user.properties.tags` must be a string of at most 1000 bytes as sent (UTF-8, escaped as in JSON: a CJK character counts 3, a quote 2), a finite number or a boolean",
             ),
             (with(&[("triggers", obj(&[]))]), "config `triggers` must be a list of triggers"),
             (with(&[("triggers", Value::Array(vec![obj(&[("on", Value::str("click"))])]))]), "config `triggers` must be a list"),
-            (with(&[("triggers", Value::Array(vec![obj(&[("pageViews", Value::num(0.0))])]))]), "config `triggers.pageViews` must be a whole number of at least 1"),
-            (with(&[("delaySeconds", Value::num(-1.0))]), "config `delaySeconds` must be a whole number"),
-            (with(&[("throttle", obj(&[("resurveyAfter", Value::str("6 moons"))]))]), "config `throttle.resurveyAfter` must be a duration: \"N days\""),
+            (with(&[("triggers", Value::Array(vec![obj(&[("pageViews", Value::num(0.0))])]))]), "config `triggers.pageViews` must be a whole number from 1 to 1000000"),
+            (with(&[("delaySeconds", Value::num(-1.0))]), "config `delaySeconds` must be a whole number from 0 to 86400"),
+            (with(&[("throttle", obj(&[("resurveyAfter", Value::str("6 moons"))]))]), "config `throttle.resurveyAfter` must be a duration of at most 100 years: \"N days\""),
             (with(&[("throttle", obj(&[("sampleRate", Value::num(1.5))]))]), "config `throttle.sampleRate` must be a number from 0 to 1"),
             (with(&[("throttle", obj(&[("every", Value::num(1.0))]))]), "unknown config key `throttle.every`"),
             (with(&[("texts", obj(&[("followUp", obj(&[("fan", Value::str("x"))]))]))]), "unknown config key `texts.followUp.fan`"),
             (with(&[("texts", obj(&[("de", obj(&[("title", Value::str("x"))]))]))]), "unknown config key `texts.de.title`"),
-            (with(&[("texts", obj(&[("not a tag", Value::str("x"))]))]), "unknown config key `texts.not a tag`"),
+            (with(&[("texts", obj(&[("not a tag", Value::str("x"))]))]), "config `texts.not a tag` must be a text key (question, followUp, placeholder, send, thankYou) or the tag of a built-in language"),
             (with(&[("promoterCta", obj(&[("url", Value::str("javascript:alert(1)"))]))]), "config `promoterCta.url` must be an absolute http(s) URL"),
             (with(&[("promoterCta", obj(&[("url", Value::str("/relative"))]))]), "config `promoterCta.url` must be"),
             (with(&[("theme", obj(&[("mode", Value::str("neon"))]))]), "config `theme.mode` must be one of"),
             (with(&[("theme", obj(&[("accent", Value::str("red"))]))]), "config `theme.accent` must be a colour"),
             (with(&[("theme", obj(&[("position", Value::str("left"))]))]), "config `theme.position` must be one of"),
             (with(&[("language", Value::str("en US"))]), "config `language` must be a BCP-47 language tag"),
-            (with(&[("triggers", Value::Array(vec![obj(&[("afterSeconds", Value::num(-1.0))])]))]), "config `triggers.afterSeconds` must be a whole number of at least 0"),
+            (with(&[("triggers", Value::Array(vec![obj(&[("afterSeconds", Value::num(-1.0))])]))]), "config `triggers.afterSeconds` must be a whole number from 0 to 86400"),
             (with(&[("triggers", Value::Array(vec![obj(&[("event", Value::str("a")), ("url", Value::str("/b"))])]))]), "config `triggers` must be a list"),
-            (with(&[("theme", obj(&[("zIndex", Value::num(1.5))]))]), "config `theme.zIndex` must be a whole number"),
+            (with(&[("theme", obj(&[("zIndex", Value::num(1.5))]))]), "config `theme.zIndex` must be a whole number from -2147483648 to 2147483647"),
             (with(&[("promoterCta", obj(&[("text", Value::str("Review us"))]))]), "config `promoterCta.url` must be an absolute http(s) URL"),
-            (with(&[("account", obj(&[("id", Value::str(""))]))]), "config `account.id` must be a non-empty string of at most 256 bytes, or a number"),
+            (with(&[("account", obj(&[("id", Value::str(""))]))]), "config `account.id` must be a non-empty string of at most 256 bytes as sent (UTF-8, escaped as in JSON: a CJK character counts 3, a quote 2), or a number"),
             (with(&[("user", obj(&[("id", Value::String("\"".repeat(129)))]))]), "config `user.id` must be a non-empty string of at most 256 bytes"),
             (with(&[("user", obj(&[("id", Value::str("1")), ("email", Value::String("\u{1}".repeat(167)))]))]), "config `user.email` must be a string of at most 1000 bytes"),
             (with(&[("user", obj(&[("id", Value::str("1")), ("hash", Value::str("abc"))]))]), "config `user.hash` must be 64 hexadecimal digits"),
@@ -970,13 +1036,13 @@ mod tests {
             (with(&[("user", obj(&[("id", Value::str("1")), ("createdAt", Value::num(1.7e15))]))]), "config `user.createdAt` must be"),
             (
                 with(&[("user", obj(&[("id", Value::str("1")), ("properties", obj(&[("k".repeat(1200).as_str(), Value::str("v"))]))]))]),
-                "config `user.properties` must be an object with at most 50 keys of at most 1000 bytes and 4000 bytes in all",
+                "config `user.properties` must be an object with at most 50 keys of at most 1000 bytes as sent (UTF-8, escaped as in JSON: a CJK character counts 3, a quote 2) and 4000 bytes of UTF-8 in all",
             ),
             (with(&[("texts", obj(&[("de", Value::str("x"))]))]), "config `texts.de` must be an object"),
             (with(&[("throttle", Value::num(3.0))]), "config `throttle` must be an object"),
             (
                 with(&[("account", obj(&[("id", Value::str("a")), ("properties", obj(&[("notes", Value::String("x".repeat(3000))), ("more", Value::String("y".repeat(1000)))]))]))]),
-                "config `account.properties` must be an object with at most 50 keys of at most 1000 bytes and 4000 bytes in all",
+                "config `account.properties` must be an object with at most 50 keys of at most 1000 bytes as sent (UTF-8, escaped as in JSON: a CJK character counts 3, a quote 2) and 4000 bytes of UTF-8 in all",
             ),
         ];
         for (config, expected) in cases {
@@ -1094,5 +1160,763 @@ mod tests {
         ] {
             assert!(!is_endpoint_url(bad), "{bad}");
         }
+    }
+
+    /// Two valid values of `form`, both unlike its default: the first is the base of a required
+    /// key, the second the change. Every form is listed, so a new form needs values here.
+    fn samples(form: Form) -> [Value; 2] {
+        match form {
+            // Objects are walked into (see `leaves`); their base is an object.
+            Form::Object(_) | Form::Texts => [obj(&[]), obj(&[])],
+            Form::Text => [Value::str("Acme"), Value::str("Bcme")],
+            Form::Id => [Value::str("a_1"), Value::num(2.0)],
+            Form::Hash => [
+                Value::String("0f".repeat(32)),
+                Value::String("A1".repeat(32)),
+            ],
+            Form::Flag => [Value::Bool(false), Value::Bool(true)],
+            Form::Whole(min, max, _) => [Value::num(min), Value::num(max)],
+            Form::Url => [
+                Value::str("/v1/a"),
+                Value::str("https://c.example.com/v1/b"),
+            ],
+            Form::AbsoluteUrl => [
+                Value::str("https://a.example.com/"),
+                Value::str("https://b.example.com/review"),
+            ],
+            Form::Language => [Value::str("de"), Value::str("pt-BR")],
+            Form::Properties => [
+                obj(&[("a", Value::str("x"))]),
+                obj(&[("b", Value::num(2.0))]),
+            ],
+            Form::Timestamp => [Value::str("2025-01-15"), Value::num(1.7e12)],
+            Form::Duration => [Value::str("3 months"), Value::num(45.0)],
+            Form::Rate => [Value::num(0.5), Value::num(0.25)],
+            Form::Accent => [Value::str("#112233"), Value::str("#AABBCC")],
+            Form::Choice(options, _) => [
+                Value::str(options[1]),
+                Value::str(options[options.len() - 1]),
+            ],
+            Form::Triggers => [
+                Value::Array(vec![obj(&[("event", Value::str("a"))])]),
+                Value::Array(vec![obj(&[("pageViews", Value::num(3.0))])]),
+            ],
+        }
+    }
+
+    /// Every key of `keys` that holds a value rather than an object, as a path, with its form.
+    /// `texts` is walked both for every language and under a language tag.
+    fn leaves(
+        keys: &'static [Key],
+        path: &[&'static str],
+        out: &mut Vec<(Vec<&'static str>, Form)>,
+    ) {
+        for k in keys {
+            let mut inner = path.to_vec();
+            inner.push(k.name);
+            match k.form {
+                Form::Object(sub) => leaves(sub, &inner, out),
+                Form::Texts => {
+                    leaves(TEXT_KEYS, &inner, out);
+                    inner.push("de");
+                    leaves(TEXT_KEYS, &inner, out);
+                }
+                form => out.push((inner, form)),
+            }
+        }
+    }
+
+    /// The required keys of `keys` at their first sample, and every object key with its own base.
+    fn base(keys: &[Key]) -> Value {
+        let mut entries = Vec::new();
+        for k in keys {
+            match k.form {
+                Form::Object(sub) => entries.push((k.name.to_string(), base(sub))),
+                Form::Texts => entries.push((k.name.to_string(), obj(&[]))),
+                form if k.missing.is_some() => {
+                    let [first, _] = samples(form);
+                    entries.push((k.name.to_string(), first));
+                }
+                _ => {}
+            }
+        }
+        Value::Object(entries)
+    }
+
+    /// `value` with the key at `path` set to `leaf`, making the objects on the way.
+    fn set(value: &mut Value, path: &[&str], leaf: Value) {
+        let Value::Object(entries) = value else {
+            panic!("{path:?} is not in an object");
+        };
+        let (first, rest) = path.split_first().expect("a path");
+        let at = match entries.iter().position(|(k, _)| k == first) {
+            Some(at) => at,
+            None => {
+                entries.push((first.to_string(), obj(&[])));
+                entries.len() - 1
+            }
+        };
+        if rest.is_empty() {
+            entries[at].1 = leaf;
+        } else {
+            set(&mut entries[at].1, rest, leaf);
+        }
+    }
+
+    fn all_leaves() -> Vec<(Vec<&'static str>, Form)> {
+        let mut paths = Vec::new();
+        leaves(CONFIG_KEYS, &[], &mut paths);
+        paths
+    }
+
+    #[test]
+    fn every_key_of_the_table_is_read_into_the_config() {
+        let unchanged_value = base(CONFIG_KEYS);
+        let unchanged = parse_config(&unchanged_value).unwrap();
+        let paths = all_leaves();
+        for expected in [
+            "endpoint",
+            "user.hash",
+            "texts.followUp.passive",
+            "texts.de.send",
+        ] {
+            assert!(
+                paths.iter().any(|(p, _)| p.join(".") == expected),
+                "{expected}"
+            );
+        }
+        for (path, form) in paths {
+            let key = path.join(".");
+            let mut changed = unchanged_value.clone();
+            let [_, second] = samples(form);
+            set(&mut changed, &path, second);
+            let config =
+                parse_config(&changed).unwrap_or_else(|e| panic!("{key}: {}", e.message()));
+            assert_ne!(
+                config, unchanged,
+                "`{key}` is validated but not read into Config"
+            );
+        }
+    }
+
+    /// `changed` differs from `unchanged`: `what` is read from some key.
+    fn differs<T: PartialEq + core::fmt::Debug>(what: &str, changed: T, unchanged: T) {
+        assert_ne!(
+            changed, unchanged,
+            "Config `{what}` is not read from any key"
+        );
+    }
+
+    /// Every field of `changed` differs from `unchanged`; `what` names the group.
+    fn every_text_differs(what: &str, changed: Texts, unchanged: Texts) {
+        let Texts {
+            question,
+            follow_up,
+            placeholder,
+            send,
+            thank_you,
+        } = changed;
+        let field = |name: &str| [what, ".", name].concat();
+        differs(&field("question"), question, unchanged.question);
+        differs(&field("placeholder"), placeholder, unchanged.placeholder);
+        differs(&field("send"), send, unchanged.send);
+        for i in 0..3 {
+            differs(&field("follow_up"), &follow_up[i], &unchanged.follow_up[i]);
+            differs(&field("thank_you"), &thank_you[i], &unchanged.thank_you[i]);
+        }
+    }
+
+    #[test]
+    fn every_config_field_is_read_from_a_key_of_the_table() {
+        // Every key set at once; then every field (destructured, so a new field must be listed
+        // here) must differ from the config without them.
+        let mut value = base(CONFIG_KEYS);
+        for (path, form) in all_leaves() {
+            let [_, second] = samples(form);
+            set(&mut value, &path, second);
+        }
+        let changed = parse_config(&value).unwrap();
+        let unchanged = parse_config(&base(CONFIG_KEYS)).unwrap();
+        let Config {
+            endpoint,
+            product,
+            user,
+            account,
+            language,
+            triggers,
+            delay_seconds,
+            throttle,
+            texts,
+            promoter_cta,
+            theme,
+            eligibility_endpoint,
+            require_consent,
+            debug,
+        } = changed;
+        differs("endpoint", endpoint, unchanged.endpoint);
+        differs("product", product, unchanged.product);
+        let (
+            User {
+                id,
+                email,
+                created_at,
+                properties,
+                hash,
+            },
+            before,
+        ) = (user.unwrap(), unchanged.user.unwrap());
+        differs("user.id", id, before.id);
+        differs("user.email", email, before.email);
+        differs("user.created_at", created_at, before.created_at);
+        differs("user.properties", properties, before.properties);
+        differs("user.hash", hash, before.hash);
+        let (
+            Account {
+                id,
+                name,
+                properties,
+            },
+            before,
+        ) = (account.unwrap(), unchanged.account.unwrap());
+        differs("account.id", id, before.id);
+        differs("account.name", name, before.name);
+        differs("account.properties", properties, before.properties);
+        differs("language", language, unchanged.language);
+        differs("triggers", triggers, unchanged.triggers);
+        differs("delay_seconds", delay_seconds, unchanged.delay_seconds);
+        let Throttle {
+            resurvey_after,
+            decline_resurvey_after,
+            first_survey_after,
+            sample_rate,
+        } = throttle;
+        let before = unchanged.throttle;
+        differs(
+            "throttle.resurvey_after",
+            resurvey_after,
+            before.resurvey_after,
+        );
+        differs(
+            "throttle.decline_resurvey_after",
+            decline_resurvey_after,
+            before.decline_resurvey_after,
+        );
+        differs(
+            "throttle.first_survey_after",
+            first_survey_after,
+            before.first_survey_after,
+        );
+        differs("throttle.sample_rate", sample_rate, before.sample_rate);
+        let TextOverrides { all, by_language } = texts;
+        every_text_differs("texts.all", all, unchanged.texts.all);
+        assert_eq!(by_language.len(), 1);
+        assert!(unchanged.texts.by_language.is_empty());
+        every_text_differs(
+            "texts.by_language",
+            by_language[0].1.clone(),
+            Texts::default(),
+        );
+        let (Cta { text, url }, before) = (promoter_cta.unwrap(), unchanged.promoter_cta.unwrap());
+        differs("promoter_cta.text", text, before.text);
+        differs("promoter_cta.url", url, before.url);
+        let Theme {
+            mode,
+            accent,
+            position,
+            z_index,
+        } = theme;
+        let before = unchanged.theme;
+        differs("theme.mode", mode, before.mode);
+        differs("theme.accent", accent, before.accent);
+        differs("theme.position", position, before.position);
+        differs("theme.z_index", z_index, before.z_index);
+        differs(
+            "eligibility_endpoint",
+            eligibility_endpoint,
+            unchanged.eligibility_endpoint,
+        );
+        differs(
+            "require_consent",
+            require_consent,
+            unchanged.require_consent,
+        );
+        differs("debug", debug, unchanged.debug);
+    }
+
+    /// `name?: type` of a TypeScript member; `None` for anything else (an index signature).
+    fn member(text: &str) -> Option<(String, String, bool)> {
+        let (name, ty) = text.split_once(':')?;
+        let name = name.trim();
+        let (name, optional) = match name.strip_suffix('?') {
+            Some(name) => (name, true),
+            None => (name, false),
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+        Some((
+            name.into(),
+            ty.trim().trim_end_matches(';').trim().into(),
+            optional,
+        ))
+    }
+
+    /// The members (name, type, optional) of a TypeScript object type in index.d.ts: an
+    /// `export interface`, a type alias to one (`Texts & { ... }` reads as `Texts`), or an
+    /// inline `{ a?: T; b: U }`.
+    fn declared(dts: &str, ty: &str) -> Vec<(String, String, bool)> {
+        if let Some(inline) = ty.strip_prefix('{') {
+            return inline
+                .trim_end_matches('}')
+                .split(';')
+                .filter_map(member)
+                .collect();
+        }
+        let interface = ["export interface ", ty, " {\n"].concat();
+        if let Some(start) = dts.find(&interface) {
+            return dts[start + interface.len()..]
+                .lines()
+                .take_while(|line| *line != "}")
+                .map(str::trim)
+                .filter(|line| {
+                    !(line.starts_with("/*") || line.starts_with('*') || line.starts_with("//"))
+                })
+                .filter_map(member)
+                .collect();
+        }
+        let alias = ["export type ", ty, " = "].concat();
+        let start = dts
+            .find(&alias)
+            .unwrap_or_else(|| panic!("index.d.ts has no type {ty}"));
+        let target: String = dts[start + alias.len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        declared(dts, &target)
+    }
+
+    /// The keys of `ty` in index.d.ts are the keys of `keys`, required where the table requires
+    /// them, and so on for every object key.
+    fn same_keys(dts: &str, keys: &[Key], ty: &str, path: &str) {
+        let members = declared(dts, ty);
+        let mut in_dts: Vec<(&str, bool)> = members
+            .iter()
+            .map(|(name, _, optional)| (name.as_str(), !optional))
+            .collect();
+        let mut in_table: Vec<(&str, bool)> =
+            keys.iter().map(|k| (k.name, k.missing.is_some())).collect();
+        in_dts.sort();
+        in_table.sort();
+        let at = if path.is_empty() { "config" } else { path };
+        assert_eq!(
+            in_dts, in_table,
+            "keys of `{at}` (name, required): index.d.ts `{ty}`, then the table"
+        );
+        for k in keys {
+            let sub = match k.form {
+                Form::Object(sub) => sub,
+                Form::Texts => TEXT_KEYS,
+                _ => continue,
+            };
+            let (_, ty, _) = members.iter().find(|(name, _, _)| name == k.name).unwrap();
+            same_keys(dts, sub, ty, &join(path, k.name));
+        }
+    }
+
+    #[test]
+    fn index_d_ts_declares_the_keys_of_the_table() {
+        let dts = include_str!("../js/index.d.ts");
+        same_keys(dts, CONFIG_KEYS, "Config", "");
+        // Triggers: each one-key form of the `Trigger` union, as the error message lists them,
+        // and accepted.
+        let start = dts.find("export type Trigger =").unwrap();
+        let union = &dts[start..start + dts[start..].find(";\n").unwrap()];
+        let in_dts: Vec<String> = union
+            .split('|')
+            .skip(1)
+            .map(|form| {
+                let form = form.rsplit("*/").next().unwrap();
+                member(form.trim().trim_matches(|c| c == '{' || c == '}'))
+                    .unwrap()
+                    .0
+            })
+            .collect();
+        let in_message: Vec<String> = TRIGGER_FORMS
+            .split('{')
+            .skip(1)
+            .map(|form| form.split(':').next().unwrap().to_string())
+            .collect();
+        assert_eq!(in_dts, in_message);
+        for name in in_dts {
+            let value = match name.as_str() {
+                "on" => Value::str("load"),
+                "url" => Value::str("/a/*"),
+                "event" => Value::str("saved"),
+                _ => Value::num(3.0),
+            };
+            let trigger = Value::Array(vec![obj(&[(name.as_str(), value)])]);
+            let config = parse_config(&with(&[("triggers", trigger)]));
+            assert!(config.is_ok(), "trigger `{name}`");
+        }
+    }
+
+    #[test]
+    fn texts_keys_are_text_keys_or_tags_of_built_in_languages() {
+        // A misspelt text key was read as a language tag, resolved to English and overrode the
+        // English texts.
+        let message = error_of(with(&[(
+            "texts",
+            obj(&[("placeholdr", obj(&[("send", Value::str("Go!"))]))]),
+        )]));
+        assert_eq!(
+            message,
+            "nps-widget: config `texts.placeholdr` must be a text key (question, followUp, \
+             placeholder, send, thankYou) or the tag of a built-in language, such as \"de\", \
+             \"pt-BR\" or \"zh-Hant\""
+        );
+        for bad in [
+            "placeholdr",
+            "thankyou",
+            "Send",
+            "followup",
+            "title",
+            "xx",
+            "sw",
+            "deu",
+            "d",
+            "de-",
+            "-de",
+            "de--CH",
+            "de CH",
+            "de-CH-toolongsubtag",
+            "de-Ch\u{e9}",
+            "i-klingon",
+            "x-private",
+            "en-US-u-ca-gregory-nu-latn-x-lots-of",
+            "",
+        ] {
+            for value in [
+                obj(&[("send", Value::str("Go!"))]),
+                Value::str("Go!"),
+                Value::Null,
+            ] {
+                let message = error_of(with(&[("texts", obj(&[(bad, value)]))]));
+                let expected = ["config `texts.", bad, "` must be a text key ("].concat();
+                assert!(message.contains(&expected), "{bad:?}: {message}");
+            }
+        }
+        let mut in_message: Vec<&str> = TEXTS_KEY_FORM
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .unwrap()
+            .0
+            .split(", ")
+            .collect();
+        let mut in_table: Vec<&str> = TEXT_KEYS.iter().map(|k| k.name).collect();
+        in_message.sort();
+        in_table.sort();
+        assert_eq!(in_message, in_table, "the message lists the text keys");
+
+        for good in [
+            "de",
+            "DE",
+            "de-CH",
+            "de_CH",
+            "de-CH-1996",
+            "pt-BR",
+            "pt_br",
+            "pt-PT",
+            "zh",
+            "zh-Hant",
+            "zh-Hant-TW",
+            "zh-Hans",
+            "zh-HK",
+            "es-419",
+            "en",
+            "en-GB",
+            "EN-us",
+            "no",
+            "nn",
+            "nb",
+            "iw",
+            "in",
+            "ar-EG",
+            "sr-Latn-RS",
+        ] {
+            let config = parse_config(&with(&[(
+                "texts",
+                obj(&[(good, obj(&[("send", Value::str("Go!"))]))]),
+            )]))
+            .unwrap_or_else(|e| panic!("{good}: {}", e.message()));
+            assert_eq!(config.texts.by_language[0].0, good);
+            assert_eq!(config.texts.by_language[0].1.send.as_deref(), Some("Go!"));
+            assert_eq!(config.texts.all, Texts::default());
+        }
+
+        // The German override leaves the English card alone.
+        let config = parse_config(&with(&[(
+            "texts",
+            obj(&[
+                ("de", obj(&[("send", Value::str("Los!"))])),
+                ("placeholder", Value::str("Tell us more")),
+            ]),
+        )]))
+        .unwrap();
+        let english = crate::core::i18n::Catalog::english();
+        let send = crate::core::i18n::TextKey::Send;
+        assert_eq!(
+            crate::core::texts::text(&config.texts, &english, send),
+            "Send"
+        );
+        assert_eq!(
+            config.texts.all.placeholder.as_deref(),
+            Some("Tell us more")
+        );
+    }
+
+    #[test]
+    fn length_messages_state_the_limit_and_unit_measured() {
+        let has = |message: &str, limit: usize| {
+            assert!(
+                message.contains(&[" ", &crate::core::text::int(limit as i64), " "].concat()),
+                "{message} names {limit}"
+            )
+        };
+        for message in [TEXT_FORM, ID_FORM, PROPERTIES_FORM, PROPERTY_FORM] {
+            assert!(message.contains(bytes_as_sent!()), "{message}");
+        }
+        has(TEXT_FORM, MAX_FIELD_CHARS);
+        has(ID_FORM, MAX_ID_CHARS);
+        has(PROPERTIES_FORM, MAX_PROPERTIES);
+        has(PROPERTIES_FORM, MAX_FIELD_CHARS);
+        has(PROPERTIES_FORM, MAX_PROPERTIES_TEXT);
+        has(PROPERTY_FORM, MAX_FIELD_CHARS);
+        has(URL_LENGTH_FORM, MAX_URL_BYTES);
+        has(LANGUAGE_FORM, MAX_TAG_BYTES);
+    }
+
+    /// The message for `config`, or `None` when it is accepted.
+    fn outcome(config: Value) -> Option<String> {
+        parse_config(&config).err().map(|e| e.message())
+    }
+
+    #[test]
+    fn length_limits_hold_at_the_boundary_with_multi_byte_text() {
+        let cjk = |n: usize| "\u{754c}".repeat(n); // 界: 3 bytes of UTF-8
+        let text_error = ["must be ", TEXT_FORM].concat();
+        // 1000 bytes: 333 CJK characters and one ASCII letter; then one byte more.
+        for (key, form_path) in [
+            ("product", vec!["product"]),
+            ("user.email", vec!["user", "email"]),
+            ("account.name", vec!["account", "name"]),
+            ("texts.question", vec!["texts", "question"]),
+            ("texts.de.send", vec!["texts", "de", "send"]),
+            (
+                "texts.followUp.promoter",
+                vec!["texts", "followUp", "promoter"],
+            ),
+            ("promoterCta.text", vec!["promoterCta", "text"]),
+        ] {
+            let mut at_limit = base(CONFIG_KEYS);
+            set(&mut at_limit, &form_path, Value::String(cjk(333) + "a"));
+            assert_eq!(outcome(at_limit), None, "{key} at 1000 bytes");
+            for over in [cjk(333) + "ab", cjk(334), "é".repeat(501), cjk(400)] {
+                let mut config = base(CONFIG_KEYS);
+                set(&mut config, &form_path, Value::String(over));
+                let message = outcome(config).unwrap_or_else(|| panic!("{key} over"));
+                assert!(
+                    message.contains(&["`", key, "` ", &text_error].concat()),
+                    "{message}"
+                );
+            }
+        }
+        // 400 CJK characters are 1200 bytes, and the message says bytes.
+        let message = error_of(with(&[("product", Value::String(cjk(400)))]));
+        assert!(
+            message.contains("at most 1000 bytes as sent (UTF-8"),
+            "{message}"
+        );
+
+        // Ids: 256 bytes as sent.
+        for (id, ok) in [
+            (cjk(85) + "a", true),
+            (cjk(85) + "ab", false),
+            ("é".repeat(128), true),
+            ("é".repeat(128) + "a", false),
+            ("\"".repeat(128), true),
+            ("\"".repeat(128) + "a", false),
+        ] {
+            let message = outcome(with(&[("user", obj(&[("id", Value::String(id))]))]));
+            match (ok, message) {
+                (true, None) => {}
+                (false, Some(m)) => assert!(m.ends_with(&["`user.id` must be ", ID_FORM].concat())),
+                (ok, m) => panic!("expected ok={ok}, got {m:?}"),
+            }
+        }
+
+        // Properties: names and string values 1000 bytes as sent each, 4000 bytes of UTF-8 in
+        // all (unescaped: four values of 500 quotes are 2000 bytes, though 1000 each as sent).
+        let properties = |entries: Vec<(String, Value)>| {
+            with(&[(
+                "user",
+                obj(&[
+                    ("id", Value::str("1")),
+                    ("properties", Value::Object(entries)),
+                ]),
+            )])
+        };
+        let whole_error = ["`user.properties` must be ", PROPERTIES_FORM].concat();
+        assert_eq!(
+            outcome(properties(vec![("é".repeat(500), Value::str("v"))])),
+            None
+        );
+        let message = outcome(properties(vec![("é".repeat(500) + "a", Value::str("v"))])).unwrap();
+        assert!(message.ends_with(&whole_error), "{message}");
+        assert_eq!(
+            outcome(properties(vec![(
+                "k".into(),
+                Value::String(cjk(333) + "a")
+            )])),
+            None
+        );
+        let message = outcome(properties(vec![(
+            "k".into(),
+            Value::String(cjk(333) + "ab"),
+        )]))
+        .unwrap();
+        assert!(
+            message.ends_with(&["`user.properties.k` must be ", PROPERTY_FORM].concat()),
+            "{message}"
+        );
+        // Four names of 2 bytes and values of 998 bytes of UTF-8: 4000 in all; then 4001.
+        let four = |last: &str| {
+            (1..=4)
+                .map(|i| {
+                    let extra = if i == 4 { last } else { "" };
+                    (
+                        ["k", &i.to_string()].concat(),
+                        Value::String(cjk(332) + "ab" + extra),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(outcome(properties(four(""))), None);
+        let message = outcome(properties(four("c"))).unwrap();
+        assert!(message.ends_with(&whole_error), "{message}");
+        let quotes = (1..=4)
+            .map(|i| {
+                (
+                    ["k", &i.to_string()].concat(),
+                    Value::String("\"".repeat(500)),
+                )
+            })
+            .collect();
+        assert_eq!(outcome(properties(quotes)), None);
+
+        // URLs: 2048 bytes of UTF-8.
+        let url = |tail: &str| ["/", &"é".repeat(1023), tail].concat();
+        assert_eq!(outcome(obj(&[("endpoint", Value::String(url("a")))])), None);
+        let message = outcome(obj(&[("endpoint", Value::String(url("ab")))])).unwrap();
+        assert_eq!(
+            message,
+            ["nps-widget: config `endpoint` must be ", URL_LENGTH_FORM].concat()
+        );
+        let link = |tail: &str| {
+            let url = ["https://example.com/", &"é".repeat(1014), tail].concat();
+            with(&[("promoterCta", obj(&[("url", Value::String(url))]))])
+        };
+        assert_eq!(outcome(link("")), None);
+        let message = outcome(link("a")).unwrap();
+        assert!(
+            message.ends_with(&["`promoterCta.url` must be ", URL_LENGTH_FORM].concat()),
+            "{message}"
+        );
+        let message = outcome(with(&[("eligibilityEndpoint", Value::String(url("ab")))])).unwrap();
+        assert!(
+            message.contains("`eligibilityEndpoint` must be a URL of at most 2048 bytes"),
+            "{message}"
+        );
+
+        // Language tags: 35 ASCII characters.
+        let tag = |n: usize| Value::String(["de-", &"x".repeat(n - 3)].concat());
+        assert_eq!(outcome(with(&[("language", tag(35))])), None);
+        let message = outcome(with(&[("language", tag(36))])).unwrap();
+        assert!(
+            message.ends_with(&["`language` must be ", LANGUAGE_FORM].concat()),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn number_errors_name_the_range() {
+        let num = Value::num;
+        let trigger = |name: &str, n: f64| Value::Array(vec![obj(&[(name, num(n))])]);
+        let theme = |n: f64| obj(&[("zIndex", num(n))]);
+        let throttle = |v: Value| obj(&[("declineResurveyAfter", v)]);
+        // Each key at its bounds is accepted; just past them, or not whole, it is refused with
+        // a message naming the bounds.
+        let cases: Vec<(&str, Vec<Value>, Vec<Value>, &str)> = vec![
+            (
+                "delaySeconds",
+                vec![num(0.0), num(86_400.0)],
+                vec![num(100_000.0), num(86_401.0), num(-1.0), num(1.5)],
+                "config `delaySeconds` must be a whole number from 0 to 86400",
+            ),
+            (
+                "triggers",
+                vec![trigger("afterSeconds", 0.0), trigger("afterSeconds", 86_400.0)],
+                vec![trigger("afterSeconds", 86_401.0), trigger("afterSeconds", -1.0)],
+                "config `triggers.afterSeconds` must be a whole number from 0 to 86400",
+            ),
+            (
+                "triggers",
+                vec![trigger("pageViews", 1.0), trigger("pageViews", 1e6)],
+                vec![trigger("pageViews", 0.0), trigger("pageViews", 1e6 + 1.0)],
+                "config `triggers.pageViews` must be a whole number from 1 to 1000000",
+            ),
+            (
+                "theme",
+                vec![theme(i32::MIN as f64), theme(i32::MAX as f64), theme(0.0)],
+                vec![theme(i32::MIN as f64 - 1.0), theme(i32::MAX as f64 + 1.0), theme(1.5)],
+                "config `theme.zIndex` must be a whole number from -2147483648 to 2147483647",
+            ),
+            (
+                "throttle",
+                vec![num(0.0), num(36_500.0), Value::str("36500 days"), Value::str("5214 weeks"), Value::str("1200 months")]
+                    .into_iter()
+                    .map(throttle)
+                    .collect(),
+                vec![num(36_501.0), num(-1.0), num(0.5), Value::str("36501 days"), Value::str("5215 weeks"), Value::str("1201 months")]
+                    .into_iter()
+                    .map(throttle)
+                    .collect(),
+                "config `throttle.declineResurveyAfter` must be a duration of at most 100 years: \"N days\" or a number of days (0 to 36500), \"N weeks\" (0 to 5214) or \"N months\" (0 to 1200)",
+            ),
+            (
+                "throttle",
+                vec![obj(&[("sampleRate", num(0.0))]), obj(&[("sampleRate", num(1.0))])],
+                vec![obj(&[("sampleRate", num(-0.01))]), obj(&[("sampleRate", num(1.01))])],
+                "config `throttle.sampleRate` must be a number from 0 to 1",
+            ),
+        ];
+        for (key, good, bad, expected) in cases {
+            for value in good {
+                let config = with(&[(key, value.clone())]);
+                assert_eq!(outcome(config), None, "{key}: {value:?}");
+            }
+            for value in bad {
+                let message = error_of(with(&[(key, value.clone())]));
+                assert_eq!(message, ["nps-widget: ", expected].concat(), "{value:?}");
+            }
+        }
+        let config = parse_config(&with(&[
+            ("delaySeconds", num(86_400.0)),
+            ("theme", theme(i32::MIN as f64)),
+        ]))
+        .unwrap();
+        assert_eq!(
+            (config.delay_seconds, config.theme.z_index),
+            (86_400, i32::MIN)
+        );
     }
 }

@@ -1,6 +1,9 @@
 // Types for nps-widget, an in-app Net Promoter Score survey.
 
-/** A duration: "N day(s)", "N week(s)", "N month(s)" (calendar months) or a number of days. */
+/**
+ * A duration: "N day(s)", "N week(s)", "N month(s)" (calendar months) or a number of days; at
+ * most 100 years (36500 days, 5214 weeks, 1200 months).
+ */
 export type Duration = `${number} ${'day' | 'days' | 'week' | 'weeks' | 'month' | 'months'}` | number;
 
 /** A property value. */
@@ -38,8 +41,8 @@ export type Trigger =
   | { /** When the page loads (the default). */ on: 'load' }
   | { /** When your code calls `track(name)`. */ event: string }
   | { /** When the path matches the glob, checked on SPA route changes too. */ url: string }
-  | { /** After this many seconds on the page. */ afterSeconds: number }
-  | { /** On this user's Nth page view. */ pageViews: number };
+  | { /** After this many seconds on the page: 0 to 86400. */ afterSeconds: number }
+  | { /** On this user's Nth page view: 1 to 1000000. */ pageViews: number };
 
 /** Re-survey rules. */
 export interface Throttle {
@@ -77,7 +80,10 @@ export interface Texts {
   thankYou?: PerCategory;
 }
 
-/** Text overrides for every language, plus per-language overrides keyed by language tag. */
+/**
+ * Text overrides for every language, plus per-language overrides keyed by the tag of a built-in
+ * language ("de", "pt-BR", "zh-Hant"), which win. Any other key is an error.
+ */
 export type TextOverrides = Texts & { [languageTag: string]: Texts | string | PerCategory | undefined };
 
 /** Look of the card. */
@@ -88,7 +94,7 @@ export interface Theme {
   accent?: string;
   /** Placement. Default "bottom". */
   position?: 'bottom' | 'bottom-right' | 'bottom-left' | 'top';
-  /** CSS z-index. Default 2147483000. */
+  /** CSS z-index, a whole number in the 32-bit range. Default 2147483000. */
   zIndex?: number;
 }
 
@@ -106,7 +112,7 @@ export interface Config {
   language?: string;
   /** What shows the survey. Default [{ on: 'load' }]. */
   triggers?: Trigger[];
-  /** Seconds to wait after a trigger before showing. Default 0. */
+  /** Seconds to wait after a trigger before showing: 0 to 86400. Default 0. */
   delaySeconds?: number;
   /** Re-survey rules. */
   throttle?: Throttle;
