@@ -7,7 +7,8 @@ use crate::prelude::*;
 use super::convert::to_value;
 use super::events::{self, EVENT_NAMES};
 use super::guards::Global;
-use super::runtime::{with_widget, Handle, Widget};
+use super::owner::run;
+use super::widget::{Handle, Widget};
 use crate::core::config::{parse_config, parse_user};
 use crate::core::error::Error;
 use alloc::rc::Rc;
@@ -37,7 +38,7 @@ pub fn command(name: &JsValue, args: &Array) {
 #[wasm_bindgen(js_name = shadowRoot)]
 pub fn shadow_root() -> JsValue {
     current()
-        .and_then(|w| w.try_borrow().ok().and_then(|w| w.shadow_root()))
+        .and_then(|w| w.peek(Widget::shadow_root).flatten())
         .map_or(JsValue::NULL, Into::into)
 }
 
@@ -103,7 +104,7 @@ fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
                 .ok()
                 .and_then(|f| f.as_bool())
                 .unwrap_or(false);
-            on_widget_or_later(&name, args, |w| w.request_show("manual", force))
+            on_widget_or_later(&name, args, move |w| w.request_show("manual", force))
         }
         "hide" => on_widget_or_later(&name, args, Widget::hide),
         "reset" => on_widget_or_later(&name, args, Widget::reset),
@@ -112,27 +113,31 @@ fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
                 .as_string()
                 .filter(|e| !e.is_empty())
                 .ok_or_else(|| misuse(&name, "needs an event name string"))?;
-            on_widget_or_later(&name, args, |w| w.track(&event))
+            on_widget_or_later(&name, args, move |w| w.track(&event))
         }
         "consent" => {
             let granted = arg
                 .as_bool()
                 .ok_or_else(|| misuse(&name, "needs true or false"))?;
-            on_widget_or_later(&name, args, |w| w.consent(granted))
+            on_widget_or_later(&name, args, move |w| w.consent(granted))
         }
         "identify" => {
             let user = parse_user(&to_value(&arg))?;
-            on_widget_or_later(&name, args, |w| w.identify(user))
+            on_widget_or_later(&name, args, move |w| w.identify(user))
         }
         _ => Err(misuse(&name, "is not a command")),
     }
 }
 
 /// Runs `f` on the current widget; before the first `init`, keeps the call for later.
-fn on_widget_or_later(name: &str, args: &Array, f: impl FnOnce(&mut Widget)) -> Result<(), Error> {
+fn on_widget_or_later(
+    name: &str,
+    args: &Array,
+    f: impl FnOnce(&mut Widget) + 'static,
+) -> Result<(), Error> {
     match current() {
         Some(widget) => {
-            with_widget(&Rc::downgrade(&widget), f);
+            run(&Rc::downgrade(&widget), f);
             Ok(())
         }
         None => BEFORE_INIT.with(|q| {

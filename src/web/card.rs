@@ -4,15 +4,16 @@
 
 use crate::prelude::*;
 
+use super::card_input::Shared;
 use super::guards::{reflect_set, Dom, EventListener, Timeout};
+use super::look::Look;
 use crate::core::error::Error;
 use crate::core::limits::MAX_COMMENT_CHARS;
-use crate::core::text::{int, parse_int, parse_u32};
+use crate::core::text::int;
 use alloc::rc::Rc;
-use core::cell::Cell;
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
-use web_sys::{CssStyleSheet, Document, Element, HtmlElement, KeyboardEvent, ShadowRoot};
+use web_sys::{CssStyleSheet, Document, Element, HtmlElement, ShadowRoot};
 
 const STYLES: &str = include_str!("card.css");
 
@@ -27,70 +28,15 @@ pub enum Action {
     Close,
 }
 
-/// How the card looks, resolved from the theme and the language.
-pub struct Look {
-    /// `light`, `dark` or `auto` CSS class.
-    pub mode: &'static str,
-    /// Position CSS class.
-    pub position: &'static str,
-    /// Accent colour and the text colour readable on it.
-    pub accent: Option<(String, &'static str)>,
-    /// CSS z-index.
-    pub z_index: i32,
-    /// Language tag of the texts.
-    pub lang: &'static str,
-    /// Right-to-left layout.
-    pub rtl: bool,
-    /// Accessible label of the close button.
-    pub close_label: String,
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// `window.visualViewport`: the part of the page on screen, smaller than the layout
-    /// viewport while an on-screen keyboard is up.
-    #[wasm_bindgen(extends = web_sys::EventTarget)]
-    #[derive(Clone)]
-    type Viewport;
-    type Window;
-    #[wasm_bindgen(method, getter, js_name = visualViewport)]
-    fn visual_viewport(this: &Window) -> Option<Viewport>;
-    #[wasm_bindgen(method, getter)]
-    fn height(this: &Viewport) -> f64;
-    #[wasm_bindgen(method, getter, js_name = offsetTop)]
-    fn offset_top(this: &Viewport) -> f64;
-    #[wasm_bindgen(method, getter)]
-    fn scale(this: &Viewport) -> f64;
-    type Style;
-    #[wasm_bindgen(method, js_name = setProperty)]
-    fn set_number(this: &Style, name: &str, value: f64);
-    type FocusEvent;
-    #[wasm_bindgen(method, getter, js_name = relatedTarget)]
-    fn related_target(this: &FocusEvent) -> Option<Element>;
-}
-
 /// The card on the page. Dropping it removes every node and listener it added and, if the
 /// focus was inside, returns it to where it was before it entered the card.
+#[must_use = "dropping a Card removes it from the page at once"]
 pub struct Card {
     shared: Rc<Shared>,
     body: Element,
     live: Element,
     _listeners: Vec<EventListener>,
     _announce: Option<Timeout>,
-}
-
-/// What the card's event listeners need. One handler serves every event, so the wasm holds
-/// one listener closure, not one per event.
-struct Shared {
-    document: Document,
-    host: HtmlElement,
-    root: ShadowRoot,
-    viewport: Option<Viewport>,
-    on_action: Rc<dyn Fn(Action)>,
-    rtl: bool,
-    /// Where focus goes back when the card closes: the element focused when it appeared, then
-    /// the last element outside the card that focus came from.
-    return_focus: Cell<Option<Element>>,
 }
 
 impl Card {
@@ -117,50 +63,27 @@ impl Card {
         sheet.replace_sync(STYLES).map_err(fail)?;
         root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
 
-        let section = element(&document, "section", &root)?;
+        let section = element(&document, "section", &root);
         let classes = ["card ", look.mode, " ", look.position].concat();
         set(&section, "class", &classes);
         set(&section, "role", "dialog");
         set(&section, "aria-labelledby", "nps-title");
         set(&section, "lang", look.lang);
         set(&section, "dir", if look.rtl { "rtl" } else { "ltr" });
-        let close = element(&document, "button", &section)?;
+        let close = element(&document, "button", &section);
         set(&close, "class", "close");
         set(&close, "type", "button");
         set(&close, "data-action", "close");
         set(&close, "aria-label", &look.close_label);
         close.set_text_content(Some("\u{d7}"));
-        let body = element(&document, "div", &section)?;
-        let live = element(&document, "div", &section)?;
+        let body = element(&document, "div", &section);
+        let live = element(&document, "div", &section);
         set(&live, "class", "sr");
         set(&live, "role", "status");
         set(&live, "aria-live", "polite");
 
-        let shared = Rc::new(Shared {
-            return_focus: Cell::new(document.active_element()),
-            viewport: window.unchecked_into::<Window>().visual_viewport(),
-            document,
-            host,
-            root,
-            on_action,
-            rtl: look.rtl,
-        });
-        shared.fit();
-        let root: &web_sys::EventTarget = &shared.root;
-        let mut targets = vec![(root, "click"), (root, "keydown"), (root, "focusin")];
-        // While the card is open it follows the visual viewport (an on-screen keyboard).
-        if let Some(viewport) = &shared.viewport {
-            targets.push((viewport, "resize"));
-            targets.push((viewport, "scroll"));
-        }
-        // Not passive: arrow keys on the scale must not also scroll the host page.
-        let mut listeners = Vec::new();
-        for (target, name) in targets {
-            let shared = shared.clone();
-            listeners.push(EventListener::new(target, name, false, move |event| {
-                shared.handle(event)
-            }));
-        }
+        let shared = Shared::new(document, host, root, on_action, look.rtl);
+        let listeners = shared.listen();
         dom(&page_body).append_child(&shared.host);
         Ok(Card {
             shared,
@@ -179,15 +102,15 @@ impl Card {
         high: &str,
         scale_label: &str,
         score_label: &dyn Fn(u8) -> String,
-    ) -> Result<(), Error> {
+    ) {
         let d = &self.shared.document;
-        let (body, _title) = self.begin_step(question)?;
-        let group = element(d, "div", &body)?;
+        let (body, _title) = self.begin_step(question);
+        let group = element(d, "div", &body);
         set(&group, "class", "scale");
         set(&group, "role", "radiogroup");
         set(&group, "aria-label", scale_label);
         for score in 0..=10u8 {
-            let radio = element(d, "button", &group)?;
+            let radio = element(d, "button", &group);
             set(&radio, "type", "button");
             set(&radio, "role", "radio");
             set(&radio, "aria-checked", "false");
@@ -203,10 +126,10 @@ impl Card {
             }
             radio.set_text_content(Some(&digits));
         }
-        let ends = element(d, "div", &body)?;
+        let ends = element(d, "div", &body);
         set(&ends, "class", "ends");
         for (id, text) in [("nps-low", low), ("nps-high", high)] {
-            let span = element(d, "span", &ends)?;
+            let span = element(d, "span", &ends);
             set(&span, "id", id);
             span.set_text_content(Some(text));
         }
@@ -216,7 +139,6 @@ impl Card {
         self._announce = Some(Timeout::new(150, move || {
             live.set_text_content(Some(&announcement))
         }));
-        Ok(())
     }
 
     /// Marks `score` as the chosen radio.
@@ -239,38 +161,32 @@ impl Card {
     }
 
     /// Step 2: the follow-up question, a comment box and Send. Focus moves to the box.
-    pub fn show_follow_up(
-        &mut self,
-        question: &str,
-        placeholder: &str,
-        send: &str,
-    ) -> Result<(), Error> {
+    pub fn show_follow_up(&mut self, question: &str, placeholder: &str, send: &str) {
         let d = &self.shared.document;
-        let (body, _title) = self.begin_step(question)?;
-        let area = element(d, "textarea", &body)?;
+        let (body, _title) = self.begin_step(question);
+        let area = element(d, "textarea", &body);
         set(&area, "aria-labelledby", "nps-title");
         set(&area, "placeholder", placeholder);
         set(&area, "maxlength", &int(MAX_COMMENT_CHARS as i64));
         set(&area, "rows", "3");
-        let actions = element(d, "div", &body)?;
+        let actions = element(d, "div", &body);
         set(&actions, "class", "actions");
-        let button = element(d, "button", &actions)?;
+        let button = element(d, "button", &actions);
         set(&button, "class", "send");
         set(&button, "type", "button");
         set(&button, "data-action", "send");
         button.set_text_content(Some(send));
         focus(&area);
         self.announce(question);
-        Ok(())
     }
 
     /// Step 3: thanks, and for promoters an optional link.
-    pub fn show_thanks(&mut self, thanks: &str, cta: Option<(&str, &str)>) -> Result<(), Error> {
+    pub fn show_thanks(&mut self, thanks: &str, cta: Option<(&str, &str)>) {
         let d = &self.shared.document;
-        let (body, title) = self.begin_step(thanks)?;
+        let (body, title) = self.begin_step(thanks);
         set(&title, "tabindex", "-1");
         if let Some((text, url)) = cta {
-            let link = element(d, "a", &body)?;
+            let link = element(d, "a", &body);
             set(&link, "class", "cta");
             set(&link, "href", url);
             set(&link, "target", "_blank");
@@ -279,7 +195,6 @@ impl Card {
         }
         focus(&title);
         self.announce(thanks);
-        Ok(())
     }
 
     /// Whether the user moved focus onto one of the card's links or buttons (a keyboard or
@@ -298,12 +213,12 @@ impl Card {
 
     /// Empties the card's body and gives it the step's heading (`#nps-title`, which names the
     /// dialog). Returns the body and the heading.
-    fn begin_step(&self, heading: &str) -> Result<(Element, Element), Error> {
+    fn begin_step(&self, heading: &str) -> (Element, Element) {
         self.body.set_text_content(None);
-        let title = element(&self.shared.document, "h2", &self.body)?;
+        let title = element(&self.shared.document, "h2", &self.body);
         set(&title, "id", "nps-title");
         title.set_text_content(Some(heading));
-        Ok((self.body.clone(), title))
+        (self.body.clone(), title)
     }
 
     fn announce(&mut self, text: &str) {
@@ -327,147 +242,25 @@ impl Drop for Card {
     }
 }
 
-impl Shared {
-    fn handle(&self, event: &web_sys::Event) {
-        match event.type_().as_str() {
-            "click" => self.click(event),
-            "keydown" => self.key(event),
-            "focusin" => {
-                if let Some(from) = event
-                    .unchecked_ref::<FocusEvent>()
-                    .related_target()
-                    .filter(|from| from.get_root_node() != **self.root)
-                {
-                    self.return_focus.set(Some(from));
-                }
-            }
-            _ => self.fit(),
-        }
-    }
-
-    fn click(&self, event: &web_sys::Event) {
-        let Some(target) = event_target(event).and_then(|t| dom(&t).closest("[data-action]"))
-        else {
-            return;
-        };
-        let action = match target.get_attribute("data-action").as_deref() {
-            Some("close") => Action::Close,
-            Some("score") => match target
-                .get_attribute("data-score")
-                .and_then(|s| parse_u32(&s))
-                .and_then(|s| u8::try_from(s).ok())
-            {
-                Some(score) => Action::Score(score),
-                None => return,
-            },
-            Some("send") => {
-                let text = dom(&self.root)
-                    .query_selector("textarea")
-                    .and_then(|area| Reflect::get(&area, &JsValue::from_str("value")).ok())
-                    // JavaScript's trim: the Unicode whitespace table stays out of the wasm.
-                    .and_then(|value| value.dyn_into::<js_sys::JsString>().ok())
-                    .map(|value| String::from(value.trim()))
-                    .unwrap_or_default();
-                Action::Send(text)
-            }
-            _ => return,
-        };
-        (self.on_action)(action);
-    }
-
-    fn key(&self, event: &web_sys::Event) {
-        let Some(key_event) = event.dyn_ref::<KeyboardEvent>() else {
-            return;
-        };
-        let key = key_event.key();
-        // Escape while an input method composes (Japanese, Chinese, Korean) cancels the
-        // composition, not the survey.
-        if key == "Escape" && !key_event.is_composing() {
-            return (self.on_action)(Action::Close);
-        }
-        if let Some(target) =
-            event_target(event).filter(|t| t.get_attribute("role").as_deref() == Some("radio"))
-        {
-            if move_focus(&target, &key, self.rtl) {
-                event.prevent_default();
-            }
-        }
-    }
-
-    /// Gives the card's CSS the visual viewport: `--nps-vh` its height and `--nps-vt` its
-    /// offset from the top of the layout viewport, in CSS pixels (numbers; the stylesheet does
-    /// the arithmetic). Left as they are while the page is pinch-zoomed.
-    fn fit(&self) {
-        let Some(viewport) = &self.viewport else {
-            return;
-        };
-        if viewport.scale() < 1.01 {
-            let style = self.host.style();
-            let style: &Style = style.unchecked_ref();
-            style.set_number("--nps-vh", viewport.height());
-            style.set_number("--nps-vt", viewport.offset_top());
-        }
-    }
-}
-
-fn event_target(event: &web_sys::Event) -> Option<Element> {
-    // Events from inside a shadow root are retargeted; composedPath()[0] is the real origin.
-    event.composed_path().get(0).dyn_into::<Element>().ok()
-}
-
-/// Roving focus over the radio group: arrows (mirrored in RTL), Home, End. Returns whether the
-/// key was handled.
-fn move_focus(radio: &Element, key: &str, rtl: bool) -> bool {
-    let Some(current) = radio
-        .get_attribute("data-score")
-        .and_then(|s| parse_int(&s))
-    else {
-        return false;
-    };
-    let forward = if rtl { "ArrowLeft" } else { "ArrowRight" };
-    let backward = if rtl { "ArrowRight" } else { "ArrowLeft" };
-    let next = match key {
-        k if k == forward || k == "ArrowDown" => (current + 1).min(10),
-        k if k == backward || k == "ArrowUp" => (current - 1).max(0),
-        "Home" => 0,
-        "End" => 10,
-        _ => return false,
-    };
-    let Some(group) = radio.parent_element() else {
-        return false;
-    };
-    let children = group.children();
-    if let Some(target) = children.item(next as u32) {
-        for i in 0..children.length() {
-            if let Some(child) = children.item(i) {
-                set(
-                    &child,
-                    "tabindex",
-                    if i == next as u32 { "0" } else { "-1" },
-                );
-            }
-        }
-        focus(&target);
-    }
-    true
-}
-
-fn element(document: &Document, tag: &str, parent: &web_sys::Node) -> Result<Element, Error> {
+/// A new `tag` element appended to `parent`.
+pub(super) fn element(document: &Document, tag: &str, parent: &web_sys::Node) -> Element {
     let element = dom(document).create_element(tag);
     dom(parent).append_child(&element);
-    Ok(element)
+    element
 }
 
-fn set(element: &Element, name: &str, value: &str) {
+/// Sets an attribute.
+pub(super) fn set(element: &Element, name: &str, value: &str) {
     dom(element).set_attribute(name, value);
 }
 
 /// Any DOM object, for the bindings without `catch` in [`Dom`].
-fn dom(node: &JsValue) -> &Dom {
+pub(super) fn dom(node: &JsValue) -> &Dom {
     node.unchecked_ref()
 }
 
-fn focus(element: &Element) {
+/// Moves focus to `element`.
+pub(super) fn focus(element: &Element) {
     if let Some(element) = element.dyn_ref::<HtmlElement>() {
         dom(element).focus();
     }

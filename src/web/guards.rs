@@ -120,12 +120,6 @@ pub fn delay(ms: i32) -> Promise {
     })
 }
 
-/// [`when_settled`] on a promise already fulfilled with `undefined`: runs `then` in a
-/// microtask, once the caller (which may hold the widget) has returned.
-pub fn soon(then: impl FnOnce(JsValue) + 'static) {
-    when_settled(&Promise::resolve(&JsValue::UNDEFINED), then);
-}
-
 /// `globalThis`: `js_sys::global()` without its fallbacks for hosts that lack it (every
 /// browser that runs this module has it).
 pub fn global() -> JsValue {
@@ -138,6 +132,7 @@ pub fn window() -> Option<web_sys::Window> {
 }
 
 /// Calls a function once after a delay, unless dropped first.
+#[must_use = "dropping a Timeout cancels it at once"]
 pub struct Timeout {
     id: JsValue,
     _callback: Callback,
@@ -171,6 +166,7 @@ impl Drop for Timeout {
 }
 
 /// An event listener (bubble phase), removed when dropped.
+#[must_use = "dropping an EventListener removes it at once"]
 pub struct EventListener {
     target: EventTarget,
     kind: &'static str,

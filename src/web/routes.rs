@@ -19,6 +19,7 @@ const METHODS: [&str; 2] = ["pushState", "replaceState"];
 type Wrapper = Closure<dyn Fn(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>;
 
 /// Watches route changes while alive.
+#[must_use = "dropping a RouteWatch stops watching at once"]
 pub struct RouteWatch {
     _listeners: [EventListener; 2],
     history: JsValue,

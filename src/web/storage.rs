@@ -4,7 +4,7 @@
 
 use crate::prelude::*;
 
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 use web_sys::Storage;
 
 /// Every key the widget writes starts with this prefix.
@@ -13,7 +13,7 @@ pub const PREFIX: &str = "nps-widget:";
 /// The widget's storage.
 pub struct Store {
     local: Option<Storage>,
-    durable: bool,
+    durable: Cell<bool>,
     memory: RefCell<Vec<(String, String)>>,
 }
 
@@ -28,7 +28,7 @@ impl Store {
             });
         Store {
             local,
-            durable,
+            durable: Cell::new(durable),
             memory: RefCell::new(Vec::new()),
         }
     }
@@ -39,7 +39,7 @@ impl Store {
     }
 
     fn local(&self) -> Option<&Storage> {
-        self.local.as_ref().filter(|_| self.durable)
+        self.local.as_ref().filter(|_| self.durable.get())
     }
 
     /// The value of `key`. A value kept in memory (because localStorage refused it) is newer
@@ -99,8 +99,8 @@ impl Store {
     /// From now on values go to localStorage. What was kept in memory meanwhile is written
     /// there, except where localStorage already holds the key (a count kept across visits
     /// wins over this page's fresh one).
-    pub fn make_durable(&mut self) {
-        self.durable = true;
+    pub fn make_durable(&self) {
+        self.durable.set(true);
         let memory = core::mem::take(&mut *self.memory.borrow_mut());
         for (key, value) in memory {
             if self
@@ -114,7 +114,7 @@ impl Store {
     }
 
     /// Deletes every key the widget wrote and keeps further values in memory only.
-    pub fn forget_all(&mut self) {
+    pub fn forget_all(&self) {
         if let Some(local) = &self.local {
             let mut keys = Vec::new();
             push_keys(local, PREFIX, &mut keys);
@@ -123,7 +123,7 @@ impl Store {
             }
         }
         self.memory.borrow_mut().clear();
-        self.durable = false;
+        self.durable.set(false);
     }
 }
 

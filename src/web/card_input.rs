@@ -1,0 +1,220 @@
+//! The card's input: one handler for every click, key and focus change inside the card (so the
+//! wasm holds one listener closure, not one per event), the radio group's roving focus, and the
+//! visual viewport the card follows.
+
+use crate::prelude::*;
+
+use super::card::{dom, focus, set, Action};
+use super::guards::EventListener;
+use crate::core::text::{parse_int, parse_u32};
+use alloc::rc::Rc;
+use core::cell::Cell;
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element, HtmlElement, KeyboardEvent, ShadowRoot};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `window.visualViewport`: the part of the page on screen, smaller than the layout
+    /// viewport while an on-screen keyboard is up.
+    #[wasm_bindgen(extends = web_sys::EventTarget)]
+    #[derive(Clone)]
+    type Viewport;
+    type Window;
+    #[wasm_bindgen(method, getter, js_name = visualViewport)]
+    fn visual_viewport(this: &Window) -> Option<Viewport>;
+    #[wasm_bindgen(method, getter)]
+    fn height(this: &Viewport) -> f64;
+    #[wasm_bindgen(method, getter, js_name = offsetTop)]
+    fn offset_top(this: &Viewport) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn scale(this: &Viewport) -> f64;
+    type Style;
+    #[wasm_bindgen(method, js_name = setProperty)]
+    fn set_number(this: &Style, name: &str, value: f64);
+    type FocusEvent;
+    #[wasm_bindgen(method, getter, js_name = relatedTarget)]
+    fn related_target(this: &FocusEvent) -> Option<Element>;
+}
+
+/// What the card's event listeners need. One handler serves every event, so the wasm holds
+/// one listener closure, not one per event.
+pub(super) struct Shared {
+    pub(super) document: Document,
+    pub(super) host: HtmlElement,
+    pub(super) root: ShadowRoot,
+    viewport: Option<Viewport>,
+    on_action: Rc<dyn Fn(Action)>,
+    rtl: bool,
+    /// Where focus goes back when the card closes: the element focused when it appeared, then
+    /// the last element outside the card that focus came from.
+    pub(super) return_focus: Cell<Option<Element>>,
+}
+
+impl Shared {
+    /// The card's shared part, for a card in `root` of `host`, focus coming from where it is.
+    pub(super) fn new(
+        document: Document,
+        host: HtmlElement,
+        root: ShadowRoot,
+        on_action: Rc<dyn Fn(Action)>,
+        rtl: bool,
+    ) -> Rc<Shared> {
+        let viewport = super::guards::window()
+            .and_then(|window| window.unchecked_into::<Window>().visual_viewport());
+        let shared = Rc::new(Shared {
+            return_focus: Cell::new(document.active_element()),
+            viewport,
+            document,
+            host,
+            root,
+            on_action,
+            rtl,
+        });
+        shared.fit();
+        shared
+    }
+
+    /// The card's listeners: clicks, keys and focus in the card and, while it is open, the
+    /// visual viewport (an on-screen keyboard).
+    pub(super) fn listen(self: &Rc<Shared>) -> Vec<EventListener> {
+        let root: &web_sys::EventTarget = &self.root;
+        let mut targets = vec![(root, "click"), (root, "keydown"), (root, "focusin")];
+        if let Some(viewport) = &self.viewport {
+            targets.push((viewport, "resize"));
+            targets.push((viewport, "scroll"));
+        }
+        // Not passive: arrow keys on the scale must not also scroll the host page.
+        let mut listeners = Vec::new();
+        for (target, name) in targets {
+            let shared = self.clone();
+            listeners.push(EventListener::new(target, name, false, move |event| {
+                shared.handle(event)
+            }));
+        }
+        listeners
+    }
+
+    fn handle(&self, event: &web_sys::Event) {
+        match event.type_().as_str() {
+            "click" => self.click(event),
+            "keydown" => self.key(event),
+            "focusin" => {
+                if let Some(from) = event
+                    .unchecked_ref::<FocusEvent>()
+                    .related_target()
+                    .filter(|from| from.get_root_node() != **self.root)
+                {
+                    self.return_focus.set(Some(from));
+                }
+            }
+            _ => self.fit(),
+        }
+    }
+
+    fn click(&self, event: &web_sys::Event) {
+        let Some(target) = event_target(event).and_then(|t| dom(&t).closest("[data-action]"))
+        else {
+            return;
+        };
+        let action = match target.get_attribute("data-action").as_deref() {
+            Some("close") => Action::Close,
+            Some("score") => match target
+                .get_attribute("data-score")
+                .and_then(|s| parse_u32(&s))
+                .and_then(|s| u8::try_from(s).ok())
+            {
+                Some(score) => Action::Score(score),
+                None => return,
+            },
+            Some("send") => {
+                let text = dom(&self.root)
+                    .query_selector("textarea")
+                    .and_then(|area| Reflect::get(&area, &JsValue::from_str("value")).ok())
+                    // JavaScript's trim: the Unicode whitespace table stays out of the wasm.
+                    .and_then(|value| value.dyn_into::<js_sys::JsString>().ok())
+                    .map(|value| String::from(value.trim()))
+                    .unwrap_or_default();
+                Action::Send(text)
+            }
+            _ => return,
+        };
+        (self.on_action)(action);
+    }
+
+    fn key(&self, event: &web_sys::Event) {
+        let Some(key_event) = event.dyn_ref::<KeyboardEvent>() else {
+            return;
+        };
+        let key = key_event.key();
+        // Escape while an input method composes (Japanese, Chinese, Korean) cancels the
+        // composition, not the survey.
+        if key == "Escape" && !key_event.is_composing() {
+            return (self.on_action)(Action::Close);
+        }
+        if let Some(target) =
+            event_target(event).filter(|t| t.get_attribute("role").as_deref() == Some("radio"))
+        {
+            if move_focus(&target, &key, self.rtl) {
+                event.prevent_default();
+            }
+        }
+    }
+
+    /// Gives the card's CSS the visual viewport: `--nps-vh` its height and `--nps-vt` its
+    /// offset from the top of the layout viewport, in CSS pixels (numbers; the stylesheet does
+    /// the arithmetic). Left as they are while the page is pinch-zoomed.
+    fn fit(&self) {
+        let Some(viewport) = &self.viewport else {
+            return;
+        };
+        if viewport.scale() < 1.01 {
+            let style = self.host.style();
+            let style: &Style = style.unchecked_ref();
+            style.set_number("--nps-vh", viewport.height());
+            style.set_number("--nps-vt", viewport.offset_top());
+        }
+    }
+}
+
+fn event_target(event: &web_sys::Event) -> Option<Element> {
+    // Events from inside a shadow root are retargeted; composedPath()[0] is the real origin.
+    event.composed_path().get(0).dyn_into::<Element>().ok()
+}
+
+/// Roving focus over the radio group: arrows (mirrored in RTL), Home, End. Returns whether the
+/// key was handled.
+fn move_focus(radio: &Element, key: &str, rtl: bool) -> bool {
+    let Some(current) = radio
+        .get_attribute("data-score")
+        .and_then(|s| parse_int(&s))
+    else {
+        return false;
+    };
+    let forward = if rtl { "ArrowLeft" } else { "ArrowRight" };
+    let backward = if rtl { "ArrowRight" } else { "ArrowLeft" };
+    let next = match key {
+        k if k == forward || k == "ArrowDown" => (current + 1).min(10),
+        k if k == backward || k == "ArrowUp" => (current - 1).max(0),
+        "Home" => 0,
+        "End" => 10,
+        _ => return false,
+    };
+    let Some(group) = radio.parent_element() else {
+        return false;
+    };
+    let children = group.children();
+    if let Some(target) = children.item(next as u32) {
+        for i in 0..children.length() {
+            if let Some(child) = children.item(i) {
+                set(
+                    &child,
+                    "tabindex",
+                    if i == next as u32 { "0" } else { "-1" },
+                );
+            }
+        }
+        focus(&target);
+    }
+    true
+}

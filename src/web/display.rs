@@ -1,0 +1,292 @@
+//! The open card and the answer it collects: the display recorded and queued the moment the
+//! card shows, the score, the comment, the thank-you step, and the close (a decline before a
+//! score, the final answer after one). Each body of the answer goes to the outbox at once.
+
+use crate::prelude::*;
+
+use super::card::{Action, Card};
+use super::events::{payload, raise};
+use super::guards::Timeout;
+use super::look::Look;
+use super::owner::run;
+use super::show::ShowState;
+use super::widget::{current_page, now, random_bytes, run_delivery, Widget};
+use crate::core::answer::{answer_key, clip, clip_to, uuid_v4, Answer, Category};
+use crate::core::eligibility::{Outcome, UserState};
+use crate::core::error::Error;
+use crate::core::i18n::{fill, TextKey};
+use crate::core::limits::MAX_COMMENT_CHARS;
+use crate::core::text::int;
+use alloc::rc::Rc;
+use wasm_bindgen::JsValue;
+
+/// How long the thank-you step stays before the card closes itself.
+const THANKS_MS: u32 = 4_000;
+
+/// One display of the card and the answer it is collecting.
+pub struct Display {
+    card: Card,
+    /// The answer so far.
+    pub answer: Answer,
+    _auto_close: Option<Timeout>,
+}
+
+impl Widget {
+    /// Whether the card is open.
+    pub fn is_open(&self) -> bool {
+        matches!(self.show, ShowState::Open(_))
+    }
+
+    /// The card's shadow root, if the card is open.
+    pub fn shadow_root(&self) -> Option<web_sys::ShadowRoot> {
+        match &self.show {
+            ShowState::Open(display) => Some(display.card.shadow_root().clone()),
+            _ => None,
+        }
+    }
+
+    /// Shows the card and records the display: in storage first (unless `preview`: a forced
+    /// show starts no clock), then as a `display` body in the outbox.
+    pub(super) fn open_card(
+        &mut self,
+        trigger: &str,
+        now: i64,
+        preview: bool,
+    ) -> Result<(), Error> {
+        let look = Look::new(
+            &self.config.theme,
+            &self.catalog,
+            self.text(TextKey::Close).into(),
+        );
+        let this = self.this.clone();
+        let mut card = Card::mount(
+            &look,
+            Rc::new(move |action| run(&this, move |w| w.on_action(action))),
+        )?;
+        let question = fill(
+            self.text(TextKey::Question),
+            "{product}",
+            &self.config.product,
+        );
+        let score_label = self.text(TextKey::ScoreLabel);
+        card.show_scale(
+            &question,
+            self.text(TextKey::LowLabel),
+            self.text(TextKey::HighLabel),
+            self.text(TextKey::ScaleLabel),
+            &|score| fill(score_label, "{score}", &int(score as i64)),
+        );
+        if !preview {
+            // The six-month clock starts now, recorded before any network call.
+            self.shown_here = Some(now);
+            self.save_user_state(&UserState {
+                last_shown: Some((now, Outcome::Ignored)),
+            });
+        }
+        let answer = Answer {
+            id: uuid_v4(random_bytes()),
+            key: answer_key(random_bytes()),
+            score: None,
+            declined: false,
+            comment: None,
+            complete: false,
+            preview,
+            user: self.config.user.clone(),
+            account: self.config.account.clone(),
+            language: self.catalog.tag().into(),
+            trigger: clip(trigger).into(),
+            page: current_page(),
+            shown_at: now,
+            answered_at: now,
+        };
+        raise(
+            "shown",
+            payload(&[
+                ("id", answer.id.as_str().into()),
+                ("trigger", trigger.into()),
+            ]),
+        );
+        self.send(&answer);
+        self.show = ShowState::Open(Display {
+            card,
+            answer,
+            _auto_close: None,
+        });
+        Ok(())
+    }
+
+    /// The card open, taken out of the show state while it is changed (put it back with
+    /// `self.show = ShowState::Open(display)`).
+    fn take_display(&mut self) -> Option<Display> {
+        match core::mem::replace(&mut self.show, ShowState::Idle) {
+            ShowState::Open(display) => Some(display),
+            other => {
+                self.show = other;
+                None
+            }
+        }
+    }
+
+    fn on_action(&mut self, action: Action) {
+        let ShowState::Open(display) = &self.show else {
+            return;
+        };
+        let answer = &display.answer;
+        match action {
+            Action::Score(score) if answer.score.is_none() && score <= 10 => self.choose(score),
+            Action::Send(comment) if answer.score.is_some() && !answer.complete => {
+                self.send_comment(comment)
+            }
+            Action::Close => self.finish_display(true),
+            _ => {}
+        }
+    }
+
+    fn choose(&mut self, score: u8) {
+        let Some(mut display) = self.take_display() else {
+            return;
+        };
+        display.card.select(score);
+        display.answer.score = Some(score);
+        display.answer.answered_at = now();
+        if !display.answer.preview {
+            self.set_outcome(Outcome::Answered);
+        }
+        self.send(&display.answer);
+        raise("score", answer_payload(&display.answer));
+        let follow_up = match Category::of(score) {
+            Category::Detractor => TextKey::FollowUpDetractor,
+            Category::Passive => TextKey::FollowUpPassive,
+            Category::Promoter => TextKey::FollowUpPromoter,
+        };
+        display.card.show_follow_up(
+            self.text(follow_up),
+            self.text(TextKey::Placeholder),
+            self.text(TextKey::Send),
+        );
+        self.show = ShowState::Open(display);
+    }
+
+    fn send_comment(&mut self, comment: String) {
+        let Some(mut display) = self.take_display() else {
+            return;
+        };
+        let answer = &mut display.answer;
+        // Trimmed by the card already.
+        answer.comment = (!comment.is_empty()).then(|| clip_to(&comment, MAX_COMMENT_CHARS).into());
+        answer.complete = true;
+        answer.answered_at = now();
+        self.send(&display.answer);
+        raise("response", answer_payload(&display.answer));
+        let category = Category::of(display.answer.score.unwrap_or(0));
+        let thanks = match category {
+            Category::Detractor => TextKey::ThankYouDetractor,
+            Category::Passive => TextKey::ThankYouPassive,
+            Category::Promoter => TextKey::ThankYouPromoter,
+        };
+        let cta = match (&self.config.promoter_cta, category) {
+            (Some(cta), Category::Promoter) => Some((
+                cta.text
+                    .as_deref()
+                    .unwrap_or(self.text(TextKey::CtaDefault)),
+                cta.url.as_str(),
+            )),
+            _ => None,
+        };
+        display.card.show_thanks(self.text(thanks), cta);
+        display._auto_close = Some(self.close_thanks_later());
+        self.show = ShowState::Open(display);
+    }
+
+    fn close_thanks_later(&self) -> Timeout {
+        let this = self.this.clone();
+        Timeout::new(THANKS_MS, move || run(&this, Widget::close_thanks))
+    }
+
+    /// The thank-you step closes itself, but not while the user's focus is on its link or
+    /// close button (WCAG 2.2.1): then it waits another round.
+    fn close_thanks(&mut self) {
+        let engaged = match &self.show {
+            ShowState::Open(display) => display.card.is_engaged(),
+            _ => return,
+        };
+        if !engaged {
+            return self.finish_display(false);
+        }
+        let timer = self.close_thanks_later();
+        if let ShowState::Open(display) = &mut self.show {
+            display._auto_close = Some(timer);
+        }
+    }
+
+    /// Closes the card. Before a score, a close by the user is a decline; after a score without
+    /// a comment, the score is sent as the final answer.
+    pub(super) fn finish_display(&mut self, by_user: bool) {
+        let Some(display) = self.take_display() else {
+            return;
+        };
+        let mut answer = display.answer;
+        drop(display.card);
+        match answer.score {
+            None if by_user => {
+                if !answer.preview {
+                    self.set_outcome(Outcome::Declined);
+                }
+                answer.declined = true;
+                self.send(&answer);
+                raise("dismissed", payload(&[("id", answer.id.as_str().into())]));
+            }
+            Some(_) if !answer.complete => {
+                answer.complete = true;
+                self.send(&answer);
+                raise("response", answer_payload(&answer));
+            }
+            _ => {}
+        }
+    }
+
+    /// The page is going away: a score without its comment becomes the final answer, then
+    /// everything queued leaves with `fetch(keepalive)`.
+    pub(super) fn page_hidden(&mut self, _event: &web_sys::Event) {
+        if let ShowState::Open(display) = &self.show {
+            if display.answer.score.is_some() && !display.answer.complete {
+                self.finish_display(false);
+            }
+        }
+        run_delivery(self, |d| d.send_before_unload());
+    }
+
+    fn set_outcome(&mut self, outcome: Outcome) {
+        let mut state = self.user_state();
+        if let Some((at, _)) = state.last_shown {
+            state.last_shown = Some((at, outcome));
+            self.save_user_state(&state);
+        }
+    }
+
+    /// Queues the answer's latest body for delivery.
+    fn send(&self, answer: &Answer) {
+        let (id, body, without_score) =
+            (answer.id.clone(), answer.to_json(), answer.score.is_none());
+        let now = now();
+        run_delivery(self, move |d| d.queue(id, body, without_score, now));
+    }
+}
+
+/// The payload of `score` and `response` events.
+fn answer_payload(answer: &Answer) -> JsValue {
+    let score = answer.score.unwrap_or(0);
+    payload(&[
+        ("id", answer.id.as_str().into()),
+        ("score", (score as u32).into()),
+        ("category", Category::of(score).name().into()),
+        (
+            "comment",
+            answer
+                .comment
+                .as_deref()
+                .map_or(JsValue::NULL, JsValue::from_str),
+        ),
+        ("trigger", answer.trigger.as_str().into()),
+    ])
+}

@@ -1,0 +1,289 @@
+//! The course of a show, from a trigger to an open card: the wait for texts or consent, the
+//! `delaySeconds` wait, the local decision, the collector's verdict, the cross-tab show lock,
+//! and the final check under it. [`ShowState`] says where the widget stands, so that two
+//! shows can never be under way at once.
+
+use crate::prelude::*;
+
+use super::display::Display;
+use super::events::{payload, raise};
+use super::guards::{delay, Timeout};
+use super::locks::with_lock;
+use super::owner::run;
+use super::records::Records;
+use super::transport::get_json;
+use super::widget::{now, random_bytes, Widget};
+use crate::core::config::Trigger;
+use crate::core::eligibility::{decide, Ineligible};
+use crate::core::text::{concat, find_byte};
+use crate::core::time::{format_timestamp, parse_timestamp};
+use crate::core::triggers::trigger_name;
+use alloc::boxed::Box;
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+
+/// How long the show lock is kept after a display, for the record to reach other tabs.
+const LOCK_HOLD_MS: i32 = 300;
+/// How long the collector may take to answer an eligibility check.
+const ELIGIBILITY_TIMEOUT_MS: u32 = 2_000;
+
+/// Where the show stands.
+// One per widget, so the size of its largest variant costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
+pub enum ShowState {
+    /// Nothing under way.
+    Idle,
+    /// A show waits for the texts of the page's language or for consent.
+    Waiting {
+        /// The trigger's name.
+        trigger: String,
+        /// `show({ force: true })`.
+        force: bool,
+    },
+    /// A trigger fired and waits out `delaySeconds`.
+    Delayed(Delayed),
+    /// The collector or the cross-tab show lock is being asked.
+    Checking,
+    /// The card is open.
+    Open(Display),
+}
+
+/// A trigger that fired and waits out `delaySeconds`; dropping it cancels the show.
+pub struct Delayed {
+    /// The trigger.
+    pub trigger: Trigger,
+    /// The path it fired on.
+    pub fired_on: String,
+    _timer: Timeout,
+}
+
+impl Widget {
+    /// A trigger fired: show after `delaySeconds`.
+    pub(super) fn fire(&mut self, trigger: &Trigger) {
+        let name = trigger_name(trigger);
+        self.debug(&["trigger ", &name]);
+        let delay = self.config.delay_seconds;
+        if delay == 0 {
+            return self.request_show(&name, false);
+        }
+        if !matches!(self.show, ShowState::Idle | ShowState::Waiting { .. }) {
+            return;
+        }
+        let this = self.this.clone();
+        let timer = Timeout::new(delay.saturating_mul(1000), move || {
+            run(&this, move |w| {
+                if matches!(w.show, ShowState::Delayed(_)) {
+                    w.show = ShowState::Idle;
+                    w.request_show(&name, false);
+                }
+            })
+        });
+        self.show = ShowState::Delayed(Delayed {
+            trigger: trigger.clone(),
+            fired_on: self.path.clone(),
+            _timer: timer,
+        });
+    }
+
+    /// Shows the card if the user is eligible (or always with `force`): the local rules first,
+    /// then the collector if `eligibilityEndpoint` is set, then a cross-tab lock. A request
+    /// replaces a delayed or waiting one; one made while another is checked or the card is
+    /// open does nothing.
+    pub fn request_show(&mut self, trigger: &str, force: bool) {
+        if matches!(self.show, ShowState::Checking | ShowState::Open(_)) {
+            return self.debug(&["not shown: the card is already open"]);
+        }
+        if !self.consent_given || self.texts_loading {
+            self.show = ShowState::Waiting {
+                trigger: trigger.into(),
+                force,
+            };
+            if !self.consent_given {
+                self.not_now("consent not given".into(), None);
+            }
+            return;
+        }
+        self.show = ShowState::Idle;
+        if force {
+            // Forced shows skip eligibility, so they need no lock.
+            return self.show_now(trigger, true);
+        }
+        if let Err(why) = self.decide_locally() {
+            return self.not_now(self.reason(&why), why.next_eligible_at());
+        }
+        self.show = ShowState::Checking;
+        let (this, trigger) = (self.this.clone(), String::from(trigger));
+        match (&self.config.eligibility_endpoint, &self.config.user) {
+            (Some(endpoint), Some(user)) => {
+                let separator = if find_byte(endpoint, b"?").is_some() {
+                    "&"
+                } else {
+                    "?"
+                };
+                let user_id = String::from(js_sys::encode_uri_component(&user.id));
+                let mut url = concat(&[endpoint, separator, "userId=", &user_id, "&survey=nps"]);
+                if let Some(hash) = &user.hash {
+                    url.push_str("&userHash=");
+                    url.push_str(hash);
+                }
+                get_json(&url, ELIGIBILITY_TIMEOUT_MS, move |verdict| {
+                    run(&this, move |w| w.collector_answered(trigger, verdict))
+                });
+            }
+            _ => self.lock_and_show(trigger),
+        }
+    }
+
+    /// Runs a show that waited for texts or consent, once both are there.
+    pub(super) fn resume_waiting(&mut self) {
+        if let ShowState::Waiting { trigger, force } = &self.show {
+            let (trigger, force) = (trigger.clone(), *force);
+            self.show = ShowState::Idle;
+            self.request_show(&trigger, force);
+        }
+    }
+
+    /// Consent withdrawn: the card closes and a delayed or checked show is dropped.
+    pub(super) fn withdraw_show(&mut self) {
+        if !matches!(self.show, ShowState::Waiting { .. }) {
+            self.show = ShowState::Idle;
+        }
+    }
+
+    fn decide_locally(&mut self) -> Result<(), Ineligible> {
+        let created_at = self.config.user.as_ref().and_then(|u| u.created_at);
+        let state = self.user_state();
+        let bucket = self.records.bucket(self.config.user.as_ref(), || {
+            let [a, b, c, d, ..] = random_bytes();
+            u32::from_le_bytes([a, b, c, d])
+        });
+        decide(&state, &self.config.throttle, created_at, bucket, now())
+    }
+
+    fn collector_answered(&mut self, trigger: String, verdict: Option<JsValue>) {
+        if !matches!(self.show, ShowState::Checking) {
+            return;
+        }
+        let field = |name: &str| {
+            verdict
+                .as_ref()
+                .and_then(|v| Reflect::get(v, &name.into()).ok())
+        };
+        match field("eligible").and_then(|e| e.as_bool()) {
+            Some(false) => {
+                let reason = field("reason")
+                    .and_then(|r| r.as_string())
+                    .unwrap_or_default();
+                let next = field("nextEligibleAt")
+                    .and_then(|n| n.as_string())
+                    .and_then(|n| parse_timestamp(&n));
+                self.show = ShowState::Idle;
+                return self.not_now(concat(&["collector says: ", &reason]), next);
+            }
+            Some(true) => self.debug(&["collector says eligible"]),
+            None => self.debug(&[
+                "collector eligibility check failed or timed out; using the local decision",
+            ]),
+        }
+        self.lock_and_show(trigger);
+    }
+
+    /// Runs the final check and the display under the show lock, so that of two tabs becoming
+    /// eligible at once only the first shows the card and the second sees its record.
+    fn lock_and_show(&mut self, trigger: String) {
+        let lock = concat(&[
+            "nps-widget:show:",
+            &Records::user_key(self.config.user.as_ref()),
+        ]);
+        let (this, without_lock) = (self.this.clone(), self.this.clone());
+        let trigger_again = trigger.clone();
+        with_lock(
+            &lock,
+            false,
+            Box::new(move |_| {
+                run(&this, move |w| w.checked(&trigger));
+                // localStorage reaches other tabs' processes a moment after the write: keep
+                // the lock a little longer, so the next tab's check reads this display.
+                let open = this.upgrade().and_then(|w| w.peek(Widget::is_open));
+                if open == Some(true) {
+                    return delay(LOCK_HOLD_MS).into();
+                }
+                JsValue::UNDEFINED
+            }),
+            Box::new(move |locked| {
+                if !locked {
+                    run(&without_lock, move |w| w.checked(&trigger_again));
+                }
+            }),
+        );
+    }
+
+    /// The checks are done: the final local decision, then the card.
+    fn checked(&mut self, trigger: &str) {
+        // Consent withdrawn, or the widget reset, while the collector or the lock was awaited.
+        if !matches!(self.show, ShowState::Checking) {
+            return;
+        }
+        self.show = ShowState::Idle;
+        match self.decide_locally() {
+            Ok(()) => self.show_now(trigger, false),
+            Err(why) => self.not_now(self.reason(&why), why.next_eligible_at()),
+        }
+    }
+
+    fn show_now(&mut self, trigger: &str, force: bool) {
+        self.debug(&[
+            if force {
+                "shown (forced), trigger "
+            } else {
+                "eligible, shown, trigger "
+            },
+            trigger,
+        ]);
+        if let Err(error) = self.open_card(trigger, now(), force) {
+            self.report(error);
+        }
+    }
+
+    /// The reason in words; a display this page did not make, from about the time the page
+    /// started, was made by another tab.
+    fn reason(&self, why: &Ineligible) -> String {
+        why.reason_on_page(self.started_at, self.shown_here)
+    }
+
+    fn not_now(&mut self, reason: String, next: Option<i64>) {
+        self.debug(&["not shown: ", &reason]);
+        let next = next.map_or(JsValue::NULL, |at| format_timestamp(at).into());
+        raise(
+            "ineligible",
+            payload(&[("reason", reason.into()), ("nextEligibleAt", next)]),
+        );
+    }
+
+    /// Another tab changed this user's state: a card of ours that was not answered yet, or a
+    /// delayed show, gives way to the other tab's display.
+    pub(super) fn storage_changed(&mut self, event: &web_sys::Event) {
+        let key = Reflect::get(event, &"key".into())
+            .ok()
+            .and_then(|k| k.as_string());
+        if key != Some(Records::user_key(self.config.user.as_ref())) {
+            return;
+        }
+        let Some((shown_at, _)) = self.user_state().last_shown else {
+            return;
+        };
+        match &self.show {
+            ShowState::Delayed(_) => {
+                self.debug(&["delayed show cancelled: shown in another tab"]);
+                self.show = ShowState::Idle;
+            }
+            ShowState::Open(display)
+                if display.answer.score.is_none() && display.answer.shown_at != shown_at =>
+            {
+                self.debug(&["card closed: shown in another tab"]);
+                self.show = ShowState::Idle;
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! The running widget after a valid `init`: its config, texts and consent, the commands, and
+//! every page listener it adds (removed when it is dropped). The show's course is in
+//! [`super::show`], the open card's in [`super::display`], the triggers in
+//! [`super::page_triggers`]; delivery is an owner of its own ([`super::delivery`]).
+
+use crate::prelude::*;
+
+use super::delivery::Delivery;
+use super::events::{payload, raise};
+use super::guards::{EventListener, Timeout};
+use super::languages;
+use super::owner::{run, Owned};
+use super::records::Records;
+use super::routes::RouteWatch;
+use super::show::ShowState;
+use crate::core::answer::page_without_query;
+use crate::core::config::{Config, User};
+use crate::core::eligibility::UserState;
+use crate::core::error::Error;
+use crate::core::i18n::{resolve, Catalog, TextKey};
+use crate::core::texts::text;
+use alloc::rc::{Rc, Weak};
+
+/// The widget, as commands, listeners and timers reach it (see [`super::owner`]).
+pub type Handle = Rc<Owned<Widget>>;
+
+/// The widget after a valid `init`.
+pub struct Widget {
+    pub(super) config: Config,
+    pub(super) records: Records,
+    pub(super) delivery: Rc<Owned<Delivery>>,
+    pub(super) catalog: Catalog,
+    pub(super) texts_loading: bool,
+    pub(super) consent_given: bool,
+    /// Where the show stands: idle, waiting, delayed, checking, or open.
+    pub(super) show: ShowState,
+    /// Path of the current page, for URL triggers and page views.
+    pub(super) path: String,
+    pub(super) started_at: i64,
+    /// The display time this page last wrote (its own display, or a future one moved to now),
+    /// to tell its own records from another tab's displays.
+    pub(super) shown_here: Option<i64>,
+    pub(super) this: Weak<Owned<Widget>>,
+    pub(super) timers: Vec<Timeout>,
+    _page_listeners: Vec<EventListener>,
+    _routes: Option<RouteWatch>,
+}
+
+/// A listener that runs `f` on the widget.
+fn listen(
+    target: &web_sys::EventTarget,
+    event: &'static str,
+    this: &Weak<Owned<Widget>>,
+    f: fn(&mut Widget, &web_sys::Event),
+) -> EventListener {
+    let this = this.clone();
+    EventListener::new(target, event, true, move |event| {
+        let event = event.clone();
+        run(&this, move |w| f(w, &event))
+    })
+}
+
+impl Widget {
+    /// Starts the widget: restores state, sends what is waiting, arms the triggers.
+    pub fn start(config: Config) -> Handle {
+        let records = Records::open(!config.require_consent);
+        let delivery = Delivery::new(
+            config.endpoint.clone(),
+            records.clone(),
+            !config.require_consent,
+        );
+        let language = config
+            .language
+            .clone()
+            .or_else(|| super::guards::window().and_then(|w| w.navigator().language()));
+        let tag = resolve(language.as_deref().unwrap_or("en"));
+        let parsing = super::guards::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.ready_state() == "loading");
+        let handle = Rc::new_cyclic(|this: &Weak<Owned<Widget>>| {
+            let mut page_listeners = Vec::new();
+            if let Some(window) = super::guards::window() {
+                page_listeners.push(listen(&window, "online", this, |w, _| {
+                    run_delivery(w, Delivery::flush)
+                }));
+                page_listeners.push(listen(&window, "pagehide", this, Widget::page_hidden));
+                page_listeners.push(listen(&window, "storage", this, Widget::storage_changed));
+                if let Some(document) = window.document() {
+                    // Started from a script in <head>: the card needs <body>, so the triggers
+                    // wait for the document to be parsed.
+                    if parsing {
+                        page_listeners.push(listen(&document, "DOMContentLoaded", this, |w, _| {
+                            w.arm_triggers()
+                        }));
+                    }
+                    page_listeners.push(listen(&document, "visibilitychange", this, |w, _| {
+                        if super::guards::window()
+                            .and_then(|w| w.document())
+                            .is_some_and(|d| d.hidden())
+                        {
+                            w.delivery.peek(Delivery::send_before_unload);
+                        }
+                    }));
+                }
+            }
+            let routes_this = this.clone();
+            let routes = RouteWatch::new(Rc::new(move || run(&routes_this, Widget::route_changed)));
+            Owned::new(Widget {
+                consent_given: !config.require_consent,
+                config,
+                records,
+                delivery,
+                catalog: Catalog::english(),
+                texts_loading: tag != "en",
+                show: ShowState::Idle,
+                path: current_path(),
+                started_at: now(),
+                shown_here: None,
+                this: this.clone(),
+                timers: Vec::new(),
+                _page_listeners: page_listeners,
+                _routes: routes,
+            })
+        });
+        let this = Rc::downgrade(&handle);
+        run(&this, move |widget| {
+            if !widget.records.is_available() {
+                widget.debug(&["storage is unavailable; state is kept in memory for this page"]);
+            }
+            run_delivery(widget, Delivery::flush);
+            if widget.texts_loading {
+                let this = widget.this.clone();
+                languages::load(tag, move |catalog| {
+                    run(&this, move |w| w.texts_loaded(tag, catalog))
+                });
+            }
+            if !parsing {
+                widget.arm_triggers();
+            }
+        });
+        handle
+    }
+
+    /// The texts of the page's language arrived (`None`: they could not be loaded, English
+    /// stays); a show waiting for them goes on.
+    fn texts_loaded(&mut self, tag: &str, catalog: Option<Catalog>) {
+        self.texts_loading = false;
+        match catalog {
+            Some(catalog) => self.catalog = catalog,
+            None => self.debug(&["texts for \"", tag, "\" could not be loaded; using English"]),
+        }
+        self.resume_waiting();
+    }
+
+    /// Grants or withdraws consent (with `requireConsent`).
+    pub fn consent(&mut self, granted: bool) {
+        if granted == self.consent_given {
+            return;
+        }
+        self.consent_given = granted;
+        if granted {
+            self.records.make_durable();
+            self.count_view();
+            run_delivery(self, |d| d.enable(true));
+            self.resume_waiting();
+        } else {
+            self.withdraw_show();
+            self.records.forget_all();
+            run_delivery(self, |d| d.enable(false));
+        }
+    }
+
+    /// Removes the card without counting a decline; a given score is kept and finalised.
+    pub fn hide(&mut self) {
+        self.finish_display(false);
+    }
+
+    /// Sets or changes the user.
+    pub fn identify(&mut self, user: User) {
+        self.config.user = Some(user);
+    }
+
+    /// Forgets the current user; queued answers are still delivered.
+    pub fn reset(&mut self) {
+        self.hide();
+        self.config.user = None;
+    }
+
+    /// This user's state; a display recorded in the future (the device clock was ahead then)
+    /// is moved to now and saved so, so that the clock starts now at the latest. The moved time
+    /// is this page's record: a reason does not call it another tab's display.
+    pub(super) fn user_state(&mut self) -> UserState {
+        let user = self.config.user.as_ref();
+        let state = self.records.user_state(user);
+        match state.capped_at(now()) {
+            Some(capped) => {
+                self.records.save_user_state(user, &capped);
+                self.shown_here = capped.last_shown.map(|(at, _)| at);
+                capped
+            }
+            None => state,
+        }
+    }
+
+    /// Stores this user's state.
+    pub(super) fn save_user_state(&self, state: &UserState) {
+        self.records
+            .save_user_state(self.config.user.as_ref(), state);
+    }
+
+    /// The text for `key` in the page's language (the config's override first).
+    pub(super) fn text(&self, key: TextKey) -> &str {
+        text(&self.config.texts, &self.catalog, key)
+    }
+
+    /// Logs `parts` with `debug: true`.
+    pub(super) fn debug(&self, parts: &[&str]) {
+        if self.config.debug {
+            let mut message = String::from("nps-widget: ");
+            for part in parts {
+                message.push_str(part);
+            }
+            web_sys::console::log_1(&message.into());
+        }
+    }
+
+    /// Logs an error and raises it as an `error` event.
+    pub(super) fn report(&self, error: Error) {
+        let message = error.message();
+        web_sys::console::error_1(&message.as_str().into());
+        raise("error", payload(&[("message", message.into())]));
+    }
+}
+
+/// Runs `f` on the widget's delivery, now or right after the delivery's running call.
+pub(super) fn run_delivery(widget: &Widget, f: impl FnOnce(&mut Delivery) + 'static) {
+    super::owner::run_on(&widget.delivery, f);
+}
+
+/// Now, on the device's clock (epoch ms).
+pub(super) fn now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// The current page's path.
+pub(super) fn current_path() -> String {
+    super::guards::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}
+
+/// The current page's URL without query and fragment.
+pub(super) fn current_page() -> String {
+    let href = super::guards::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    page_without_query(&href).into()
+}
+
+/// 16 random bytes (`crypto.getRandomValues`, `Math.random` where it is missing).
+pub(super) fn random_bytes() -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    let crypto = super::guards::window().and_then(|w| w.crypto().ok());
+    let filled = crypto.is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes
+}
