@@ -85,6 +85,8 @@ build() {
     "$glue/nps_widget_bg.wasm" -o pkg/nps_widget_bg.wasm
   # One- and two-letter import/export names in the wasm and the glue (about 4 KB gzip less).
   node tools/minify-wasm-names.cjs pkg/nps_widget_bg.wasm "$glue/nps_widget.js"
+  # After an internal error the widget stops for good instead of throwing into the page again.
+  node tools/guard-glue.cjs "$glue/nps_widget.js"
   # Each language as a tiny ES module whose default export is the language file's text, and a
   # map from tag to a static import() of each: bundlers then emit one chunk per language,
   # loaded only when a card is shown in that language.
@@ -103,6 +105,7 @@ build() {
   cp src/js/index.js "$glue/index.js"
   esbuild "$glue/index.js" --bundle --format=esm --minify --log-level=warning '--external:./i18n/*' --outfile=pkg/index.js
   esbuild src/js/loader.js --minify --log-level=warning --outfile=pkg/nps-widget.js
+  node tools/check-glue-links.mjs "$glue/nps_widget.js" pkg
   cp src/js/index.d.ts pkg/
   local version; version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
   cat >pkg/package.json <<JSON
