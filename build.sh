@@ -176,7 +176,22 @@ build_vite_app() {
     npx vite build --logLevel warn)
 }
 
+# Gates before any test: formatting and lints, native and wasm32 (the browser edge only
+# compiles for wasm32, so a native clippy alone never sees it).
+lint() {
+  log "formatting (cargo fmt --check) and lints (clippy -D warnings, native and wasm32)"
+  local component
+  for component in rustfmt clippy; do
+    rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+  done
+  cargo fmt --all -- --check
+  cargo clippy --quiet --workspace --all-targets -- -D warnings
+  cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warnings
+}
+
 run_tests() {
+  install_rust_tools
+  lint
   build
   check_budget
   install_browser
