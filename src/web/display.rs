@@ -10,7 +10,7 @@ use super::guards::Timeout;
 use super::look::Look;
 use super::owner::run;
 use super::show::ShowState;
-use super::widget::{current_page, now, random_bytes, run_delivery, Widget};
+use super::widget::{current_page, now, random_bytes, run_delivery, Widget, PAGE};
 use crate::core::answer::{answer_key, clip, clip_to, uuid_v4, Answer, Category};
 use crate::core::eligibility::{Outcome, UserState};
 use crate::core::error::Error;
@@ -78,7 +78,7 @@ impl Widget {
         );
         if !preview {
             // The six-month clock starts now, recorded before any network call.
-            self.shown_here = Some(now);
+            PAGE.with(|page| page.shown_here.set(Some(now)));
             self.save_user_state(&UserState {
                 last_shown: Some((now, Outcome::Ignored)),
             });
@@ -150,7 +150,7 @@ impl Widget {
         display.answer.score = Some(score);
         display.answer.answered_at = now();
         if !display.answer.preview {
-            self.set_outcome(Outcome::Answered);
+            self.set_outcome(&display.answer, Outcome::Answered);
         }
         self.send(&display.answer);
         raise("score", answer_payload(&display.answer));
@@ -230,7 +230,7 @@ impl Widget {
         match answer.score {
             None if by_user => {
                 if !answer.preview {
-                    self.set_outcome(Outcome::Declined);
+                    self.set_outcome(&answer, Outcome::Declined);
                 }
                 answer.declined = true;
                 self.send(&answer);
@@ -256,11 +256,14 @@ impl Widget {
         run_delivery(self, |d| d.send_before_unload());
     }
 
-    fn set_outcome(&mut self, outcome: Outcome) {
-        let mut state = self.user_state();
+    /// Records what came of the display in the record of the answer's user: the user it was
+    /// shown to, whoever `identify` named since.
+    fn set_outcome(&self, answer: &Answer, outcome: Outcome) {
+        let user = answer.user.as_ref();
+        let mut state = self.records.user_state(user);
         if let Some((at, _)) = state.last_shown {
             state.last_shown = Some((at, outcome));
-            self.save_user_state(&state);
+            self.records.save_user_state(user, &state);
         }
     }
 
