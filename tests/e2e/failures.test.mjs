@@ -137,8 +137,8 @@ test('listeners added right after init hear the load decision and config errors'
   assert.deepEqual(await shown.evaluate(() => window.events.map((e) => e.name)), ['shown']);
   // The same user on the next page: the decision is `ineligible`, heard by the late listener.
   await shown.getByRole('button', { name: 'Close survey' }).click();
-  const ineligible = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses' }, '/after-init.html'));
-  const reason = await eventually(() => ineligible.evaluate(() => window.events.find((e) => e.name === 'ineligible')?.payload.reason));
+  await shown.reload();
+  const reason = await eventually(() => shown.evaluate(() => window.events.find((e) => e.name === 'ineligible')?.payload.reason));
   assert.match(reason, /dismissed on /);
 
   const typo = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', prodcut: 'Acme' }, '/after-init.html'));
