@@ -17,9 +17,11 @@ const logged = (page, text) => page.waitForEvent('console', { predicate: (m) => 
 test('calls queued before the loader arrives are replayed in order', async () => {
   const context = await browser.newContext();
   const page = await openPage(context);
-  // Hold the module and the wasm back so the page's calls all land in the queue first.
+  // Hold the module and the wasm back until the page's calls are all in the queue.
+  let release;
+  const queued = new Promise((resolve) => { release = resolve; });
   await page.route(/\/nps-widget\/(index\.js|nps_widget_bg\.wasm)$/, async (route) => {
-    await new Promise((r) => setTimeout(r, 600));
+    await queued;
     await route.continue();
   });
   await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', triggers: [{ event: 'queued' }], user: { id: 'before-identify' } }));
@@ -28,6 +30,7 @@ test('calls queued before the loader arrives are replayed in order', async () =>
     nps('track', 'queued');
   });
   assert.ok(await page.evaluate(() => Array.isArray(window.nps.q) && window.nps.q.length >= 3), 'calls were queued');
+  release();
   await page.getByRole('dialog').waitFor();
   assert.deepEqual((await shownEvents(page)).map((e) => e.trigger), ['event:queued'], 'on → init → identify → track, in order');
   await page.getByRole('radio', { name: '6 out of 10' }).click();
