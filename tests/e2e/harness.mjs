@@ -175,6 +175,17 @@ export async function showsDecided(page, userId) {
   }, lock);
 }
 
+/**
+ * Resolves once every console message `page` logged before this call has reached this process
+ * (`page.on('console')` listeners, `page.consoleErrors`): a marker logged now arrives after them.
+ */
+export async function consoleDelivered(page) {
+  const marker = `console delivered ${Math.random()}`;
+  const arrived = page.waitForEvent('console', { predicate: (message) => message.text() === marker });
+  await page.evaluate((text) => console.debug(text), marker);
+  await arrived;
+}
+
 /** The widget's durable outbox as stored in the page's localStorage, one `key value` line per
  * queued body ('' when empty). */
 export function outboxOf(page) {
