@@ -135,13 +135,12 @@ test('offline while answering: kept in localStorage, delivered on the online eve
   await context.close();
 });
 
-test('score, then the page closes within 100 ms: the score is stored once', async (t) => {
+test('score, then the page closes at once: the score is stored once', async (t) => {
   const { context, page, id } = await cardFor('closes-fast');
   await page.getByRole('radio', { name: '6 out of 10' }).click();
-  const clicked = Date.now();
-  const closing = page.close();
-  assert.ok(Date.now() - clicked < 100, 'closed within 100 ms of the score');
-  await closing;
+  // Closed as soon as the click returns: the score's POST and the page's end race, and either
+  // may come first; which one did is reported below, and either way there is one row.
+  await page.close();
 
   const scored = () => rowsFor('closes-fast').find((r) => r.score !== null);
   let row = await eventually(scored, { timeout: 3000 });
@@ -212,10 +211,10 @@ test('score, then the page closes while its POST hangs: fetch(keepalive) on page
     await displayStored('closes-keepalive', id);
     hangNext = true;
     await page.getByRole('radio', { name: '10 out of 10' }).click();
-    const clicked = Date.now();
-    const closing = page.close();
-    assert.ok(Date.now() - clicked < 100, 'closed within 100 ms of the score');
-    await closing;
+    // The page closes while the score's POST is on the wire, unanswered: the score is not stored.
+    assert.ok(await eventually(() => proxy.counts.hang === 1), 'the score\'s POST reached the proxy');
+    assert.deepEqual(rowsFor('closes-keepalive').map((r) => [r.type, r.score]), [['display', null]], 'only the display is stored when the page closes');
+    await page.close();
     const row = await eventually(() => rowsFor('closes-keepalive').find((r) => r.score !== null), { timeout: 5000 });
     assert.ok(row, `stored by the keepalive request (${posts} POSTs reached the proxy)`);
     assert.equal(proxy.counts.hang, 1, 'the score\'s first POST hung');
