@@ -613,8 +613,8 @@ async fn a_closed_card_is_not_shown_again_unless_forced() {
     wait_for_card().await;
     one(&root(), "button.close").click();
     assert!(host().is_none());
-    sleep(100).await;
 
+    // Decided at once, by the local rules: no lock, no network.
     show(false);
     assert!(
         host().is_none(),
