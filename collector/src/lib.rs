@@ -10,6 +10,7 @@ pub mod auth;
 mod body_deadline;
 pub mod cli;
 pub mod error;
+pub mod hooks;
 pub mod identity;
 pub mod rate_limit;
 pub mod report;
