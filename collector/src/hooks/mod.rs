@@ -2,12 +2,19 @@
 //!
 //! A hook is a URL, a [`Format`], the [`Event`]s it listens to and a [`HookFilter`]. What to
 //! send is written by the storage in the same transaction as the change of the answer that
-//! caused it (a delivery, `pending`).
+//! caused it (a delivery, `pending`); the [`worker`] sends it, retries it on the
+//! [`schedule`], and records each attempt. Every URL passes the [`address`] guard, at creation
+//! and again after DNS at each delivery.
 
+pub mod address;
+pub mod client;
 pub mod event;
 pub mod filter;
 pub mod sample;
+pub mod schedule;
+pub mod slack;
 pub mod webhook;
+pub mod worker;
 
 pub use event::Event;
 pub use filter::HookFilter;
