@@ -141,6 +141,49 @@ impl Drop for Receiver {
     }
 }
 
+/// A bare HTTP server on a free loopback port that answers every request with `head` (the
+/// status line, headers and the start of a body) and then holds the connection for `stall` ms;
+/// counts the requests.
+async fn raw_receiver(head: String, stall: u64) -> (String, Arc<AtomicUsize>, JoinHandle<()>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks/nps", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let counted = count.clone();
+    let server = tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let (counted, head) = (counted.clone(), head.clone());
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                // The head, then as many bytes as it says the body has.
+                loop {
+                    let n = socket.read(&mut buffer).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&buffer[..n]);
+                    let text = String::from_utf8_lossy(&request).to_lowercase();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length: usize = text
+                            .lines()
+                            .find_map(|line| line.strip_prefix("content-length:"))
+                            .map_or(0, |v| v.trim().parse().unwrap());
+                        if request.len() >= end + 4 + length {
+                            break;
+                        }
+                    }
+                }
+                counted.fetch_add(1, Ordering::SeqCst);
+                let _ = socket.write_all(head.as_bytes()).await;
+                tokio::time::sleep(Duration::from_millis(stall)).await;
+            });
+        }
+    });
+    (url, count, server)
+}
+
 /// Sends `method path` with a JSON `body` (none when `Null`) as the admin.
 async fn call(app: &TestApp, method: &str, path: &str, body: Value) -> (StatusCode, Value) {
     let request = Request::builder().method(method).uri(path);
@@ -458,6 +501,47 @@ async fn a_receiver_slower_than_the_timeout_is_tried_again() {
     let got = receiver.received();
     assert_eq!(got.len(), 2);
     assert_eq!(got[0].header("webhook-id"), got[1].header("webhook-id"));
+}
+
+#[tokio::test]
+async fn a_status_in_time_counts_even_when_the_body_is_slow() {
+    let (app, _worker) = collector(settings());
+    let head = "HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\naccepted, more to come";
+    let (url, count, server) = raw_receiver(head.into(), 3_000).await;
+    let hook = create_hook(&app, detractor_hook(&url)).await;
+    answer(&app, 1, 3).await;
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["attempts"] == 1)
+    })
+    .await;
+    assert_eq!(list[0]["status"], "delivered", "{}", list[0]);
+    assert_eq!(list[0]["lastStatus"], 200);
+    assert_eq!(list[0]["lastResponse"], "accepted, more to come");
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+    server.abort();
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    let (app, _worker) = collector(settings());
+    let elsewhere = Receiver::ok().await;
+    let head = format!(
+        "HTTP/1.1 307 Temporary Redirect\r\nlocation: {}\r\ncontent-length: 0\r\n\r\n",
+        elsewhere.url
+    );
+    let (url, count, server) = raw_receiver(head, 0).await;
+    let hook = create_hook(&app, detractor_hook(&url)).await;
+    answer(&app, 1, 3).await;
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["attempts"] == 1)
+    })
+    .await;
+    assert_eq!(list[0]["status"], "pending");
+    assert_eq!(list[0]["lastStatus"], 307);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+    assert!(elsewhere.received().is_empty());
+    server.abort();
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
+use tokio::time::{timeout_at, Instant};
 use tokio_rustls::rustls::pki_types::ServerName;
 use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 use tokio_rustls::TlsConnector;
@@ -51,16 +52,19 @@ fn tls() -> Result<Arc<ClientConfig>, String> {
 }
 
 /// POSTs `body` with `headers` to `target` over a connection to the first of `addrs` that
-/// accepts one. An error says why no answer came.
+/// accepts one. An error says why no answer came. The answer's body is read until `deadline`
+/// at most: an answer whose status came in time counts even if its body is slow (the caller
+/// bounds the rest of the exchange).
 pub async fn post(
     target: &Target,
     addrs: &[SocketAddr],
     headers: &[(&'static str, String)],
     body: Vec<u8>,
+    deadline: Instant,
 ) -> Result<Reply, String> {
     let stream = connect(addrs).await?;
     if !target.https {
-        return exchange(stream, target, headers, body).await;
+        return exchange(stream, target, headers, body, deadline).await;
     }
     let name = match &target.host {
         Host::Ip(ip) => ServerName::IpAddress((*ip).into()),
@@ -71,7 +75,7 @@ pub async fn post(
         .connect(name, stream)
         .await
         .map_err(|error| format!("TLS failed: {error}"))?;
-    exchange(stream, target, headers, body).await
+    exchange(stream, target, headers, body, deadline).await
 }
 
 async fn connect(addrs: &[SocketAddr]) -> Result<TcpStream, String> {
@@ -91,6 +95,7 @@ async fn exchange<S>(
     target: &Target,
     headers: &[(&'static str, String)],
     body: Vec<u8>,
+    deadline: Instant,
 ) -> Result<Reply, String>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -120,7 +125,7 @@ where
         let mut body = response.into_body();
         let mut kept = Vec::new();
         while kept.len() < KEPT_RESPONSE_BYTES {
-            match body.frame().await {
+            match timeout_at(deadline, body.frame()).await.ok().flatten() {
                 Some(Ok(frame)) => {
                     if let Some(data) = frame.data_ref() {
                         let room = KEPT_RESPONSE_BYTES - kept.len();

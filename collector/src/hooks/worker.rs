@@ -7,10 +7,11 @@
 //! something, when a wait ends, or when woken ([`AppState::wake_hooks`]).
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Instant;
 
 use super::address;
 use super::client::{self, Reply};
@@ -23,8 +24,10 @@ use crate::storage::hooks::{Attempt, Delivery, Hook, Outcome};
 
 /// Longest wait before the worker looks again by itself (the clock may have been moved).
 const MAX_WAIT: Duration = Duration::from_secs(60);
-/// Wait after the database could not be read.
+/// Wait after the database could not be read or written.
 const ERROR_WAIT: Duration = Duration::from_secs(5);
+/// Time beyond the hook timeout for an attempt whose status came in time to end.
+const BODY_GRACE: Duration = Duration::from_millis(100);
 
 /// Starts the worker on the current Tokio runtime; it runs until aborted or the runtime ends.
 pub fn spawn(state: AppState) -> JoinHandle<()> {
@@ -71,13 +74,20 @@ async fn run(state: AppState) {
     }
 }
 
-/// Makes one attempt of `delivery` to `hook` and records it.
+/// Makes one attempt of `delivery` to `hook` and records it; waits a little when the record
+/// cannot be written (the delivery is still due: it is tried again, not in a tight loop).
 async fn attempt(state: AppState, hook: Hook, delivery: Delivery) {
     let timeout = state.settings().hook_timeout;
     let started = Instant::now();
-    let result = tokio::time::timeout(timeout, send(&state, &hook, &delivery))
-        .await
-        .unwrap_or_else(|_| Err(format!("no answer within {} ms", timeout.as_millis())));
+    // The answer's body is read until the deadline; the grace lets a status that came in time
+    // be kept rather than lost to the timeout around the whole attempt.
+    let deadline = started + timeout;
+    let result = tokio::time::timeout_at(
+        deadline + BODY_GRACE,
+        send(&state, &hook, &delivery, deadline),
+    )
+    .await
+    .unwrap_or_else(|_| Err(format!("no answer within {} ms", timeout.as_millis())));
     let latency_ms = started.elapsed().as_millis() as i64;
     let now = state.now();
     let created_at = nps_widget::core::time::parse_timestamp(&delivery.created_at).unwrap_or(now);
@@ -125,11 +135,18 @@ async fn attempt(state: AppState, hook: Hook, delivery: Delivery) {
         .await;
     if let Err(error) = recorded {
         tracing::error!(%error, delivery = delivery.id, "hooks: cannot record an attempt");
+        tokio::time::sleep(ERROR_WAIT).await;
     }
 }
 
-/// Resolves and checks the hook's host, writes the request in the hook's format and sends it.
-async fn send(state: &AppState, hook: &Hook, delivery: &Delivery) -> Result<Reply, String> {
+/// Resolves and checks the hook's host, writes the request in the hook's format and sends it,
+/// reading the answer's body until `deadline`.
+async fn send(
+    state: &AppState,
+    hook: &Hook,
+    delivery: &Delivery,
+    deadline: Instant,
+) -> Result<Reply, String> {
     let settings = state.settings();
     let target = address::parse(&hook.url)?;
     let addrs = address::resolve(&target, settings.allow_private_hooks).await?;
@@ -158,5 +175,5 @@ async fn send(state: &AppState, hook: &Hook, delivery: &Delivery) -> Result<Repl
             (message.to_string().into_bytes(), Vec::new())
         }
     };
-    client::post(&target, &addrs, &headers, body).await
+    client::post(&target, &addrs, &headers, body, deadline).await
 }
