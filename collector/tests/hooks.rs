@@ -768,6 +768,27 @@ async fn a_slack_message_stays_within_block_kit_limits_for_a_5000_character_comm
             answer_id(1).replace('-', "%2D")
         )
     );
+    // The answer the link opens, as the dashboard reads it.
+    let (status, linked) = call(
+        &app,
+        "GET",
+        &format!("/v1/answers/{}", answer_id(1)),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(linked["score"], 2);
+    let (status, missing) = call(
+        &app,
+        "GET",
+        &format!("/v1/answers/{}", answer_id(9)),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(
+        (status, missing["field"].clone()),
+        (StatusCode::NOT_FOUND, json!("id"))
+    );
 }
 
 #[tokio::test]
