@@ -1,6 +1,7 @@
 // The NPS dashboard: reads the filters from the URL, asks the collector's API (the session
-// cookie authenticates it), and draws the report, the segments, the comments and the
-// follow-up inbox. Every text from an answer goes into the page as text, never as HTML.
+// cookie authenticates it), and draws the report, the segments, the comments, the follow-up
+// inbox (and the answer a hook's "Follow up" link names, `?answer=ID`) and the hooks. Every
+// text from an answer or a hook goes into the page as text, never as HTML.
 
 const CATEGORIES = {
   nps: ['detractor', 'passive', 'promoter'],
@@ -228,10 +229,12 @@ function followUpActions(answer, me) {
   const follow = answer.followUp || {};
   const note = h('input', { name: 'note', value: follow.note || '', maxlength: 5000 });
   const tags = h('input', { name: 'tags', value: (follow.tags || []).join(', ') });
+  // The answer may be listed twice (the linked answer and the inbox): the one acted on changes.
+  const box = h('div', { class: 'actions' });
   const patch = async (change) => {
     try {
       const updated = await api(`/v1/answers/${encodeURIComponent(answer.id)}/follow-up`, { method: 'PATCH', body: JSON.stringify(change) });
-      const item = document.querySelector(`[data-id="${CSS.escape(answer.id)}"]`);
+      const item = box.closest('li[data-id]');
       item?.replaceWith(answerItem(updated, me, followUpActions));
       showError(null);
     } catch (error) {
@@ -239,12 +242,14 @@ function followUpActions(answer, me) {
     }
   };
   const resolved = follow.status === 'resolved';
-  return h('div', { class: 'actions' },
+  box.append(...[
     follow.assignee === me ? null : h('button', { type: 'button', onclick: () => patch({ status: resolved ? 'open' : 'claimed', assignee: me }) }, resolved ? 'Reopen' : 'Claim'),
     h('label', {}, 'Note', note),
     h('label', {}, 'Tags (comma separated)', tags),
     h('button', { type: 'button', onclick: () => patch({ note: note.value, tags: tags.value.split(',').map((t) => t.trim()).filter(Boolean) }) }, 'Save'),
-    resolved ? null : h('button', { type: 'button', onclick: () => patch(follow.assignee ? { status: 'resolved' } : { status: 'resolved', assignee: me }) }, 'Resolve'));
+    resolved ? null : h('button', { type: 'button', onclick: () => patch(follow.assignee ? { status: 'resolved' } : { status: 'resolved', assignee: me }) }, 'Resolve'),
+  ].filter(Boolean));
+  return box;
 }
 
 /** A paged list: the first page, then "Show more" while the API has a next cursor. */
@@ -284,6 +289,149 @@ function commentsQuery(filters) {
   return q;
 }
 
+// ---- The answer a hook's "Follow up" link names ----
+
+async function loadLinked() {
+  const id = new URL(location.href).searchParams.get('answer');
+  $('linked').hidden = !id;
+  if (!id) return;
+  try {
+    const answer = await api(`/v1/answers/${encodeURIComponent(id)}`);
+    $('linked-answer').replaceChildren(answerItem(answer, me, followUpActions));
+  } catch (error) {
+    $('linked-answer').replaceChildren(h('li', { class: 'meta' }, error.message));
+  }
+}
+
+// ---- Hooks ----
+
+const EVENT_NAMES = {
+  'response.completed': 'final answer',
+  'response.created': 'score',
+  'decline.created': 'decline',
+  'followup.updated': 'follow-up',
+};
+/** The hooks whose deliveries are shown, kept open when the list is drawn again. */
+const openHooks = new Set();
+
+function showHookError(message) {
+  $('hook-error').hidden = !message;
+  $('hook-error').textContent = message || '';
+}
+
+function hostOf(url) {
+  try { return new URL(url).host; } catch { return url; }
+}
+
+function filterText(filter) {
+  const parts = [];
+  if (filter.survey) parts.push(`survey ${filter.survey}`);
+  if (filter.categories) parts.push(filter.categories.join(' or '));
+  if (filter.minScore !== undefined) parts.push(`score ≥ ${filter.minScore}`);
+  if (filter.maxScore !== undefined) parts.push(`score ≤ ${filter.maxScore}`);
+  if (filter.hasComment !== undefined) parts.push(filter.hasComment ? 'with a comment' : 'without a comment');
+  parts.push(...(filter.where || []));
+  return parts.length ? parts.join(', ') : 'every answer';
+}
+
+const when = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '');
+
+async function drawDeliveries(hook, container) {
+  const { deliveries } = await api(`/v1/hooks/${hook.id}/deliveries?limit=10`);
+  if (!deliveries.length) {
+    container.replaceChildren(h('p', { class: 'meta' }, 'No deliveries yet.'));
+    return;
+  }
+  const rows = h('table');
+  table(rows, [['queued'], ['event'], ['status'], ['attempts', true], ['last answer'], ['retry']],
+    deliveries.map((d) => [
+      when(d.createdAt),
+      EVENT_NAMES[d.event] || d.event,
+      d.status === 'pending' && d.nextAttemptAt ? `pending, next ${when(d.nextAttemptAt)}` : d.status,
+      String(d.attempts),
+      [d.lastStatus, d.lastResponse].filter((x) => x !== null && x !== '').join(' ').slice(0, 120),
+      h('button', {
+        type: 'button',
+        onclick: () => api(`/v1/hooks/${hook.id}/deliveries/${d.id}/retry`, { method: 'POST' })
+          .then(() => drawDeliveries(hook, container))
+          .then(() => showHookError(null), (error) => showHookError(error.message)),
+      }, 'Send again'),
+    ]));
+  container.replaceChildren(h('div', { class: 'scroll' }, rows));
+}
+
+function hookItem(hook) {
+  const deliveries = h('div', { class: 'deliveries' });
+  const details = h('details', {
+    ontoggle: (event) => {
+      if (!event.target.open) return openHooks.delete(hook.id);
+      openHooks.add(hook.id);
+      drawDeliveries(hook, deliveries).catch((error) => showHookError(error.message));
+    },
+  }, h('summary', {}, 'Deliveries'), deliveries);
+  details.open = openHooks.has(hook.id);
+  // After an action the list is drawn again; the keyboard's focus goes to the same place.
+  const act = (call) => async (event) => {
+    const index = [...event.currentTarget.parentElement.children].indexOf(event.currentTarget);
+    try {
+      await call();
+      showHookError(null);
+      await loadHooks();
+      const item = $('hooks').querySelector(`[data-hook="${hook.id}"]`);
+      (item?.querySelectorAll('.actions button')[index] || $('hook-new').querySelector('summary')).focus();
+    } catch (error) {
+      showHookError(error.message);
+    }
+  };
+  const format = hook.format === 'slack' ? 'Slack' : 'Signed webhook';
+  const events = hook.events.map((e) => EVENT_NAMES[e] || e).join(', ');
+  return h('li', { 'data-hook': hook.id },
+    h('div', {}, h('strong', {}, hook.name), ' ',
+      h('span', { class: 'meta' }, `${format} to ${hostOf(hook.url)} · ${events} · ${filterText(hook.filter)}${hook.paused ? ' · paused' : ''}`)),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', onclick: act(async () => {
+        await api(`/v1/hooks/${hook.id}/test`, { method: 'POST' });
+        openHooks.add(hook.id);
+        // The worker sends it within moments: show how it went.
+        setTimeout(() => {
+          const shown = $('hooks').querySelector(`[data-hook="${hook.id}"] .deliveries`);
+          if (shown && openHooks.has(hook.id)) drawDeliveries(hook, shown).catch(() => {});
+        }, 2000);
+      }) }, 'Send a test'),
+      h('button', { type: 'button', onclick: act(() => api(`/v1/hooks/${hook.id}`, { method: 'PATCH', body: JSON.stringify({ paused: !hook.paused }) })) },
+        hook.paused ? 'Resume' : 'Pause'),
+      h('button', { type: 'button', onclick: act(async () => {
+        if (confirm(`Delete the hook “${hook.name}” and its deliveries?`)) await api(`/v1/hooks/${hook.id}`, { method: 'DELETE' });
+      }) }, 'Delete')),
+    details);
+}
+
+async function loadHooks() {
+  const { hooks } = await api('/v1/hooks');
+  $('hooks').replaceChildren(...(hooks.length ? hooks.map(hookItem) : [h('li', { class: 'meta' }, 'No hooks yet.')]));
+}
+
+async function addHook(form) {
+  const field = (name) => form.elements.namedItem(name);
+  const filter = {};
+  if (field('categories').value) filter.categories = [field('categories').value];
+  if (field('hasComment').checked) filter.hasComment = true;
+  const events = [...form.querySelectorAll('[name="events"]:checked')].map((box) => box.value);
+  const body = { name: field('name').value.trim(), url: field('url').value.trim(), format: field('format').value, events, filter };
+  try {
+    const hook = await api('/v1/hooks', { method: 'POST', body: JSON.stringify(body) });
+    form.reset();
+    $('hook-secret').hidden = !hook.secret;
+    $('hook-secret').replaceChildren(...(hook.secret
+      ? [`The signing secret of “${hook.name}”, shown this once: `, h('code', {}, hook.secret)]
+      : []));
+    showHookError(null);
+    await loadHooks();
+  } catch (error) {
+    showHookError(error.message);
+  }
+}
+
 // ---- Page ----
 
 function showError(message) {
@@ -310,6 +458,7 @@ async function load() {
   renderChips(filters);
   // The CSV link follows the filters at once, before the figures arrive.
   $('csv').href = '/v1/answers.csv?' + commentsQuery(filters);
+  loadLinked();
   try {
     const reportQuery = baseQuery(filters);
     reportQuery.set('interval', filters.interval);
@@ -355,6 +504,10 @@ function listen() {
       load();
     });
   }
+  $('hook-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    addHook(event.target);
+  });
   addEventListener('popstate', load);
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', load);
 }
@@ -368,6 +521,7 @@ async function start() {
     showError(error.message);
     return;
   }
+  loadHooks().catch((error) => showHookError(error.message));
   await load();
 }
 

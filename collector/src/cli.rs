@@ -137,6 +137,15 @@ pub struct ServeArgs {
     /// On SIGTERM or Ctrl-C, how long to wait for requests in flight before exiting anyway
     #[arg(long, env = "NPS_SHUTDOWN_TIMEOUT", default_value = "5s", value_name = "TIME", value_parser = timeout)]
     pub shutdown_timeout: Timeout,
+
+    /// The collector's address as people reach it (https://nps.example.com), for links to
+    /// the dashboard in hook messages
+    #[arg(long, env = "NPS_PUBLIC_URL", value_name = "URL", value_parser = public_url)]
+    pub public_url: Option<String>,
+
+    /// Lets hooks send to private, loopback and link-local addresses (refused otherwise)
+    #[arg(long, env = "NPS_ALLOW_PRIVATE_HOOKS")]
+    pub allow_private_hooks: bool,
 }
 
 impl ServeArgs {
@@ -156,6 +165,9 @@ impl ServeArgs {
             pkg: self.pkg.clone(),
             identity_secret: self.identity_secret.clone(),
             body_timeout: self.body_timeout,
+            public_url: self.public_url.clone(),
+            allow_private_hooks: self.allow_private_hooks,
+            ..Settings::default()
         }
     }
 
@@ -230,6 +242,18 @@ fn identity_secret(text: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
+/// A public URL: `http` or `https`, a host, no query or fragment; kept without a trailing
+/// slash, so that paths can be added to it.
+fn public_url(text: &str) -> Result<String, String> {
+    let expected = || "expected an http:// or https:// URL like https://nps.example.com".to_owned();
+    let uri: axum::http::Uri = text.trim().parse().map_err(|_| expected())?;
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    if !scheme_ok || uri.authority().is_none() || uri.query().is_some() || text.contains('#') {
+        return Err(expected());
+    }
+    Ok(uri.to_string().trim_end_matches('/').to_owned())
+}
+
 /// Longest accepted timeout: a day.
 const MAX_TIMEOUT: Timeout = Timeout::from_secs(86_400);
 
@@ -262,7 +286,7 @@ mod tests {
     use super::*;
 
     /// Every variable the command line reads.
-    const VARIABLES: [&str; 12] = [
+    const VARIABLES: [&str; 14] = [
         "NPS_ADDR",
         "NPS_DB",
         "NPS_WWW",
@@ -275,6 +299,8 @@ mod tests {
         "NPS_BODY_TIMEOUT",
         "NPS_MAX_CONNECTIONS",
         "NPS_SHUTDOWN_TIMEOUT",
+        "NPS_PUBLIC_URL",
+        "NPS_ALLOW_PRIVATE_HOOKS",
     ];
 
     /// The process environment for one test: the tests that parse take turns, each starting
@@ -342,6 +368,9 @@ mod tests {
             assert_eq!(settings.decline_resurvey_after, Duration::Months(6));
             assert_eq!(settings.identity_secret, None);
             assert_eq!(settings.body_timeout, Timeout::from_secs(30));
+            assert_eq!(settings.public_url, None);
+            assert!(!settings.allow_private_hooks);
+            assert_eq!(settings.hook_timeout, Timeout::from_secs(10));
             assert_eq!(serve.limits(), ConnectionLimits::default());
         }
         assert_eq!(
@@ -399,6 +428,8 @@ mod tests {
         env.set("NPS_BODY_TIMEOUT", "1500ms");
         env.set("NPS_MAX_CONNECTIONS", "8");
         env.set("NPS_SHUTDOWN_TIMEOUT", "1m");
+        env.set("NPS_PUBLIC_URL", "https://nps.example.com/");
+        env.set("NPS_ALLOW_PRIVATE_HOOKS", "true");
         let serve = serve(&[]);
         assert_eq!(serve.addr, "0.0.0.0:9000");
         assert_eq!(serve.db, PathBuf::from("env.sqlite3"));
@@ -415,6 +446,11 @@ mod tests {
             Some("s3cret-s3cret-s3cret")
         );
         assert_eq!(settings.body_timeout, Timeout::from_millis(1500));
+        assert_eq!(
+            settings.public_url.as_deref(),
+            Some("https://nps.example.com")
+        );
+        assert!(settings.allow_private_hooks);
         assert_eq!(
             serve.limits(),
             ConnectionLimits {
@@ -456,6 +492,9 @@ mod tests {
             "9",
             "--header-timeout",
             "1s",
+            "--public-url",
+            "http://127.0.0.1:8787/nps/",
+            "--allow-private-hooks",
         ]);
         assert_eq!(serve.addr, "127.0.0.1:1");
         let settings = serve.settings();
@@ -469,6 +508,11 @@ mod tests {
         );
         assert_eq!(serve.limits().max_connections, 9);
         assert_eq!(serve.limits().header_timeout, Timeout::from_secs(1));
+        assert_eq!(
+            settings.public_url.as_deref(),
+            Some("http://127.0.0.1:8787/nps")
+        );
+        assert!(settings.allow_private_hooks);
 
         let serve = super::tests::serve(&[
             "--cors-origin",
@@ -500,6 +544,12 @@ mod tests {
             (&["serve", "--max-connections", "lots"], "--max-connections"),
             (&["--identity-secret", ""], "--identity-secret"),
             (&["--identity-secret", "short"], "--identity-secret"),
+            (&["--public-url", "nps.example.com"], "--public-url"),
+            (&["--public-url", "ftp://nps.example.com"], "--public-url"),
+            (
+                &["--public-url", "https://nps.example.com/?a=1"],
+                "--public-url",
+            ),
         ] {
             let message = error(args);
             assert!(message.contains(flag), "{args:?}: {message}");

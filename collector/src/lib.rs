@@ -1,6 +1,7 @@
 //! The reference collector for nps-widget: receives answers (`POST /v1/responses`), stores them
 //! (SQLite, behind the [`storage::AnswerStore`] interface), tells the widget whether a user may
-//! be asked (`GET /v1/eligibility`), and can serve the demo app and the widget package.
+//! be asked (`GET /v1/eligibility`), routes answers to Slack and signed webhooks ([`hooks`]),
+//! and can serve the demo app and the widget package.
 //!
 //! The rules (limits, the answer lifecycle, eligibility) are the widget's core's
 //! (`nps_widget::core`); this crate is their HTTP and storage edge.
@@ -10,6 +11,7 @@ pub mod auth;
 mod body_deadline;
 pub mod cli;
 pub mod error;
+pub mod hooks;
 pub mod identity;
 pub mod rate_limit;
 pub mod report;
@@ -48,6 +50,7 @@ pub fn app(state: AppState) -> Router {
         Router::new()
             .route("/v1/me", get(auth::me))
             .merge(api::answers::routes())
+            .merge(api::hooks::routes())
             .merge(api::report::routes()),
     );
     let api = Router::new()

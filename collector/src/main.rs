@@ -105,6 +105,8 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
         writeln!(stdout, "nps-collector listening on http://{local}")
             .and_then(|()| stdout.flush())
             .map_err(|e| e.to_string())?;
+        // Sends the hooks' deliveries, those left pending by an earlier run first.
+        nps_collector::hooks::worker::spawn(state.clone());
         server::serve(listener, app(state), limits, server::shutdown_signal()).await;
         Ok(())
     });

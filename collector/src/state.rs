@@ -1,5 +1,5 @@
-//! What every request handler shares: the settings, the answer store, the rate limiter and
-//! the server's clock.
+//! What every request handler (and the hook worker) shares: the settings, the store, the rate
+//! limiter and the server's clock.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,6 +30,15 @@ pub struct Settings {
     pub pkg: Option<PathBuf>,
     /// Time a request body has to arrive in full once its head is in; then `408`.
     pub body_timeout: std::time::Duration,
+    /// The collector's address as people reach it (`https://nps.example.com`, no trailing
+    /// slash), for links to the dashboard in hook messages; none without it.
+    pub public_url: Option<String>,
+    /// Lets hooks reach private, loopback and link-local addresses (tests, a receiver on the
+    /// same network).
+    pub allow_private_hooks: bool,
+    /// Time a hook delivery attempt has, from resolving the host to the first bytes of the
+    /// answer.
+    pub hook_timeout: std::time::Duration,
 }
 
 /// Everything but the identity secret, which is never printed.
@@ -47,6 +56,9 @@ impl std::fmt::Debug for Settings {
             .field("www", &self.www)
             .field("pkg", &self.pkg)
             .field("body_timeout", &self.body_timeout)
+            .field("public_url", &self.public_url)
+            .field("allow_private_hooks", &self.allow_private_hooks)
+            .field("hook_timeout", &self.hook_timeout)
             .finish()
     }
 }
@@ -62,6 +74,9 @@ impl Default for Settings {
             www: None,
             pkg: None,
             body_timeout: std::time::Duration::from_secs(30),
+            public_url: None,
+            allow_private_hooks: false,
+            hook_timeout: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -116,6 +131,11 @@ impl AppState {
     /// How the collector behaves.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Wakes the hook worker, so that it looks for deliveries due (after the clock moved).
+    pub fn wake_hooks(&self) {
+        self.store.hook_signal().notify_one();
     }
 
     /// The per-client request limit.

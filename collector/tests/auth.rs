@@ -671,6 +671,16 @@ async fn every_admin_endpoint_needs_a_token() {
             "/v1/answers/3f2c8a1e-4b5d-4c6e-8f70-123456789abc/follow-up",
         ),
         ("DELETE", "/v1/users/u_42"),
+        ("GET", "/v1/answers/3f2c8a1e-4b5d-4c6e-8f70-123456789abc"),
+        ("POST", "/v1/hooks"),
+        ("GET", "/v1/hooks"),
+        ("GET", "/v1/hooks/1"),
+        ("PATCH", "/v1/hooks/1"),
+        ("DELETE", "/v1/hooks/1"),
+        ("POST", "/v1/hooks/1/rotate-secret"),
+        ("POST", "/v1/hooks/1/test"),
+        ("GET", "/v1/hooks/1/deliveries"),
+        ("POST", "/v1/hooks/1/deliveries/1/retry"),
     ];
     for (method, path) in requests {
         let request = || Request::builder().method(method).uri(path);

@@ -60,7 +60,7 @@ pub fn parse(query: Option<&str>) -> Result<AnswerQuery, ApiError> {
                 })?;
                 tz = Some(zone);
             }
-            "where" => filter.conditions.push(condition(&value)?),
+            "where" => filter.conditions.push(condition(&value, "where")?),
             "type" => {
                 one_of(&value, &["display", "response", "decline"], "type")?;
                 filter.body_type = Some(value);
@@ -206,14 +206,16 @@ fn out_of_range(field: &str) -> ApiError {
 }
 
 /// A `where` condition `PATH:VALUE` (split at the first `:`).
-fn condition(text: &str) -> Result<Condition, ApiError> {
+/// A `where` condition, `PATH:VALUE` (split at the first `:`); a `400` naming `field`
+/// otherwise.
+pub fn condition(text: &str, field: &str) -> Result<Condition, ApiError> {
     let (path, value) = text
         .split_once(':')
-        .ok_or_else(|| bad("where", "where must be PATH:VALUE"))?;
-    let path = Field::parse(path).map_err(|message| bad("where", message))?;
+        .ok_or_else(|| bad(field, "where must be PATH:VALUE"))?;
+    let path = Field::parse(path).map_err(|message| bad(field, message))?;
     if value.chars().count() > MAX_FIELD_CHARS {
         return Err(bad(
-            "where",
+            field,
             format!("a where value has at most {MAX_FIELD_CHARS} characters"),
         ));
     }

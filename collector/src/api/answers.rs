@@ -1,6 +1,7 @@
 //! The answers and their follow-up, for the team: `GET /v1/answers` (a page of answers),
-//! `GET /v1/answers.csv` (every matching answer, streamed), `PATCH /v1/answers/{id}/follow-up`
-//! and `DELETE /v1/users/{userId}`.
+//! `GET /v1/answers.csv` (every matching answer, streamed), `GET /v1/answers/{id}` (one, as a
+//! hook's "Follow up" link opens it), `PATCH /v1/answers/{id}/follow-up` and `DELETE
+//! /v1/users/{userId}`.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/answers", get(list))
         .route("/v1/answers.csv", get(csv_export))
+        .route("/v1/answers/{id}", get(one))
         .route("/v1/answers/{id}/follow-up", patch(follow_up))
         .route("/v1/users/{user_id}", delete(delete_user))
 }
@@ -134,6 +136,23 @@ async fn list(
     let answers: Vec<Value> = page.answers.iter().map(answer_json).collect();
     let next = page.next.map(|cursor| cursor.encode());
     Ok(Json(json!({ "answers": answers, "next": next })).into_response())
+}
+
+/// `GET /v1/answers/{id}`: the answer, previews included; `404` when no answer has the id.
+async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    match state
+        .store()
+        .answer(&id)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        Some(answer) => Ok(Json(answer_json(&answer)).into_response()),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no answer has this id",
+            Some("id"),
+        )),
+    }
 }
 
 /// A cell that a spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`, a

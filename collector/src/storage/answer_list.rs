@@ -171,9 +171,8 @@ pub trait AnswerListStore: Send + Sync {
         now: i64,
     ) -> Result<Option<StoredAnswer>, StorageError>;
 
-    /// Deletes every answer of the user `user_id` (previews and sample answers included) and
-    /// returns how many there were. (The user's pending deliveries go too once answers are
-    /// delivered anywhere: no delivery is stored yet.)
+    /// Deletes every answer of the user `user_id` (previews and sample answers included), and
+    /// every hook delivery about them, and returns how many answers there were.
     async fn delete_user(&self, user_id: &str) -> Result<u64, StorageError>;
 }
 

@@ -2,6 +2,7 @@
 //! embedded backend, and a second backend implements the same trait without touching them.
 
 pub mod answer_list;
+pub mod hooks;
 pub mod report;
 pub mod samples;
 pub mod sqlite;
@@ -14,6 +15,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 pub use answer_list::AnswerListStore;
+pub use hooks::HookStore;
 pub use samples::SampleStore;
 pub use tokens::{TokenInfo, TokenStore};
 
@@ -126,9 +128,15 @@ impl std::fmt::Display for StorageError {
 impl std::error::Error for StorageError {}
 
 /// Everything the collector stores, one interface per concern; a backend implements each.
-pub trait Store: AnswerStore + AnswerListStore + ReportStore + SampleStore + TokenStore {}
+pub trait Store:
+    AnswerStore + AnswerListStore + HookStore + ReportStore + SampleStore + TokenStore
+{
+}
 
-impl<T: AnswerStore + AnswerListStore + ReportStore + SampleStore + TokenStore> Store for T {}
+impl<T: AnswerStore + AnswerListStore + HookStore + ReportStore + SampleStore + TokenStore> Store
+    for T
+{
+}
 
 /// Answers as the widget's endpoints write and read them.
 #[async_trait]

@@ -74,6 +74,23 @@ impl Field {
     }
 }
 
+impl Field {
+    /// The `PATH` that names this field (what [`Field::parse`] reads back).
+    pub fn path(&self) -> String {
+        match self {
+            Field::UserId => "user.id".to_owned(),
+            Field::UserProperty(name) => format!("user.properties.{name}"),
+            Field::AccountId => "account.id".to_owned(),
+            Field::AccountName => "account.name".to_owned(),
+            Field::AccountProperty(name) => format!("account.properties.{name}"),
+            Field::Language => "language".to_owned(),
+            Field::Trigger => "trigger".to_owned(),
+            Field::Channel => "channel".to_owned(),
+            Field::Category => "category".to_owned(),
+        }
+    }
+}
+
 /// A `where` condition: the field's value equals `value`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Filter {

@@ -46,13 +46,27 @@ impl TestApp {
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
         let path = std::env::temp_dir().join(name);
-        let now = Arc::new(AtomicI64::new(t("2026-11-22T10:00:30Z")));
+        Self::open(path, settings, t("2026-11-22T10:00:30Z"))
+    }
+
+    /// Closes the store (its writer commits what it holds) and opens the same database file
+    /// again, with the same settings and clock: what a restart of the collector finds.
+    pub fn reopen(mut self) -> Self {
+        let path = std::mem::take(&mut self.path);
+        let settings = self.state.settings().clone();
+        let now = self.now.load(Ordering::Relaxed);
+        drop(self);
+        Self::open(path, settings, now)
+    }
+
+    fn open(path: PathBuf, settings: Settings, at: i64) -> Self {
+        let now = Arc::new(AtomicI64::new(at));
         let clock = now.clone();
         let store = SqliteStore::open(&path).unwrap();
         rusqlite::Connection::open(&path)
             .unwrap()
             .execute(
-                "INSERT INTO admin_tokens (name, token_hash, created_at) VALUES ('test', ?1, '2026-01-01T00:00:00.000Z')",
+                "INSERT OR IGNORE INTO admin_tokens (name, token_hash, created_at) VALUES ('test', ?1, '2026-01-01T00:00:00.000Z')",
                 [nps_collector::auth::secret::hash(ADMIN_TOKEN)],
             )
             .unwrap();
@@ -84,6 +98,16 @@ impl TestApp {
     /// Sets the collector's clock.
     pub fn set_now(&self, at: &str) {
         self.now.store(t(at), Ordering::Relaxed);
+    }
+
+    /// Moves the collector's clock on by `ms`.
+    pub fn advance(&self, ms: i64) {
+        self.now.fetch_add(ms, Ordering::Relaxed);
+    }
+
+    /// The collector's clock, epoch ms.
+    pub fn now(&self) -> i64 {
+        self.now.load(Ordering::Relaxed)
     }
 
     /// Sends `request` to this collector.
@@ -163,6 +187,10 @@ pub async fn get_json(router: &Router, path: &str) -> (StatusCode, Value) {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        // A reopened app's file lives on in its successor.
+        if self.path.as_os_str().is_empty() {
+            return;
+        }
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
         }

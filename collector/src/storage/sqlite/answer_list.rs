@@ -16,7 +16,8 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 use rusqlite::{named_params, Connection, OptionalExtension, ToSql};
 
-use super::{stored_answer, SqliteStore};
+use super::{hooks, stored_answer, SqliteStore};
+use crate::hooks::Event;
 use crate::storage::answer_list::{
     AnswerFilter, AnswerListStore, AnswerPage, Cursor, FollowUpChange,
 };
@@ -191,7 +192,7 @@ fn select_one(conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredAnsw
 impl SqliteStore {
     /// Runs `read` on the admin connection (the shared reader when the store is read-only), on
     /// a blocking thread.
-    async fn admin_read<T: Send + 'static>(
+    pub(super) async fn admin_read<T: Send + 'static>(
         &self,
         read: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T, StorageError> {
@@ -260,11 +261,12 @@ impl AnswerListStore for SqliteStore {
             }
             None => None,
         };
-        self.admin_write(move |conn| {
-            // Each field is set only when the change names it (`:set_*`).
-            let changed = conn
-                .prepare_cached(
-                    "UPDATE responses SET
+        let (answer, queued) = self
+            .admin_write(move |conn| {
+                // Each field is set only when the change names it (`:set_*`).
+                let changed = conn
+                    .prepare_cached(
+                        "UPDATE responses SET
                         follow_up_status = CASE WHEN :set_status
                             THEN :status ELSE follow_up_status END,
                         follow_up_assignee = CASE WHEN :set_assignee
@@ -275,32 +277,42 @@ impl AnswerListStore for SqliteStore {
                             THEN :tags ELSE follow_up_tags END,
                         follow_up_updated_at = :now
                      WHERE id = :id",
-                )?
-                .execute(named_params! {
-                    ":set_status": change.status.is_some(),
-                    ":status": change.status,
-                    ":set_assignee": change.assignee.is_some(),
-                    ":assignee": change.assignee.clone().flatten(),
-                    ":set_note": change.note.is_some(),
-                    ":note": change.note.clone().flatten(),
-                    ":set_tags": tags.is_some(),
-                    ":tags": tags,
-                    ":now": format_timestamp(now),
-                    ":id": id,
-                })?;
-            if changed == 0 {
-                return Ok(None);
-            }
-            select_one(conn, &id)
-        })
-        .await
+                    )?
+                    .execute(named_params! {
+                        ":set_status": change.status.is_some(),
+                        ":status": change.status,
+                        ":set_assignee": change.assignee.is_some(),
+                        ":assignee": change.assignee.clone().flatten(),
+                        ":set_note": change.note.is_some(),
+                        ":note": change.note.clone().flatten(),
+                        ":set_tags": tags.is_some(),
+                        ":tags": tags,
+                        ":now": format_timestamp(now),
+                        ":id": &id,
+                    })?;
+                if changed == 0 {
+                    return Ok((None, 0));
+                }
+                let rules = hooks::active_rules(conn)?;
+                let queued = hooks::queue(conn, &rules, &id, &[Event::FollowUpUpdated], now)?;
+                Ok((select_one(conn, &id)?, queued))
+            })
+            .await?;
+        if queued > 0 {
+            self.hook_signal.notify_one();
+        }
+        Ok(answer)
     }
 
     async fn delete_user(&self, user_id: &str) -> Result<u64, StorageError> {
         let user_id = user_id.to_owned();
         self.admin_write(move |conn| {
-            // No delivery (hook, webhook) is stored yet; once one is, the user's pending
-            // deliveries are deleted in this same transaction.
+            // Deliveries carry the answer: they go with it, sent or not.
+            conn.prepare_cached(
+                "DELETE FROM hook_deliveries WHERE answer_id IN
+                     (SELECT id FROM responses WHERE user_id = :user_id)",
+            )?
+            .execute(named_params! { ":user_id": user_id })?;
             let deleted = conn
                 .prepare_cached("DELETE FROM responses WHERE user_id = :user_id")?
                 .execute(named_params! { ":user_id": user_id })?;

@@ -3,6 +3,7 @@
 //! own that never waits for the writer, and checkpoints on a third.
 
 mod answer_list;
+mod hooks;
 mod report;
 mod report_slots;
 mod samples;
@@ -18,7 +19,7 @@ use async_trait::async_trait;
 use nps_widget::core::lifecycle::Stage;
 use nps_widget::core::time::parse_timestamp;
 use rusqlite::{named_params, Connection, OpenFlags, OptionalExtension, Row};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 
 pub use schema::VERSION as SCHEMA_VERSION;
 use writer::Job;
@@ -56,6 +57,8 @@ pub struct SqliteStore {
     /// writes of admin tokens and sessions (see [`tokens`]); `None` when read-only.
     admin: Option<Arc<Mutex<Connection>>>,
     threads: Option<Threads>,
+    /// Wakes the hook worker when deliveries are queued (see [`hooks`]).
+    hook_signal: Arc<Notify>,
 }
 
 fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
@@ -83,6 +86,8 @@ impl SqliteStore {
         let checkpointed = Arc::new(AtomicBool::new(false));
         let catch_up = checkpointed.clone();
         let (stop_checkpoints, stop) = std::sync::mpsc::channel();
+        let hook_signal = Arc::new(Notify::new());
+        let queued = hook_signal.clone();
         let spawn_error = |error: std::io::Error| {
             rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
@@ -91,7 +96,7 @@ impl SqliteStore {
         };
         let writer = std::thread::Builder::new()
             .name("nps-db-writer".into())
-            .spawn(move || writer::write_loop(conn, jobs, &catch_up))
+            .spawn(move || writer::write_loop(conn, jobs, &catch_up, &queued))
             .map_err(spawn_error)?;
         let checkpoints = std::thread::Builder::new()
             .name("nps-db-checkpoint".into())
@@ -107,6 +112,7 @@ impl SqliteStore {
                 stop_checkpoints: Some(stop_checkpoints),
                 checkpoints: Some(checkpoints),
             }),
+            hook_signal,
         })
     }
 
@@ -129,6 +135,7 @@ impl SqliteStore {
             reader: Arc::new(Mutex::new(conn)),
             admin: None,
             threads: None,
+            hook_signal: Arc::new(Notify::new()),
         })
     }
 

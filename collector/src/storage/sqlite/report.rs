@@ -941,7 +941,8 @@ mod tests {
         // A database migrated from version 4 counts the answers it already had.
         conn.execute_batch(
             "DROP TRIGGER report_slots_insert; DROP TRIGGER report_slots_update;
-             DROP TRIGGER report_slots_delete; DROP TABLE report_slots; PRAGMA user_version = 4;",
+             DROP TRIGGER report_slots_delete; DROP TABLE report_slots;
+             DROP TABLE hook_deliveries; DROP TABLE hooks; PRAGMA user_version = 4;",
         )
         .unwrap();
         super::super::schema::migrate(&mut conn).unwrap();

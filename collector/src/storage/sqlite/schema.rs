@@ -9,7 +9,7 @@ use rusqlite::{named_params, Connection, Transaction};
 use super::report_slots;
 
 /// The version [`migrate`] brings a database to.
-pub const VERSION: i64 = 5;
+pub const VERSION: i64 = 6;
 
 /// The schema at version 2, for a new database (the later migrations then run on it).
 const CREATE_V2: &str = "
@@ -104,6 +104,44 @@ CREATE INDEX responses_report ON responses
     WHERE preview = 0;
 ";
 
+/// Version 5 to 6: hooks and their deliveries. A hook's secret is kept as is (it signs every
+/// delivery, so it must be recoverable); a delivery keeps its event's body, its `webhook-id`
+/// (the same on every attempt) and how its last attempt went. Pending deliveries are found per
+/// hook in the order they are due; a user's are found by answer when the user is deleted.
+const V5_TO_V6: &str = "
+CREATE TABLE hooks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    format TEXT NOT NULL,
+    events TEXT NOT NULL,
+    filter TEXT NOT NULL,
+    secret TEXT,
+    paused INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE hook_deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    hook_id INTEGER NOT NULL REFERENCES hooks (id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    answer_id TEXT NOT NULL,
+    webhook_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_status INTEGER,
+    last_latency_ms INTEGER,
+    last_response TEXT,
+    next_attempt_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX hook_deliveries_pending ON hook_deliveries (hook_id, next_attempt_at, id)
+    WHERE status = 'pending';
+CREATE INDEX hook_deliveries_hook ON hook_deliveries (hook_id, id);
+CREATE INDEX hook_deliveries_answer ON hook_deliveries (answer_id);
+";
+
 /// Brings the database to [`VERSION`] in one transaction: creates it when empty, migrates it
 /// when older. A database newer than this collector is refused rather than misread.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -145,6 +183,10 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if version == 4 {
         tx.execute_batch(V4_TO_V5)?;
         report_slots::create(&tx)?;
+        version = 5;
+    }
+    if version == 5 {
+        tx.execute_batch(V5_TO_V6)?;
     }
     // Rows a 0.1 collector wrote on this file since (a fleet being upgraded) have no effective
     // time yet: give them theirs at each start (found through the index on that column).

@@ -2,15 +2,19 @@
 //! for it in one transaction (group commit): with `synchronous=FULL` that is one fsync for the
 //! whole group, and each caller is answered only after the transaction holding its body has
 //! committed. Each body is judged by the core's lifecycle rules against the stored answer
-//! inside that transaction, so two bodies of one answer can never race.
+//! inside that transaction, so two bodies of one answer can never race. A body that moves an
+//! answer to a new stage queues the hooks' deliveries of its events in that same transaction
+//! (see [`hooks`](super::hooks)); each body, with its deliveries, is applied whole or not at all.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use nps_widget::core::lifecycle::{effective_shown_at, judge, Facts, Stage, Verdict};
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use rusqlite::{named_params, Connection, OptionalExtension, ToSql};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 
+use super::hooks::{self, Rule};
+use crate::hooks::event::transition;
 use crate::storage::{key_hash, Applied, StorageError};
 use crate::validate::Answer;
 
@@ -34,8 +38,14 @@ impl From<rusqlite::Error> for StorageError {
 }
 
 /// The writer thread: takes the first waiting body, then every other one already waiting (up
-/// to [`MAX_BATCH`]), commits them in one transaction and answers each caller.
-pub fn write_loop(conn: Connection, mut jobs: mpsc::Receiver<Job>, checkpointed: &AtomicBool) {
+/// to [`MAX_BATCH`]), commits them in one transaction and answers each caller; wakes the hook
+/// worker through `queued` when the transaction queued deliveries.
+pub fn write_loop(
+    conn: Connection,
+    mut jobs: mpsc::Receiver<Job>,
+    checkpointed: &AtomicBool,
+    queued: &Notify,
+) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = jobs.blocking_recv() {
         batch.push(first);
@@ -45,7 +55,10 @@ pub fn write_loop(conn: Connection, mut jobs: mpsc::Receiver<Job>, checkpointed:
                 Err(_) => break,
             }
         }
-        let results = commit(&conn, &batch);
+        let (results, deliveries) = commit(&conn, &batch);
+        if deliveries > 0 {
+            queued.notify_one();
+        }
         for (job, result) in batch.drain(..).zip(results) {
             // The caller may have gone (client disconnected); the body is stored regardless.
             let _ = job.reply.send(result);
@@ -59,17 +72,21 @@ pub fn write_loop(conn: Connection, mut jobs: mpsc::Receiver<Job>, checkpointed:
     }
 }
 
-/// Applies every job's body in one transaction. A body that fails alone (its statement is
+/// Applies every job's body in one transaction. A body that fails alone (its changes are
 /// undone) gets its error while the others commit; if the transaction itself is lost or the
-/// commit fails, every body of the batch gets the error.
-fn commit(conn: &Connection, batch: &[Job]) -> Vec<Result<Applied, StorageError>> {
-    let all = |error: StorageError| vec![Err(error); batch.len()];
+/// commit fails, every body of the batch gets the error. Also returns how many deliveries the
+/// committed transaction queued.
+fn commit(conn: &Connection, batch: &[Job]) -> (Vec<Result<Applied, StorageError>>, usize) {
+    let all = |error: StorageError| (vec![Err(error); batch.len()], 0);
     if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
         return all(error.into());
     }
     let mut results = Vec::with_capacity(batch.len());
+    // The hooks' rules, read once per transaction, when a body first fires an event.
+    let mut rules = None;
+    let mut deliveries = 0;
     for job in batch {
-        let result = apply(conn, &job.answer, job.received_at).map_err(StorageError::from);
+        let result = apply_whole(conn, job, &mut rules, &mut deliveries);
         if let Err(error) = &result {
             if conn.is_autocommit() {
                 // SQLite rolled the whole transaction back (I/O error, disk full, ...).
@@ -84,7 +101,31 @@ fn commit(conn: &Connection, batch: &[Job]) -> Vec<Result<Applied, StorageError>
         }
         return all(error.into());
     }
-    results
+    (results, deliveries)
+}
+
+/// [`apply`] in a savepoint: the answer and its deliveries are written together or not at all.
+fn apply_whole(
+    conn: &Connection,
+    job: &Job,
+    rules: &mut Option<Vec<Rule>>,
+    deliveries: &mut usize,
+) -> Result<Applied, StorageError> {
+    conn.execute_batch("SAVEPOINT body")?;
+    let mut queued = 0;
+    match apply(conn, &job.answer, job.received_at, rules, &mut queued) {
+        Ok(applied) => {
+            conn.execute_batch("RELEASE body")?;
+            *deliveries += queued;
+            Ok(applied)
+        }
+        Err(error) => {
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK TO body; RELEASE body");
+            }
+            Err(error.into())
+        }
+    }
 }
 
 /// What the lifecycle rules compare of a stored answer, and its arrival time.
@@ -109,8 +150,15 @@ impl Stored {
     }
 }
 
-/// Judges one body against the stored answer with its id and writes what the rules allow.
-fn apply(conn: &Connection, answer: &Answer, received_at: i64) -> rusqlite::Result<Applied> {
+/// Judges one body against the stored answer with its id, writes what the rules allow, and
+/// queues the deliveries of the events of the answer's move (adding their number to `queued`).
+fn apply(
+    conn: &Connection,
+    answer: &Answer,
+    received_at: i64,
+    rules: &mut Option<Vec<Rule>>,
+    queued: &mut usize,
+) -> rusqlite::Result<Applied> {
     let stored = conn
         .prepare_cached(
             "SELECT type, complete, key_hash, user_id, kind, survey, received_at
@@ -137,24 +185,27 @@ fn apply(conn: &Connection, answer: &Answer, received_at: i64) -> rusqlite::Resu
         kind: answer.kind.name(),
         survey: &answer.survey,
     };
-    Ok(
-        match judge(stored.as_ref().map(Stored::facts).as_ref(), &incoming) {
-            Verdict::Insert => {
-                insert(conn, answer, hash.as_deref(), received_at, false)?;
-                Applied::Stored
-            }
-            Verdict::Update => {
-                let first_received = stored
-                    .as_ref()
-                    .and_then(|s| parse_timestamp(&s.received_at))
-                    .unwrap_or(received_at);
-                update(conn, answer, first_received, received_at)?;
-                Applied::Stored
-            }
-            Verdict::Ignore => Applied::Ignored,
-            Verdict::Conflict(field) => Applied::Conflict(field),
-        },
-    )
+    match judge(stored.as_ref().map(Stored::facts).as_ref(), &incoming) {
+        Verdict::Insert => insert(conn, answer, hash.as_deref(), received_at, false)?,
+        Verdict::Update => {
+            let first_received = stored
+                .as_ref()
+                .and_then(|s| parse_timestamp(&s.received_at))
+                .unwrap_or(received_at);
+            update(conn, answer, first_received, received_at)?;
+        }
+        Verdict::Ignore => return Ok(Applied::Ignored),
+        Verdict::Conflict(field) => return Ok(Applied::Conflict(field)),
+    }
+    let events = transition(stored.map(|s| s.stage), answer.stage);
+    if !events.is_empty() {
+        let rules = match rules {
+            Some(rules) => rules,
+            None => rules.insert(hooks::active_rules(conn)?),
+        };
+        *queued += hooks::queue(conn, rules, &answer.id, &events, received_at)?;
+    }
+    Ok(Applied::Stored)
 }
 
 /// The columns every body of an answer writes, as the named parameters of both the insert and

@@ -1,0 +1,454 @@
+//! The hooks, for the team: `POST /v1/hooks`, `GET /v1/hooks`, `GET`, `PATCH` and `DELETE
+//! /v1/hooks/{id}`, `POST /v1/hooks/{id}/rotate-secret`, `POST /v1/hooks/{id}/test`, `GET
+//! /v1/hooks/{id}/deliveries` and `POST /v1/hooks/{id}/deliveries/{deliveryId}/retry`. A
+//! hook's secret is shown when it is made (on creation and rotation), never after.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use nps_widget::core::answer::uuid_v4;
+use serde_json::{json, Map, Value};
+
+use crate::error::ApiError;
+use crate::hooks::address;
+use crate::hooks::sample::sample_answer;
+use crate::hooks::webhook::new_secret;
+use crate::hooks::{Event, Format, HookFilter};
+use crate::state::AppState;
+use crate::storage::hooks::{Delivery, Hook, HookChange, NewHook};
+
+/// Most hooks a collector keeps.
+pub const MAX_HOOKS: usize = 50;
+/// Most characters of a hook's name.
+pub const MAX_NAME_CHARS: usize = 100;
+/// Deliveries listed without `limit`.
+pub const DEFAULT_DELIVERIES: usize = 50;
+/// Most deliveries listed.
+pub const MAX_DELIVERIES: usize = 500;
+/// Time a hook's host has to resolve when it is checked at creation.
+const RESOLVE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The routes of this module, to be merged into the collector's router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/hooks", post(create).get(list))
+        .route("/v1/hooks/{id}", get(show).patch(update).delete(remove))
+        .route("/v1/hooks/{id}/rotate-secret", post(rotate_secret))
+        .route("/v1/hooks/{id}/test", post(test))
+        .route("/v1/hooks/{id}/deliveries", get(deliveries))
+        .route("/v1/hooks/{id}/deliveries/{delivery_id}/retry", post(retry))
+}
+
+/// A hook as the API shows it, without its secret.
+pub fn hook_json(hook: &Hook) -> Value {
+    json!({
+        "id": hook.id,
+        "name": hook.name,
+        "url": hook.url,
+        "format": hook.format.name(),
+        "events": hook.events.iter().map(|e| e.name()).collect::<Vec<_>>(),
+        "filter": hook.filter.to_json(),
+        "paused": hook.paused,
+        "createdAt": hook.created_at,
+    })
+}
+
+/// A hook with its secret, as shown once when the secret is made.
+fn hook_with_secret(hook: &Hook) -> Value {
+    let mut value = hook_json(hook);
+    value["secret"] = json!(hook.secret);
+    value
+}
+
+/// A delivery as the API shows it.
+pub fn delivery_json(delivery: &Delivery) -> Value {
+    json!({
+        "id": delivery.id,
+        "hookId": delivery.hook_id,
+        "event": delivery.event,
+        "answerId": delivery.answer_id,
+        "webhookId": delivery.webhook_id,
+        "status": delivery.status.name(),
+        "attempts": delivery.attempts,
+        "lastStatus": delivery.last_status,
+        "lastLatencyMs": delivery.last_latency_ms,
+        "lastResponse": delivery.last_response,
+        "nextAttemptAt": delivery.next_attempt_at,
+        "createdAt": delivery.created_at,
+        "updatedAt": delivery.updated_at,
+    })
+}
+
+fn object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
+    if body.is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(_) => Err(ApiError::bad_request(
+            "the body must be a JSON object",
+            "body",
+        )),
+        Err(error) => Err(ApiError::bad_request(
+            format!("the body is not valid JSON: {error}"),
+            "body",
+        )),
+    }
+}
+
+fn name(value: &Value) -> Result<String, ApiError> {
+    value
+        .as_str()
+        .map(str::trim)
+        .filter(|name| !name.is_empty() && name.chars().count() <= MAX_NAME_CHARS)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                format!("name must be a string of 1 to {MAX_NAME_CHARS} characters"),
+                "name",
+            )
+        })
+}
+
+fn events(value: &Value) -> Result<Vec<Event>, ApiError> {
+    let names: Vec<&str> = Event::ALL.iter().map(|e| e.name()).collect();
+    let invalid = || {
+        ApiError::bad_request(
+            format!(
+                "events must be a list of distinct events: {}",
+                names.join(", ")
+            ),
+            "events",
+        )
+    };
+    let list = value
+        .as_array()
+        .filter(|l| !l.is_empty())
+        .ok_or_else(invalid)?;
+    let mut events = Vec::new();
+    for item in list {
+        let event = item
+            .as_str()
+            .and_then(Event::from_name)
+            .filter(|event| !events.contains(event))
+            .ok_or_else(invalid)?;
+        events.push(event);
+    }
+    Ok(events)
+}
+
+fn paused(value: &Value) -> Result<bool, ApiError> {
+    value
+        .as_bool()
+        .ok_or_else(|| ApiError::bad_request("paused must be true or false", "paused"))
+}
+
+/// A hook URL that may be used: well formed and, without `--allow-private-hooks`, on a host
+/// that resolves to public addresses only.
+async fn url(state: &AppState, value: &Value) -> Result<String, ApiError> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| ApiError::bad_request("url must be a string", "url"))?;
+    let target = address::parse(text).map_err(|why| ApiError::bad_request(why, "url"))?;
+    let allow_private = state.settings().allow_private_hooks;
+    if !allow_private {
+        tokio::time::timeout(RESOLVE_TIMEOUT, address::resolve(&target, false))
+            .await
+            .unwrap_or_else(|_| Err("url's host does not resolve in time".into()))
+            .map_err(|why| ApiError::bad_request(why, "url"))?;
+    }
+    Ok(text.to_owned())
+}
+
+/// The id in a path; a `404` naming `field` when it is not one.
+fn id(text: &str, field: &str, what: &str) -> Result<i64, ApiError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| not_found(field, what))
+}
+
+fn not_found(field: &str, what: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!("no {what} has this id"),
+        Some(field),
+    )
+}
+
+fn no_hook() -> ApiError {
+    not_found("id", "hook")
+}
+
+/// `POST /v1/hooks`: `201` with the hook (and its `secret`, for the `webhook` format).
+async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let object = object(&body)?;
+    for key in object.keys() {
+        if !["name", "url", "format", "events", "filter"].contains(&key.as_str()) {
+            return Err(ApiError::bad_request(
+                format!("unknown field {key:?}: name, url, format, events or filter"),
+                key,
+            ));
+        }
+    }
+    let missing = |field: &str| ApiError::bad_request(format!("{field} is required"), field);
+    let name = name(object.get("name").ok_or_else(|| missing("name"))?)?;
+    let format = object
+        .get("format")
+        .ok_or_else(|| missing("format"))?
+        .as_str()
+        .and_then(Format::from_name)
+        .ok_or_else(|| ApiError::bad_request("format must be webhook or slack", "format"))?;
+    let events = match object.get("events") {
+        Some(value) => events(value)?,
+        None => vec![Event::ResponseCompleted],
+    };
+    let filter = HookFilter::from_json(object.get("filter").unwrap_or(&Value::Null))?;
+    let url = url(&state, object.get("url").ok_or_else(|| missing("url"))?).await?;
+    let store = state.store();
+    if store.hooks().await.map_err(ApiError::internal)?.len() >= MAX_HOOKS {
+        return Err(ApiError::bad_request(
+            format!("a collector keeps at most {MAX_HOOKS} hooks: delete one first"),
+            "body",
+        ));
+    }
+    let secret = match format {
+        Format::Webhook => Some(new_secret().map_err(ApiError::internal)?),
+        Format::Slack => None,
+    };
+    let new = NewHook {
+        name,
+        url,
+        format,
+        events,
+        filter,
+        secret,
+    };
+    let hook = store
+        .create_hook(new, state.now())
+        .await
+        .map_err(ApiError::internal)?;
+    Ok((StatusCode::CREATED, Json(hook_with_secret(&hook))).into_response())
+}
+
+/// `GET /v1/hooks`: `{ "hooks": [...] }`, oldest first.
+async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let hooks = state.store().hooks().await.map_err(ApiError::internal)?;
+    let hooks: Vec<Value> = hooks.iter().map(hook_json).collect();
+    Ok(Json(json!({ "hooks": hooks })).into_response())
+}
+
+/// `GET /v1/hooks/{id}`.
+async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id = self::id(&id, "id", "hook")?;
+    let hook = state.store().hook(id).await.map_err(ApiError::internal)?;
+    hook.map(|hook| Json(hook_json(&hook)).into_response())
+        .ok_or_else(no_hook)
+}
+
+/// `PATCH /v1/hooks/{id}`: any of `name`, `url`, `events`, `filter` (replacing the old one),
+/// `paused`; the hook as it is then.
+async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = self::id(&id, "id", "hook")?;
+    let object = object(&body)?;
+    let mut change = HookChange::default();
+    for (key, value) in &object {
+        match key.as_str() {
+            "name" => change.name = Some(name(value)?),
+            "url" => change.url = Some(url(&state, value).await?),
+            "events" => change.events = Some(events(value)?),
+            "filter" => change.filter = Some(HookFilter::from_json(value)?),
+            "paused" => change.paused = Some(paused(value)?),
+            "format" => {
+                return Err(ApiError::bad_request(
+                    "a hook's format never changes: create another hook",
+                    "format",
+                ))
+            }
+            _ => {
+                return Err(ApiError::bad_request(
+                    format!("unknown field {key:?}: name, url, events, filter or paused"),
+                    key,
+                ))
+            }
+        }
+    }
+    if change == HookChange::default() {
+        return Err(ApiError::bad_request(
+            "give any of name, url, events, filter or paused",
+            "body",
+        ));
+    }
+    let hook = state
+        .store()
+        .update_hook(id, change)
+        .await
+        .map_err(ApiError::internal)?;
+    hook.map(|hook| Json(hook_json(&hook)).into_response())
+        .ok_or_else(no_hook)
+}
+
+/// `DELETE /v1/hooks/{id}`: `204`; its deliveries go with it.
+async fn remove(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = self::id(&id, "id", "hook")?;
+    if state
+        .store()
+        .delete_hook(id)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(no_hook())
+    }
+}
+
+/// `POST /v1/hooks/{id}/rotate-secret`: the hook with its new secret, which signs every
+/// attempt from now on (pending deliveries included).
+async fn rotate_secret(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = self::id(&id, "id", "hook")?;
+    let store = state.store();
+    let hook = store
+        .hook(id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(no_hook)?;
+    if hook.format != Format::Webhook {
+        return Err(ApiError::bad_request(
+            "only webhook hooks have a secret",
+            "format",
+        ));
+    }
+    let secret = new_secret().map_err(ApiError::internal)?;
+    let hook = store
+        .set_hook_secret(id, secret)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(no_hook)?;
+    Ok(Json(hook_with_secret(&hook)).into_response())
+}
+
+/// `POST /v1/hooks/{id}/test`, optionally `{ "event": name }` (the hook's first event by
+/// default): queues a delivery of a realistic sample answer, whatever the hook's filter;
+/// `202` with the delivery.
+async fn test(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = self::id(&id, "id", "hook")?;
+    let object = object(&body)?;
+    let mut event = None;
+    for (key, value) in &object {
+        match key.as_str() {
+            "event" => {
+                event = Some(value.as_str().and_then(Event::from_name).ok_or_else(|| {
+                    let names: Vec<&str> = Event::ALL.iter().map(|e| e.name()).collect();
+                    ApiError::bad_request(
+                        format!("event must be one of {}", names.join(", ")),
+                        "event",
+                    )
+                })?);
+            }
+            _ => {
+                return Err(ApiError::bad_request(
+                    format!("unknown field {key:?}: event"),
+                    key,
+                ))
+            }
+        }
+    }
+    let store = state.store();
+    let hook = store
+        .hook(id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(no_hook)?;
+    let event = event
+        .or_else(|| hook.events.first().copied())
+        .unwrap_or(Event::ResponseCompleted);
+    let now = state.now();
+    let answer = sample_answer(&uuid_v4(rand::random()), now);
+    let delivery = store
+        .queue_delivery(id, event, answer, now)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(no_hook)?;
+    Ok((StatusCode::ACCEPTED, Json(delivery_json(&delivery))).into_response())
+}
+
+/// `GET /v1/hooks/{id}/deliveries[?limit=N]`: `{ "deliveries": [...] }`, newest first.
+async fn deliveries(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let id = self::id(&id, "id", "hook")?;
+    let mut limit = DEFAULT_DELIVERIES;
+    for (name, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match name.as_ref() {
+            "limit" => {
+                limit = value
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|limit| (1..=MAX_DELIVERIES).contains(limit))
+                    .ok_or_else(|| {
+                        ApiError::bad_request(
+                            format!("limit must be a whole number from 1 to {MAX_DELIVERIES}"),
+                            "limit",
+                        )
+                    })?;
+            }
+            _ => {
+                return Err(ApiError::bad_request(
+                    format!("unknown parameter {name:?}"),
+                    &name,
+                ))
+            }
+        }
+    }
+    let store = state.store();
+    store
+        .hook(id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(no_hook)?;
+    let deliveries = store
+        .deliveries(id, limit)
+        .await
+        .map_err(ApiError::internal)?;
+    let deliveries: Vec<Value> = deliveries.iter().map(delivery_json).collect();
+    Ok(Json(json!({ "deliveries": deliveries })).into_response())
+}
+
+/// `POST /v1/hooks/{id}/deliveries/{deliveryId}/retry`: makes the delivery due now, whatever
+/// its status; `202` with it.
+async fn retry(
+    State(state): State<AppState>,
+    Path((id, delivery_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = self::id(&id, "id", "hook")?;
+    let delivery_id = self::id(&delivery_id, "deliveryId", "delivery")?;
+    let delivery = state
+        .store()
+        .retry_delivery(id, delivery_id, state.now())
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| not_found("deliveryId", "delivery of this hook"))?;
+    Ok((StatusCode::ACCEPTED, Json(delivery_json(&delivery))).into_response())
+}

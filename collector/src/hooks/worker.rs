@@ -1,0 +1,179 @@
+//! The hook worker: a task started with the server that sends the deliveries that are due, at
+//! most one attempt in flight per hook, each within the hook timeout (10 s), and records how
+//! each went: 2xx is delivered, anything else is tried again on the [`schedule`] until it has
+//! failed. Everything it knows is in the database, so a collector killed mid-attempt sends
+//! that delivery again when it starts (with the same `webhook-id`, for receivers to drop a
+//! repeat). It decides time by the app's clock, and it looks again when the store queues
+//! something, when a wait ends, or when woken ([`AppState::wake_hooks`]).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Instant;
+
+use super::address;
+use super::client::{self, Reply};
+use super::schedule;
+use super::slack;
+use super::webhook;
+use super::Format;
+use crate::state::AppState;
+use crate::storage::hooks::{Attempt, Delivery, Hook, Outcome};
+
+/// Longest wait before the worker looks again by itself (the clock may have been moved).
+const MAX_WAIT: Duration = Duration::from_secs(60);
+/// Wait after the database could not be read or written.
+const ERROR_WAIT: Duration = Duration::from_secs(5);
+/// Time beyond the hook timeout for an attempt whose status came in time to end.
+const BODY_GRACE: Duration = Duration::from_millis(100);
+
+/// Starts the worker on the current Tokio runtime; it runs until aborted or the runtime ends.
+pub fn spawn(state: AppState) -> JoinHandle<()> {
+    tokio::spawn(run(state))
+}
+
+async fn run(state: AppState) {
+    let mut in_flight = JoinSet::new();
+    // The hook of each attempt in flight, by task.
+    let mut busy: HashMap<tokio::task::Id, i64> = HashMap::new();
+    loop {
+        let now = state.now();
+        let wait = match state
+            .store()
+            .due_deliveries(now, busy.values().copied().collect())
+            .await
+        {
+            Ok(due) => {
+                for (hook, delivery) in due.ready {
+                    let hook_id = hook.id;
+                    let task = in_flight.spawn(attempt(state.clone(), hook, delivery));
+                    busy.insert(task.id(), hook_id);
+                }
+                due.next_at.map_or(MAX_WAIT, |at| {
+                    Duration::from_millis((at - now).max(0) as u64).min(MAX_WAIT)
+                })
+            }
+            Err(error) => {
+                tracing::error!(%error, "hooks: cannot read the deliveries due");
+                ERROR_WAIT
+            }
+        };
+        tokio::select! {
+            () = state.store().hook_signal().notified() => {}
+            () = tokio::time::sleep(wait) => {}
+            Some(done) = in_flight.join_next_with_id(), if !in_flight.is_empty() => {
+                let id = match &done {
+                    Ok((id, ())) => *id,
+                    Err(error) => error.id(),
+                };
+                busy.remove(&id);
+            }
+        }
+    }
+}
+
+/// Makes one attempt of `delivery` to `hook` and records it; waits a little when the record
+/// cannot be written (the delivery is still due: it is tried again, not in a tight loop).
+async fn attempt(state: AppState, hook: Hook, delivery: Delivery) {
+    let timeout = state.settings().hook_timeout;
+    let started = Instant::now();
+    // The answer's body is read until the deadline; the grace lets a status that came in time
+    // be kept rather than lost to the timeout around the whole attempt.
+    let deadline = started + timeout;
+    let result = tokio::time::timeout_at(
+        deadline + BODY_GRACE,
+        send(&state, &hook, &delivery, deadline),
+    )
+    .await
+    .unwrap_or_else(|_| Err(format!("no answer within {} ms", timeout.as_millis())));
+    let latency_ms = started.elapsed().as_millis() as i64;
+    let now = state.now();
+    let created_at = nps_widget::core::time::parse_timestamp(&delivery.created_at).unwrap_or(now);
+    let retry = || {
+        schedule::retry_at(
+            created_at,
+            delivery.attempts + 1,
+            now,
+            rand::random::<f64>(),
+        )
+        .map_or(Outcome::Failed, Outcome::RetryAt)
+    };
+    let (status, response, outcome) = match result {
+        Ok(Reply { status, body }) => {
+            let outcome = if (200..300).contains(&status) {
+                Outcome::Delivered
+            } else {
+                retry()
+            };
+            let text = String::from_utf8_lossy(&body).into_owned();
+            (Some(status), text, outcome)
+        }
+        Err(why) => (None, why, retry()),
+    };
+    // The hook's URL is not logged: a Slack webhook's URL is its secret.
+    tracing::info!(
+        hook = hook.id,
+        delivery = delivery.id,
+        event = %delivery.event,
+        status = status.map_or_else(|| "none".to_owned(), |s| s.to_string()),
+        latency_ms,
+        outcome = ?outcome,
+        "hook delivery attempt",
+    );
+    let recorded = state
+        .store()
+        .record_attempt(Attempt {
+            delivery_id: delivery.id,
+            at: now,
+            status,
+            latency_ms,
+            response,
+            outcome,
+        })
+        .await;
+    if let Err(error) = recorded {
+        tracing::error!(%error, delivery = delivery.id, "hooks: cannot record an attempt");
+        tokio::time::sleep(ERROR_WAIT).await;
+    }
+}
+
+/// Resolves and checks the hook's host, writes the request in the hook's format and sends it,
+/// reading the answer's body until `deadline`.
+async fn send(
+    state: &AppState,
+    hook: &Hook,
+    delivery: &Delivery,
+    deadline: Instant,
+) -> Result<Reply, String> {
+    let settings = state.settings();
+    let target = address::parse(&hook.url)?;
+    let addrs = address::resolve(&target, settings.allow_private_hooks).await?;
+    let (body, headers) = match hook.format {
+        Format::Webhook => {
+            let timestamp = state.now().div_euclid(1000);
+            let secret = hook.secret.as_deref().unwrap_or_default();
+            let signature = webhook::signature(
+                secret,
+                &delivery.webhook_id,
+                timestamp,
+                delivery.body.as_bytes(),
+            )
+            .ok_or("the hook has no valid secret: rotate it")?;
+            let headers = vec![
+                ("webhook-id", delivery.webhook_id.clone()),
+                ("webhook-timestamp", timestamp.to_string()),
+                ("webhook-signature", signature),
+            ];
+            (delivery.body.clone().into_bytes(), headers)
+        }
+        Format::Slack => {
+            let event: Value = serde_json::from_str(&delivery.body)
+                .map_err(|error| format!("the stored event is not JSON: {error}"))?;
+            let message = slack::message(&event, settings.public_url.as_deref());
+            (message.to_string().into_bytes(), Vec::new())
+        }
+    };
+    client::post(&target, &addrs, &headers, body, deadline).await
+}

@@ -1,0 +1,242 @@
+//! Hooks and their deliveries, as a store sees them. A delivery is written in the same
+//! transaction as the change of the answer that caused it (by the answers' writer and the
+//! follow-up update), so none is lost or sent for a change that did not happen; the worker
+//! (`crate::hooks::worker`) reads the deliveries that are due and records each attempt.
+
+use async_trait::async_trait;
+use tokio::sync::Notify;
+
+use crate::hooks::{Event, Format, HookFilter};
+use crate::storage::{StorageError, StoredAnswer};
+
+/// A hook: where to send which answers, and how.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Hook {
+    /// Its id.
+    pub id: i64,
+    /// A name for people.
+    pub name: String,
+    /// Where deliveries are POSTed.
+    pub url: String,
+    /// How they are written.
+    pub format: Format,
+    /// The events it listens to.
+    pub events: Vec<Event>,
+    /// Which answers it is told about.
+    pub filter: HookFilter,
+    /// A paused hook queues nothing, and its pending deliveries wait until it is resumed.
+    pub paused: bool,
+    /// The signing secret (`whsec_…`) of a `webhook` hook; never logged, and shown only when
+    /// made.
+    pub secret: Option<String>,
+    /// When it was created (RFC 3339 UTC).
+    pub created_at: String,
+}
+
+/// Everything but the secret.
+impl std::fmt::Debug for Hook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hook")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("format", &self.format)
+            .field("events", &self.events)
+            .field("filter", &self.filter)
+            .field("paused", &self.paused)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("created_at", &self.created_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A validated new hook.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewHook {
+    /// A name for people.
+    pub name: String,
+    /// Where deliveries are POSTed.
+    pub url: String,
+    /// How they are written.
+    pub format: Format,
+    /// The events it listens to.
+    pub events: Vec<Event>,
+    /// Which answers it is told about.
+    pub filter: HookFilter,
+    /// The signing secret, for the `webhook` format.
+    pub secret: Option<String>,
+}
+
+/// A validated change of a hook; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HookChange {
+    /// A new name.
+    pub name: Option<String>,
+    /// A new URL.
+    pub url: Option<String>,
+    /// New events.
+    pub events: Option<Vec<Event>>,
+    /// A new filter, replacing the old one.
+    pub filter: Option<HookFilter>,
+    /// Paused or resumed.
+    pub paused: Option<bool>,
+}
+
+/// Where a delivery is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    /// Waiting for its first or next attempt.
+    Pending,
+    /// A receiver answered 2xx.
+    Delivered,
+    /// Given up after about a day of attempts; can be retried by hand.
+    Failed,
+}
+
+impl DeliveryStatus {
+    /// Its name in the API and the database.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
+
+    /// The status a name stands for.
+    pub fn from_name(name: &str) -> Option<DeliveryStatus> {
+        [
+            DeliveryStatus::Pending,
+            DeliveryStatus::Delivered,
+            DeliveryStatus::Failed,
+        ]
+        .into_iter()
+        .find(|status| status.name() == name)
+    }
+}
+
+/// One event to send to one hook, and how its attempts went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    /// Its id.
+    pub id: i64,
+    /// The hook it goes to.
+    pub hook_id: i64,
+    /// The event's name.
+    pub event: String,
+    /// The answer it is about.
+    pub answer_id: String,
+    /// The `webhook-id` of every attempt: receivers drop what they already had by it.
+    pub webhook_id: String,
+    /// The event, `{ "type", "timestamp", "data" }`: the `webhook` format's body, and what the
+    /// `slack` format's message is written from.
+    pub body: String,
+    /// Where it is.
+    pub status: DeliveryStatus,
+    /// Attempts made.
+    pub attempts: u32,
+    /// The HTTP status of the last attempt; `None` when it got no answer.
+    pub last_status: Option<u16>,
+    /// How long the last attempt took (ms).
+    pub last_latency_ms: Option<i64>,
+    /// The first bytes of the last answer, or why there was none.
+    pub last_response: Option<String>,
+    /// When the next attempt is due (RFC 3339 UTC); `None` unless pending.
+    pub next_attempt_at: Option<String>,
+    /// When it was queued (RFC 3339 UTC).
+    pub created_at: String,
+    /// When it last changed (RFC 3339 UTC).
+    pub updated_at: String,
+}
+
+/// What the worker should send now.
+#[derive(Clone, Debug, Default)]
+pub struct Due {
+    /// For each hook with a delivery due (and none in flight): the hook and its delivery due
+    /// first.
+    pub ready: Vec<(Hook, Delivery)>,
+    /// When the earliest delivery not ready yet is due (epoch ms), if any.
+    pub next_at: Option<i64>,
+}
+
+/// How an attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The receiver answered 2xx.
+    Delivered,
+    /// Try again at this time (epoch ms).
+    RetryAt(i64),
+    /// Give up.
+    Failed,
+}
+
+/// One attempt of a delivery, as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    /// The delivery.
+    pub delivery_id: i64,
+    /// When it ended (epoch ms).
+    pub at: i64,
+    /// The HTTP status; `None` when no answer came.
+    pub status: Option<u16>,
+    /// How long it took (ms).
+    pub latency_ms: i64,
+    /// The first bytes of the answer, or why there was none.
+    pub response: String,
+    /// What next.
+    pub outcome: Outcome,
+}
+
+/// Hooks, their deliveries and the signal that wakes the worker.
+#[async_trait]
+pub trait HookStore: Send + Sync {
+    /// Notified whenever deliveries are queued or made due by this store (and by whoever
+    /// wants the worker to look again: tests that move the clock).
+    fn hook_signal(&self) -> &Notify;
+
+    /// Stores a new hook, created at `now` (epoch ms).
+    async fn create_hook(&self, hook: NewHook, now: i64) -> Result<Hook, StorageError>;
+
+    /// Every hook, oldest first.
+    async fn hooks(&self) -> Result<Vec<Hook>, StorageError>;
+
+    /// The hook with `id`, if any.
+    async fn hook(&self, id: i64) -> Result<Option<Hook>, StorageError>;
+
+    /// Applies `change` to the hook with `id`; `None` when there is no such hook.
+    async fn update_hook(&self, id: i64, change: HookChange) -> Result<Option<Hook>, StorageError>;
+
+    /// Replaces the secret of the hook with `id`; `None` when there is no such hook.
+    async fn set_hook_secret(&self, id: i64, secret: String) -> Result<Option<Hook>, StorageError>;
+
+    /// Deletes the hook with `id` and its deliveries; whether there was one.
+    async fn delete_hook(&self, id: i64) -> Result<bool, StorageError>;
+
+    /// Queues a delivery of `event` about `answer` to the hook with `id` at `now`, whatever
+    /// its events and filter (a test delivery); `None` when there is no such hook.
+    async fn queue_delivery(
+        &self,
+        id: i64,
+        event: Event,
+        answer: StoredAnswer,
+        now: i64,
+    ) -> Result<Option<Delivery>, StorageError>;
+
+    /// The latest `limit` deliveries of the hook with `id`, newest first.
+    async fn deliveries(&self, id: i64, limit: usize) -> Result<Vec<Delivery>, StorageError>;
+
+    /// Makes the delivery `delivery_id` of the hook `hook_id` due at `now`, whatever its
+    /// status; `None` when there is no such delivery.
+    async fn retry_delivery(
+        &self,
+        hook_id: i64,
+        delivery_id: i64,
+        now: i64,
+    ) -> Result<Option<Delivery>, StorageError>;
+
+    /// What to send at `now`: for each hook that is not paused and not in `busy` (an
+    /// attempt in flight), its pending delivery due first, if it is due.
+    async fn due_deliveries(&self, now: i64, busy: Vec<i64>) -> Result<Due, StorageError>;
+
+    /// Records an attempt.
+    async fn record_attempt(&self, attempt: Attempt) -> Result<(), StorageError>;
+}

@@ -1,0 +1,395 @@
+//! [`HookStore`] on SQLite, and the queueing of deliveries inside the transactions that change
+//! answers: [`queue`] is called by the answers' writer for each body that moves an answer on,
+//! and by the follow-up update, with the hooks' rules read once per transaction
+//! ([`active_rules`]). Everything else runs on the admin connection.
+
+use async_trait::async_trait;
+use nps_widget::core::time::{format_timestamp, parse_timestamp};
+use rusqlite::types::Type;
+use rusqlite::{named_params, Connection, OptionalExtension, Row};
+use tokio::sync::Notify;
+
+use super::SqliteStore;
+use crate::hooks::event::envelope;
+use crate::hooks::webhook::new_message_id;
+use crate::hooks::{Event, Format, HookFilter};
+use crate::storage::hooks::{
+    Attempt, Delivery, DeliveryStatus, Due, Hook, HookChange, HookStore, NewHook, Outcome,
+};
+use crate::storage::{StorageError, StoredAnswer};
+
+/// A value of a row that this collector did not write as it should be.
+fn corrupt(column: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, Type::Text, what.to_owned().into())
+}
+
+fn events_json(events: &[Event]) -> String {
+    serde_json::Value::from(events.iter().map(|e| e.name()).collect::<Vec<_>>()).to_string()
+}
+
+fn read_events(row: &Row, column: &str) -> rusqlite::Result<Vec<Event>> {
+    let text: String = row.get(column)?;
+    let names: Vec<String> = serde_json::from_str(&text).map_err(|_| corrupt(0, "hook events"))?;
+    names
+        .iter()
+        .map(|name| Event::from_name(name).ok_or_else(|| corrupt(0, "hook event")))
+        .collect()
+}
+
+fn read_filter(row: &Row, column: &str) -> rusqlite::Result<HookFilter> {
+    let text: String = row.get(column)?;
+    let value = serde_json::from_str(&text).map_err(|_| corrupt(0, "hook filter"))?;
+    HookFilter::from_json(&value).map_err(|_| corrupt(0, "hook filter"))
+}
+
+/// A `hooks` row.
+fn hook(row: &Row) -> rusqlite::Result<Hook> {
+    let format: String = row.get("format")?;
+    Ok(Hook {
+        id: row.get("id")?,
+        name: row.get("name")?,
+        url: row.get("url")?,
+        format: Format::from_name(&format).ok_or_else(|| corrupt(0, "hook format"))?,
+        events: read_events(row, "events")?,
+        filter: read_filter(row, "filter")?,
+        paused: row.get("paused")?,
+        secret: row.get("secret")?,
+        created_at: row.get("created_at")?,
+    })
+}
+
+/// A `hook_deliveries` row.
+fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
+    let status: String = row.get("status")?;
+    Ok(Delivery {
+        id: row.get("id")?,
+        hook_id: row.get("hook_id")?,
+        event: row.get("event")?,
+        answer_id: row.get("answer_id")?,
+        webhook_id: row.get("webhook_id")?,
+        body: row.get("body")?,
+        status: DeliveryStatus::from_name(&status).ok_or_else(|| corrupt(0, "delivery status"))?,
+        attempts: row.get("attempts")?,
+        last_status: row.get("last_status")?,
+        last_latency_ms: row.get("last_latency_ms")?,
+        last_response: row.get("last_response")?,
+        next_attempt_at: row.get("next_attempt_at")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+fn select_hook(conn: &Connection, id: i64) -> rusqlite::Result<Option<Hook>> {
+    conn.prepare_cached("SELECT * FROM hooks WHERE id = :id")?
+        .query_row(named_params! { ":id": id }, hook)
+        .optional()
+}
+
+fn select_delivery(conn: &Connection, id: i64) -> rusqlite::Result<Option<Delivery>> {
+    conn.prepare_cached("SELECT * FROM hook_deliveries WHERE id = :id")?
+        .query_row(named_params! { ":id": id }, delivery)
+        .optional()
+}
+
+/// What the writer needs of a hook that is not paused.
+pub(super) struct Rule {
+    id: i64,
+    events: Vec<Event>,
+    filter: HookFilter,
+}
+
+/// The rules of every hook that is not paused.
+pub(super) fn active_rules(conn: &Connection) -> rusqlite::Result<Vec<Rule>> {
+    conn.prepare_cached("SELECT id, events, filter FROM hooks WHERE paused = 0 ORDER BY id")?
+        .query_map([], |row| {
+            Ok(Rule {
+                id: row.get("id")?,
+                events: read_events(row, "events")?,
+                filter: read_filter(row, "filter")?,
+            })
+        })?
+        .collect()
+}
+
+/// Inserts a pending delivery of `event` about `answer` to hook `hook_id`, due at once.
+fn insert_delivery(
+    conn: &Connection,
+    hook_id: i64,
+    event: Event,
+    answer: &StoredAnswer,
+    at: i64,
+) -> rusqlite::Result<i64> {
+    let now = format_timestamp(at);
+    conn.prepare_cached(
+        "INSERT INTO hook_deliveries (hook_id, event, answer_id, webhook_id, body, status,
+             next_attempt_at, created_at, updated_at)
+         VALUES (:hook_id, :event, :answer_id, :webhook_id, :body, 'pending', :now, :now, :now)",
+    )?
+    .execute(named_params! {
+        ":hook_id": hook_id,
+        ":event": event.name(),
+        ":answer_id": answer.id,
+        ":webhook_id": new_message_id(),
+        ":body": envelope(event, at, answer).to_string(),
+        ":now": now,
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Queues, in the caller's transaction, a delivery of each of `events` (which happened at
+/// `at`) about the answer `answer_id` to each hook of `rules` that listens to it and whose
+/// filter the answer passes, as the answer is now. Previews fire nothing. Returns how many
+/// were queued.
+pub(super) fn queue(
+    conn: &Connection,
+    rules: &[Rule],
+    answer_id: &str,
+    events: &[Event],
+    at: i64,
+) -> rusqlite::Result<usize> {
+    let listens = |rule: &Rule| events.iter().any(|e| rule.events.contains(e));
+    if !rules.iter().any(listens) {
+        return Ok(0);
+    }
+    let Some(answer) = conn
+        .prepare_cached("SELECT * FROM responses WHERE id = :id")?
+        .query_row(named_params! { ":id": answer_id }, super::stored_answer)
+        .optional()?
+    else {
+        return Ok(0);
+    };
+    if answer.preview {
+        return Ok(0);
+    }
+    let mut queued = 0;
+    for event in events {
+        for rule in rules {
+            if rule.events.contains(event) && rule.filter.matches(&answer) {
+                insert_delivery(conn, rule.id, *event, &answer, at)?;
+                queued += 1;
+            }
+        }
+    }
+    Ok(queued)
+}
+
+impl SqliteStore {
+    /// Runs `write` like `admin_write`, then wakes the worker.
+    async fn admin_write_and_signal<T: Send + 'static>(
+        &self,
+        write: impl FnOnce(&rusqlite::Transaction) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StorageError> {
+        let result = self.admin_write(write).await;
+        self.hook_signal.notify_one();
+        result
+    }
+}
+
+#[async_trait]
+impl HookStore for SqliteStore {
+    fn hook_signal(&self) -> &Notify {
+        &self.hook_signal
+    }
+
+    async fn create_hook(&self, new: NewHook, now: i64) -> Result<Hook, StorageError> {
+        self.admin_write(move |tx| {
+            tx.prepare_cached(
+                "INSERT INTO hooks (name, url, format, events, filter, secret, paused, created_at)
+                 VALUES (:name, :url, :format, :events, :filter, :secret, 0, :created_at)",
+            )?
+            .execute(named_params! {
+                ":name": new.name,
+                ":url": new.url,
+                ":format": new.format.name(),
+                ":events": events_json(&new.events),
+                ":filter": new.filter.to_json().to_string(),
+                ":secret": new.secret,
+                ":created_at": format_timestamp(now),
+            })?;
+            select_hook(tx, tx.last_insert_rowid())?.ok_or(rusqlite::Error::QueryReturnedNoRows)
+        })
+        .await
+    }
+
+    async fn hooks(&self) -> Result<Vec<Hook>, StorageError> {
+        self.admin_read(|conn| {
+            conn.prepare_cached("SELECT * FROM hooks ORDER BY id")?
+                .query_map([], hook)?
+                .collect()
+        })
+        .await
+    }
+
+    async fn hook(&self, id: i64) -> Result<Option<Hook>, StorageError> {
+        self.admin_read(move |conn| select_hook(conn, id)).await
+    }
+
+    async fn update_hook(&self, id: i64, change: HookChange) -> Result<Option<Hook>, StorageError> {
+        let events = change.events.as_deref().map(events_json);
+        let filter = change.filter.as_ref().map(|f| f.to_json().to_string());
+        self.admin_write_and_signal(move |tx| {
+            // Each field is set only when the change names it.
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE hooks SET
+                        name = COALESCE(:name, name),
+                        url = COALESCE(:url, url),
+                        events = COALESCE(:events, events),
+                        filter = COALESCE(:filter, filter),
+                        paused = COALESCE(:paused, paused)
+                     WHERE id = :id",
+                )?
+                .execute(named_params! {
+                    ":name": change.name,
+                    ":url": change.url,
+                    ":events": events,
+                    ":filter": filter,
+                    ":paused": change.paused,
+                    ":id": id,
+                })?;
+            if changed == 0 {
+                return Ok(None);
+            }
+            select_hook(tx, id)
+        })
+        .await
+    }
+
+    async fn set_hook_secret(&self, id: i64, secret: String) -> Result<Option<Hook>, StorageError> {
+        self.admin_write(move |tx| {
+            tx.prepare_cached("UPDATE hooks SET secret = :secret WHERE id = :id")?
+                .execute(named_params! { ":secret": secret, ":id": id })?;
+            select_hook(tx, id)
+        })
+        .await
+    }
+
+    async fn delete_hook(&self, id: i64) -> Result<bool, StorageError> {
+        self.admin_write(move |tx| {
+            tx.prepare_cached("DELETE FROM hook_deliveries WHERE hook_id = :id")?
+                .execute(named_params! { ":id": id })?;
+            let deleted = tx
+                .prepare_cached("DELETE FROM hooks WHERE id = :id")?
+                .execute(named_params! { ":id": id })?;
+            Ok(deleted == 1)
+        })
+        .await
+    }
+
+    async fn queue_delivery(
+        &self,
+        id: i64,
+        event: Event,
+        answer: StoredAnswer,
+        now: i64,
+    ) -> Result<Option<Delivery>, StorageError> {
+        self.admin_write_and_signal(move |tx| {
+            if select_hook(tx, id)?.is_none() {
+                return Ok(None);
+            }
+            let delivery_id = insert_delivery(tx, id, event, &answer, now)?;
+            select_delivery(tx, delivery_id)
+        })
+        .await
+    }
+
+    async fn deliveries(&self, id: i64, limit: usize) -> Result<Vec<Delivery>, StorageError> {
+        self.admin_read(move |conn| {
+            conn.prepare_cached(
+                "SELECT * FROM hook_deliveries WHERE hook_id = :id ORDER BY id DESC LIMIT :limit",
+            )?
+            .query_map(
+                named_params! { ":id": id, ":limit": limit as i64 },
+                delivery,
+            )?
+            .collect()
+        })
+        .await
+    }
+
+    async fn retry_delivery(
+        &self,
+        hook_id: i64,
+        delivery_id: i64,
+        now: i64,
+    ) -> Result<Option<Delivery>, StorageError> {
+        self.admin_write_and_signal(move |tx| {
+            let now = format_timestamp(now);
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE hook_deliveries SET status = 'pending', next_attempt_at = :now,
+                         updated_at = :now
+                     WHERE id = :id AND hook_id = :hook_id",
+                )?
+                .execute(named_params! { ":now": now, ":id": delivery_id, ":hook_id": hook_id })?;
+            if changed == 0 {
+                return Ok(None);
+            }
+            select_delivery(tx, delivery_id)
+        })
+        .await
+    }
+
+    async fn due_deliveries(&self, now: i64, busy: Vec<i64>) -> Result<Due, StorageError> {
+        self.admin_read(move |conn| {
+            // Each hook's pending delivery due first (index `hook_deliveries_pending`).
+            let heads: Vec<(i64, i64, String)> = conn
+                .prepare_cached(
+                    "SELECT h.id, d.id, d.next_attempt_at FROM hooks h
+                     JOIN hook_deliveries d ON d.id = (
+                         SELECT id FROM hook_deliveries
+                         WHERE hook_id = h.id AND status = 'pending'
+                         ORDER BY next_attempt_at, id LIMIT 1)
+                     WHERE h.paused = 0",
+                )?
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut due = Due::default();
+            for (hook_id, delivery_id, next_attempt_at) in heads {
+                if busy.contains(&hook_id) {
+                    continue;
+                }
+                let at = parse_timestamp(&next_attempt_at).unwrap_or(now);
+                if at > now {
+                    due.next_at = Some(due.next_at.map_or(at, |next: i64| next.min(at)));
+                    continue;
+                }
+                if let (Some(hook), Some(delivery)) = (
+                    select_hook(conn, hook_id)?,
+                    select_delivery(conn, delivery_id)?,
+                ) {
+                    due.ready.push((hook, delivery));
+                }
+            }
+            Ok(due)
+        })
+        .await
+    }
+
+    async fn record_attempt(&self, attempt: Attempt) -> Result<(), StorageError> {
+        self.admin_write(move |tx| {
+            let (status, next) = match attempt.outcome {
+                Outcome::Delivered => (DeliveryStatus::Delivered, None),
+                Outcome::RetryAt(at) => (DeliveryStatus::Pending, Some(format_timestamp(at))),
+                Outcome::Failed => (DeliveryStatus::Failed, None),
+            };
+            tx.prepare_cached(
+                "UPDATE hook_deliveries SET status = :status, attempts = attempts + 1,
+                     last_status = :last_status, last_latency_ms = :latency,
+                     last_response = :response, next_attempt_at = :next, updated_at = :now
+                 WHERE id = :id",
+            )?
+            .execute(named_params! {
+                ":status": status.name(),
+                ":last_status": attempt.status,
+                ":latency": attempt.latency_ms,
+                ":response": attempt.response,
+                ":next": next,
+                ":now": format_timestamp(attempt.at),
+                ":id": attempt.delivery_id,
+            })?;
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,0 +1,1033 @@
+//! Hooks end to end, against real HTTP receivers on loopback: which changes fire which
+//! deliveries, the signed webhook (checked here with an HMAC of our own), retries with the same
+//! `webhook-id`, timeouts, previews, the private-address guard, Slack's limits, restarts, and
+//! the API's validation.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Router;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use common::{valid, TestApp};
+use hmac::{Hmac, Mac};
+use nps_collector::hooks::{worker, Event, Format, HookFilter};
+use nps_collector::storage::hooks::NewHook;
+use nps_collector::Settings;
+use serde_json::{json, Value};
+use sha2::Sha256;
+use tokio::task::JoinHandle;
+
+/// Settings for collectors whose hooks send to loopback receivers.
+fn settings() -> Settings {
+    Settings {
+        rate_limit: 0,
+        allow_private_hooks: true,
+        hook_timeout: Duration::from_millis(400),
+        public_url: Some("https://nps.example.com".into()),
+        ..Settings::default()
+    }
+}
+
+/// A collector with `settings` and its hook worker running.
+fn collector(settings: Settings) -> (TestApp, JoinHandle<()>) {
+    let app = TestApp::with(settings);
+    let worker = worker::spawn(app.state.clone());
+    (app, worker)
+}
+
+/// A request as a receiver got it.
+#[derive(Clone, Debug)]
+struct Received {
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+}
+
+/// An HTTP server on a free loopback port that records every request and answers the `n`th
+/// (from 1) with the status and after the delay (ms) that `answer(n)` says.
+struct Receiver {
+    url: String,
+    got: Arc<Mutex<Vec<Received>>>,
+    /// The most requests it was answering at once.
+    most_at_once: Arc<AtomicUsize>,
+    server: JoinHandle<()>,
+}
+
+impl Receiver {
+    async fn start(answer: impl Fn(usize) -> (u16, u64) + Send + Sync + 'static) -> Receiver {
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let answer = Arc::new(answer);
+        let (at_once, most_at_once) =
+            (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let record = got.clone();
+        let most = most_at_once.clone();
+        let router = Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
+            let (record, answer) = (record.clone(), answer.clone());
+            let (at_once, most) = (at_once.clone(), most.clone());
+            async move {
+                most.fetch_max(at_once.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                let n = {
+                    let mut got = record.lock().unwrap();
+                    got.push(Received { headers, body });
+                    got.len()
+                };
+                let (status, delay) = answer(n);
+                tokio::time::sleep(Duration::from_millis(delay)).await;
+                at_once.fetch_sub(1, Ordering::SeqCst);
+                (StatusCode::from_u16(status).unwrap(), format!("answer {n}"))
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hooks/nps", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.unwrap();
+        });
+        Receiver {
+            url,
+            got,
+            most_at_once,
+            server,
+        }
+    }
+
+    /// A receiver that answers `200` at once.
+    async fn ok() -> Receiver {
+        Receiver::start(|_| (200, 0)).await
+    }
+
+    fn received(&self) -> Vec<Received> {
+        self.got.lock().unwrap().clone()
+    }
+
+    /// Waits until `n` requests have arrived.
+    async fn wait_for(&self, n: usize) -> Vec<Received> {
+        let start = Instant::now();
+        loop {
+            let got = self.received();
+            if got.len() >= n {
+                return got;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{} of {n} requests arrived",
+                got.len()
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// A bare HTTP server on a free loopback port that answers every request with `head` (the
+/// status line, headers and the start of a body) and then holds the connection for `stall` ms;
+/// counts the requests.
+async fn raw_receiver(head: String, stall: u64) -> (String, Arc<AtomicUsize>, JoinHandle<()>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks/nps", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let counted = count.clone();
+    let server = tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let (counted, head) = (counted.clone(), head.clone());
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                // The head, then as many bytes as it says the body has.
+                loop {
+                    let n = socket.read(&mut buffer).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&buffer[..n]);
+                    let text = String::from_utf8_lossy(&request).to_lowercase();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length: usize = text
+                            .lines()
+                            .find_map(|line| line.strip_prefix("content-length:"))
+                            .map_or(0, |v| v.trim().parse().unwrap());
+                        if request.len() >= end + 4 + length {
+                            break;
+                        }
+                    }
+                }
+                counted.fetch_add(1, Ordering::SeqCst);
+                let _ = socket.write_all(head.as_bytes()).await;
+                tokio::time::sleep(Duration::from_millis(stall)).await;
+            });
+        }
+    });
+    (url, count, server)
+}
+
+/// Sends `method path` with a JSON `body` (none when `Null`) as the admin.
+async fn call(app: &TestApp, method: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let request = Request::builder().method(method).uri(path);
+    let request = if body.is_null() {
+        request.body(Body::empty())
+    } else {
+        request
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+    };
+    let (status, _, value) = app.send(request.unwrap()).await;
+    (status, value)
+}
+
+/// Creates a hook; its JSON (with the secret).
+async fn create_hook(app: &TestApp, hook: Value) -> Value {
+    let (status, body) = call(app, "POST", "/v1/hooks", hook).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
+}
+
+async fn deliveries(app: &TestApp, hook: &Value) -> Vec<Value> {
+    let (status, body) = call(
+        app,
+        "GET",
+        &format!("/v1/hooks/{}/deliveries", hook["id"]),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["deliveries"].as_array().unwrap().clone()
+}
+
+/// Waits until the hook's deliveries (newest first) satisfy `done`.
+async fn wait_deliveries(
+    app: &TestApp,
+    hook: &Value,
+    done: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    let start = Instant::now();
+    loop {
+        let list = deliveries(app, hook).await;
+        if done(&list) {
+            return list;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "deliveries never got there: {list:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+fn answer_id(n: u32) -> String {
+    format!("00000000-0000-4000-8000-{n:012x}")
+}
+
+/// A body of answer `n` at `stage` (`display`, `scored`, `complete`, `decline`) with `score`.
+fn body(n: u32, stage: &str, score: i64) -> Value {
+    let mut body = valid();
+    body["id"] = json!(answer_id(n));
+    let category = match score {
+        0..=6 => "detractor",
+        7..=8 => "passive",
+        _ => "promoter",
+    };
+    let fields = body.as_object_mut().unwrap();
+    match stage {
+        "display" | "decline" => {
+            for key in ["score", "category", "comment", "complete", "answeredAt"] {
+                fields.remove(key);
+            }
+            fields.insert("type".into(), json!(stage));
+        }
+        "scored" | "complete" => {
+            fields.insert("score".into(), json!(score));
+            fields.insert("category".into(), json!(category));
+            fields.insert("complete".into(), json!(stage == "complete"));
+            if stage == "complete" {
+                fields.insert("comment".into(), json!("Exports time out on big reports"));
+            }
+        }
+        other => panic!("unknown stage {other}"),
+    }
+    body
+}
+
+async fn post(app: &TestApp, body: &Value) {
+    let (status, answer) = app.post(body).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+}
+
+/// An answer's whole life: display, score, final answer, and a replay of the final body.
+async fn answer(app: &TestApp, n: u32, score: i64) {
+    for stage in ["display", "scored", "complete", "complete"] {
+        post(app, &body(n, stage, score)).await;
+    }
+}
+
+/// The Standard Webhooks signature of a request, computed here from its raw body and headers
+/// with the hmac crate (not the collector's code).
+fn expected_signature(secret: &str, request: &Received) -> String {
+    let key = STANDARD
+        .decode(secret.strip_prefix("whsec_").unwrap())
+        .unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(request.header("webhook-id").as_bytes());
+    mac.update(b".");
+    mac.update(request.header("webhook-timestamp").as_bytes());
+    mac.update(b".");
+    mac.update(&request.body);
+    format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
+}
+
+fn detractor_hook(url: &str) -> Value {
+    json!({
+        "name": "Detractors to the support desk", "url": url, "format": "webhook",
+        "events": ["response.completed"], "filter": { "categories": ["detractor"] }
+    })
+}
+
+#[tokio::test]
+async fn a_detractor_is_delivered_once_signed_as_standard_webhooks() {
+    let (app, _worker) = collector(settings());
+    let receiver = Receiver::ok().await;
+    let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
+    let secret = hook["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_"), "{hook}");
+    answer(&app, 1, 3).await;
+
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["status"] == "delivered")
+    })
+    .await;
+    // Exactly one: the display, the score and the replayed final body fire no
+    // response.completed of their own.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(deliveries(&app, &hook).await.len(), 1);
+    let delivery = &list[0];
+    assert_eq!(delivery["event"], "response.completed");
+    assert_eq!(delivery["answerId"], answer_id(1));
+    assert_eq!(delivery["attempts"], 1);
+    assert_eq!(delivery["lastStatus"], 200);
+    assert_eq!(delivery["lastResponse"], "answer 1");
+    assert_eq!(delivery["nextAttemptAt"], Value::Null);
+
+    let request = &got[0];
+    assert_eq!(request.header("content-type"), "application/json");
+    assert_eq!(
+        request.header("webhook-id"),
+        delivery["webhookId"].as_str().unwrap()
+    );
+    assert!(request.header("webhook-id").starts_with("msg_"));
+    assert_eq!(
+        request.header("webhook-timestamp"),
+        (app.now() / 1000).to_string()
+    );
+    assert_eq!(
+        request.header("webhook-signature"),
+        expected_signature(&secret, request)
+    );
+
+    // The body is the event with the answer exactly as /v1/answers shows it.
+    let event = request.json();
+    assert_eq!(event["type"], "response.completed");
+    assert_eq!(event["timestamp"], "2026-11-22T10:00:30.000Z");
+    let (_, listed) = call(&app, "GET", "/v1/answers", Value::Null).await;
+    assert_eq!(event["data"], listed["answers"][0]);
+    assert_eq!(event["data"]["score"], 3);
+    assert_eq!(event["data"]["comment"], "Exports time out on big reports");
+}
+
+#[tokio::test]
+async fn a_promoter_fires_nothing_for_a_detractor_rule() {
+    let (app, _worker) = collector(settings());
+    let detractors = Receiver::ok().await;
+    let everyone = Receiver::ok().await;
+    let detractor_hook = create_hook(&app, detractor_hook(&detractors.url)).await;
+    let all = create_hook(
+        &app,
+        json!({ "name": "All", "url": everyone.url, "format": "webhook",
+                "events": ["response.created", "response.completed"] }),
+    )
+    .await;
+    answer(&app, 1, 10).await;
+    // The catch-all hook hears both events of the promoter; by then the rule has had its turn.
+    let list = wait_deliveries(&app, &all, |d| {
+        d.len() == 2 && d.iter().all(|d| d["status"] == "delivered")
+    })
+    .await;
+    let events: Vec<&str> = list.iter().map(|d| d["event"].as_str().unwrap()).collect();
+    assert_eq!(events, ["response.completed", "response.created"]);
+    assert!(deliveries(&app, &detractor_hook).await.is_empty());
+    assert!(detractors.received().is_empty());
+    assert_eq!(everyone.received().len(), 2);
+}
+
+#[tokio::test]
+async fn a_receiver_failing_twice_gets_it_on_the_third_attempt_with_the_same_id() {
+    let (app, _worker) = collector(settings());
+    let receiver = Receiver::start(|n| (if n <= 2 { 500 } else { 204 }, 0)).await;
+    let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
+    let secret = hook["secret"].as_str().unwrap().to_owned();
+    answer(&app, 1, 0).await;
+
+    let first = app.now();
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["attempts"] == 1)
+    })
+    .await;
+    assert_eq!(list[0]["status"], "pending");
+    assert_eq!(list[0]["lastStatus"], 500);
+    assert_eq!(list[0]["lastResponse"], "answer 1");
+    // 30 s ± 10 %, by the collector's clock.
+    let next = common::t(list[0]["nextAttemptAt"].as_str().unwrap()) - first;
+    assert!((27_000..=33_000).contains(&next), "{next}");
+
+    // Not before it is due.
+    app.advance(next - 1_000);
+    app.state.wake_hooks();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(receiver.received().len(), 1);
+
+    app.advance(1_000);
+    app.state.wake_hooks();
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["attempts"] == 2)
+    })
+    .await;
+    assert_eq!(list[0]["status"], "pending");
+    let second = common::t(list[0]["nextAttemptAt"].as_str().unwrap()) - app.now();
+    assert!((54_000..=66_000).contains(&second), "{second}");
+
+    app.advance(second);
+    app.state.wake_hooks();
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["status"] == "delivered")
+    })
+    .await;
+    assert_eq!(list[0]["attempts"], 3);
+    assert_eq!(list[0]["lastStatus"], 204);
+
+    let got = receiver.received();
+    assert_eq!(got.len(), 3);
+    for request in &got {
+        assert_eq!(
+            request.header("webhook-id"),
+            list[0]["webhookId"].as_str().unwrap()
+        );
+        assert_eq!(request.body, got[0].body);
+        assert_eq!(
+            request.header("webhook-signature"),
+            expected_signature(&secret, request)
+        );
+    }
+    // Each attempt is signed when it is sent.
+    assert_ne!(
+        got[0].header("webhook-timestamp"),
+        got[2].header("webhook-timestamp")
+    );
+}
+
+#[tokio::test]
+async fn one_attempt_at_a_time_per_hook() {
+    let (app, _worker) = collector(settings());
+    let slow = Receiver::start(|_| (200, 100)).await;
+    let other = Receiver::start(|_| (200, 100)).await;
+    let hook = create_hook(&app, detractor_hook(&slow.url)).await;
+    let other_hook = create_hook(&app, detractor_hook(&other.url)).await;
+    for n in 1..=4 {
+        answer(&app, n, 6).await;
+    }
+    for hook in [&hook, &other_hook] {
+        wait_deliveries(&app, hook, |d| {
+            d.len() == 4 && d.iter().all(|d| d["status"] == "delivered")
+        })
+        .await;
+    }
+    assert_eq!(slow.most_at_once.load(Ordering::SeqCst), 1);
+    assert_eq!(other.most_at_once.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_receiver_slower_than_the_timeout_is_tried_again() {
+    let (app, _worker) = collector(settings());
+    let receiver = Receiver::start(|n| (200, if n == 1 { 3_000 } else { 0 })).await;
+    let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
+    answer(&app, 1, 2).await;
+
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["attempts"] == 1)
+    })
+    .await;
+    assert_eq!(list[0]["status"], "pending");
+    assert_eq!(list[0]["lastStatus"], Value::Null);
+    assert!(
+        list[0]["lastResponse"]
+            .as_str()
+            .unwrap()
+            .contains("no answer within 400 ms"),
+        "{}",
+        list[0]
+    );
+    assert!(list[0]["lastLatencyMs"].as_i64().unwrap() >= 400);
+
+    app.advance(60_000);
+    app.state.wake_hooks();
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["status"] == "delivered")
+    })
+    .await;
+    assert_eq!(list[0]["attempts"], 2);
+    let got = receiver.received();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].header("webhook-id"), got[1].header("webhook-id"));
+}
+
+#[tokio::test]
+async fn a_status_in_time_counts_even_when_the_body_is_slow() {
+    let (app, _worker) = collector(settings());
+    let head = "HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\naccepted, more to come";
+    let (url, count, server) = raw_receiver(head.into(), 3_000).await;
+    let hook = create_hook(&app, detractor_hook(&url)).await;
+    answer(&app, 1, 3).await;
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["attempts"] == 1)
+    })
+    .await;
+    assert_eq!(list[0]["status"], "delivered", "{}", list[0]);
+    assert_eq!(list[0]["lastStatus"], 200);
+    assert_eq!(list[0]["lastResponse"], "accepted, more to come");
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+    server.abort();
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    let (app, _worker) = collector(settings());
+    let elsewhere = Receiver::ok().await;
+    let head = format!(
+        "HTTP/1.1 307 Temporary Redirect\r\nlocation: {}\r\ncontent-length: 0\r\n\r\n",
+        elsewhere.url
+    );
+    let (url, count, server) = raw_receiver(head, 0).await;
+    let hook = create_hook(&app, detractor_hook(&url)).await;
+    answer(&app, 1, 3).await;
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["attempts"] == 1)
+    })
+    .await;
+    assert_eq!(list[0]["status"], "pending");
+    assert_eq!(list[0]["lastStatus"], 307);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+    assert!(elsewhere.received().is_empty());
+    server.abort();
+}
+
+#[tokio::test]
+async fn previews_fire_nothing() {
+    let (app, _worker) = collector(settings());
+    let receiver = Receiver::ok().await;
+    let hook = create_hook(
+        &app,
+        json!({ "name": "Everything", "url": receiver.url, "format": "webhook",
+                "events": ["response.created", "response.completed", "decline.created"] }),
+    )
+    .await;
+    for stage in ["display", "scored", "complete"] {
+        let mut preview = body(1, stage, 3);
+        preview["preview"] = json!(true);
+        post(&app, &preview).await;
+    }
+    let mut declined = body(2, "decline", 0);
+    declined["preview"] = json!(true);
+    post(&app, &declined).await;
+    // A real decline after them: once it is delivered, the previews had their chance.
+    post(&app, &body(3, "decline", 0)).await;
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["status"] == "delivered")
+    })
+    .await;
+    assert_eq!(list.len(), 1, "{list:#?}");
+    assert_eq!(list[0]["event"], "decline.created");
+    assert_eq!(list[0]["answerId"], answer_id(3));
+    assert_eq!(receiver.received().len(), 1);
+}
+
+#[tokio::test]
+async fn follow_ups_fire_and_deleting_a_user_takes_their_deliveries() {
+    let (app, _worker) = collector(settings());
+    let receiver = Receiver::ok().await;
+    let hook = create_hook(
+        &app,
+        json!({ "name": "Follow-ups", "url": receiver.url, "format": "webhook",
+                "events": ["followup.updated"], "filter": { "maxScore": 6 } }),
+    )
+    .await;
+    answer(&app, 1, 4).await;
+    let (status, _) = call(
+        &app,
+        "PATCH",
+        &format!("/v1/answers/{}/follow-up", answer_id(1)),
+        json!({ "status": "claimed", "assignee": "test" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["status"] == "delivered")
+    })
+    .await;
+    assert_eq!(list.len(), 1);
+    let event = receiver.received()[0].json();
+    assert_eq!(event["type"], "followup.updated");
+    assert_eq!(event["data"]["followUp"]["status"], "claimed");
+    assert_eq!(event["data"]["followUp"]["assignee"], "test");
+
+    let (status, body) = call(&app, "DELETE", "/v1/users/u_42", Value::Null).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({ "deleted": 1 })));
+    assert!(deliveries(&app, &hook).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_private_url_is_refused_without_the_flag() {
+    let app = TestApp::new();
+    for url in [
+        "http://127.0.0.1:9/x",
+        "http://localhost/x",
+        "http://2130706433/",
+        "http://0x7f.1/",
+        "http://017700000001/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[::ffff:7f00:1]/",
+        "http://10.0.0.1/",
+        "http://172.16.5.4/",
+        "http://192.168.1.10/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fe80::1]/",
+        "http://[fd00::1]/",
+        "http://0.0.0.0/",
+        "http://[::]/",
+        "http://224.0.0.1/",
+        "http://[ff02::1]/",
+        "ftp://93.184.215.14/",
+        "javascript:alert(1)",
+        "http://user:pass@93.184.215.14/",
+    ] {
+        let (status, body) = call(
+            &app,
+            "POST",
+            "/v1/hooks",
+            json!({ "name": "x", "url": url, "format": "webhook" }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{url}: {body}");
+        assert_eq!(body["field"], "url", "{url}: {body}");
+    }
+    let (_, body) = call(
+        &app,
+        "POST",
+        "/v1/hooks",
+        json!({ "name": "x", "url": "http://0x7f.1/", "format": "slack" }),
+    )
+    .await;
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("127.0.0.1 is a loopback address"),
+        "{body}"
+    );
+
+    // A hook stored with a loopback URL (say, by a collector that had the flag) is refused
+    // again when it is sent, and nothing reaches the receiver.
+    let receiver = Receiver::ok().await;
+    let stored = app
+        .state
+        .store()
+        .create_hook(
+            NewHook {
+                name: "x".into(),
+                url: receiver.url.clone(),
+                format: Format::Slack,
+                events: vec![Event::ResponseCompleted],
+                filter: HookFilter::default(),
+                secret: None,
+            },
+            app.now(),
+        )
+        .await
+        .unwrap();
+    let _worker = worker::spawn(app.state.clone());
+    answer(&app, 1, 3).await;
+    let hook = json!({ "id": stored.id });
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["attempts"] == 1)
+    })
+    .await;
+    assert_eq!(list[0]["status"], "pending");
+    assert!(
+        list[0]["lastResponse"]
+            .as_str()
+            .unwrap()
+            .contains("loopback"),
+        "{}",
+        list[0]
+    );
+    assert!(receiver.received().is_empty());
+}
+
+#[tokio::test]
+async fn a_slack_message_stays_within_block_kit_limits_for_a_5000_character_comment() {
+    let (app, _worker) = collector(settings());
+    let receiver = Receiver::ok().await;
+    let hook = create_hook(
+        &app,
+        json!({ "name": "#nps", "url": receiver.url, "format": "slack",
+                "filter": { "hasComment": true } }),
+    )
+    .await;
+    assert_eq!(hook["secret"], Value::Null);
+    let comment: String = "Exports <b>time out</b> & fail é "
+        .chars()
+        .cycle()
+        .take(5_000)
+        .collect();
+    for stage in ["display", "scored"] {
+        post(&app, &body(1, stage, 2)).await;
+    }
+    let mut last = body(1, "complete", 2);
+    last["comment"] = json!(comment);
+    post(&app, &last).await;
+
+    let request = receiver.wait_for(1).await.remove(0);
+    assert_eq!(request.header("webhook-signature"), "");
+    let message = request.json();
+    let chars = |v: &Value| v.as_str().unwrap().encode_utf16().count();
+    assert!(chars(&message["text"]) <= 3_000);
+    let blocks = message["blocks"].as_array().unwrap();
+    assert!(!blocks.is_empty() && blocks.len() <= 50);
+    for block in blocks {
+        match block["type"].as_str().unwrap() {
+            "header" => assert!(chars(&block["text"]["text"]) <= 150),
+            "section" => {
+                if let Some(text) = block.get("text") {
+                    assert!(chars(&text["text"]) <= 3_000);
+                }
+                for field in block["fields"].as_array().into_iter().flatten() {
+                    assert!(chars(&field["text"]) <= 2_000);
+                }
+            }
+            "context" => {
+                for element in block["elements"].as_array().unwrap() {
+                    assert!(chars(&element["text"]) <= 3_000);
+                }
+            }
+            "actions" => {}
+            other => panic!("unexpected block {other}"),
+        }
+    }
+    assert_eq!(blocks[0]["text"]["text"], "NPS 2 · detractor");
+    let shown = blocks[1]["text"]["text"].as_str().unwrap();
+    assert!(shown.ends_with('…') && comment.starts_with(shown.trim_end_matches('…')));
+    let text = message.to_string();
+    for expected in [
+        "ada@example.com",
+        "Acme Inc",
+        "*Plan*\\npro",
+        "https://app.example.com/reports",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    let button = &blocks.last().unwrap()["elements"][0];
+    assert_eq!(button["text"]["text"], "Follow up");
+    assert_eq!(
+        button["url"],
+        format!(
+            "https://nps.example.com/dashboard/?answer={}",
+            answer_id(1).replace('-', "%2D")
+        )
+    );
+    // The answer the link opens, as the dashboard reads it.
+    let (status, linked) = call(
+        &app,
+        "GET",
+        &format!("/v1/answers/{}", answer_id(1)),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(linked["score"], 2);
+    let (status, missing) = call(
+        &app,
+        "GET",
+        &format!("/v1/answers/{}", answer_id(9)),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(
+        (status, missing["field"].clone()),
+        (StatusCode::NOT_FOUND, json!("id"))
+    );
+}
+
+#[tokio::test]
+async fn pending_deliveries_survive_a_restart() {
+    // No worker: the deliveries are queued and wait, as when the collector is killed.
+    let app = TestApp::with(settings());
+    let receiver = Receiver::ok().await;
+    let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
+    answer(&app, 1, 1).await;
+    answer(&app, 2, 5).await;
+    let list = deliveries(&app, &hook).await;
+    assert_eq!(list.len(), 2);
+    assert!(list
+        .iter()
+        .all(|d| d["status"] == "pending" && d["attempts"] == 0));
+
+    let app = app.reopen();
+    let _worker = worker::spawn(app.state.clone());
+    wait_deliveries(&app, &hook, |d| {
+        d.iter().all(|d| d["status"] == "delivered")
+    })
+    .await;
+    let got = receiver.wait_for(2).await;
+    let mut ids: Vec<&str> = got.iter().map(|r| r.header("webhook-id")).collect();
+    let mut expected: Vec<&str> = list
+        .iter()
+        .map(|d| d["webhookId"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    expected.sort();
+    assert_eq!(ids, expected);
+}
+
+#[tokio::test]
+async fn hooks_are_created_listed_changed_tested_retried_and_deleted() {
+    let (app, _worker) = collector(settings());
+    let receiver = Receiver::start(|n| (if n == 1 { 503 } else { 200 }, 0)).await;
+    let hook = create_hook(
+        &app,
+        json!({ "name": "CRM", "url": receiver.url, "format": "webhook",
+                "filter": { "survey": "nps", "minScore": 0, "maxScore": 6,
+                            "where": ["user.properties.plan:pro"] } }),
+    )
+    .await;
+    let id = hook["id"].as_i64().unwrap();
+    assert_eq!(hook["events"], json!(["response.completed"]));
+    assert_eq!(hook["paused"], false);
+    assert_eq!(
+        hook["filter"],
+        json!({ "survey": "nps", "minScore": 0, "maxScore": 6, "where": ["user.properties.plan:pro"] })
+    );
+
+    // The secret is shown once.
+    let (status, listed) = call(&app, "GET", "/v1/hooks", Value::Null).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed["hooks"].as_array().unwrap().len(), 1);
+    assert!(!listed.to_string().contains("whsec_"), "{listed}");
+    let (_, shown) = call(&app, "GET", &format!("/v1/hooks/{id}"), Value::Null).await;
+    assert_eq!(shown["secret"], Value::Null);
+    assert!(shown.get("secret").is_none());
+
+    let (status, rotated) = call(
+        &app,
+        "POST",
+        &format!("/v1/hooks/{id}/rotate-secret"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let secret = rotated["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_") && secret != hook["secret"]);
+
+    let (status, changed) = call(
+        &app,
+        "PATCH",
+        &format!("/v1/hooks/{id}"),
+        json!({ "name": "CRM (detractors)", "events": ["response.completed", "decline.created"], "paused": true }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["name"], "CRM (detractors)");
+    assert_eq!(changed["paused"], true);
+    assert_eq!(changed["filter"], hook["filter"]);
+
+    // A paused hook queues nothing.
+    answer(&app, 1, 3).await;
+    assert!(deliveries(&app, &hook).await.is_empty());
+    call(
+        &app,
+        "PATCH",
+        &format!("/v1/hooks/{id}"),
+        json!({ "paused": false }),
+    )
+    .await;
+
+    // A test delivery: a realistic sample, signed with the new secret; the receiver fails it
+    // once, and a retry by hand sends it again at once.
+    let (status, test) = call(&app, "POST", &format!("/v1/hooks/{id}/test"), Value::Null).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{test}");
+    assert_eq!(test["event"], "response.completed");
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["attempts"] == 1)
+    })
+    .await;
+    assert_eq!(list[0]["lastStatus"], 503);
+    let request = receiver.received().remove(0);
+    assert_eq!(
+        request.header("webhook-signature"),
+        expected_signature(&secret, &request)
+    );
+    let sample = request.json();
+    assert_eq!(sample["data"]["sample"], true);
+    assert_eq!(sample["data"]["category"], "detractor");
+    assert!(sample["data"]["comment"].as_str().unwrap().len() > 20);
+
+    let (status, retried) = call(
+        &app,
+        "POST",
+        &format!("/v1/hooks/{id}/deliveries/{}/retry", test["id"]),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{retried}");
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["status"] == "delivered")
+    })
+    .await;
+    assert_eq!(list[0]["attempts"], 2);
+
+    let (status, _) = call(&app, "DELETE", &format!("/v1/hooks/{id}"), Value::Null).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for (method, path) in [
+        ("GET", format!("/v1/hooks/{id}")),
+        ("DELETE", format!("/v1/hooks/{id}")),
+        ("GET", format!("/v1/hooks/{id}/deliveries")),
+        ("POST", format!("/v1/hooks/{id}/test")),
+        ("POST", format!("/v1/hooks/{id}/rotate-secret")),
+        ("GET", "/v1/hooks/nope".to_owned()),
+    ] {
+        let (status, body) = call(&app, method, &path, Value::Null).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {body}");
+        assert_eq!(body["field"], "id");
+    }
+}
+
+#[tokio::test]
+async fn bad_hooks_are_refused_naming_the_field() {
+    let app = TestApp::with(settings());
+    let good = json!({ "name": "x", "url": "http://127.0.0.1:9/", "format": "webhook" });
+    let with = |key: &str, value: Value| {
+        let mut hook = good.clone();
+        hook[key] = value;
+        hook
+    };
+    let without = |key: &str| {
+        let mut hook = good.clone();
+        hook.as_object_mut().unwrap().remove(key);
+        hook
+    };
+    for (hook, field) in [
+        (json!([]), "body"),
+        (without("name"), "name"),
+        (with("name", json!("")), "name"),
+        (with("name", json!("x".repeat(101))), "name"),
+        (without("url"), "url"),
+        (with("url", json!("not a url")), "url"),
+        (with("url", json!(42)), "url"),
+        (without("format"), "format"),
+        (with("format", json!("teams")), "format"),
+        (with("events", json!([])), "events"),
+        (with("events", json!(["response.deleted"])), "events"),
+        (
+            with("events", json!(["decline.created", "decline.created"])),
+            "events",
+        ),
+        (with("filter", json!({ "minScore": -1 })), "filter.minScore"),
+        (
+            with("filter", json!({ "categories": ["happy"] })),
+            "filter.categories",
+        ),
+        (
+            with("filter", json!({ "where": ["plan:pro"] })),
+            "filter.where",
+        ),
+        (with("filter", json!({ "score": 3 })), "filter.score"),
+        (with("secret", json!("whsec_mine")), "secret"),
+    ] {
+        let (status, body) = call(&app, "POST", "/v1/hooks", hook.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{hook}: {body}");
+        assert_eq!(body["field"], field, "{hook}: {body}");
+    }
+    let hook = create_hook(&app, with("format", json!("slack"))).await;
+    let id = hook["id"].as_i64().unwrap();
+    for (change, field) in [
+        (json!({}), "body"),
+        (json!({ "format": "webhook" }), "format"),
+        (json!({ "paused": "yes" }), "paused"),
+        (json!({ "url": "gopher://example.com/" }), "url"),
+        (
+            json!({ "filter": { "hasComment": 1 } }),
+            "filter.hasComment",
+        ),
+        (json!({ "secret": "x" }), "secret"),
+    ] {
+        let (status, body) = call(&app, "PATCH", &format!("/v1/hooks/{id}"), change.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{change}: {body}");
+        assert_eq!(body["field"], field, "{change}: {body}");
+    }
+    let (status, body) = call(
+        &app,
+        "POST",
+        &format!("/v1/hooks/{id}/rotate-secret"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].clone()),
+        (StatusCode::BAD_REQUEST, json!("format"))
+    );
+    let (status, body) = call(
+        &app,
+        "GET",
+        &format!("/v1/hooks/{id}/deliveries?limit=0"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].clone()),
+        (StatusCode::BAD_REQUEST, json!("limit"))
+    );
+    let (status, body) = call(
+        &app,
+        "POST",
+        &format!("/v1/hooks/{id}/deliveries/99/retry"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].clone()),
+        (StatusCode::NOT_FOUND, json!("deliveryId"))
+    );
+}

@@ -1,0 +1,159 @@
+// Hooks from the dashboard, in Chromium, against the real collector and a receiver on
+// loopback: a hook added from the page sends a signed test delivery (checked here with
+// node:crypto), a detractor's answer arrives, the page's link to the answer opens it for
+// follow-up, pausing shows, and axe-core finds nothing with a hook and its deliveries open.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { ROOT, OUTPUT, startCollector, launch, openPage, eventually } from './harness.mjs';
+
+const TOKEN = 'npsa_e2e_hooks_token_0123456789abcdef';
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const ANSWER = '7a1c2e3f-4b5d-4c6e-8f70-0123456789ab';
+
+let collector, browser, receiver;
+const received = [];
+
+before(async () => {
+  receiver = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  process.env.NPS_ADMIN_TOKEN = TOKEN;
+  collector = await startCollector({ args: ['--allow-private-hooks'] });
+  delete process.env.NPS_ADMIN_TOKEN;
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await collector?.stop();
+  receiver?.close();
+});
+
+const receiverUrl = () => `http://127.0.0.1:${receiver.address().port}/hooks/nps`;
+
+async function api(path, options = {}) {
+  const response = await fetch(collector.url + path, {
+    ...options,
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+  });
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+/** A logged-in dashboard page at `search`, with the hooks drawn. */
+async function dashboard(search = '', options = {}) {
+  const context = await browser.newContext(options);
+  const page = await openPage(context);
+  await page.goto(collector.url + '/dashboard/login');
+  await page.getByLabel(/token/i).fill(TOKEN);
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/dashboard/');
+  await page.goto(`${collector.url}/dashboard/${search}`);
+  await page.locator('#hooks > li').first().waitFor();
+  return { context, page };
+}
+
+/** The Standard Webhooks signature of a received request, by node:crypto. */
+function signature(secret, request) {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const signed = `${request.headers['webhook-id']}.${request.headers['webhook-timestamp']}.${request.body}`;
+  return 'v1,' + createHmac('sha256', key).update(signed).digest('base64');
+}
+
+let secret;
+
+test('a hook added from the page sends a signed test delivery, shown as delivered', async () => {
+  const { context, page } = await dashboard();
+  assert.equal(await page.textContent('#hooks'), 'No hooks yet.');
+  await page.getByText('Add a hook').click();
+  const form = page.locator('#hook-form');
+  await form.getByLabel('Name').fill('Support desk');
+  await form.getByLabel('URL').fill(receiverUrl());
+  await form.getByLabel('Format').selectOption('webhook');
+  await form.getByLabel('Answers').selectOption('detractor');
+  await form.getByRole('button', { name: 'Add hook' }).click();
+  const shown = page.locator('#hook-secret code');
+  await shown.waitFor();
+  secret = await shown.textContent();
+  assert.match(secret, /^whsec_[A-Za-z0-9+/=]{32}$/);
+  const item = page.locator('#hooks > li').first();
+  assert.match(await item.textContent(), /Support desk.*Signed webhook to 127\.0\.0\.1:\d+ · final answer · detractor/);
+
+  await item.getByRole('button', { name: 'Send a test' }).click();
+  assert.ok(await eventually(() => received.length === 1), 'the test delivery arrived');
+  const request = received[0];
+  assert.equal(request.headers['webhook-signature'], signature(secret, request));
+  const event = JSON.parse(request.body);
+  assert.equal(event.type, 'response.completed');
+  assert.equal(event.data.sample, true);
+  await item.locator('details').getByText(/delivered/).waitFor();
+  assert.deepEqual(page.pageErrors, []);
+  assert.deepEqual(page.consoleErrors, []);
+  await context.close();
+});
+
+test('a detractor is delivered, and its link opens the answer for follow-up', async () => {
+  const body = {
+    id: ANSWER, key: '0123456789abcdef0123456789abcdef', type: 'response', kind: 'nps', score: 2,
+    category: 'detractor', comment: 'Exports time out', complete: true,
+    user: { id: 'u_7', email: 'grace@example.com', properties: { plan: 'pro' } },
+    shownAt: new Date(Date.now() - 10_000).toISOString(),
+  };
+  const posted = await fetch(collector.url + '/v1/responses', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  assert.equal(posted.status, 202);
+  assert.ok(await eventually(() => received.length === 2), 'the answer was delivered');
+  const request = received[1];
+  assert.equal(request.headers['webhook-signature'], signature(secret, request));
+  assert.equal(JSON.parse(request.body).data.id, ANSWER);
+
+  const { context, page } = await dashboard(`?answer=${ANSWER}`);
+  const linked = page.locator('#linked');
+  await linked.getByText('Exports time out').waitFor();
+  assert.equal(await linked.isVisible(), true);
+  await linked.getByRole('button', { name: 'Claim' }).click();
+  await linked.getByText(/claimed by admin/).waitFor();
+  const { body: stored } = await api(`/v1/answers/${ANSWER}`);
+  assert.deepEqual([stored.followUp.status, stored.followUp.assignee], ['claimed', 'admin']);
+  await context.close();
+});
+
+test('pausing a hook shows, and a paused hook sends nothing', async () => {
+  const { context, page } = await dashboard();
+  const item = page.locator('#hooks > li').first();
+  await item.getByRole('button', { name: 'Pause' }).click();
+  await page.locator('#hooks > li').first().getByText(/paused/).waitFor();
+  // The keyboard's focus stays on the button that was pressed.
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Resume');
+  const { body } = await api('/v1/hooks');
+  assert.equal(body.hooks[0].paused, true);
+  await context.close();
+});
+
+for (const colorScheme of ['light', 'dark']) {
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    test(`axe with a hook, its deliveries and the form open: ${colorScheme}, ${viewport.width} px`, async () => {
+      const { context, page } = await dashboard('', { colorScheme, viewport, bypassCSP: true });
+      await page.locator('#hooks details summary').first().click();
+      await page.locator('#hooks details table').waitFor();
+      await page.getByText('Add a hook').click();
+      await page.addScriptTag({ path: AXE });
+      const violations = await page.evaluate(async () => {
+        const result = await window.axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
+      });
+      assert.deepEqual(violations, []);
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), true);
+      await page.locator('#hooks').screenshot({ path: join(OUTPUT, `hooks-${colorScheme}-${viewport.width}.png`) });
+      await context.close();
+    });
+  }
+}
