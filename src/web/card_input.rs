@@ -24,7 +24,11 @@ extern "C" {
     #[wasm_bindgen(method, getter, js_name = visualViewport)]
     fn visual_viewport(this: &Window) -> Option<Viewport>;
     #[wasm_bindgen(method, getter)]
+    fn width(this: &Viewport) -> f64;
+    #[wasm_bindgen(method, getter)]
     fn height(this: &Viewport) -> f64;
+    #[wasm_bindgen(method, getter, js_name = offsetLeft)]
+    fn offset_left(this: &Viewport) -> f64;
     #[wasm_bindgen(method, getter, js_name = offsetTop)]
     fn offset_top(this: &Viewport) -> f64;
     #[wasm_bindgen(method, getter)]
@@ -161,9 +165,12 @@ impl Shared {
         }
     }
 
-    /// Gives the card's CSS the visual viewport: `--nps-vh` its height and `--nps-vt` its
-    /// offset from the top of the layout viewport, in CSS pixels (numbers; the stylesheet does
-    /// the arithmetic). Left as they are while the page is pinch-zoomed.
+    /// Gives the card's CSS the visual viewport: `--nps-vw` and `--nps-vh` its size, `--nps-vl`
+    /// and `--nps-vt` its offset from the left and top of the layout viewport, in CSS pixels
+    /// (numbers; the stylesheet does the arithmetic). The layout viewport is wider than the
+    /// screen on a host whose content overflows sideways, and taller while an on-screen keyboard
+    /// is up; the card is placed on the part the user sees. Left as they are while the page is
+    /// pinch-zoomed.
     fn fit(&self) {
         let Some(viewport) = &self.viewport else {
             return;
@@ -171,7 +178,9 @@ impl Shared {
         if viewport.scale() < 1.01 {
             let style = self.host.style();
             let style: &Style = style.unchecked_ref();
+            style.set_number("--nps-vw", viewport.width());
             style.set_number("--nps-vh", viewport.height());
+            style.set_number("--nps-vl", viewport.offset_left());
             style.set_number("--nps-vt", viewport.offset_top());
         }
     }
