@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use super::duration::{days_from_number, parse_duration, Duration};
 use super::error::Error;
-use super::float::{is_whole, sqrt};
+use super::float::is_whole;
 use super::i18n::resolve;
 use super::limits::{json_len, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES, MAX_PROPERTIES_TEXT};
 use super::text::{concat, split_bytes};
@@ -209,32 +209,8 @@ impl Default for Theme {
     }
 }
 
-/// The text colour (`#000` or `#fff`) with the higher WCAG contrast on an `#rrggbb` accent.
-pub fn text_colour_on(accent: &str) -> &'static str {
-    let channel = |at: usize| {
-        let v = accent
-            .get(at..at + 2)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .unwrap_or(0) as f64
-            / 255.0;
-        if v <= 0.039_28 {
-            v / 12.92
-        } else {
-            // x^2.375 (from square roots, which are single wasm instructions) stands in for
-            // x^2.4: within 3 %, and `powf` would add a few KB of libm to the wasm.
-            let x = (v + 0.055) / 1.055;
-            let fourth_root = sqrt(sqrt(x));
-            x * x * fourth_root * sqrt(fourth_root)
-        }
-    };
-    let luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-    // Contrast with black is (L + 0.05) / 0.05, with white 1.05 / (L + 0.05); equal at L ≈ 0.179.
-    if luminance > 0.179 {
-        "#000"
-    } else {
-        "#fff"
-    }
-}
+/// The text colour (`#000` or `#fff`) readable on an accent (see [`super::colour`]).
+pub use super::colour::text_colour_on;
 
 // The whole config is checked against a table of keys and forms in one walk, where every error
 // is made; the typed settings are then read from the checked value by small readers that

@@ -55,6 +55,10 @@ impl Card {
             dom(&style).set_property("--nps-accent", accent);
             dom(&style).set_property("--nps-on-accent", on_accent);
         }
+        if let Some((light, dark)) = &look.rings {
+            dom(&style).set_property("--nps-ring", light);
+            dom(&style).set_property("--nps-ring-dark", dark);
+        }
         // Plain objects instead of web-sys dictionaries: no setter imports in the glue.
         let init = Object::new();
         reflect_set(&init, "mode", &JsValue::from_str("open"));

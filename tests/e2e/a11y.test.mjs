@@ -157,7 +157,7 @@ test('keyboard only: appears without taking focus, one Tab stop, arrows, Enter, 
     const s = getComputedStyle(document.querySelector('nps-widget').shadowRoot.activeElement);
     return [s.outlineStyle, s.outlineWidth, s.outlineColor];
   });
-  assert.deepEqual(ring, ['solid', '3px', 'rgb(29, 78, 216)'], 'a visible focus ring (6.7:1 on white)');
+  assert.deepEqual(ring, ['solid', '3px', 'rgb(37, 99, 235)'], 'a visible focus ring in the accent (5.2:1 on white)');
 
   await page.keyboard.press('Enter');
   await eventually(() => focusInCard(page).then((f) => f === 'textarea'));

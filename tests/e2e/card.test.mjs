@@ -105,3 +105,36 @@ test('phone on a host wider than the screen: the card takes the visual viewport,
     await context.close();
   }
 });
+
+/** The outline of what has focus in the card: [style, width, colour]. */
+const ringOfFocused = (page) => page.evaluate(() => {
+  const s = getComputedStyle(document.querySelector('nps-widget').shadowRoot.activeElement);
+  return [s.outlineStyle, s.outlineWidth, s.outlineColor];
+});
+
+test('focus ring: the accent where it keeps 3:1 against the card, else a fixed colour', async () => {
+  const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  // [mode, accent, ring]: the accent on a card it stands out from, the fixed ring on one it does not.
+  for (const [mode, accent, ring] of [
+    ['light', undefined, 'rgb(37, 99, 235)'], // the built-in accent, 5.2:1 on white
+    ['dark', undefined, 'rgb(96, 165, 250)'], // the built-in dark accent, 6.5:1 on the dark card
+    ['light', '#0b6e4f', 'rgb(11, 110, 79)'], // a deep green, 6.2:1 on white
+    ['light', '#ffd60a', 'rgb(29, 78, 216)'], // yellow, 1.4:1 on white: the fixed ring
+    ['dark', '#ffd60a', 'rgb(255, 214, 10)'], // the same yellow on the dark card, 11:1
+    ['dark', '#0b3d91', 'rgb(147, 197, 253)'], // navy, 1.6:1 on the dark card: the fixed ring
+  ]) {
+    const page = await openPage(desktop, pageUrl({ triggers: [{ event: 'ask' }], theme: { mode, ...(accent ? { accent } : {}) } }));
+    await page.waitForFunction(() => typeof window.nps === 'function' && !window.nps.q);
+    await page.evaluate(() => window.nps('track', 'ask'));
+    await page.getByRole('dialog').waitFor();
+    // Keyboard: Tab from the page's last control into the card (its close button, then the scale).
+    await page.locator('#host-button').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.querySelector('nps-widget').shadowRoot.activeElement?.getAttribute('aria-label'));
+    assert.equal(focused, '0 out of 10');
+    assert.deepEqual(await ringOfFocused(page), ['solid', '3px', ring], `${mode} card, accent ${accent ?? 'built in'}: keyboard focus`);
+    await page.close();
+  }
+  await desktop.close();
+});
