@@ -9,13 +9,20 @@ use super::guards::{reflect_set, Dom, EventListener, Timeout};
 use super::look::Look;
 use crate::core::error::Error;
 use crate::core::limits::MAX_COMMENT_CHARS;
-use crate::core::text::int;
+use crate::core::text::{concat, int};
 use alloc::rc::Rc;
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, Document, Element, HtmlElement, ShadowRoot};
 
 const STYLES: &str = include_str!("card.css");
+
+#[wasm_bindgen]
+extern "C" {
+    /// `document.createElementNS(namespace, tag)`, for the thank-you step's SVG icon.
+    #[wasm_bindgen(method, js_name = createElementNS)]
+    fn create_element_ns(this: &Dom, namespace: &str, tag: &str) -> Element;
+}
 
 /// What the user did in the card.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,10 +40,15 @@ pub enum Action {
 #[must_use = "dropping a Card removes it from the page at once"]
 pub struct Card {
     shared: Rc<Shared>,
-    body: Element,
+    /// The scrolling body under the close button, holding the step.
+    body: HtmlElement,
     live: Element,
+    /// The follow-up question, while the follow-up step shows.
+    follow_up: Option<Element>,
     _listeners: Vec<EventListener>,
     _announce: Option<Timeout>,
+    /// Ends the body's height transition between two steps.
+    _resized: Option<Timeout>,
 }
 
 impl Card {
@@ -80,7 +92,7 @@ impl Card {
         set(&close, "data-action", "close");
         set(&close, "aria-label", &look.close_label);
         close.set_text_content(Some("\u{d7}"));
-        let body = element(&document, "div", &section);
+        let body = element(&document, "div", &section).unchecked_into();
         let live = element(&document, "div", &section);
         set(&live, "class", "sr");
         set(&live, "role", "status");
@@ -93,8 +105,10 @@ impl Card {
             shared,
             body,
             live,
+            follow_up: None,
             _listeners: listeners,
             _announce: None,
+            _resized: None,
         })
     }
 
@@ -164,33 +178,66 @@ impl Card {
         }
     }
 
-    /// Step 2: the follow-up question, a comment box and Send. Focus moves to the box.
-    pub fn show_follow_up(&mut self, question: &str, placeholder: &str, send: &str) {
-        let d = &self.shared.document;
-        let (body, _title) = self.begin_step(question);
-        let area = element(d, "textarea", &body);
-        set(&area, "aria-labelledby", "nps-title");
-        set(&area, "placeholder", placeholder);
-        set(&area, "maxlength", &int(MAX_COMMENT_CHARS as i64));
-        set(&area, "rows", "3");
-        let actions = element(d, "div", &body);
-        set(&actions, "class", "actions");
-        let button = element(d, "button", &actions);
-        set(&button, "class", "send");
-        set(&button, "type", "button");
-        set(&button, "data-action", "send");
-        button.set_text_content(Some(send));
-        focus(&area);
+    /// Step 2: the scale stays, with the chosen score selected and still changeable; under it
+    /// the follow-up question, a comment box and a button that says `skip` while the box is
+    /// empty and `send` once it holds text. Focus moves to the box. Called again after the
+    /// score changed, it only changes the question (the comment stays).
+    pub fn show_follow_up(&mut self, question: &str, placeholder: &str, skip: &str, send: &str) {
+        let before = self.height();
+        if let Some(label) = &self.follow_up {
+            label.set_text_content(Some(question));
+        } else {
+            let d = &self.shared.document;
+            let follow = element(d, "div", &self.body);
+            set(&follow, "class", "follow");
+            let label = element(d, "label", &follow);
+            set(&label, "id", "nps-follow");
+            set(&label, "for", "nps-comment");
+            label.set_text_content(Some(question));
+            let area = element(d, "textarea", &follow);
+            set(&area, "id", "nps-comment");
+            set(&area, "placeholder", placeholder);
+            set(&area, "maxlength", &int(MAX_COMMENT_CHARS as i64));
+            set(&area, "rows", "3");
+            let actions = element(d, "div", &follow);
+            set(&actions, "class", "actions");
+            let button = element(d, "button", &actions);
+            set(&button, "class", "send skip");
+            set(&button, "type", "button");
+            set(&button, "data-action", "send");
+            // The labels the input handler switches between (see `Shared::label_send`).
+            set(&button, "data-skip", skip);
+            set(&button, "data-send", send);
+            button.set_text_content(Some(skip));
+            focus(&area);
+            self.follow_up = Some(label);
+        }
+        self.resize_from(before);
         self.announce(question);
     }
 
     /// Step 3: thanks, and for promoters an optional link.
     pub fn show_thanks(&mut self, thanks: &str, cta: Option<(&str, &str)>) {
+        let before = self.height();
+        self.follow_up = None;
         let d = &self.shared.document;
         let (body, title) = self.begin_step(thanks);
         set(&title, "tabindex", "-1");
+        set(&body, "class", "done");
+        // A tick in a disc, drawn beside the heading: built node by node, no markup parsed.
+        let icon = svg(d, "svg", &body);
+        set(&icon, "class", "icon");
+        set(&icon, "viewBox", "0 0 24 24");
+        set(&icon, "aria-hidden", "true");
+        let disc = svg(d, "circle", &icon);
+        for (name, value) in [("cx", "12"), ("cy", "12"), ("r", "12")] {
+            set(&disc, name, value);
+        }
+        set(&svg(d, "path", &icon), "d", "M7 12.5l3.2 3.2L17 9");
         if let Some((text, url)) = cta {
-            let link = element(d, "a", &body);
+            let actions = element(d, "div", &body);
+            set(&actions, "class", "actions");
+            let link = element(d, "a", &actions);
             set(&link, "class", "cta");
             set(&link, "href", url);
             set(&link, "target", "_blank");
@@ -198,6 +245,7 @@ impl Card {
             link.set_text_content(Some(text));
         }
         focus(&title);
+        self.resize_from(before);
         self.announce(thanks);
     }
 
@@ -222,7 +270,29 @@ impl Card {
         let title = element(&self.shared.document, "h2", &self.body);
         set(&title, "id", "nps-title");
         title.set_text_content(Some(heading));
-        (self.body.clone(), title)
+        (self.body.clone().into(), title)
+    }
+
+    /// The body's height in CSS pixels, as laid out now.
+    fn height(&self) -> i32 {
+        self.body.offset_height()
+    }
+
+    /// Moves the body's height from `before` (the last step's) to the new step's with a CSS
+    /// transition (none with `prefers-reduced-motion`), then lets it follow its content again.
+    fn resize_from(&mut self, before: i32) {
+        let after = self.height();
+        if before == after {
+            return;
+        }
+        let style = self.body.style();
+        dom(&style).set_property("height", &concat(&[&int(before as i64), "px"]));
+        // Laid out at the old height, so the transition starts from it.
+        self.height();
+        dom(&style).set_property("height", &concat(&[&int(after as i64), "px"]));
+        self._resized = Some(Timeout::new(400, move || {
+            dom(&style).set_property("height", "")
+        }));
     }
 
     fn announce(&mut self, text: &str) {
@@ -249,6 +319,13 @@ impl Drop for Card {
 /// A new `tag` element appended to `parent`.
 pub(super) fn element(document: &Document, tag: &str, parent: &web_sys::Node) -> Element {
     let element = dom(document).create_element(tag);
+    dom(parent).append_child(&element);
+    element
+}
+
+/// A new SVG `tag` element appended to `parent`.
+fn svg(document: &Document, tag: &str, parent: &Element) -> Element {
+    let element = dom(document).create_element_ns("http://www.w3.org/2000/svg", tag);
     dom(parent).append_child(&element);
     element
 }

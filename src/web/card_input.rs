@@ -83,7 +83,12 @@ impl Shared {
     /// visual viewport (an on-screen keyboard).
     pub(super) fn listen(self: &Rc<Shared>) -> Vec<EventListener> {
         let root: &web_sys::EventTarget = &self.root;
-        let mut targets = vec![(root, "click"), (root, "keydown"), (root, "focusin")];
+        let mut targets = vec![
+            (root, "click"),
+            (root, "keydown"),
+            (root, "focusin"),
+            (root, "input"),
+        ];
         if let Some(viewport) = &self.viewport {
             targets.push((viewport, "resize"));
             targets.push((viewport, "scroll"));
@@ -112,7 +117,53 @@ impl Shared {
                     self.return_focus.set(Some(from));
                 }
             }
+            "input" => self.label_send(),
+            "resize" => {
+                self.fit();
+                self.reveal_comment();
+            }
             _ => self.fit(),
+        }
+    }
+
+    /// While the comment box has focus (an on-screen keyboard just came up), scrolls the card
+    /// to its end, so that the box and its button are what stays in view.
+    fn reveal_comment(&self) {
+        let typing = self
+            .root
+            .active_element()
+            .is_some_and(|e| e.tag_name() == "TEXTAREA");
+        if let Some(scroller) = dom(&self.root)
+            .query_selector(".follow")
+            .and_then(|follow| follow.parent_element())
+            .filter(|_| typing)
+        {
+            scroller.set_scroll_top(scroller.scroll_height());
+        }
+    }
+
+    /// The comment box's text, trimmed ("" without a box).
+    fn comment(&self) -> String {
+        dom(&self.root)
+            .query_selector("textarea")
+            .and_then(|area| Reflect::get(&area, &JsValue::from_str("value")).ok())
+            // JavaScript's trim: the Unicode whitespace table stays out of the wasm.
+            .and_then(|value| value.dyn_into::<js_sys::JsString>().ok())
+            .map(|value| String::from(value.trim()))
+            .unwrap_or_default()
+    }
+
+    /// The follow-up's button says "Skip" while the comment is empty and "Send" once it holds
+    /// text (its two labels are its `data-skip` and `data-send`).
+    fn label_send(&self) {
+        if let Some(button) = dom(&self.root).query_selector(".send") {
+            let (label, class) = if self.comment().is_empty() {
+                ("data-skip", "send skip")
+            } else {
+                ("data-send", "send")
+            };
+            button.set_text_content(button.get_attribute(label).as_deref());
+            set(&button, "class", class);
         }
     }
 
@@ -131,16 +182,7 @@ impl Shared {
                 Some(score) => Action::Score(score),
                 None => return,
             },
-            Some("send") => {
-                let text = dom(&self.root)
-                    .query_selector("textarea")
-                    .and_then(|area| Reflect::get(&area, &JsValue::from_str("value")).ok())
-                    // JavaScript's trim: the Unicode whitespace table stays out of the wasm.
-                    .and_then(|value| value.dyn_into::<js_sys::JsString>().ok())
-                    .map(|value| String::from(value.trim()))
-                    .unwrap_or_default();
-                Action::Send(text)
-            }
+            Some("send") => Action::Send(self.comment()),
             _ => return,
         };
         (self.on_action)(action);

@@ -48,9 +48,9 @@ async function axe(page) {
   return violations;
 }
 
-/** Waits for the card's entrance animation (if motion is not reduced) to end. */
+/** Waits for the card's animations and transitions (if motion is not reduced) to end. */
 const settled = (page) => page.evaluate(() =>
-  Promise.all(document.querySelector('nps-widget').shadowRoot.querySelector('.card').getAnimations().map((a) => a.finished)));
+  Promise.all(document.querySelector('nps-widget').shadowRoot.querySelector('.card').getAnimations({ subtree: true }).map((a) => a.finished)));
 
 /** What has focus inside the card: 'radio:N', 'textarea', 'send', 'heading', … or null. */
 const focusInCard = (page) => page.evaluate(() => {
@@ -64,11 +64,22 @@ const focusInCard = (page) => page.evaluate(() => {
 const boxes = (page, selector) => page.evaluate((s) =>
   [...document.querySelector('nps-widget').shadowRoot.querySelectorAll(s)].map((e) => e.getBoundingClientRect().toJSON()), selector);
 
-/** Walks the three steps, calling `at(step)` on each: 'score', then 'follow-up', then 'thanks'. */
-async function walk(page, at, { score = 9, comment = 'Fast and simple' } = {}) {
+/**
+ * Walks the three steps, calling `at(step)` on each: 'score', then 'follow-up', then 'thanks'.
+ * With `every`, also the follow-up's other states: 'follow-up-empty' (the button says Skip) and
+ * 'follow-up-changed' (another score chosen on the follow-up step, of another category).
+ */
+async function walk(page, at, { score = 9, comment = 'Fast and simple', every = false } = {}) {
   await at('score');
   await page.getByRole('radio').nth(score).click();
   await page.getByRole('textbox').waitFor();
+  if (every) {
+    await at('follow-up-empty');
+    await page.getByRole('radio').nth(3).click();
+    await page.getByRole('radio').nth(3).and(page.locator('[aria-checked=true]')).waitFor();
+    await at('follow-up-changed');
+    await page.getByRole('radio').nth(score).click();
+  }
   await page.getByRole('textbox').fill(comment);
   await at('follow-up');
   await page.locator('nps-widget .send').click();
@@ -78,7 +89,7 @@ async function walk(page, at, { score = 9, comment = 'Fast and simple' } = {}) {
 
 for (const lang of ['en', 'ar']) {
   for (const mode of ['light', 'dark']) {
-    test(`axe: no violations on each step, ${lang} ${mode}, desktop and phone; screenshots`, async () => {
+    test(`axe: no violations on each step and follow-up state (Skip, a changed score, Send), ${lang} ${mode}, desktop and phone; screenshots`, async () => {
       for (const viewport of [DESKTOP, PHONE]) {
         const context = await newContext(viewport);
         const page = await openCard(context, pageUrl({ language: lang, theme: { mode }, promoterCta: { url: 'https://example.com/review' } }));
@@ -90,8 +101,9 @@ for (const lang of ['en', 'ar']) {
             // The check can fail: grey end labels on white are reported.
             await page.evaluate(() => { document.querySelector('nps-widget').shadowRoot.querySelector('.ends').style.color = '#aaa'; });
             assert.match((await axe(page)).join(), /^color-contrast/);
+            await page.evaluate(() => { document.querySelector('nps-widget').shadowRoot.querySelector('.ends').style.color = ''; });
           }
-        });
+        }, { every: true });
         assert.deepEqual(page.pageErrors, []);
         await context.close();
       }
@@ -162,7 +174,7 @@ test('keyboard only: appears without taking focus, one Tab stop, arrows, Enter, 
   await page.keyboard.press('Enter');
   await eventually(() => focusInCard(page).then((f) => f === 'textarea'));
   assert.equal(await focusInCard(page), 'textarea', 'step 2 moves focus to the comment box');
-  assert.equal(await live.textContent(), 'Thank you! What do you love most?');
+  assert.equal(await live.textContent(), 'Great to hear! What do you love most?');
   const scored = await eventually(() => mine().find((r) => r.score === 9));
   assert.ok(scored, 'Enter chose 9 and sent it');
   await page.keyboard.type('Keyboard only');
@@ -256,7 +268,9 @@ test('phones: 320 px without overflow, 6 + 5 scale of 44 px targets, on-screen k
   const rowsOf = new Set(radios.map((r) => r.top));
   assert.equal(rowsOf.size, 2, 'two rows');
   assert.ok(radios.slice(0, 6).every((r) => r.top === radios[0].top) && radios.slice(6).every((r) => r.top === radios[6].top), '6 + 5');
-  assert.ok(Math.abs(radios[10].right - radios[5].right) < 1, '10 ends the second row under 5');
+  // Balanced: the row of five is centred under the row of six, half a score in from each end.
+  const [inset, outset] = [radios[6].left - radios[0].left, radios[5].right - radios[10].right];
+  assert.ok(Math.abs(inset - outset) < 1 && inset > radios[0].width / 3, `second row centred: ${inset} / ${outset}`);
   for (const [i, b] of (await boxes(page, '.close')).entries()) assert.ok(b.width >= 44 && b.height >= 44, `close ${i}`);
 
   await page.getByRole('radio', { name: '3 out of 10' }).tap();
@@ -326,7 +340,11 @@ test('themes: auto follows the system, accent with readable text, positions, zIn
   const [card] = await boxes(page, '.card');
   assert.ok(card.left === 16 && card.bottom === 800 - 16, 'bottom-left');
   await page.getByRole('radio', { name: '10 out of 10' }).click();
-  assert.deepEqual(await style(page, '.send', ['background-color', 'color']), ['rgb(255, 214, 10)', 'rgb(0, 0, 0)'], 'black on a light accent');
+  await settled(page);
+  assert.deepEqual(await style(page, '[aria-checked=true]', ['background-color', 'color']), ['rgb(255, 214, 10)', 'rgb(0, 0, 0)'], 'the chosen score: black on a light accent');
+  await page.getByRole('textbox').fill('Bright');
+  await page.mouse.move(1000, 10); // not hovering Send, which grew under the pointer
+  assert.deepEqual(await style(page, '.send', ['background-color', 'color']), ['rgb(255, 214, 10)', 'rgb(0, 0, 0)'], 'Send: black on a light accent');
   await page.close();
 
   for (const [position, check] of [['top', (b) => b.top === 16 && Math.abs(b.left + b.width / 2 - 640) < 1],

@@ -1,10 +1,12 @@
-// The card as the user sees it on real hosts: on a phone whose host page is wider than the
-// screen (the demo app, a host with a wide table) every control stays on the part of the page the
-// user sees, through every step and while the page is panned sideways.
+// The card as the user sees it. On a phone whose host page is wider than the screen (the demo
+// app, a host with a wide table) every control stays on the part of the page the user sees,
+// through every step and while the page is panned sideways. The follow-up step keeps the scale:
+// a changed score is sent again under the same id. Skip / Send, the focus ring, the height
+// transition, the thank-you icon.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startCollectorAndBrowser, stopCollectorAndBrowser, startHostServer, openPage, ROOT, OUTPUT } from './harness.mjs';
+import { startCollectorAndBrowser, stopCollectorAndBrowser, startHostServer, openPage, rows, eventually, ROOT, OUTPUT } from './harness.mjs';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -112,7 +114,7 @@ const ringOfFocused = (page) => page.evaluate(() => {
   return [s.outlineStyle, s.outlineWidth, s.outlineColor];
 });
 
-test('focus ring: the accent where it keeps 3:1 against the card, else a fixed colour', async () => {
+test('focus ring: the accent where it keeps 3:1 against the card, else a fixed colour; keyboard focus only', async () => {
   const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
   // [mode, accent, ring]: the accent on a card it stands out from, the fixed ring on one it does not.
   for (const [mode, accent, ring] of [
@@ -134,7 +136,140 @@ test('focus ring: the accent where it keeps 3:1 against the card, else a fixed c
     const focused = await page.evaluate(() => document.querySelector('nps-widget').shadowRoot.activeElement?.getAttribute('aria-label'));
     assert.equal(focused, '0 out of 10');
     assert.deepEqual(await ringOfFocused(page), ['solid', '3px', ring], `${mode} card, accent ${accent ?? 'built in'}: keyboard focus`);
+    // A click on a score focuses it without a ring; a key press then shows it again.
+    await page.getByRole('radio', { name: '8 out of 10' }).click();
+    await page.getByRole('textbox').waitFor();
+    await page.getByRole('radio', { name: '6 out of 10' }).click();
+    const clicked = await page.evaluate(() => {
+      const el = document.querySelector('nps-widget').shadowRoot.activeElement;
+      return [el.getAttribute('aria-label'), el.matches(':focus-visible'), getComputedStyle(el).outlineStyle];
+    });
+    assert.deepEqual(clicked, ['6 out of 10', false, 'none'], 'no ring after a click');
+    await page.keyboard.press('ArrowLeft');
+    assert.deepEqual(await ringOfFocused(page), ['solid', '3px', ring], 'the ring is back with the keyboard');
     await page.close();
   }
   await desktop.close();
+});
+
+/** The stored rows of `userId`. */
+const rowsOf = (userId) => rows(collector.db).filter((r) => r.user_id === userId);
+
+test('a score changed on the follow-up step is sent again with the same id: one row, the new score', async () => {
+  const context = await browser.newContext({ reducedMotion: 'reduce' });
+  const page = await openPage(context, pageUrl({ user: { id: 'changes-mind' } }));
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  await page.getByRole('radio', { name: '9 out of 10' }).click();
+  const box = dialog.getByRole('textbox', { name: 'Great to hear! What do you love most?' });
+  await box.waitFor();
+  const first = await eventually(() => rowsOf('changes-mind').find((r) => r.score === 9));
+  assert.ok(first, 'the first score is stored');
+  await box.fill('The reports');
+
+  // The scale is still there with 9 chosen; the user takes 4 instead.
+  assert.equal(await dialog.getByRole('radio', { checked: true }).getAttribute('aria-label'), '9 out of 10');
+  await page.getByRole('radio', { name: '4 out of 10' }).click();
+  assert.equal(await dialog.getByRole('radio', { checked: true }).getAttribute('aria-label'), '4 out of 10');
+  const detractorBox = dialog.getByRole('textbox', { name: 'What could we do better?' });
+  assert.equal(await detractorBox.inputValue(), 'The reports', 'the follow-up asks the detractors\' question and keeps the comment');
+  const changed = await eventually(() => rowsOf('changes-mind').find((r) => r.score === 4));
+  assert.ok(changed, 'the new score is stored: ' + JSON.stringify(rowsOf('changes-mind')));
+  assert.equal(changed.id, first.id, 'under the same id');
+  assert.equal(changed.category, 'detractor');
+  assert.equal(changed.complete, false);
+
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await dialog.getByRole('heading', { name: 'Thank you for your feedback. We will use it to improve.' }).waitFor();
+  const final = await eventually(() => rowsOf('changes-mind').find((r) => r.complete));
+  assert.deepEqual(rowsOf('changes-mind').map((r) => [r.id, r.type, r.score, r.category, r.comment, r.complete]),
+    [[first.id, 'response', 4, 'detractor', 'The reports', true]], 'one row, with the new score');
+  assert.ok(final);
+  const events = await page.evaluate(() => window.events.filter((e) => e.name === 'score' || e.name === 'response').map((e) => [e.name, e.payload.id, e.payload.score]));
+  assert.deepEqual(events, [['score', first.id, 9], ['score', first.id, 4], ['response', first.id, 4]], 'a `score` event for each score, then the answer');
+  assert.deepEqual(page.pageErrors, []);
+  await context.close();
+});
+
+test('the button says Skip while the comment is empty and Send once there is text', async () => {
+  const context = await browser.newContext({ reducedMotion: 'reduce' });
+  const page = await openPage(context, pageUrl({ user: { id: 'skips' }, language: 'de' }));
+  await page.getByRole('radio', { name: '7 von 10' }).click();
+  const box = page.getByRole('textbox');
+  await box.waitFor();
+  const button = page.locator('nps-widget .send');
+  const label = async () => [await button.textContent(), await button.getAttribute('class')];
+  assert.deepEqual(await label(), ['Überspringen', 'send skip'], 'empty: Skip (in German), drawn as the quieter button');
+  await box.pressSequentially('Gut');
+  assert.deepEqual(await label(), ['Senden', 'send'], 'text: Send, in the accent');
+  await box.fill('   ');
+  assert.deepEqual(await label(), ['Überspringen', 'send skip'], 'spaces only: Skip (they would be sent as no comment)');
+  await box.fill('');
+  assert.deepEqual(await label(), ['Überspringen', 'send skip']);
+  await page.getByRole('button', { name: 'Überspringen' }).click();
+  await page.locator('nps-widget h2[tabindex="-1"]').waitFor();
+  const row = await eventually(() => rowsOf('skips').find((r) => r.complete));
+  assert.deepEqual([row.score, row.comment], [7, null], 'Skip finishes the answer without a comment');
+  await context.close();
+});
+
+test('the card\'s height changes smoothly between steps, at once with prefers-reduced-motion', async () => {
+  for (const reducedMotion of ['no-preference', 'reduce']) {
+    const context = await browser.newContext({ reducedMotion });
+    const page = await openPage(context, pageUrl({}));
+    await page.getByRole('dialog').waitFor();
+    await page.waitForTimeout(300); // the entrance
+    const before = (await page.evaluate(() => document.querySelector('nps-widget').shadowRoot.querySelector('.card > button + div').getBoundingClientRect().height));
+    const [heights] = await Promise.all([
+      page.evaluate(() => new Promise((resolve) => {
+        const root = document.querySelector('nps-widget').shadowRoot;
+        root.querySelector('[data-score="9"]').click();
+        const body = root.querySelector('.card > button + div');
+        const transitions = body.getAnimations().map((a) => a.transitionProperty);
+        const heights = [];
+        const start = performance.now();
+        const frame = () => {
+          heights.push(Math.round(body.getBoundingClientRect().height));
+          if (performance.now() - start < 450) requestAnimationFrame(frame); else resolve({ transitions, heights, inline: body.style.height });
+        };
+        frame();
+      })),
+    ]);
+    const { transitions, heights: seen, inline } = heights;
+    const after = seen[seen.length - 1];
+    assert.ok(after > before + 60, `the follow-up step is taller: ${before} -> ${after}`);
+    const between = seen.filter((h) => h > before + 2 && h < after - 2);
+    if (reducedMotion === 'reduce') {
+      assert.deepEqual(transitions, [], 'no transition');
+      assert.deepEqual(between, [], 'no height in between: ' + seen.join(' '));
+    } else {
+      assert.deepEqual(transitions, ['height'], 'a height transition');
+      assert.ok(between.length >= 3, 'heights in between: ' + seen.join(' '));
+      assert.ok(seen.every((h, i) => i === 0 || h >= seen[i - 1]), 'growing steadily: ' + seen.join(' '));
+    }
+    assert.equal(inline, '', 'afterwards the body follows its content again');
+    await context.close();
+  }
+});
+
+test('thank-you step: a tick icon (decorative) beside the heading; the link aligned with Send', async () => {
+  const context = await browser.newContext({ reducedMotion: 'reduce' });
+  const page = await openPage(context, pageUrl({ promoterCta: { url: 'https://example.com/review' } }));
+  await page.getByRole('radio', { name: '10 out of 10' }).click();
+  await page.getByRole('textbox').fill('Great');
+  const card = await page.evaluate(() => document.querySelector('nps-widget').shadowRoot.querySelector('.card').getBoundingClientRect().toJSON());
+  const send = await page.locator('nps-widget .send').boundingBox();
+  await page.locator('nps-widget .send').click();
+  const link = page.getByRole('link', { name: 'Leave us a review' });
+  await link.waitFor();
+  const icon = await page.evaluate(() => {
+    const svg = document.querySelector('nps-widget').shadowRoot.querySelector('svg.icon');
+    return svg && { ns: svg.namespaceURI, hidden: svg.getAttribute('aria-hidden'), parts: [...svg.children].map((c) => c.localName), text: svg.textContent };
+  });
+  assert.deepEqual(icon, { ns: 'http://www.w3.org/2000/svg', hidden: 'true', parts: ['circle', 'path'], text: '' });
+  const [iconBox, heading, linkBox] = [await page.locator('nps-widget svg.icon').boundingBox(), await page.getByRole('dialog').getByRole('heading').boundingBox(), await link.boundingBox()];
+  assert.ok(iconBox.x + iconBox.width <= heading.x && Math.abs(iconBox.y + iconBox.height / 2 - (heading.y + heading.height / 2)) < 12, 'the icon sits beside the heading');
+  assert.ok(Math.abs(linkBox.x + linkBox.width - (send.x + send.width)) < 1, 'the link ends where Send ended');
+  assert.ok(card.right - (linkBox.x + linkBox.width) > 8);
+  await context.close();
 });

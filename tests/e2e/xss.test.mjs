@@ -51,7 +51,8 @@ async function assertInert(page, requests, step) {
   const state = await page.evaluate(() => {
     const host = document.querySelector('nps-widget');
     const root = host?.shadowRoot;
-    const markup = 'img, script, svg, iframe, object, embed, a[href^="javascript:" i]';
+    // The thank-you step's own icon (svg.icon, a circle and a path, no text) is the one svg.
+    const markup = 'img, script, svg:not(.icon), iframe, object, embed, a[href^="javascript:" i], .icon :not(circle, path), .icon *:not(:empty)';
     return {
       xss: window.__xss,
       inCard: root ? [...root.querySelectorAll(markup)].map((e) => e.outerHTML) : [],
@@ -84,13 +85,15 @@ for (const [score, category, follow, thanks] of [[3, 'detractor', 'FD', 'TD'], [
     await page.getByRole('radio', { name: `${score} out of 10`, exact: true }).click();
     const box = page.getByRole('textbox');
     await box.waitFor();
-    assert.equal(await dialog.getByRole('heading').textContent(), `${follow} ${ALL}`);
+    assert.equal(await dialog.locator('label').textContent(), `${follow} ${ALL}`);
     assert.equal(await box.getAttribute('placeholder'), `PH ${ALL}`);
     const send = dialog.locator('button.send');
-    assert.equal(await send.textContent(), `S ${ALL}`);
+    assert.equal(await send.textContent(), 'Skip');
     await assertInert(page, requests, 'follow-up');
 
     await box.fill(ALL);
+    assert.equal(await send.textContent(), `S ${ALL}`);
+    await assertInert(page, requests, 'comment typed');
     await send.click();
     await dialog.getByRole('heading', { name: `${thanks} ${ALL}`, exact: true }).waitFor();
     assert.equal(await dialog.getByRole('heading').textContent(), `${thanks} ${ALL}`);
