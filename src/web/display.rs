@@ -20,9 +20,6 @@ use crate::core::text::int;
 use alloc::rc::Rc;
 use wasm_bindgen::JsValue;
 
-/// How long the thank-you step stays before the card closes itself.
-const THANKS_MS: u32 = 4_000;
-
 /// One display of the card and the answer it is collecting.
 pub struct Display {
     card: Card,
@@ -209,7 +206,9 @@ impl Widget {
 
     fn close_thanks_later(&self) -> Timeout {
         let this = self.this.clone();
-        Timeout::new(THANKS_MS, move || run(&this, Widget::close_thanks))
+        // How long the thank-you step stays before the card closes itself (`thanksSeconds`).
+        let millis = self.config.thanks_seconds * 1000;
+        Timeout::new(millis, move || run(&this, Widget::close_thanks))
     }
 
     /// The thank-you step closes itself, but not while the user's focus is on its link or

@@ -273,3 +273,23 @@ test('thank-you step: a tick icon (decorative) beside the heading; the link alig
   assert.ok(card.right - (linkBox.x + linkBox.width) > 8);
   await context.close();
 });
+
+test('texts.lowLabel and texts.highLabel replace the end labels; thanksSeconds sets how long the thanks stay', async () => {
+  const context = await browser.newContext({ reducedMotion: 'reduce' });
+  const config = { thanksSeconds: 1, texts: { lowLabel: 'Never', highLabel: 'Absolutely', de: { lowLabel: 'Nie' } } };
+  const page = await openPage(context, pageUrl(config));
+  await page.getByRole('dialog').waitFor();
+  assert.deepEqual(await page.locator('nps-widget .ends span').allTextContents(), ['Never', 'Absolutely']);
+  assert.equal(await page.getByRole('radio', { name: '0 out of 10', exact: true }).getAttribute('aria-describedby'), 'nps-low', 'still the description of 0');
+  await page.getByRole('radio', { name: '6 out of 10' }).click();
+  await page.getByRole('button', { name: 'Skip' }).click();
+  const thanked = Date.now();
+  await page.getByRole('dialog').waitFor({ state: 'detached', timeout: 5000 });
+  const stayed = Date.now() - thanked;
+  assert.ok(stayed >= 900 && stayed < 2500, `thanksSeconds: 1 closed the card after ${stayed} ms`);
+
+  const german = await openPage(context, pageUrl({ ...config, language: 'de' }));
+  await german.getByRole('dialog').waitFor();
+  assert.deepEqual(await german.locator('nps-widget .ends span').allTextContents(), ['Nie', 'Absolutely'], 'a language\'s own label wins');
+  await context.close();
+});

@@ -36,9 +36,12 @@ function hostileConfig(userId) {
     account: { id: `A ${ALL}`, name: `N ${ALL}`, properties: { [ALL]: HOSTILE[2] } },
     texts: {
       question: `Q ${ALL} {product}`,
+      lowLabel: `L ${ALL}`,
+      highLabel: `H ${ALL}`,
       followUp: { detractor: `FD ${ALL}`, passive: `FP ${ALL}`, promoter: `FR ${ALL}` },
       placeholder: `PH ${ALL}`,
       send: `S ${ALL}`,
+      skip: `K ${ALL}`,
       thankYou: { detractor: `TD ${ALL}`, passive: `TP ${ALL}`, promoter: `TR ${ALL}` },
     },
     promoterCta: { text: `C ${ALL}`, url: CTA_URL },
@@ -80,6 +83,7 @@ for (const [score, category, follow, thanks] of [[3, 'detractor', 'FD', 'TD'], [
     await dialog.waitFor();
 
     assert.equal(await dialog.getByRole('heading').textContent(), `Q ${ALL} P ${ALL}`);
+    assert.deepEqual(await dialog.locator('.ends span').allTextContents(), [`L ${ALL}`, `H ${ALL}`]);
     await assertInert(page, requests, 'question');
 
     await page.getByRole('radio', { name: `${score} out of 10`, exact: true }).click();
@@ -88,7 +92,7 @@ for (const [score, category, follow, thanks] of [[3, 'detractor', 'FD', 'TD'], [
     assert.equal(await dialog.locator('label').textContent(), `${follow} ${ALL}`);
     assert.equal(await box.getAttribute('placeholder'), `PH ${ALL}`);
     const send = dialog.locator('button.send');
-    assert.equal(await send.textContent(), 'Skip');
+    assert.equal(await send.textContent(), `K ${ALL}`);
     await assertInert(page, requests, 'follow-up');
 
     await box.fill(ALL);
