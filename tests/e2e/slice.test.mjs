@@ -16,7 +16,7 @@ test('demo: answer 9 with a comment, one complete row, no card after reload', as
   await assert.doesNotReject(page.locator('nps-widget').evaluate((host) => {
     if (!host.shadowRoot || host.shadowRoot.mode !== 'open') throw new Error('no open shadow root');
   }));
-  const radios = page.getByRole('radio');
+  const radios = dialog.getByRole('radio');
   assert.equal(await radios.count(), 11);
   assert.equal(await radios.nth(9).getAttribute('aria-label'), '9 out of 10');
   await page.screenshot({ path: join(OUTPUT, 'slice-step1.png') });
