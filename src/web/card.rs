@@ -281,11 +281,13 @@ impl Card {
     /// Moves the body's height from `before` (the last step's) to the new step's with a CSS
     /// transition (none with `prefers-reduced-motion`), then lets it follow its content again.
     fn resize_from(&mut self, before: i32) {
+        // The new step's own height, not one a transition still holds.
+        let style = self.body.style();
+        dom(&style).set_property("height", "");
         let after = self.height();
         if before == after {
             return;
         }
-        let style = self.body.style();
         dom(&style).set_property("height", &concat(&[&int(before as i64), "px"]));
         // Laid out at the old height, so the transition starts from it.
         self.height();

@@ -259,9 +259,12 @@ test('thank-you step: a tick icon (decorative) beside the heading; the link alig
   await page.getByRole('textbox').fill('Great');
   const card = await page.evaluate(() => document.querySelector('nps-widget').shadowRoot.querySelector('.card').getBoundingClientRect().toJSON());
   const send = await page.locator('nps-widget .send').boundingBox();
+  // Sent at once, while the follow-up's height transition may still hold the body's height.
   await page.locator('nps-widget .send').click();
   const link = page.getByRole('link', { name: 'Leave us a review' });
   await link.waitFor();
+  const thanksCard = await page.evaluate(() => document.querySelector('nps-widget').shadowRoot.querySelector('.card').getBoundingClientRect().toJSON());
+  assert.ok(thanksCard.height < card.height - 60, `the card shrinks to the thank-you step at once: ${card.height} -> ${thanksCard.height}`);
   const icon = await page.evaluate(() => {
     const svg = document.querySelector('nps-widget').shadowRoot.querySelector('svg.icon');
     return svg && { ns: svg.namespaceURI, hidden: svg.getAttribute('aria-hidden'), parts: [...svg.children].map((c) => c.localName), text: svg.textContent };
