@@ -33,16 +33,6 @@ pub fn luminance(colour: &str) -> f64 {
     0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
 }
 
-/// WCAG contrast ratio of two `#rrggbb` colours, from 1 to 21.
-pub fn contrast(a: &str, b: &str) -> f64 {
-    let (a, b) = (luminance(a) + 0.05, luminance(b) + 0.05);
-    if a > b {
-        a / b
-    } else {
-        b / a
-    }
-}
-
 /// The text colour (`#000` or `#fff`) with the higher WCAG contrast on an `#rrggbb` accent.
 pub fn text_colour_on(accent: &str) -> &'static str {
     // Contrast with black is (L + 0.05) / 0.05, with white 1.05 / (L + 0.05); equal at L ≈ 0.179.
@@ -53,15 +43,30 @@ pub fn text_colour_on(accent: &str) -> &'static str {
     }
 }
 
-/// The focus ring's colour on a card of background `card`: the accent when it has at least 3:1
-/// against the card (WCAG 1.4.11, non-text contrast; a little more is asked, for the
-/// approximation in [`luminance`]), else `fixed`.
-pub fn ring_colour<'a>(accent: &'a str, card: &str, fixed: &'a str) -> &'a str {
-    if contrast(accent, card) >= 3.1 {
+/// The contrast the focus ring keeps against the card: WCAG 1.4.11 asks 3:1 of non-text
+/// contrast; a little more covers the approximation in [`luminance`].
+const RING_CONTRAST: f64 = 3.1;
+/// The light card's luminance (white).
+const LIGHT_CARD_LUMINANCE: f64 = 1.0;
+/// The dark card's luminance ([`DARK_CARD`], with the exact curve; tested below).
+const DARK_CARD_LUMINANCE: f64 = 0.017_66;
+
+/// The focus ring's colour on the light and on the dark card, for an `#rrggbb` accent: the
+/// accent where it keeps 3:1 against that card, else the fixed ring. Comparisons of luminance
+/// (a darker colour on the light card, a lighter one on the dark card), not contrast ratios.
+pub fn ring_colours(accent: &str) -> (&str, &str) {
+    let l = luminance(accent);
+    let light = if l <= (LIGHT_CARD_LUMINANCE + 0.05) / RING_CONTRAST - 0.05 {
         accent
     } else {
-        fixed
-    }
+        LIGHT_RING
+    };
+    let dark = if l >= (DARK_CARD_LUMINANCE + 0.05) * RING_CONTRAST - 0.05 {
+        accent
+    } else {
+        DARK_RING
+    };
+    (light, dark)
 }
 
 #[cfg(test)]
@@ -112,7 +117,9 @@ mod tests {
 
     #[test]
     fn the_ring_keeps_three_to_one_against_the_card_whatever_the_accent() {
-        for (card, fixed) in [(LIGHT_CARD, LIGHT_RING), (DARK_CARD, DARK_RING)] {
+        assert!((exact_luminance(rgb(DARK_CARD)) - DARK_CARD_LUMINANCE).abs() < 1e-5);
+        assert_eq!(luminance(LIGHT_CARD), LIGHT_CARD_LUMINANCE);
+        for (card, fixed, which) in [(LIGHT_CARD, LIGHT_RING, 0), (DARK_CARD, DARK_RING, 1)] {
             assert!(
                 exact_contrast(rgb(fixed), rgb(card)) >= 4.5,
                 "{fixed} on {card}"
@@ -120,7 +127,8 @@ mod tests {
             let (mut accents, mut fixed_rings) = (0, 0);
             for colour in grid() {
                 let accent = hex(colour);
-                let ring = ring_colour(&accent, card, fixed);
+                let rings = ring_colours(&accent);
+                let ring = if which == 0 { rings.0 } else { rings.1 };
                 let ratio = exact_contrast(rgb(ring), rgb(card));
                 assert!(
                     ratio >= 3.0,
@@ -129,22 +137,20 @@ mod tests {
                 if ring == accent {
                     accents += 1;
                 } else {
+                    assert_eq!(ring, fixed);
                     fixed_rings += 1;
                     // Only accents that are (nearly) too faint fall back to the fixed colour.
-                    assert!(
-                        exact_contrast(colour, rgb(card)) < 3.3,
-                        "{accent} on {card}"
-                    );
+                    let own = exact_contrast(colour, rgb(card));
+                    assert!(own < 3.3, "{accent} on {card}: {own:.2}:1");
                 }
             }
             assert!(accents > 0 && fixed_rings > 0, "{card}");
         }
         // The built-in accents are their own rings; a yellow accent is, on a dark card only.
-        assert_eq!(ring_colour("#2563eb", LIGHT_CARD, LIGHT_RING), "#2563eb");
-        assert_eq!(ring_colour("#60a5fa", DARK_CARD, DARK_RING), "#60a5fa");
-        assert_eq!(ring_colour("#ffd60a", LIGHT_CARD, LIGHT_RING), LIGHT_RING);
-        assert_eq!(ring_colour("#ffd60a", DARK_CARD, DARK_RING), "#ffd60a");
-        assert_eq!(ring_colour("#0b3d91", DARK_CARD, DARK_RING), DARK_RING);
+        assert_eq!(ring_colours("#2563eb").0, "#2563eb");
+        assert_eq!(ring_colours("#60a5fa").1, "#60a5fa");
+        assert_eq!(ring_colours("#ffd60a"), (LIGHT_RING, "#ffd60a"));
+        assert_eq!(ring_colours("#0b3d91"), ("#0b3d91", DARK_RING));
     }
 
     #[test]

@@ -224,16 +224,12 @@ impl Card {
         let (body, title) = self.begin_step(thanks);
         set(&title, "tabindex", "-1");
         set(&body, "class", "done");
-        // A tick in a disc, drawn beside the heading: built node by node, no markup parsed.
+        // A tick, drawn on a disc (the svg's own CSS background) beside the heading: built
+        // node by node, no markup parsed. Its coordinates are CSS pixels (no viewBox).
         let icon = svg(d, "svg", &body);
         set(&icon, "class", "icon");
-        set(&icon, "viewBox", "0 0 24 24");
         set(&icon, "aria-hidden", "true");
-        let disc = svg(d, "circle", &icon);
-        for (name, value) in [("cx", "12"), ("cy", "12"), ("r", "12")] {
-            set(&disc, name, value);
-        }
-        set(&svg(d, "path", &icon), "d", "M7 12.5l3.2 3.2L17 9");
+        set(&svg(d, "path", &icon), "d", "M11 19l4.5 4.5L25 14");
         if let Some((text, url)) = cta {
             let actions = element(d, "div", &body);
             set(&actions, "class", "actions");

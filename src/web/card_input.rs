@@ -5,7 +5,7 @@
 use crate::prelude::*;
 
 use super::card::{dom, focus, set, Action};
-use super::guards::EventListener;
+use super::guards::{reflect_set, EventListener};
 use crate::core::text::{parse_int, parse_u32};
 use alloc::rc::Rc;
 use core::cell::Cell;
@@ -129,16 +129,16 @@ impl Shared {
     /// While the comment box has focus (an on-screen keyboard just came up), scrolls the card
     /// to its end, so that the box and its button are what stays in view.
     fn reveal_comment(&self) {
-        let typing = self
+        // The box's parent is the follow-up block, whose parent is the card's scrolling body.
+        if let Some(scroller) = self
             .root
             .active_element()
-            .is_some_and(|e| e.tag_name() == "TEXTAREA");
-        if let Some(scroller) = dom(&self.root)
-            .query_selector(".follow")
+            .filter(|e| e.tag_name() == "TEXTAREA")
+            .and_then(|area| area.parent_element())
             .and_then(|follow| follow.parent_element())
-            .filter(|_| typing)
         {
-            scroller.set_scroll_top(scroller.scroll_height());
+            // Past the end: the browser stops at the end (no scrollHeight binding needed).
+            reflect_set(&scroller, "scrollTop", &JsValue::from_f64(1e6));
         }
     }
 

@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 
-use crate::core::colour::{ring_colour, DARK_CARD, DARK_RING, LIGHT_CARD, LIGHT_RING};
+use crate::core::colour::ring_colours;
 use crate::core::config::{text_colour_on, Position, Theme, ThemeMode};
 use crate::core::i18n::Catalog;
 
@@ -48,10 +48,8 @@ impl Look {
                 .as_ref()
                 .map(|accent| (accent.clone(), text_colour_on(accent))),
             rings: theme.accent.as_deref().map(|accent| {
-                (
-                    ring_colour(accent, LIGHT_CARD, LIGHT_RING).into(),
-                    ring_colour(accent, DARK_CARD, DARK_RING).into(),
-                )
+                let (light, dark) = ring_colours(accent);
+                (light.into(), dark.into())
             }),
             z_index: theme.z_index,
             lang: catalog.tag(),

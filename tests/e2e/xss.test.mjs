@@ -54,8 +54,8 @@ async function assertInert(page, requests, step) {
   const state = await page.evaluate(() => {
     const host = document.querySelector('nps-widget');
     const root = host?.shadowRoot;
-    // The thank-you step's own icon (svg.icon, a circle and a path, no text) is the one svg.
-    const markup = 'img, script, svg:not(.icon), iframe, object, embed, a[href^="javascript:" i], .icon :not(circle, path), .icon *:not(:empty)';
+    // The thank-you step's own icon (svg.icon, one path, no text) is the one svg.
+    const markup = 'img, script, svg:not(.icon), iframe, object, embed, a[href^="javascript:" i], .icon :not(path), .icon *:not(:empty)';
     return {
       xss: window.__xss,
       inCard: root ? [...root.querySelectorAll(markup)].map((e) => e.outerHTML) : [],
