@@ -4,12 +4,12 @@
 
 use crate::prelude::*;
 
-use super::card_input::Shared;
+use super::card_input::{Shared, Style};
 use super::guards::{reflect_set, Dom, EventListener, Timeout};
 use super::look::Look;
 use crate::core::error::Error;
 use crate::core::limits::MAX_COMMENT_CHARS;
-use crate::core::text::{concat, int};
+use crate::core::text::int;
 use alloc::rc::Rc;
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
@@ -22,6 +22,13 @@ extern "C" {
     /// `document.createElementNS(namespace, tag)`, for the thank-you step's SVG icon.
     #[wasm_bindgen(method, js_name = createElementNS)]
     fn create_element_ns(this: &Dom, namespace: &str, tag: &str) -> Element;
+    /// A `DOMRect`, with the one field read.
+    type Rect;
+    /// `element.getBoundingClientRect()`.
+    #[wasm_bindgen(method, js_name = getBoundingClientRect)]
+    fn rect(this: &Dom) -> Rect;
+    #[wasm_bindgen(method, getter)]
+    fn height(this: &Rect) -> f64;
 }
 
 /// What the user did in the card.
@@ -269,27 +276,30 @@ impl Card {
         (self.body.clone().into(), title)
     }
 
-    /// The body's height in CSS pixels, as laid out now.
-    fn height(&self) -> i32 {
-        self.body.offset_height()
+    /// The body's height in CSS pixels (fractions included), as laid out now.
+    fn height(&self) -> f64 {
+        dom(&self.body).rect().height()
     }
 
     /// Moves the body's height from `before` (the last step's) to the new step's with a CSS
     /// transition (none with `prefers-reduced-motion`), then lets it follow its content again.
-    fn resize_from(&mut self, before: i32) {
-        // The new step's own height, not one a transition still holds.
+    /// The height is the number `--nps-h` (card.css: `height: calc(var(--nps-h) * 1px)`, auto
+    /// while it is not set).
+    fn resize_from(&mut self, before: f64) {
         let style = self.body.style();
-        dom(&style).set_property("height", "");
+        let numbers: &Style = style.unchecked_ref();
+        // The new step's own height, not one a transition still holds.
+        dom(&style).set_property("--nps-h", "");
         let after = self.height();
         if before == after {
             return;
         }
-        dom(&style).set_property("height", &concat(&[&int(before as i64), "px"]));
+        numbers.set_number("--nps-h", before);
         // Laid out at the old height, so the transition starts from it.
         self.height();
-        dom(&style).set_property("height", &concat(&[&int(after as i64), "px"]));
+        numbers.set_number("--nps-h", after);
         self._resized = Some(Timeout::new(400, move || {
-            dom(&style).set_property("height", "")
+            dom(&style).set_property("--nps-h", "")
         }));
     }
 

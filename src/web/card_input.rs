@@ -33,9 +33,11 @@ extern "C" {
     fn offset_top(this: &Viewport) -> f64;
     #[wasm_bindgen(method, getter)]
     fn scale(this: &Viewport) -> f64;
-    type Style;
+    /// A `CSSStyleDeclaration`, with a `setProperty` that takes a number.
+    pub(super) type Style;
+    /// `style.setProperty(name, value)` for a custom property holding a number.
     #[wasm_bindgen(method, js_name = setProperty)]
-    fn set_number(this: &Style, name: &str, value: f64);
+    pub(super) fn set_number(this: &Style, name: &str, value: f64);
     type FocusEvent;
     #[wasm_bindgen(method, getter, js_name = relatedTarget)]
     fn related_target(this: &FocusEvent) -> Option<Element>;

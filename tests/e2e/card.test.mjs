@@ -230,7 +230,7 @@ test('the card\'s height changes smoothly between steps, at once with prefers-re
         const start = performance.now();
         const frame = () => {
           heights.push(Math.round(body.getBoundingClientRect().height));
-          if (performance.now() - start < 450) requestAnimationFrame(frame); else resolve({ transitions, heights, inline: body.style.height });
+          if (performance.now() - start < 450) requestAnimationFrame(frame); else resolve({ transitions, heights, inline: body.style.getPropertyValue('--nps-h') });
         };
         frame();
       })),
