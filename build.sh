@@ -123,10 +123,54 @@ build() {
     "./nps-widget.js": "./nps-widget.js",
     "./nps_widget_bg.wasm": "./nps_widget_bg.wasm"
   },
-  "files": ["index.js", "index.d.ts", "nps_widget_bg.wasm", "nps-widget.js", "i18n"],
+  "files": ["index.js", "index.d.ts", "nps_widget_bg.wasm", "nps-widget.js", "i18n", "README.md", "LICENSE"],
   "sideEffects": ["./nps-widget.js"]
 }
 JSON
+  cp LICENSE pkg/
+  # The package's own README: install, the init snippet, and where the full guide is.
+  sed "s/@VERSION@/$version/g" >pkg/README.md <<'MD'
+# nps-widget
+
+An in-app Net Promoter Score survey for web apps, in Rust compiled to WebAssembly: a small card
+asks the 0-10 question, then "why?", asks each user at most once in six months, and delivers
+every answer to your own collector through a durable outbox.
+
+## Install
+
+Until the package is published, install it from a tarball built from the nps-widget repository:
+
+```sh
+# in the repository: builds pkg/, then writes pkg/nps-widget-@VERSION@.tgz
+./build.sh && cd pkg && npm pack
+# in your app, with the tarball copied into it
+npm install ./nps-widget-@VERSION@.tgz
+```
+
+## Use
+
+```js
+import { init } from 'nps-widget';
+
+const survey = await init({ endpoint: '/v1/responses', product: 'Acme', user: { id: 'u_42' } });
+survey.track('report_exported');
+survey.on('response', (r) => analytics.track('NPS answered', r));
+```
+
+`endpoint` is your collector's URL. The package is an ES module with TypeScript declarations
+(`index.d.ts` types every config key, command and event). Bundlers emit the wasm and one small
+chunk per language. The host page needs the wasm served as `application/wasm`, and, under a
+Content-Security-Policy, `'wasm-unsafe-eval'` in `script-src` and the collector in
+`connect-src`. `nps-widget.js` is the script-tag loader, for pages without a bundler.
+
+## Documentation
+
+The full guide is the README.md of the nps-widget repository: the script-tag installs, Deploy
+(hosting the files, MIME types, CORS, Content-Security-Policy), React, every command, event
+and config key, the wire format, and the reference collector.
+
+MIT licensed (LICENSE).
+MD
   print_sizes
 }
 

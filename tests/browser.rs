@@ -80,9 +80,71 @@ fn serve_language_files() {
     set_language_loader(loader.into_js_value().unchecked_into());
 }
 
+/// Wraps `window.fetch` (once) to record every POST the widget makes, its body and whether
+/// its promise has settled, in `window.__posts`. The record's settle handler is attached
+/// before the widget's own, so by the time a later task sees a POST settled, the widget has
+/// handled its outcome.
+fn record_posts() {
+    thread_local!(static DONE: Cell<bool> = const { Cell::new(false) });
+    if DONE.with(|d| d.replace(true)) {
+        return;
+    }
+    Function::new_no_args(
+        "var real = window.fetch;
+         window.fetch = function (input, init) {
+           var promise = real.call(window, input, init);
+           if (init && init.method === 'POST') {
+             var post = { body: String(init.body), settled: false };
+             window.__posts.push(post);
+             var settled = function () { post.settled = true; };
+             promise.then(settled, settled);
+           }
+           return promise;
+         };",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+}
+
+/// Whether a POST of a `kind` body (`display`, `response`, `decline`) of answer `id` has been
+/// answered (here always with a failure) and handled by the widget.
+fn post_settled(id: &str, kind: &str) -> bool {
+    let check = Function::new_with_args(
+        "id, kind",
+        "return window.__posts.some(function (p) {
+           return p.settled && p.body.indexOf('{\"id\":\"' + id + '\",') === 0
+             && p.body.indexOf('\"type\":\"' + kind + '\"') > 0;
+         });",
+    );
+    check
+        .call2(
+            &JsValue::NULL,
+            &JsValue::from_str(id),
+            &JsValue::from_str(kind),
+        )
+        .unwrap()
+        .is_truthy()
+}
+
+/// Waits (up to five seconds) until the widget has handled the failed delivery of a `kind`
+/// body of answer `id`: the endpoint does not exist, so every POST fails.
+async fn delivery_failed(id: &str, kind: &str) {
+    for _ in 0..250 {
+        if post_settled(id, kind) {
+            return;
+        }
+        sleep(20).await;
+    }
+    panic!("no failed POST of the {kind} of {id} within five seconds");
+}
+
 /// Removes any widget left by an earlier test and forgets every stored state.
 fn fresh() {
     serve_language_files();
+    record_posts();
+    Function::new_no_args("window.__posts = [];")
+        .call0(&JsValue::NULL)
+        .unwrap();
     cmd("destroy", None);
     web_sys::window()
         .unwrap()
@@ -514,7 +576,8 @@ async fn choosing_a_score_shows_the_follow_up_with_focus_in_the_text_area() {
     );
 
     // The score's delivery fails (no such endpoint); the card stays on step 2 regardless.
-    sleep(300).await;
+    let id = scores.field(0, "id").as_string().expect("the score's id");
+    delivery_failed(&id, "response").await;
     assert!(host().is_some(), "a failed delivery closed the card");
     let root = self::root();
     assert!(root.query_selector("textarea").unwrap().is_some());
@@ -563,7 +626,12 @@ async fn escape_on_a_radio_closes_the_card() {
         "api::shadow_root() should be null once closed"
     );
     assert_eq!(dismissed.count(), 1, "one `dismissed` event");
-    sleep(200).await; // the decline's failed delivery must not bring anything back
+    // The decline's failed delivery must not bring anything back.
+    let id = dismissed
+        .field(0, "id")
+        .as_string()
+        .expect("the decline's id");
+    delivery_failed(&id, "decline").await;
     assert!(host().is_none());
     cmd("destroy", None);
 }
@@ -572,6 +640,7 @@ async fn escape_on_a_radio_closes_the_card() {
 async fn the_close_button_closes_the_card() {
     fresh();
     init("en");
+    let dismissed = record("dismissed");
     show(true);
     let root = root();
     let close = one(&root, "button[aria-label='Close survey']");
@@ -582,7 +651,12 @@ async fn the_close_button_closes_the_card() {
         "the close button should remove <nps-widget>"
     );
     assert!(shadow_root().is_null());
-    sleep(200).await;
+    // The decline's failed delivery must not bring anything back.
+    let id = dismissed
+        .field(0, "id")
+        .as_string()
+        .expect("the decline's id");
+    delivery_failed(&id, "decline").await;
     assert!(host().is_none());
 }
 
@@ -595,8 +669,8 @@ async fn a_closed_card_is_not_shown_again_unless_forced() {
     wait_for_card().await;
     one(&root(), "button.close").click();
     assert!(host().is_none());
-    sleep(100).await;
 
+    // Decided at once, by the local rules: no lock, no network.
     show(false);
     assert!(
         host().is_none(),

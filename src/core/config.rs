@@ -8,7 +8,7 @@ use super::error::Error;
 use super::float::is_whole;
 use super::i18n::resolve;
 use super::limits::{json_len, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES, MAX_PROPERTIES_TEXT};
-use super::text::{concat, split_bytes};
+use super::text::{concat, one_typo_apart, split_bytes};
 use super::time::{parse_timestamp, TIMESTAMP_RANGE};
 use super::value::Value;
 
@@ -615,8 +615,14 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
 fn check_object(entries: &[(String, Value)], keys: &[Key], path: &str) -> Result<(), Error> {
     for (name, v) in entries {
         let Some(k) = keys.iter().find(|k| k.name == name) else {
+            // A known key one typo away (of four letters or more: shorter ones match too much).
+            let suggestion = keys
+                .iter()
+                .find(|key| key.name.len() >= 4 && one_typo_apart(name, key.name))
+                .map(|key| join(path, key.name));
             return Err(Error::UnknownKey {
                 key: join(path, name),
+                suggestion,
             });
         };
         if !v.is_null() {
@@ -865,6 +871,47 @@ mod tests {
         parse_config(&config)
             .expect_err("config should be refused")
             .message()
+    }
+
+    #[test]
+    fn an_unknown_key_a_typo_away_names_the_known_one() {
+        let cases = [
+            (
+                with(&[("prodcut", Value::str("Acme"))]),
+                "nps-widget: unknown config key `prodcut`; did you mean `product`?",
+            ),
+            (
+                with(&[("Debug", Value::Bool(true))]),
+                "nps-widget: unknown config key `Debug`; did you mean `debug`?",
+            ),
+            (
+                obj(&[("endpont", Value::str("/v1/responses"))]),
+                "nps-widget: unknown config key `endpont`; did you mean `endpoint`?",
+            ),
+            (
+                with(&[(
+                    "user",
+                    obj(&[("id", Value::str("1")), ("emial", Value::str("a@b.c"))]),
+                )]),
+                "nps-widget: unknown config key `user.emial`; did you mean `user.email`?",
+            ),
+            (
+                with(&[("theme", obj(&[("acent", Value::str("#123456"))]))]),
+                "nps-widget: unknown config key `theme.acent`; did you mean `theme.accent`?",
+            ),
+            // Too far from every key: no guess.
+            (
+                with(&[("colour", Value::str("red"))]),
+                "nps-widget: unknown config key `colour`",
+            ),
+            (
+                with(&[("id", Value::str("x"))]),
+                "nps-widget: unknown config key `id`",
+            ),
+        ];
+        for (config, message) in cases {
+            assert_eq!(error_of(config), message);
+        }
     }
 
     #[test]

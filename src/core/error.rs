@@ -19,6 +19,8 @@ pub enum Error {
     UnknownKey {
         /// Dotted path of the key.
         key: String,
+        /// Dotted path of a known key close to it (a typo, or a different case), if one is.
+        suggestion: Option<String>,
     },
     /// A command was called with the wrong arguments, or before `init`.
     Command {
@@ -46,7 +48,16 @@ impl Error {
             Error::Config { key, expected } => {
                 concat(&["nps-widget: config `", key, "` must be ", expected])
             }
-            Error::UnknownKey { key } => concat(&["nps-widget: unknown config key `", key, "`"]),
+            Error::UnknownKey { key, suggestion } => match suggestion {
+                Some(known) => concat(&[
+                    "nps-widget: unknown config key `",
+                    key,
+                    "`; did you mean `",
+                    known,
+                    "`?",
+                ]),
+                None => concat(&["nps-widget: unknown config key `", key, "`"]),
+            },
             Error::Command { command, expected } => {
                 concat(&["nps-widget: `", command, "` ", expected])
             }
@@ -67,7 +78,8 @@ mod tests {
         );
         assert_eq!(
             Error::UnknownKey {
-                key: "colour".into()
+                key: "colour".into(),
+                suggestion: None,
             }
             .message(),
             "nps-widget: unknown config key `colour`"

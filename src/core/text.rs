@@ -81,6 +81,35 @@ pub fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// Whether two strings are at most one typo apart: equal but for ASCII case, or one letter
+/// changed, added, removed, or two neighbours swapped. For "did you mean" hints; a linear scan
+/// (no table, no indexing: a bounds-check panic would link `core::fmt`, see lib.rs).
+pub fn one_typo_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let same = |x: &u8, y: &u8| x.eq_ignore_ascii_case(y);
+    let prefix = a.iter().zip(b).take_while(|(x, y)| same(x, y)).count();
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| same(x, y))
+        .count();
+    let kept = prefix + suffix;
+    let (shorter, longer) = (a.len().min(b.len()), a.len().max(b.len()));
+    match longer - shorter {
+        // Equal, or one letter changed.
+        0 if kept + 1 >= longer => true,
+        // Two neighbours swapped.
+        0 if kept + 2 >= longer => {
+            let lower = |s: &[u8], i: usize| s.get(i).map(u8::to_ascii_lowercase);
+            lower(a, prefix) == lower(b, prefix + 1) && lower(a, prefix + 1) == lower(b, prefix)
+        }
+        // One letter added or removed.
+        1 => kept >= shorter,
+        _ => false,
+    }
+}
+
 /// The index of the first byte of `text` that is one of the ASCII bytes `any`. A plain byte
 /// loop: core's `find`/`split` on chars bring their searchers and `memchr` into the wasm.
 // `any.contains(&b)` on bytes is core's `memchr` again.
@@ -216,5 +245,32 @@ mod tests {
         assert_eq!(parse_u32("4294967295"), Some(u32::MAX));
         assert_eq!(parse_u32("4294967296"), None);
         assert_eq!(parse_u32("-1"), None);
+    }
+
+    #[test]
+    fn one_typo_apart_allows_one_edit() {
+        for (a, b) in [
+            ("product", "product"),
+            ("Product", "product"),
+            ("prodcut", "product"),
+            ("endpont", "endpoint"),
+            ("endpoints", "endpoint"),
+            ("emial", "email"),
+            ("acent", "accent"),
+            ("debig", "debug"),
+            ("ab", "ba"),
+        ] {
+            assert!(one_typo_apart(a, b), "{a} / {b}");
+        }
+        for (a, b) in [
+            ("colour", "debug"),
+            ("prdocut", "product"),
+            ("kitten", "sitting"),
+            ("abc", "cab"),
+            ("", "ab"),
+            ("language", "trigger"),
+        ] {
+            assert!(!one_typo_apart(a, b), "{a} / {b}");
+        }
     }
 }

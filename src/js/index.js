@@ -18,7 +18,13 @@ let ready = false;
  */
 export function start(wasm) {
   if (!loading) {
-    loading = load(wasm ? { module_or_path: wasm } : undefined).then(
+    let source;
+    try {
+      source = wasm || fetch(new URL('nps_widget_bg.wasm', import.meta.url));
+    } catch (error) {
+      source = Promise.reject(error); // a host's fetch wrapper that throws
+    }
+    loading = load({ module_or_path: source }).then(
       () => {
         // Languages other than English are separate modules, loaded only when needed.
         setLanguageLoader(loadLanguage);
@@ -28,18 +34,36 @@ export function start(wasm) {
       },
       (error) => {
         early.length = 0;
-        const blocked = /unsafe-eval|Content Security Policy|CSP/i.test(String(error && error.message));
-        console.error(
-          blocked
-            ? "nps-widget: WebAssembly was blocked by the page's Content-Security-Policy; add 'wasm-unsafe-eval' to script-src"
-            : 'nps-widget: could not load the widget',
-          error,
-        );
-        return false;
+        return explain(error, source).then((message) => {
+          console.error(message, error);
+          return false;
+        });
       },
     );
   }
   return loading;
+}
+
+/** Why the WebAssembly could not be loaded, in words that say what to fix. */
+async function explain(error, source) {
+  if (/unsafe-eval|Content Security Policy|CSP/i.test(String(error && error.message))) {
+    return "nps-widget: WebAssembly was blocked by the page's Content-Security-Policy; add 'wasm-unsafe-eval' to script-src";
+  }
+  let response;
+  try {
+    response = await source;
+  } catch (fetchError) {
+    return 'nps-widget: could not fetch the widget (' + String(fetchError && fetchError.message) + ')';
+  }
+  if (typeof Response === 'function' && response instanceof Response) {
+    const type = response.headers.get('content-type') || 'no content type';
+    // An SPA's fallback page, a 404 page, a login page: not the module.
+    if (!response.ok || !/wasm|octet-stream/i.test(type)) {
+      return 'nps-widget: ' + response.url + ' returned HTTP ' + response.status + ' (' + type +
+        ") instead of the widget's WebAssembly: serve pkg/nps_widget_bg.wasm at that URL, as application/wasm";
+    }
+  }
+  return 'nps-widget: could not load the widget';
 }
 
 /**

@@ -25,8 +25,13 @@
     queue.unshift(['init', config]);
   }
   // The wasm download starts now, in parallel with the module's, instead of after it.
-  var wasm = fetch(new URL('nps_widget_bg.wasm', script.src).href);
-  wasm.catch(function () {}); // a failure is reported once, by start()
+  var wasm;
+  try {
+    wasm = fetch(new URL('nps_widget_bg.wasm', script.src).href);
+    wasm.catch(function () {}); // a failure is reported once, by start()
+  } catch (e) {
+    wasm = undefined; // a host's fetch wrapper that throws: start() fetches (and reports)
+  }
   import(new URL('index.js', script.src).href)
     .then(function (m) {
       return m.start(wasm).then(function (ready) {

@@ -5,8 +5,8 @@
 use crate::prelude::*;
 
 use super::convert::to_value;
-use super::events::{self, EVENT_NAMES};
-use super::guards::Global;
+use super::events::{self, payload, raise, EVENT_NAMES};
+use super::guards::{soon, Global};
 use super::owner::run;
 use super::widget::{Handle, Widget};
 use crate::core::config::{parse_config, parse_user};
@@ -68,8 +68,16 @@ fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
     match name.as_str() {
         "init" => {
             replace(None);
-            let config = parse_config(&to_value(&arg))
-                .inspect_err(|_| BEFORE_INIT.with(|q| q.borrow_mut().clear()))?;
+            let config = parse_config(&to_value(&arg)).inspect_err(|error| {
+                BEFORE_INIT.with(|q| q.borrow_mut().clear());
+                // As an `error` event too, after the rest of the queue has run (the snippet
+                // adds its listeners after `init`).
+                let message = error.message();
+                soon(move |_| {
+                    raise("error", payload(&[("message", message.into())]));
+                    events::deliver();
+                });
+            })?;
             replace(Some(Widget::start(config)));
             for (name, args) in BEFORE_INIT.with(|q| core::mem::take(&mut *q.borrow_mut())) {
                 if let Err(error) = dispatch(&JsValue::from_str(&name), &args) {

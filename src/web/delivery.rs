@@ -13,7 +13,7 @@ use super::guards::{promise, when_settled, Timeout};
 use super::locks::with_lock;
 use super::owner::{run, run_on, Owned};
 use super::records::Records;
-use super::transport::{delivery, post_json, Delivery as Verdict};
+use super::transport::{absolute, delivery, post_json, Delivery as Verdict, Failure};
 use crate::core::outbox::retry_delay_ms;
 use crate::core::text::{concat, push_uint};
 use alloc::boxed::Box;
@@ -40,6 +40,8 @@ pub struct Delivery {
     /// Retries since the last acknowledgement.
     attempt: u32,
     retry: Option<Timeout>,
+    /// The failures already reported on this page: each kind once.
+    reported: Vec<Failure>,
     this: Weak<Owned<Delivery>>,
 }
 
@@ -55,6 +57,7 @@ impl Delivery {
                 again: false,
                 attempt: 0,
                 retry: None,
+                reported: Vec::new(),
                 this: this.clone(),
             })
         })
@@ -172,7 +175,11 @@ impl Delivery {
                 );
                 true
             }
-            Verdict::Retry { retry_after_ms } => {
+            Verdict::Retry {
+                retry_after_ms,
+                failure,
+            } => {
+                self.report(failure);
                 if self.retry.is_none() {
                     let delay =
                         retry_delay_ms(self.attempt, retry_after_ms, js_sys::Math::random());
@@ -188,6 +195,45 @@ impl Delivery {
                 false
             }
         }
+    }
+}
+
+impl Delivery {
+    /// Says, once per kind of failure on this page, that answers are not reaching the
+    /// collector: the URL, what happened and what to do, and how many answers wait. Logged as
+    /// an `nps-widget:` error and raised as an `error` event.
+    fn report(&mut self, failure: Failure) {
+        if self.reported.contains(&failure) {
+            return;
+        }
+        self.reported.push(failure);
+        let (url, origin) = absolute(&self.endpoint);
+        let window = super::guards::window();
+        let page = window
+            .as_ref()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        let offline = window.is_some_and(|w| !w.navigator().on_line());
+        let mut message = concat(&["nps-widget: answers are not reaching ", &url, ": "]);
+        match failure {
+            Failure::Status(status) => {
+                message.push_str("HTTP ");
+                push_uint(&mut message, status as u64);
+            }
+            Failure::Network if offline => message.push_str("the browser is offline"),
+            Failure::Network if origin != page => {
+                message.push_str("blocked (CORS? start the collector with --cors-origin ");
+                message.push_str(&page);
+                message.push(')');
+            }
+            Failure::Network => message.push_str("no response (network error)"),
+            Failure::Timeout => message.push_str("no response within 10 s"),
+        }
+        message.push_str("; ");
+        push_uint(&mut message, self.records.outbox().entries.len() as u64);
+        message.push_str(" waiting in the outbox, retried with backoff");
+        web_sys::console::error_1(&message.as_str().into());
+        raise("error", payload(&[("message", message.into())]));
     }
 }
 

@@ -10,7 +10,7 @@ use super::guards::Timeout;
 use super::look::Look;
 use super::owner::run;
 use super::show::ShowState;
-use super::widget::{current_page, now, random_bytes, run_delivery, Widget};
+use super::widget::{current_page, now, random_bytes, run_delivery, Widget, PAGE};
 use crate::core::answer::{answer_key, clip, clip_to, uuid_v4, Answer, Category};
 use crate::core::eligibility::{Outcome, UserState};
 use crate::core::error::Error;
@@ -75,7 +75,7 @@ impl Widget {
         );
         if !preview {
             // The six-month clock starts now, recorded before any network call.
-            self.shown_here = Some(now);
+            PAGE.with(|page| page.shown_here.set(Some(now)));
             self.save_user_state(&UserState {
                 last_shown: Some((now, Outcome::Ignored)),
             });
@@ -155,7 +155,7 @@ impl Widget {
         let first = display.answer.score.replace(score).is_none();
         display.answer.answered_at = now();
         if first && !display.answer.preview {
-            self.set_outcome(Outcome::Answered);
+            self.set_outcome(&display.answer, Outcome::Answered);
         }
         self.send(&display.answer);
         raise("score", answer_payload(&display.answer));
@@ -238,7 +238,7 @@ impl Widget {
         match answer.score {
             None if by_user => {
                 if !answer.preview {
-                    self.set_outcome(Outcome::Declined);
+                    self.set_outcome(&answer, Outcome::Declined);
                 }
                 answer.declined = true;
                 self.send(&answer);
@@ -264,11 +264,14 @@ impl Widget {
         run_delivery(self, |d| d.send_before_unload());
     }
 
-    fn set_outcome(&mut self, outcome: Outcome) {
-        let mut state = self.user_state();
+    /// Records what came of the display in the record of the answer's user: the user it was
+    /// shown to, whoever `identify` named since.
+    fn set_outcome(&self, answer: &Answer, outcome: Outcome) {
+        let user = answer.user.as_ref();
+        let mut state = self.records.user_state(user);
         if let Some((at, _)) = state.last_shown {
             state.last_shown = Some((at, outcome));
-            self.save_user_state(&state);
+            self.records.save_user_state(user, &state);
         }
     }
 

@@ -120,6 +120,13 @@ pub fn delay(ms: i32) -> Promise {
     })
 }
 
+/// [`when_settled`] on a promise already fulfilled with `undefined`: runs `then` in a
+/// microtask, once the script that is running (a command, the loader's replay of the queue)
+/// has returned.
+pub fn soon(then: impl FnOnce(JsValue) + 'static) {
+    when_settled(&Promise::resolve(&JsValue::UNDEFINED), then);
+}
+
 /// `globalThis`: `js_sys::global()` without its fallbacks for hosts that lack it (every
 /// browser that runs this module has it).
 pub fn global() -> JsValue {

@@ -106,6 +106,8 @@ impl Records {
 
     /// Every queued body, oldest first, read afresh (another tab may have queued or delivered
     /// some).
+    // Not inlined: called from a few places, each inlined copy of the decoding costs wasm.
+    #[inline(never)]
     pub fn outbox(&self) -> Outbox {
         let mut entries = Vec::new();
         for key in self.store.keys(OUTBOX_PREFIX) {

@@ -12,7 +12,7 @@ use super::locks::with_lock;
 use super::owner::run;
 use super::records::Records;
 use super::transport::get_json;
-use super::widget::{now, random_bytes, Widget};
+use super::widget::{now, random_bytes, Widget, PAGE};
 use crate::core::config::Trigger;
 use crate::core::eligibility::{decide, Ineligible};
 use crate::core::text::{concat, find_byte};
@@ -248,7 +248,7 @@ impl Widget {
     /// The reason in words; a display this page did not make, from about the time the page
     /// started, was made by another tab.
     fn reason(&self, why: &Ineligible) -> String {
-        why.reason_on_page(self.started_at, self.shown_here)
+        PAGE.with(|page| why.reason_on_page(page.started_at.get(), page.shown_here.get()))
     }
 
     fn not_now(&mut self, reason: String, next: Option<i64>) {

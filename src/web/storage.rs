@@ -22,10 +22,9 @@ impl Store {
     pub fn open(durable: bool) -> Store {
         let local = super::guards::window()
             .and_then(|w| w.local_storage().ok().flatten())
-            .filter(|storage| {
-                let probe = "nps-widget:probe";
-                storage.set_item(probe, "1").is_ok() && storage.remove_item(probe).is_ok()
-            });
+            // Probed by reading, not writing: a full localStorage (quota reached by the host)
+            // still holds the user's record, and a write that fails keeps its value in memory.
+            .filter(|storage| storage.get_item(PREFIX).is_ok());
         Store {
             local,
             durable: Cell::new(durable),
@@ -33,7 +32,7 @@ impl Store {
         }
     }
 
-    /// Whether localStorage works in this browser.
+    /// Whether localStorage can be read in this browser.
     pub fn is_available(&self) -> bool {
         self.local.is_some()
     }

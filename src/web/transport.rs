@@ -20,7 +20,21 @@ pub enum Delivery {
     Retry {
         /// The collector's `Retry-After`, in ms.
         retry_after_ms: Option<u32>,
+        /// What went wrong.
+        failure: Failure,
     },
+}
+
+/// Why a body did not reach the collector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The collector (or something in front of it) answered with this status.
+    Status(u16),
+    /// No response: the network, or a cross-origin request the collector's CORS refused (the
+    /// browser does not say which).
+    Network,
+    /// No response within the time allowed.
+    Timeout,
 }
 
 /// Classifies an HTTP status.
@@ -29,12 +43,14 @@ pub fn classify(status: u16, retry_after: Option<String>) -> Delivery {
         200..=299 => Delivery::Stored,
         408 | 429 => Delivery::Retry {
             retry_after_ms: retry_after.as_deref().and_then(seconds_ms),
+            failure: Failure::Status(status),
         },
         // Only statuses about the body itself drop it. A 401/403/404/405/410 is more often a
         // gateway, a deploy or a wrong endpoint than a bad answer: keep it and retry.
         400 | 409 | 413 | 415 | 422 => Delivery::Refused(status),
         _ => Delivery::Retry {
             retry_after_ms: retry_after.as_deref().and_then(seconds_ms),
+            failure: Failure::Status(status),
         },
     }
 }
@@ -82,16 +98,29 @@ pub fn post_json(url: &str, body: &str, keepalive: bool) -> Promise {
 }
 
 /// What a settled [`post_json`] means: a `Response` is classified by its status; anything
-/// else (a rejection: network error, timeout) is retried.
+/// else (a rejection: network error, timeout; or the race's `undefined`) is retried.
 pub fn delivery(settled: JsValue) -> Delivery {
-    match settled.dyn_into::<Response>() {
-        Ok(response) => classify(
-            response.status(),
-            response.headers().get("retry-after").ok().flatten(),
-        ),
-        Err(_) => Delivery::Retry {
-            retry_after_ms: None,
-        },
+    let settled = match settled.dyn_into::<Response>() {
+        Ok(response) => {
+            return classify(
+                response.status(),
+                response.headers().get("retry-after").ok().flatten(),
+            )
+        }
+        Err(settled) => settled,
+    };
+    // `AbortSignal.timeout` rejects with a "TimeoutError"; a failed fetch with a TypeError.
+    let name = js_sys::Reflect::get(&settled, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|name| name.as_string());
+    let failure = if settled.is_undefined() || name.as_deref() == Some("TimeoutError") {
+        Failure::Timeout
+    } else {
+        Failure::Network
+    };
+    Delivery::Retry {
+        retry_after_ms: None,
+        failure,
     }
 }
 
@@ -121,16 +150,43 @@ pub fn get_json(url: &str, timeout_ms: u32, done: impl FnOnce(Option<JsValue>) +
     });
 }
 
-/// `fetch(url, init)`; without a window, a promise fulfilled with `undefined` (no `Response`).
+/// `fetch(url, init)`, always a promise: the page's `fetch` may be a host's wrapper that
+/// throws (then the promise is rejected with what it threw) or returns something else than a
+/// promise (then it is fulfilled with that: not a `Response`, so a failed try).
 fn fetch(url: &str, init: &Object) -> Promise {
-    match super::guards::window() {
-        Some(window) => window.fetch_with_str_and_init(url, init.unchecked_ref()),
-        None => Promise::resolve(&JsValue::UNDEFINED),
+    match global_fetch(url, init) {
+        Ok(value) => Promise::resolve(&value),
+        Err(thrown) => Promise::reject(&thrown),
+    }
+}
+
+/// The absolute URL of `url` (relative to the page) and its origin; `url` itself where it
+/// cannot be parsed.
+pub fn absolute(url: &str) -> (String, String) {
+    let base = super::guards::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    match Url::new(url, &base) {
+        Ok(parsed) => (parsed.href(), parsed.origin()),
+        Err(_) => (url.into(), String::new()),
     }
 }
 
 #[wasm_bindgen]
 extern "C" {
+    /// `URL`, with the two getters used here.
+    #[wasm_bindgen(js_name = URL)]
+    type Url;
+    #[wasm_bindgen(constructor, catch, js_class = URL)]
+    fn new(url: &str, base: &str) -> Result<Url, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn href(this: &Url) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn origin(this: &Url) -> String;
+    /// The page's `fetch`, as it is when called.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &Object) -> Result<JsValue, JsValue>;
+
     /// `AbortSignal.timeout(ms)`; an error where the browser lacks it.
     #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
     fn abort_signal_timeout(ms: u32) -> Result<JsValue, JsValue>;

@@ -7,7 +7,7 @@ use crate::prelude::*;
 
 use super::delivery::Delivery;
 use super::events::{payload, raise};
-use super::guards::{EventListener, Timeout};
+use super::guards::{soon, EventListener, Global, Timeout};
 use super::languages;
 use super::owner::{run, Owned};
 use super::records::Records;
@@ -20,6 +20,22 @@ use crate::core::error::Error;
 use crate::core::i18n::{resolve, Catalog, TextKey};
 use crate::core::texts::text;
 use alloc::rc::{Rc, Weak};
+use core::cell::Cell;
+
+/// What this page did, kept across `destroy` and a new `init` in the same page, to tell this
+/// page's displays from another tab's in the reasons.
+pub(super) struct Page {
+    /// When the page first started a widget (epoch ms; 0 before).
+    pub started_at: Cell<i64>,
+    /// The display time this page last wrote (its own display, or a future one moved to now).
+    pub shown_here: Cell<Option<i64>>,
+}
+
+/// This page's [`Page`].
+pub(super) static PAGE: Global<Page> = Global::new(Page {
+    started_at: Cell::new(0),
+    shown_here: Cell::new(None),
+});
 
 /// The widget, as commands, listeners and timers reach it (see [`super::owner`]).
 pub type Handle = Rc<Owned<Widget>>;
@@ -36,10 +52,6 @@ pub struct Widget {
     pub(super) show: ShowState,
     /// Path of the current page, for URL triggers and page views.
     pub(super) path: String,
-    pub(super) started_at: i64,
-    /// The display time this page last wrote (its own display, or a future one moved to now),
-    /// to tell its own records from another tab's displays.
-    pub(super) shown_here: Option<i64>,
     pub(super) this: Weak<Owned<Widget>>,
     pub(super) timers: Vec<Timeout>,
     _page_listeners: Vec<EventListener>,
@@ -63,6 +75,11 @@ fn listen(
 impl Widget {
     /// Starts the widget: restores state, sends what is waiting, arms the triggers.
     pub fn start(config: Config) -> Handle {
+        PAGE.with(|page| {
+            if page.started_at.get() == 0 {
+                page.started_at.set(now());
+            }
+        });
         let records = Records::open(!config.require_consent);
         let delivery = Delivery::new(
             config.endpoint.clone(),
@@ -114,8 +131,6 @@ impl Widget {
                 texts_loading: tag != "en",
                 show: ShowState::Idle,
                 path: current_path(),
-                started_at: now(),
-                shown_here: None,
                 this: this.clone(),
                 timers: Vec::new(),
                 _page_listeners: page_listeners,
@@ -135,7 +150,10 @@ impl Widget {
                 });
             }
             if !parsing {
-                widget.arm_triggers();
+                // After the script that called `init` has run on (the rest of the command
+                // queue, listeners added right after `init`), so that they hear the decision.
+                let this = widget.this.clone();
+                soon(move |_| run(&this, Widget::arm_triggers));
             }
         });
         handle
@@ -195,7 +213,7 @@ impl Widget {
         match state.capped_at(now()) {
             Some(capped) => {
                 self.records.save_user_state(user, &capped);
-                self.shown_here = capped.last_shown.map(|(at, _)| at);
+                PAGE.with(|page| page.shown_here.set(capped.last_shown.map(|(at, _)| at)));
                 capped
             }
             None => state,

@@ -135,13 +135,12 @@ test('offline while answering: kept in localStorage, delivered on the online eve
   await context.close();
 });
 
-test('score, then the page closes within 100 ms: the score is stored once', async (t) => {
+test('score, then the page closes at once: the score is stored once', async (t) => {
   const { context, page, id } = await cardFor('closes-fast');
   await page.getByRole('radio', { name: '6 out of 10' }).click();
-  const clicked = Date.now();
-  const closing = page.close();
-  assert.ok(Date.now() - clicked < 100, 'closed within 100 ms of the score');
-  await closing;
+  // Closed as soon as the click returns: the score's POST and the page's end race, and either
+  // may come first; which one did is reported below, and either way there is one row.
+  await page.close();
 
   const scored = () => rowsFor('closes-fast').find((r) => r.score !== null);
   let row = await eventually(scored, { timeout: 3000 });
@@ -158,11 +157,15 @@ test('score, then the page closes within 100 ms: the score is stored once', asyn
   await context.close();
 });
 
-test('score while offline, page closed within 100 ms: delivered on the next page load', async () => {
-  // "Offline" is a proxy that drops every POST: the context's offline switch does not reach
-  // keepalive requests, which the browser carries on after the page is gone.
+test('score while offline, then the page closes: delivered on the next page load', async () => {
+  // "Offline" is a proxy that, once the display is stored, drops every POST to the endpoint of
+  // the page that closes: the context's offline switch does not reach keepalive requests, which
+  // the browser carries on after the page is gone. The next page posts to the same collector
+  // under an endpoint with a query, which the proxy lets through. So nothing the closing page
+  // sent can arrive, however late, and a stored score is the next page's delivery.
   let offline = false;
-  const proxy = await startFaultyProxy(collector.url, (req) => (req.method === 'POST' && offline ? 'drop' : 'pass'));
+  const NEXT_ENDPOINT = '/v1/responses?from=next-page';
+  const proxy = await startFaultyProxy(collector.url, (req) => (req.method === 'POST' && offline && req.url !== NEXT_ENDPOINT ? 'drop' : 'pass'));
   try {
     const context = await browser.newContext();
     const page = await openPage(context, surveyUrl(proxy, config('closes-offline')));
@@ -171,16 +174,11 @@ test('score while offline, page closed within 100 ms: delivered on the next page
     await displayStored('closes-offline', id);
     offline = true;
     await page.getByRole('radio', { name: '9 out of 10' }).click();
-    const clicked = Date.now();
-    const closing = page.close();
-    assert.ok(Date.now() - clicked < 100, 'closed within 100 ms of the score');
-    await closing;
-    await new Promise((r) => setTimeout(r, 500));
-    assert.ok(proxy.counts.drop >= 1, 'the POSTs were dropped');
+    await page.close();
+    assert.ok(await eventually(() => proxy.counts.drop >= 1), 'the POSTs were dropped');
     assert.deepEqual(rowsFor('closes-offline').map((r) => [r.type, r.score]), [['display', null]], 'nothing could be sent after the display');
 
-    offline = false;
-    const next = await openPage(context, surveyUrl(proxy, config('closes-offline')));
+    const next = await openPage(context, surveyUrl(proxy, config('closes-offline', { endpoint: NEXT_ENDPOINT })));
     const row = await eventually(() => rowsFor('closes-offline').find((r) => r.score !== null), { timeout: 5000 });
     assert.ok(row, 'the next page load delivers the queued score');
     assert.equal(row.id, id);
@@ -212,10 +210,10 @@ test('score, then the page closes while its POST hangs: fetch(keepalive) on page
     await displayStored('closes-keepalive', id);
     hangNext = true;
     await page.getByRole('radio', { name: '10 out of 10' }).click();
-    const clicked = Date.now();
-    const closing = page.close();
-    assert.ok(Date.now() - clicked < 100, 'closed within 100 ms of the score');
-    await closing;
+    // The page closes while the score's POST is on the wire, unanswered: the score is not stored.
+    assert.ok(await eventually(() => proxy.counts.hang === 1), 'the score\'s POST reached the proxy');
+    assert.deepEqual(rowsFor('closes-keepalive').map((r) => [r.type, r.score]), [['display', null]], 'only the display is stored when the page closes');
+    await page.close();
     const row = await eventually(() => rowsFor('closes-keepalive').find((r) => r.score !== null), { timeout: 5000 });
     assert.ok(row, `stored by the keepalive request (${posts} POSTs reached the proxy)`);
     assert.equal(proxy.counts.hang, 1, 'the score\'s first POST hung');
@@ -341,13 +339,19 @@ test('a body the collector keeps failing (503) does not hold back the answers qu
   const context = await browser.newContext();
   // Every POST of the first user's answer (its display included) fails, in every tab; the
   // others go through.
-  await context.route('**/v1/responses', (route) => (route.request().postData()?.includes('"id":"blocked-first"')
-    ? route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"busy"}' })
-    : route.continue()));
+  let refusedScores = 0;
+  await context.route('**/v1/responses', (route) => {
+    const body = route.request().postData();
+    if (!body?.includes('"id":"blocked-first"')) return route.continue();
+    if (body.includes('"type":"response"')) refusedScores += 1;
+    return route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"busy"}' });
+  });
   const first = await openPage(context, surveyUrl(collector, config('blocked-first')));
   await first.getByRole('dialog').waitFor();
   await first.getByRole('radio', { name: '6 out of 10' }).click();
-  await new Promise((r) => setTimeout(r, 300));
+  // The failing score waits in the outbox before the second answer is queued behind it.
+  assert.ok(await eventually(() => refusedScores >= 1), 'the first answer\'s score was refused');
+  assert.match(await outboxOf(first), /"type":"response"/);
 
   const second = await openPage(context, surveyUrl(collector, config('blocked-second')));
   await second.getByRole('dialog').waitFor();

@@ -154,6 +154,38 @@ export function widgetReady(page) {
   return page.waitForFunction(() => typeof window.nps === 'function' && !window.nps.q);
 }
 
+/**
+ * Resolves once every show the widget in `page` has begun so far is decided: its card open or
+ * its `ineligible` raised. For the shows no trigger starts, where no event says "nothing", this
+ * is the moment to assert that there is no card. Triggers fire once the document is parsed; a
+ * show the local rules allow is decided under the Web Lock `nps-widget:show:<user key>`
+ * (src/web/locks.rs), and a request for that lock made after the widget's is granted only once
+ * the widget has let go of it. `userId` is the widget's user (none: anonymous). Not for a
+ * config with `eligibilityEndpoint`, whose collector is asked before the lock: there, wait for
+ * the `ineligible` event.
+ */
+export async function showsDecided(page, userId) {
+  await widgetReady(page);
+  const lock = 'nps-widget:show:' + (userId == null ? 'nps-widget:anonymous' : 'nps-widget:user:' + userId);
+  await page.evaluate(async (name) => {
+    if (document.readyState === 'loading') {
+      await new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }));
+    }
+    await navigator.locks.request(name, () => {});
+  }, lock);
+}
+
+/**
+ * Resolves once every console message `page` logged before this call has reached this process
+ * (`page.on('console')` listeners, `page.consoleErrors`): a marker logged now arrives after them.
+ */
+export async function consoleDelivered(page) {
+  const marker = `console delivered ${Math.random()}`;
+  const arrived = page.waitForEvent('console', { predicate: (message) => message.text() === marker });
+  await page.evaluate((text) => console.debug(text), marker);
+  await arrived;
+}
+
 /** The widget's durable outbox as stored in the page's localStorage, one `key value` line per
  * queued body ('' when empty). */
 export function outboxOf(page) {

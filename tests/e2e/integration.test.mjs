@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startCollectorAndBrowser, stopCollectorAndBrowser, surveyUrl, widgetReady, startHostServer, rows, openPage, eventually, ROOT } from './harness.mjs';
+import { startCollectorAndBrowser, stopCollectorAndBrowser, surveyUrl, widgetReady, showsDecided, startHostServer, rows, openPage, eventually, ROOT } from './harness.mjs';
 
 let collector, browser;
 before(async () => ({ collector, browser } = await startCollectorAndBrowser()));
@@ -11,13 +11,17 @@ after(() => stopCollectorAndBrowser({ collector, browser }));
 
 const ready = widgetReady;
 const shownEvents = (page) => page.evaluate(() => window.events.filter((e) => e.name === 'shown').map((e) => e.payload));
+/** Resolves when the widget (with `debug: true`) logs `text`; call it before the action that logs. */
+const logged = (page, text) => page.waitForEvent('console', { predicate: (m) => m.text() === text });
 
 test('calls queued before the loader arrives are replayed in order', async () => {
   const context = await browser.newContext();
   const page = await openPage(context);
-  // Hold the module and the wasm back so the page's calls all land in the queue first.
+  // Hold the module and the wasm back until the page's calls are all in the queue.
+  let release;
+  const queued = new Promise((resolve) => { release = resolve; });
   await page.route(/\/nps-widget\/(index\.js|nps_widget_bg\.wasm)$/, async (route) => {
-    await new Promise((r) => setTimeout(r, 600));
+    await queued;
     await route.continue();
   });
   await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', triggers: [{ event: 'queued' }], user: { id: 'before-identify' } }));
@@ -26,6 +30,7 @@ test('calls queued before the loader arrives are replayed in order', async () =>
     nps('track', 'queued');
   });
   assert.ok(await page.evaluate(() => Array.isArray(window.nps.q) && window.nps.q.length >= 3), 'calls were queued');
+  release();
   await page.getByRole('dialog').waitFor();
   assert.deepEqual((await shownEvents(page)).map((e) => e.trigger), ['event:queued'], 'on → init → identify → track, in order');
   await page.getByRole('radio', { name: '6 out of 10' }).click();
@@ -90,10 +95,11 @@ test('without wasm-unsafe-eval: one clear console error, the page unharmed', asy
 
 test("track('x') fires the {event:'x'} trigger and no other", async () => {
   const context = await browser.newContext();
-  const page = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', triggers: [{ event: 'x' }, { event: 'y' }] }));
+  const page = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', triggers: [{ event: 'x' }, { event: 'y' }], debug: true }));
   await ready(page);
+  const decided = logged(page, 'nps-widget: track: no trigger for event z');
   await page.evaluate(() => nps('track', 'z'));
-  await page.waitForTimeout(200);
+  await decided;
   assert.equal(await page.locator('nps-widget').count(), 0, 'an event without a trigger shows nothing');
   await page.evaluate(() => nps('track', 'x'));
   await page.getByRole('dialog').waitFor();
@@ -104,8 +110,7 @@ test("track('x') fires the {event:'x'} trigger and no other", async () => {
 test("pushState to /billing/plan fires {url:'/billing/*'}", async () => {
   const context = await browser.newContext();
   const page = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', triggers: [{ url: '/billing/*' }] }));
-  await ready(page);
-  await page.waitForTimeout(200);
+  await showsDecided(page);
   assert.equal(await page.locator('nps-widget').count(), 0, 'not on /survey.html');
   await page.evaluate(() => history.pushState({}, '', '/billing/plan'));
   await page.getByRole('dialog').waitFor();
@@ -131,15 +136,22 @@ test('delaySeconds is cancelled by navigating away', async () => {
   page.on('console', (m) => logs.push(m.text()));
   await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', triggers: [{ url: '/billing/*' }], delaySeconds: 1, debug: true }));
   await ready(page);
+  const fired = logged(page, 'nps-widget: trigger url:/billing/*');
   await page.evaluate(() => history.pushState({}, '', '/billing/plan'));
-  await page.waitForTimeout(300);
+  await fired;
+  const cancelled = logged(page, 'nps-widget: delayed show cancelled: navigated to /reports');
   await page.evaluate(() => history.pushState({}, '', '/reports'));
-  await page.waitForTimeout(1500);
+  await cancelled;
   assert.equal(await page.locator('nps-widget').count(), 0);
-  assert.ok(logs.includes('nps-widget: delayed show cancelled: navigated to /reports'), logs.join('\n'));
-  // Staying on a matching path lets the delay run out.
+  // Staying on a matching path lets the delay run out: the card comes a full second after this
+  // route change, so not from the cancelled show, which was due a second after /billing/plan.
+  const again = Date.now();
   await page.evaluate(() => history.pushState({}, '', '/billing/invoices'));
   await page.getByRole('dialog').waitFor({ timeout: 3000 });
+  const waited = Date.now() - again;
+  assert.ok(waited >= 1000, `shown ${waited} ms after the route change, not before its delay`);
+  assert.deepEqual((await shownEvents(page)).map((e) => e.trigger), ['url:/billing/*']);
+  assert.equal(logs.filter((l) => l.startsWith('nps-widget: eligible, shown')).length, 1, logs.join('\n'));
   await context.close();
 });
 
@@ -147,8 +159,7 @@ test('pageViews: 3 fires on the third view', async () => {
   const context = await browser.newContext();
   const page = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', user: { id: 'viewer' }, triggers: [{ pageViews: 3 }] }));
   for (const view of [1, 2]) {
-    await ready(page);
-    await page.waitForTimeout(200);
+    await showsDecided(page, 'viewer');
     assert.equal(await page.locator('nps-widget').count(), 0, `no card on view ${view}`);
     await page.reload();
   }
@@ -163,7 +174,7 @@ test('SPA route changes count as page views', async () => {
   const page = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', user: { id: 'spa-viewer' }, triggers: [{ pageViews: 3 }] }));
   await ready(page);
   await page.evaluate(() => history.pushState({}, '', '/a'));
-  await page.waitForTimeout(100);
+  await showsDecided(page, 'spa-viewer');
   assert.equal(await page.locator('nps-widget').count(), 0);
   await page.evaluate(() => history.pushState({}, '', '/b'));
   await page.getByRole('dialog').waitFor();
@@ -184,7 +195,7 @@ test('destroy() leaves zero nodes, listeners or patches added by the widget', as
   assert.equal(await page.evaluate(() => history.pushState.toString().includes('[native code]')), true, 'pushState restored');
   // Listeners are gone: a route change that used to fire a trigger does nothing.
   await page.evaluate(() => history.pushState({}, '', '/x/y'));
-  await page.waitForTimeout(200);
+  await showsDecided(page);
   assert.equal(await page.locator('nps-widget').count(), 0);
   assert.deepEqual(page.pageErrors, []);
   await context.close();
@@ -197,14 +208,17 @@ test('consent gate: no storage and no requests until consent(true)', async () =>
   page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/v1/')) requests.push(r.url()); });
   await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', user: { id: 'consenting' }, requireConsent: true, triggers: [{ on: 'load' }, { pageViews: 1 }] }));
   await ready(page);
+  const refusals = () => page.evaluate(() => window.events.filter((e) => e.name === 'ineligible').map((e) => e.payload.reason));
+  const refused = (count) => page.waitForFunction((n) => window.events.filter((e) => e.name === 'ineligible').length >= n, count);
+  // The load trigger is refused, and then the forced show, each with the widget's reason.
+  await refused(1);
   await page.evaluate(() => nps('show', { force: true }));
-  await page.waitForTimeout(300);
+  await refused(2);
+  assert.deepEqual(await refusals(), ['consent not given', 'consent not given']);
   const stored = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('nps-widget:')));
   assert.deepEqual(await stored(), []);
   assert.equal(await page.locator('nps-widget').count(), 0, 'no card before consent');
   assert.deepEqual(requests, []);
-  const reasons = await page.evaluate(() => window.events.filter((e) => e.name === 'ineligible').map((e) => e.payload.reason));
-  assert.ok(reasons.includes('consent not given'));
 
   await page.evaluate(() => nps('consent', true));
   await page.getByRole('dialog').waitFor();

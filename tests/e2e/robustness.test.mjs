@@ -4,7 +4,7 @@
 // later call or callback throws into the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCollectorAndBrowser, stopCollectorAndBrowser, rows, openPage, eventually, surveyUrl, widgetReady } from './harness.mjs';
+import { startCollectorAndBrowser, stopCollectorAndBrowser, rows, openPage, eventually, surveyUrl, widgetReady, showsDecided } from './harness.mjs';
 
 let collector, browser;
 before(async () => ({ collector, browser } = await startCollectorAndBrowser()));
@@ -69,14 +69,20 @@ test('after an error thrown through the wasm, the widget stops once and nothing 
   // Later calls, listeners and timers of the stopped widget do nothing, even with the DOM fixed.
   await page.evaluate(() => { Element.prototype.setAttribute = window.realSetAttribute; });
   await page.getByRole('radio', { name: '8 out of 10' }).click();
-  const quiet = await page.evaluate(() => {
+  const eventsBefore = await page.evaluate(() => window.events.length);
+  await page.evaluate(() => {
+    window.stoppedCard = document.querySelector('nps-widget');
     for (const name of ['hide', 'reset', 'destroy']) window.nps(name);
     window.nps('track', 'anything');
     window.nps('init', { endpoint: '/v1/responses' });
     window.nps('show', { force: true });
-    return new Promise((resolve) => setTimeout(() => resolve(document.querySelectorAll('nps-widget').length), 300));
   });
-  assert.equal(quiet, 1, 'the stopped card is left as it was; no new card');
+  // A working widget would now open a new card, for the new init's load trigger (decided under
+  // the anonymous show lock) or for the forced show: wait until such a show would be decided.
+  await showsDecided(page);
+  const cards = await page.evaluate(() => [...document.querySelectorAll('nps-widget')].map((card) => card === window.stoppedCard));
+  assert.deepEqual(cards, [true], 'the stopped card is left as it was; no new card');
+  assert.equal(await page.evaluate(() => window.events.length), eventsBefore, 'no event');
   assert.deepEqual(page.pageErrors, []);
   assert.equal(page.consoleErrors.length, 1, page.consoleErrors.join('\n'));
   assert.match(page.consoleErrors[0], /^nps-widget: stopped after an internal error/);

@@ -1,0 +1,8 @@
+// Test host with the documented snippet's order: `init` first, then the listeners. The config
+// comes from ?config=<JSON>; events are recorded in window.events.
+window.nps = typeof window.nps === 'function' ? window.nps : function () { (nps.q = nps.q || []).push(arguments); };
+window.events = [];
+nps('init', JSON.parse(new URLSearchParams(location.search).get('config')));
+['shown', 'score', 'response', 'dismissed', 'ineligible', 'error'].forEach(function (name) {
+  nps('on', name, function (payload) { window.events.push({ name: name, payload: payload }); });
+});
