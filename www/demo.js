@@ -11,13 +11,13 @@ try {
 } catch (e) { /* storage blocked or unreadable: the defaults */ }
 document.documentElement.dataset.theme = settings.theme;
 
-function config() {
+function config(onLoad) {
   var c = {
     endpoint: '/v1/responses',
     product: 'Acme Analytics',
     user: { id: 'demo-user', email: 'ada@example.com', createdAt: '2025-01-15', properties: { plan: 'pro' } },
     account: { id: 'acme', name: 'Acme Inc' },
-    triggers: [{ on: 'load' }, { event: 'report_exported' }],
+    triggers: onLoad ? [{ on: 'load' }, { event: 'report_exported' }] : [{ event: 'report_exported' }],
     promoterCta: { url: 'https://example.com/review' },
     theme: { mode: settings.theme },
     debug: true,
@@ -26,7 +26,7 @@ function config() {
   return c;
 }
 
-nps('init', config());
+nps('init', config(true));
 
 nps('on', 'response', function (answer) {
   document.getElementById('last-event').textContent =
@@ -69,6 +69,7 @@ form.addEventListener('change', function () {
   settings = { theme: form.elements.theme.value, language: select.value };
   try { localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings)); } catch (e) { /* kept for this page only */ }
   document.documentElement.dataset.theme = settings.theme;
-  nps('init', config());
+  // The page did not load again: no load trigger, the card shown as a preview.
+  nps('init', config(false));
   nps('show', { force: true });
 });
