@@ -529,14 +529,45 @@ async fn choosing_a_score_shows_the_follow_up_with_focus_in_the_text_area() {
         .query_selector("textarea")
         .unwrap()
         .expect("step 2 has no textarea");
-    assert_eq!(heading(&root), "Thank you! What do you love most?");
+    // The question stays the dialog's heading; the follow-up question labels the box.
+    assert_eq!(
+        heading(&root),
+        "How likely are you to recommend Acme to a friend or colleague?"
+    );
+    let label = one(&root, "label");
+    assert_eq!(
+        label.text_content().unwrap(),
+        "Great to hear! What do you love most?"
+    );
+    assert_eq!(attr(&label, "for"), attr(&area, "id"));
     assert!(
         active(&root) == Some(area.clone()),
         "focus should be in the textarea"
     );
-    assert_eq!(attr(&area, "aria-labelledby"), "nps-title");
-    assert!(radios(&root).is_empty(), "step 1's radios should be gone");
-    assert_eq!(one(&root, "button.send").text_content().unwrap(), "Send");
+    // The scale stays, 9 chosen and in the tab order.
+    let radios = radios(&root);
+    assert_eq!(radios.len(), 11, "the scale stays on step 2");
+    assert_eq!(attr(&radios[9], "aria-checked"), "true");
+    assert_eq!(attr(&radios[9], "tabindex"), "0");
+    // "Skip" while the box is empty, "Send" once it holds text, "Skip" again when emptied.
+    let button = one(&root, "button.send");
+    assert_eq!(button.text_content().unwrap(), "Skip");
+    // Typing: the value changes, then an `input` event bubbles up.
+    let typed = Function::new_with_args(
+        "area, value",
+        "area.value = value; area.dispatchEvent(new Event('input', { bubbles: true }));",
+    );
+    for (value, label) in [
+        ("Fast", "Send"),
+        ("  ", "Skip"),
+        ("", "Skip"),
+        ("x", "Send"),
+    ] {
+        typed
+            .call2(&JsValue::NULL, &area, &JsValue::from_str(value))
+            .unwrap();
+        assert_eq!(button.text_content().unwrap(), label, "with {value:?}");
+    }
     assert_eq!(scores.count(), 1, "one `score` event");
     assert_eq!(scores.field(0, "score").as_f64(), Some(9.0));
     assert_eq!(
@@ -550,7 +581,32 @@ async fn choosing_a_score_shows_the_follow_up_with_focus_in_the_text_area() {
     assert!(host().is_some(), "a failed delivery closed the card");
     let root = self::root();
     assert!(root.query_selector("textarea").unwrap().is_some());
-    assert_eq!(heading(&root), "Thank you! What do you love most?");
+    assert_eq!(
+        one(&root, "label").text_content().unwrap(),
+        "Great to hear! What do you love most?"
+    );
+
+    // Another score on step 2: sent again (a second `score` event), the follow-up question of
+    // the new category, the comment kept, focus left on the scale.
+    let radios = self::radios(&root);
+    radios[3].click();
+    assert_eq!(scores.count(), 2, "a changed score is sent again");
+    assert_eq!(scores.field(1, "score").as_f64(), Some(3.0));
+    assert_eq!(
+        scores.field(1, "category").as_string().as_deref(),
+        Some("detractor")
+    );
+    assert_eq!(scores.field(1, "id"), scores.field(0, "id"), "one answer");
+    assert_eq!(attr(&radios[3], "aria-checked"), "true");
+    assert_eq!(attr(&radios[9], "aria-checked"), "false");
+    assert_eq!(
+        one(&root, "label").text_content().unwrap(),
+        "What could we do better?"
+    );
+    assert_eq!(one(&root, "button.send").text_content().unwrap(), "Send");
+    // The same score again changes nothing.
+    radios[3].click();
+    assert_eq!(scores.count(), 2);
     cmd("destroy", None);
 }
 

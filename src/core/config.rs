@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use super::duration::{days_from_number, parse_duration, Duration};
 use super::error::Error;
-use super::float::{is_whole, sqrt};
+use super::float::is_whole;
 use super::i18n::resolve;
 use super::limits::{json_len, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES, MAX_PROPERTIES_TEXT};
 use super::text::{concat, one_typo_apart, split_bytes};
@@ -32,6 +32,8 @@ pub struct Config {
     pub triggers: Vec<Trigger>,
     /// Seconds to wait after a trigger before showing.
     pub delay_seconds: u32,
+    /// Seconds the thank-you step stays before the card closes itself.
+    pub thanks_seconds: u32,
     /// How often a user may be asked.
     pub throttle: Throttle,
     /// Text overrides, for every language and per language.
@@ -133,12 +135,18 @@ impl Default for Throttle {
 pub struct Texts {
     /// The question; `{product}` is replaced by the product name.
     pub question: Option<String>,
+    /// Label under score 0.
+    pub low_label: Option<String>,
+    /// Label under score 10.
+    pub high_label: Option<String>,
     /// Follow-up per category: detractor, passive, promoter.
     pub follow_up: [Option<String>; 3],
     /// Placeholder of the comment box.
     pub placeholder: Option<String>,
     /// Label of the send button.
     pub send: Option<String>,
+    /// Label of the same button while the comment box is empty.
+    pub skip: Option<String>,
     /// Thank-you per category: detractor, passive, promoter.
     pub thank_you: [Option<String>; 3],
 }
@@ -209,32 +217,8 @@ impl Default for Theme {
     }
 }
 
-/// The text colour (`#000` or `#fff`) with the higher WCAG contrast on an `#rrggbb` accent.
-pub fn text_colour_on(accent: &str) -> &'static str {
-    let channel = |at: usize| {
-        let v = accent
-            .get(at..at + 2)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .unwrap_or(0) as f64
-            / 255.0;
-        if v <= 0.039_28 {
-            v / 12.92
-        } else {
-            // x^2.375 (from square roots, which are single wasm instructions) stands in for
-            // x^2.4: within 3 %, and `powf` would add a few KB of libm to the wasm.
-            let x = (v + 0.055) / 1.055;
-            let fourth_root = sqrt(sqrt(x));
-            x * x * fourth_root * sqrt(fourth_root)
-        }
-    };
-    let luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-    // Contrast with black is (L + 0.05) / 0.05, with white 1.05 / (L + 0.05); equal at L ≈ 0.179.
-    if luminance > 0.179 {
-        "#000"
-    } else {
-        "#fff"
-    }
-}
+/// The text colour (`#000` or `#fff`) readable on an accent (see [`super::colour`]).
+pub use super::colour::text_colour_on;
 
 // The whole config is checked against a table of keys and forms in one walk, where every error
 // is made; the typed settings are then read from the checked value by small readers that
@@ -326,6 +310,10 @@ macro_rules! whole {
 
 /// Seconds of `delaySeconds` and `{ afterSeconds }`: up to a day.
 const SECONDS: Form = whole!(0, 86_400);
+/// Seconds of `thanksSeconds`: how long the thank-you step stays.
+const THANKS_SECONDS: Form = whole!(1, 60);
+/// The default of `thanksSeconds`.
+pub const DEFAULT_THANKS_SECONDS: u32 = 4;
 /// The page view of `{ pageViews }`.
 const PAGE_VIEWS: Form = whole!(1, 1_000_000);
 /// A CSS z-index: the i32 range.
@@ -359,7 +347,7 @@ const LANGUAGE_FORM: &str =
 const ABSOLUTE_URL_FORM: &str = "an absolute http(s) URL";
 // The bounds are `parse_duration`'s and `days_from_number`'s (tested below).
 const DURATION_FORM: &str = "a duration of at most 100 years: \"N days\" or a number of days (0 to 36500), \"N weeks\" (0 to 5214) or \"N months\" (0 to 1200)";
-const TEXTS_KEY_FORM: &str = "a text key (question, followUp, placeholder, send, thankYou) or the tag of a built-in language, such as \"de\", \"pt-BR\" or \"zh-Hant\"";
+const TEXTS_KEY_FORM: &str = "a text key (question, lowLabel, highLabel, followUp, placeholder, send, skip, thankYou) or the tag of a built-in language, such as \"de\", \"pt-BR\" or \"zh-Hant\"";
 const TRIGGER_FORMS: &str =
     "a list of triggers: {on:'load'}, {event:'name'}, {url:'/path/*'}, {afterSeconds:N}, {pageViews:N}";
 const MODES: &[&str] = &["light", "dark", "auto"];
@@ -373,6 +361,7 @@ const CONFIG_KEYS: &[Key] = &[
     key("language", Form::Language),
     key("triggers", Form::Triggers),
     key("delaySeconds", SECONDS),
+    key("thanksSeconds", THANKS_SECONDS),
     key("throttle", Form::Object(THROTTLE_KEYS)),
     key("texts", Form::Texts),
     key("promoterCta", Form::Object(CTA_KEYS)),
@@ -401,9 +390,12 @@ const THROTTLE_KEYS: &[Key] = &[
 ];
 const TEXT_KEYS: &[Key] = &[
     key("question", Form::Text),
+    key("lowLabel", Form::Text),
+    key("highLabel", Form::Text),
     key("followUp", Form::Object(CATEGORY_KEYS)),
     key("placeholder", Form::Text),
     key("send", Form::Text),
+    key("skip", Form::Text),
     key("thankYou", Form::Object(CATEGORY_KEYS)),
 ];
 const CATEGORY_KEYS: &[Key] = &[
@@ -479,6 +471,8 @@ pub fn parse_config(value: &Value) -> Result<Config, Error> {
             _ => vec![Trigger::Load],
         },
         delay_seconds: number(Some(value), "delaySeconds").unwrap_or(0.0) as u32,
+        thanks_seconds: number(Some(value), "thanksSeconds")
+            .map_or(DEFAULT_THANKS_SECONDS, |s| s as u32),
         throttle: read_throttle(get(value, "throttle")),
         texts: get(value, "texts")
             .map(read_text_overrides)
@@ -828,9 +822,12 @@ fn read_texts(texts: &Value) -> Texts {
     };
     Texts {
         question: string(Some(texts), "question"),
+        low_label: string(Some(texts), "lowLabel"),
+        high_label: string(Some(texts), "highLabel"),
         follow_up: per_category("followUp"),
         placeholder: string(Some(texts), "placeholder"),
         send: string(Some(texts), "send"),
+        skip: string(Some(texts), "skip"),
         thank_you: per_category("thankYou"),
     }
 }
@@ -929,6 +926,7 @@ mod tests {
         assert_eq!(config.throttle.first_survey_after, Duration::Days(30));
         assert_eq!(config.theme, Theme::default());
         assert!(!config.debug && !config.require_consent);
+        assert_eq!(config.thanks_seconds, DEFAULT_THANKS_SECONDS);
     }
 
     #[test]
@@ -1057,12 +1055,14 @@ mod tests {
             (with(&[("triggers", Value::Array(vec![obj(&[("on", Value::str("click"))])]))]), "config `triggers` must be a list"),
             (with(&[("triggers", Value::Array(vec![obj(&[("pageViews", Value::num(0.0))])]))]), "config `triggers.pageViews` must be a whole number from 1 to 1000000"),
             (with(&[("delaySeconds", Value::num(-1.0))]), "config `delaySeconds` must be a whole number from 0 to 86400"),
+            (with(&[("thanksSeconds", Value::num(0.0))]), "config `thanksSeconds` must be a whole number from 1 to 60"),
+            (with(&[("thanksSeconds", Value::num(61.0))]), "config `thanksSeconds` must be a whole number from 1 to 60"),
             (with(&[("throttle", obj(&[("resurveyAfter", Value::str("6 moons"))]))]), "config `throttle.resurveyAfter` must be a duration of at most 100 years: \"N days\""),
             (with(&[("throttle", obj(&[("sampleRate", Value::num(1.5))]))]), "config `throttle.sampleRate` must be a number from 0 to 1"),
             (with(&[("throttle", obj(&[("every", Value::num(1.0))]))]), "unknown config key `throttle.every`"),
             (with(&[("texts", obj(&[("followUp", obj(&[("fan", Value::str("x"))]))]))]), "unknown config key `texts.followUp.fan`"),
             (with(&[("texts", obj(&[("de", obj(&[("title", Value::str("x"))]))]))]), "unknown config key `texts.de.title`"),
-            (with(&[("texts", obj(&[("not a tag", Value::str("x"))]))]), "config `texts.not a tag` must be a text key (question, followUp, placeholder, send, thankYou) or the tag of a built-in language"),
+            (with(&[("texts", obj(&[("not a tag", Value::str("x"))]))]), "config `texts.not a tag` must be a text key (question, lowLabel, highLabel, followUp, placeholder, send, skip, thankYou) or the tag of a built-in language"),
             (with(&[("promoterCta", obj(&[("url", Value::str("javascript:alert(1)"))]))]), "config `promoterCta.url` must be an absolute http(s) URL"),
             (with(&[("promoterCta", obj(&[("url", Value::str("/relative"))]))]), "config `promoterCta.url` must be"),
             (with(&[("theme", obj(&[("mode", Value::str("neon"))]))]), "config `theme.mode` must be one of"),
@@ -1358,15 +1358,21 @@ mod tests {
     fn every_text_differs(what: &str, changed: Texts, unchanged: Texts) {
         let Texts {
             question,
+            low_label,
+            high_label,
             follow_up,
             placeholder,
             send,
+            skip,
             thank_you,
         } = changed;
         let field = |name: &str| [what, ".", name].concat();
         differs(&field("question"), question, unchanged.question);
+        differs(&field("low_label"), low_label, unchanged.low_label);
+        differs(&field("high_label"), high_label, unchanged.high_label);
         differs(&field("placeholder"), placeholder, unchanged.placeholder);
         differs(&field("send"), send, unchanged.send);
+        differs(&field("skip"), skip, unchanged.skip);
         for i in 0..3 {
             differs(&field("follow_up"), &follow_up[i], &unchanged.follow_up[i]);
             differs(&field("thank_you"), &thank_you[i], &unchanged.thank_you[i]);
@@ -1392,6 +1398,7 @@ mod tests {
             language,
             triggers,
             delay_seconds,
+            thanks_seconds,
             throttle,
             texts,
             promoter_cta,
@@ -1431,6 +1438,7 @@ mod tests {
         differs("language", language, unchanged.language);
         differs("triggers", triggers, unchanged.triggers);
         differs("delay_seconds", delay_seconds, unchanged.delay_seconds);
+        differs("thanks_seconds", thanks_seconds, unchanged.thanks_seconds);
         let Throttle {
             resurvey_after,
             decline_resurvey_after,
@@ -1617,8 +1625,8 @@ mod tests {
         )]));
         assert_eq!(
             message,
-            "nps-widget: config `texts.placeholdr` must be a text key (question, followUp, \
-             placeholder, send, thankYou) or the tag of a built-in language, such as \"de\", \
+            "nps-widget: config `texts.placeholdr` must be a text key (question, lowLabel, \
+             highLabel, followUp, placeholder, send, skip, thankYou) or the tag of a built-in language, such as \"de\", \
              \"pt-BR\" or \"zh-Hant\""
         );
         for bad in [

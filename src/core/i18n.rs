@@ -29,6 +29,8 @@ pub enum TextKey {
     Placeholder,
     /// Label of the button that sends the comment.
     Send,
+    /// Label of the same button while the comment box is empty.
+    Skip,
     /// Accessible name of the close button.
     Close,
     /// Thank-you message for scores 0-6.
@@ -44,7 +46,7 @@ pub enum TextKey {
 }
 
 /// All keys, in catalog order.
-pub const TEXT_KEYS: [TextKey; 15] = [
+pub const TEXT_KEYS: [TextKey; 16] = [
     TextKey::Question,
     TextKey::LowLabel,
     TextKey::HighLabel,
@@ -54,6 +56,7 @@ pub const TEXT_KEYS: [TextKey; 15] = [
     TextKey::FollowUpPromoter,
     TextKey::Placeholder,
     TextKey::Send,
+    TextKey::Skip,
     TextKey::Close,
     TextKey::ThankYouDetractor,
     TextKey::ThankYouPassive,
@@ -63,7 +66,7 @@ pub const TEXT_KEYS: [TextKey; 15] = [
 ];
 
 /// File names of the keys, in [`TEXT_KEYS`] order.
-const KEY_NAMES: [&str; 15] = [
+const KEY_NAMES: [&str; 16] = [
     "question",
     "lowLabel",
     "highLabel",
@@ -73,6 +76,7 @@ const KEY_NAMES: [&str; 15] = [
     "followUpPromoter",
     "placeholder",
     "send",
+    "skip",
     "close",
     "thankYouDetractor",
     "thankYouPassive",

@@ -2,6 +2,7 @@
 //! browser edge (`crate::web`) calls into this module, never the other way round.
 
 pub mod answer;
+pub mod colour;
 pub mod config;
 pub mod duration;
 pub mod eligibility;

@@ -7,11 +7,14 @@ use super::i18n::{resolve, Catalog, TextKey};
 fn slot(texts: &Texts, key: TextKey) -> Option<&str> {
     match key {
         TextKey::Question => texts.question.as_deref(),
+        TextKey::LowLabel => texts.low_label.as_deref(),
+        TextKey::HighLabel => texts.high_label.as_deref(),
         TextKey::FollowUpDetractor => texts.follow_up[0].as_deref(),
         TextKey::FollowUpPassive => texts.follow_up[1].as_deref(),
         TextKey::FollowUpPromoter => texts.follow_up[2].as_deref(),
         TextKey::Placeholder => texts.placeholder.as_deref(),
         TextKey::Send => texts.send.as_deref(),
+        TextKey::Skip => texts.skip.as_deref(),
         TextKey::ThankYouDetractor => texts.thank_you[0].as_deref(),
         TextKey::ThankYouPassive => texts.thank_you[1].as_deref(),
         TextKey::ThankYouPromoter => texts.thank_you[2].as_deref(),

@@ -70,12 +70,18 @@ export interface PerCategory {
 export interface Texts {
   /** The question; `{product}` is replaced by the product name. */
   question?: string;
+  /** Label under score 0 ("Not at all likely"). */
+  lowLabel?: string;
+  /** Label under score 10 ("Extremely likely"). */
+  highLabel?: string;
   /** The follow-up question per category. */
   followUp?: PerCategory;
   /** Placeholder of the comment box. */
   placeholder?: string;
   /** Label of the send button. */
   send?: string;
+  /** Label of the same button while the comment box is empty ("Skip"). */
+  skip?: string;
   /** Thank-you message per category. */
   thankYou?: PerCategory;
 }
@@ -114,6 +120,8 @@ export interface Config {
   triggers?: Trigger[];
   /** Seconds to wait after a trigger before showing: 0 to 86400. Default 0. */
   delaySeconds?: number;
+  /** Seconds the thank-you step stays before the card closes itself: 1 to 60. Default 4. */
+  thanksSeconds?: number;
   /** Re-survey rules. */
   throttle?: Throttle;
   /** Text overrides. */

@@ -4,7 +4,7 @@
 
 use crate::prelude::*;
 
-use super::card_input::Shared;
+use super::card_input::{Shared, Style};
 use super::guards::{reflect_set, Dom, EventListener, Timeout};
 use super::look::Look;
 use crate::core::error::Error;
@@ -16,6 +16,20 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, Document, Element, HtmlElement, ShadowRoot};
 
 const STYLES: &str = include_str!("card.css");
+
+#[wasm_bindgen]
+extern "C" {
+    /// `document.createElementNS(namespace, tag)`, for the thank-you step's SVG icon.
+    #[wasm_bindgen(method, js_name = createElementNS)]
+    fn create_element_ns(this: &Dom, namespace: &str, tag: &str) -> Element;
+    /// A `DOMRect`, with the one field read.
+    type Rect;
+    /// `element.getBoundingClientRect()`.
+    #[wasm_bindgen(method, js_name = getBoundingClientRect)]
+    fn rect(this: &Dom) -> Rect;
+    #[wasm_bindgen(method, getter)]
+    fn height(this: &Rect) -> f64;
+}
 
 /// What the user did in the card.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,10 +47,15 @@ pub enum Action {
 #[must_use = "dropping a Card removes it from the page at once"]
 pub struct Card {
     shared: Rc<Shared>,
-    body: Element,
+    /// The scrolling body under the close button, holding the step.
+    body: HtmlElement,
     live: Element,
+    /// The follow-up question, while the follow-up step shows.
+    follow_up: Option<Element>,
     _listeners: Vec<EventListener>,
     _announce: Option<Timeout>,
+    /// Ends the body's height transition between two steps.
+    _resized: Option<Timeout>,
 }
 
 impl Card {
@@ -54,6 +73,10 @@ impl Card {
         if let Some((accent, on_accent)) = &look.accent {
             dom(&style).set_property("--nps-accent", accent);
             dom(&style).set_property("--nps-on-accent", on_accent);
+        }
+        if let Some((light, dark)) = &look.rings {
+            dom(&style).set_property("--nps-ring", light);
+            dom(&style).set_property("--nps-ring-dark", dark);
         }
         // Plain objects instead of web-sys dictionaries: no setter imports in the glue.
         let init = Object::new();
@@ -76,7 +99,7 @@ impl Card {
         set(&close, "data-action", "close");
         set(&close, "aria-label", &look.close_label);
         close.set_text_content(Some("\u{d7}"));
-        let body = element(&document, "div", &section);
+        let body = element(&document, "div", &section).unchecked_into();
         let live = element(&document, "div", &section);
         set(&live, "class", "sr");
         set(&live, "role", "status");
@@ -89,8 +112,10 @@ impl Card {
             shared,
             body,
             live,
+            follow_up: None,
             _listeners: listeners,
             _announce: None,
+            _resized: None,
         })
     }
 
@@ -160,33 +185,62 @@ impl Card {
         }
     }
 
-    /// Step 2: the follow-up question, a comment box and Send. Focus moves to the box.
-    pub fn show_follow_up(&mut self, question: &str, placeholder: &str, send: &str) {
-        let d = &self.shared.document;
-        let (body, _title) = self.begin_step(question);
-        let area = element(d, "textarea", &body);
-        set(&area, "aria-labelledby", "nps-title");
-        set(&area, "placeholder", placeholder);
-        set(&area, "maxlength", &int(MAX_COMMENT_CHARS as i64));
-        set(&area, "rows", "3");
-        let actions = element(d, "div", &body);
-        set(&actions, "class", "actions");
-        let button = element(d, "button", &actions);
-        set(&button, "class", "send");
-        set(&button, "type", "button");
-        set(&button, "data-action", "send");
-        button.set_text_content(Some(send));
-        focus(&area);
+    /// Step 2: the scale stays, with the chosen score selected and still changeable; under it
+    /// the follow-up question, a comment box and a button that says `skip` while the box is
+    /// empty and `send` once it holds text. Focus moves to the box. Called again after the
+    /// score changed, it only changes the question (the comment stays).
+    pub fn show_follow_up(&mut self, question: &str, placeholder: &str, skip: &str, send: &str) {
+        let before = self.height();
+        if let Some(label) = &self.follow_up {
+            label.set_text_content(Some(question));
+        } else {
+            let d = &self.shared.document;
+            let follow = element(d, "div", &self.body);
+            set(&follow, "class", "follow");
+            let label = element(d, "label", &follow);
+            set(&label, "id", "nps-follow");
+            set(&label, "for", "nps-comment");
+            label.set_text_content(Some(question));
+            let area = element(d, "textarea", &follow);
+            set(&area, "id", "nps-comment");
+            set(&area, "placeholder", placeholder);
+            set(&area, "maxlength", &int(MAX_COMMENT_CHARS as i64));
+            set(&area, "rows", "3");
+            let actions = element(d, "div", &follow);
+            set(&actions, "class", "actions");
+            let button = element(d, "button", &actions);
+            set(&button, "class", "send skip");
+            set(&button, "type", "button");
+            set(&button, "data-action", "send");
+            // The labels the input handler switches between (see `Shared::label_send`).
+            set(&button, "data-skip", skip);
+            set(&button, "data-send", send);
+            button.set_text_content(Some(skip));
+            focus(&area);
+            self.follow_up = Some(label);
+        }
+        self.resize_from(before);
         self.announce(question);
     }
 
     /// Step 3: thanks, and for promoters an optional link.
     pub fn show_thanks(&mut self, thanks: &str, cta: Option<(&str, &str)>) {
+        let before = self.height();
+        self.follow_up = None;
         let d = &self.shared.document;
         let (body, title) = self.begin_step(thanks);
         set(&title, "tabindex", "-1");
+        set(&body, "class", "done");
+        // A tick, drawn on a disc (the svg's own CSS background) beside the heading: built
+        // node by node, no markup parsed. Its coordinates are CSS pixels (no viewBox).
+        let icon = svg(d, "svg", &body);
+        set(&icon, "class", "icon");
+        set(&icon, "aria-hidden", "true");
+        set(&svg(d, "path", &icon), "d", "M11 19l4.5 4.5L25 14");
         if let Some((text, url)) = cta {
-            let link = element(d, "a", &body);
+            let actions = element(d, "div", &body);
+            set(&actions, "class", "actions");
+            let link = element(d, "a", &actions);
             set(&link, "class", "cta");
             set(&link, "href", url);
             set(&link, "target", "_blank");
@@ -194,6 +248,7 @@ impl Card {
             link.set_text_content(Some(text));
         }
         focus(&title);
+        self.resize_from(before);
         self.announce(thanks);
     }
 
@@ -218,7 +273,34 @@ impl Card {
         let title = element(&self.shared.document, "h2", &self.body);
         set(&title, "id", "nps-title");
         title.set_text_content(Some(heading));
-        (self.body.clone(), title)
+        (self.body.clone().into(), title)
+    }
+
+    /// The body's height in CSS pixels (fractions included), as laid out now.
+    fn height(&self) -> f64 {
+        dom(&self.body).rect().height()
+    }
+
+    /// Moves the body's height from `before` (the last step's) to the new step's with a CSS
+    /// transition (none with `prefers-reduced-motion`), then lets it follow its content again.
+    /// The height is the number `--nps-h` (card.css: `height: calc(var(--nps-h) * 1px)`, auto
+    /// while it is not set).
+    fn resize_from(&mut self, before: f64) {
+        let style = self.body.style();
+        let numbers: &Style = style.unchecked_ref();
+        // The new step's own height, not one a transition still holds.
+        dom(&style).set_property("--nps-h", "");
+        let after = self.height();
+        if before == after {
+            return;
+        }
+        numbers.set_number("--nps-h", before);
+        // Laid out at the old height, so the transition starts from it.
+        self.height();
+        numbers.set_number("--nps-h", after);
+        self._resized = Some(Timeout::new(400, move || {
+            dom(&style).set_property("--nps-h", "")
+        }));
     }
 
     fn announce(&mut self, text: &str) {
@@ -245,6 +327,13 @@ impl Drop for Card {
 /// A new `tag` element appended to `parent`.
 pub(super) fn element(document: &Document, tag: &str, parent: &web_sys::Node) -> Element {
     let element = dom(document).create_element(tag);
+    dom(parent).append_child(&element);
+    element
+}
+
+/// A new SVG `tag` element appended to `parent`.
+fn svg(document: &Document, tag: &str, parent: &Element) -> Element {
+    let element = dom(document).create_element_ns("http://www.w3.org/2000/svg", tag);
     dom(parent).append_child(&element);
     element
 }

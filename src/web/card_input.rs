@@ -5,7 +5,7 @@
 use crate::prelude::*;
 
 use super::card::{dom, focus, set, Action};
-use super::guards::EventListener;
+use super::guards::{reflect_set, EventListener};
 use crate::core::text::{parse_int, parse_u32};
 use alloc::rc::Rc;
 use core::cell::Cell;
@@ -24,14 +24,20 @@ extern "C" {
     #[wasm_bindgen(method, getter, js_name = visualViewport)]
     fn visual_viewport(this: &Window) -> Option<Viewport>;
     #[wasm_bindgen(method, getter)]
+    fn width(this: &Viewport) -> f64;
+    #[wasm_bindgen(method, getter)]
     fn height(this: &Viewport) -> f64;
+    #[wasm_bindgen(method, getter, js_name = offsetLeft)]
+    fn offset_left(this: &Viewport) -> f64;
     #[wasm_bindgen(method, getter, js_name = offsetTop)]
     fn offset_top(this: &Viewport) -> f64;
     #[wasm_bindgen(method, getter)]
     fn scale(this: &Viewport) -> f64;
-    type Style;
+    /// A `CSSStyleDeclaration`, with a `setProperty` that takes a number.
+    pub(super) type Style;
+    /// `style.setProperty(name, value)` for a custom property holding a number.
     #[wasm_bindgen(method, js_name = setProperty)]
-    fn set_number(this: &Style, name: &str, value: f64);
+    pub(super) fn set_number(this: &Style, name: &str, value: f64);
     type FocusEvent;
     #[wasm_bindgen(method, getter, js_name = relatedTarget)]
     fn related_target(this: &FocusEvent) -> Option<Element>;
@@ -79,7 +85,12 @@ impl Shared {
     /// visual viewport (an on-screen keyboard).
     pub(super) fn listen(self: &Rc<Shared>) -> Vec<EventListener> {
         let root: &web_sys::EventTarget = &self.root;
-        let mut targets = vec![(root, "click"), (root, "keydown"), (root, "focusin")];
+        let mut targets = vec![
+            (root, "click"),
+            (root, "keydown"),
+            (root, "focusin"),
+            (root, "input"),
+        ];
         if let Some(viewport) = &self.viewport {
             targets.push((viewport, "resize"));
             targets.push((viewport, "scroll"));
@@ -108,7 +119,53 @@ impl Shared {
                     self.return_focus.set(Some(from));
                 }
             }
+            "input" => self.label_send(),
+            "resize" => {
+                self.fit();
+                self.reveal_comment();
+            }
             _ => self.fit(),
+        }
+    }
+
+    /// While the comment box has focus (an on-screen keyboard just came up), scrolls the card
+    /// to its end, so that the box and its button are what stays in view.
+    fn reveal_comment(&self) {
+        // The box's parent is the follow-up block, whose parent is the card's scrolling body.
+        if let Some(scroller) = self
+            .root
+            .active_element()
+            .filter(|e| e.tag_name() == "TEXTAREA")
+            .and_then(|area| area.parent_element())
+            .and_then(|follow| follow.parent_element())
+        {
+            // Past the end: the browser stops at the end (no scrollHeight binding needed).
+            reflect_set(&scroller, "scrollTop", &JsValue::from_f64(1e6));
+        }
+    }
+
+    /// The comment box's text, trimmed ("" without a box).
+    fn comment(&self) -> String {
+        dom(&self.root)
+            .query_selector("textarea")
+            .and_then(|area| Reflect::get(&area, &JsValue::from_str("value")).ok())
+            // JavaScript's trim: the Unicode whitespace table stays out of the wasm.
+            .and_then(|value| value.dyn_into::<js_sys::JsString>().ok())
+            .map(|value| String::from(value.trim()))
+            .unwrap_or_default()
+    }
+
+    /// The follow-up's button says "Skip" while the comment is empty and "Send" once it holds
+    /// text (its two labels are its `data-skip` and `data-send`).
+    fn label_send(&self) {
+        if let Some(button) = dom(&self.root).query_selector(".send") {
+            let (label, class) = if self.comment().is_empty() {
+                ("data-skip", "send skip")
+            } else {
+                ("data-send", "send")
+            };
+            button.set_text_content(button.get_attribute(label).as_deref());
+            set(&button, "class", class);
         }
     }
 
@@ -127,16 +184,7 @@ impl Shared {
                 Some(score) => Action::Score(score),
                 None => return,
             },
-            Some("send") => {
-                let text = dom(&self.root)
-                    .query_selector("textarea")
-                    .and_then(|area| Reflect::get(&area, &JsValue::from_str("value")).ok())
-                    // JavaScript's trim: the Unicode whitespace table stays out of the wasm.
-                    .and_then(|value| value.dyn_into::<js_sys::JsString>().ok())
-                    .map(|value| String::from(value.trim()))
-                    .unwrap_or_default();
-                Action::Send(text)
-            }
+            Some("send") => Action::Send(self.comment()),
             _ => return,
         };
         (self.on_action)(action);
@@ -161,9 +209,12 @@ impl Shared {
         }
     }
 
-    /// Gives the card's CSS the visual viewport: `--nps-vh` its height and `--nps-vt` its
-    /// offset from the top of the layout viewport, in CSS pixels (numbers; the stylesheet does
-    /// the arithmetic). Left as they are while the page is pinch-zoomed.
+    /// Gives the card's CSS the visual viewport: `--nps-vw` and `--nps-vh` its size, `--nps-vl`
+    /// and `--nps-vt` its offset from the left and top of the layout viewport, in CSS pixels
+    /// (numbers; the stylesheet does the arithmetic). The layout viewport is wider than the
+    /// screen on a host whose content overflows sideways, and taller while an on-screen keyboard
+    /// is up; the card is placed on the part the user sees. Left as they are while the page is
+    /// pinch-zoomed.
     fn fit(&self) {
         let Some(viewport) = &self.viewport else {
             return;
@@ -171,7 +222,9 @@ impl Shared {
         if viewport.scale() < 1.01 {
             let style = self.host.style();
             let style: &Style = style.unchecked_ref();
+            style.set_number("--nps-vw", viewport.width());
             style.set_number("--nps-vh", viewport.height());
+            style.set_number("--nps-vl", viewport.offset_left());
             style.set_number("--nps-vt", viewport.offset_top());
         }
     }

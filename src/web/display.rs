@@ -20,9 +20,6 @@ use crate::core::text::int;
 use alloc::rc::Rc;
 use wasm_bindgen::JsValue;
 
-/// How long the thank-you step stays before the card closes itself.
-const THANKS_MS: u32 = 4_000;
-
 /// One display of the card and the answer it is collecting.
 pub struct Display {
     card: Card,
@@ -133,7 +130,12 @@ impl Widget {
         };
         let answer = &display.answer;
         match action {
-            Action::Score(score) if answer.score.is_none() && score <= 10 => self.choose(score),
+            // A score, or on the follow-up step another one (the answer is not complete yet).
+            Action::Score(score)
+                if !answer.complete && score <= 10 && answer.score != Some(score) =>
+            {
+                self.choose(score)
+            }
             Action::Send(comment) if answer.score.is_some() && !answer.complete => {
                 self.send_comment(comment)
             }
@@ -142,14 +144,17 @@ impl Widget {
         }
     }
 
+    /// The user chose `score`: the first one, or a new one on the follow-up step, which is sent
+    /// with the same `id` and replaces the first (the collector takes a new score until the
+    /// answer is complete). The follow-up asks the question of the score's category.
     fn choose(&mut self, score: u8) {
         let Some(mut display) = self.take_display() else {
             return;
         };
         display.card.select(score);
-        display.answer.score = Some(score);
+        let first = display.answer.score.replace(score).is_none();
         display.answer.answered_at = now();
-        if !display.answer.preview {
+        if first && !display.answer.preview {
             self.set_outcome(&display.answer, Outcome::Answered);
         }
         self.send(&display.answer);
@@ -162,6 +167,7 @@ impl Widget {
         display.card.show_follow_up(
             self.text(follow_up),
             self.text(TextKey::Placeholder),
+            self.text(TextKey::Skip),
             self.text(TextKey::Send),
         );
         self.show = ShowState::Open(display);
@@ -200,7 +206,9 @@ impl Widget {
 
     fn close_thanks_later(&self) -> Timeout {
         let this = self.this.clone();
-        Timeout::new(THANKS_MS, move || run(&this, Widget::close_thanks))
+        // How long the thank-you step stays before the card closes itself (`thanksSeconds`).
+        let millis = self.config.thanks_seconds * 1000;
+        Timeout::new(millis, move || run(&this, Widget::close_thanks))
     }
 
     /// The thank-you step closes itself, but not while the user's focus is on its link or

@@ -3,6 +3,7 @@
 
 use crate::prelude::*;
 
+use crate::core::colour::ring_colours;
 use crate::core::config::{text_colour_on, Position, Theme, ThemeMode};
 use crate::core::i18n::Catalog;
 
@@ -14,6 +15,9 @@ pub struct Look {
     pub position: &'static str,
     /// Accent colour and the text colour readable on it.
     pub accent: Option<(String, &'static str)>,
+    /// With an accent, the focus ring's colour on a light and on a dark card: the accent where
+    /// it stands out from the card, else a fixed colour.
+    pub rings: Option<(String, String)>,
     /// CSS z-index.
     pub z_index: i32,
     /// Language tag of the texts.
@@ -43,6 +47,10 @@ impl Look {
                 .accent
                 .as_ref()
                 .map(|accent| (accent.clone(), text_colour_on(accent))),
+            rings: theme.accent.as_deref().map(|accent| {
+                let (light, dark) = ring_colours(accent);
+                (light.into(), dark.into())
+            }),
             z_index: theme.z_index,
             lang: catalog.tag(),
             rtl: catalog.is_rtl(),

@@ -47,7 +47,7 @@ async function answer(page, score, comment) {
   const box = page.getByRole('textbox');
   await box.waitFor();
   if (comment) await box.fill(comment);
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: comment ? 'Send' : 'Skip' }).click();
 }
 
 /**

@@ -30,7 +30,7 @@ test('answered: no card on reload, none at +6 months - 1 day, a card at +6 month
   await page.clock.install({ time: shownAt });
   await page.goto(surveyUrl(collector, { endpoint: '/v1/responses', user: { id: 'clock-user' } }));
   await page.getByRole('radio', { name: '8 out of 10' }).click();
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Skip' }).click();
   await eventually(() => rows(collector.db).find((r) => r.user_id === 'clock-user' && r.complete));
 
   assert.equal(await cardAfterReload(page), false, 'no card right after answering');

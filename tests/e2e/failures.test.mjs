@@ -43,7 +43,7 @@ test('a wrong endpoint: one error naming the URL, the status and the queued answ
   const page = await answer(context, surveyUrl(collector, { endpoint: '/v1/nope' }));
   const report = await failureReport(page);
   assert.match(report, new RegExp(`^nps-widget: answers are not reaching ${collector.url}/v1/nope: HTTP 405; [12] waiting in the outbox`));
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Skip' }).click();
   // More failures of the same kind are not reported again.
   await page.waitForFunction(() => Object.keys(localStorage).filter((k) => k.startsWith('nps-widget:outbox:')).length === 1);
   assert.equal(page.consoleErrors.filter((m) => m.startsWith('nps-widget: answers')).length, 1);
@@ -200,7 +200,7 @@ test('a host fetch that throws, then returns no promise: no page error, and the 
   const page = await openPage(context, surveyUrl(collector, { endpoint: '/v1/responses', user: { id: 'odd-fetch' } }));
   await page.getByRole('dialog').waitFor();
   await page.getByRole('radio', { name: '8 out of 10' }).click();
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Skip' }).click();
   const stored = await eventually(() => rows(collector.db).find((r) => r.user_id === 'odd-fetch' && r.complete), { timeout: 15000 });
   assert.equal(stored.score, 8);
   assert.deepEqual(page.pageErrors, []);
@@ -215,7 +215,7 @@ test('identify while a card is open: the answer and its record stay the first us
   await page.getByRole('radio', { name: '4 out of 10' }).waitFor();
   await page.evaluate(() => window.nps('identify', { id: 'user-b' }));
   await page.getByRole('radio', { name: '4 out of 10' }).click();
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Skip' }).click();
   const stored = await eventually(() => rows(collector.db).find((r) => r.score === 4 && r.complete && ['user-a', 'user-b'].includes(r.user_id)));
   assert.equal(stored.user_id, 'user-a');
   const records = await page.evaluate(() => [localStorage.getItem('nps-widget:user:user-a'), localStorage.getItem('nps-widget:user:user-b')]);

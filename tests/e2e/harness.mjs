@@ -116,7 +116,7 @@ export async function eventually(check, { timeout = 10000, interval = 100 } = {}
 export async function startHostServer({ pages, headers = {}, collectorUrl }) {
   const { createServer, request } = await import('node:http');
   const { readFile } = await import('node:fs/promises');
-  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
   const server = createServer(async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path.startsWith('/nps-widget/') || path.startsWith('/v1/')) {

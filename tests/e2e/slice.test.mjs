@@ -16,7 +16,7 @@ test('demo: answer 9 with a comment, one complete row, no card after reload', as
   await assert.doesNotReject(page.locator('nps-widget').evaluate((host) => {
     if (!host.shadowRoot || host.shadowRoot.mode !== 'open') throw new Error('no open shadow root');
   }));
-  const radios = page.getByRole('radio');
+  const radios = dialog.getByRole('radio');
   assert.equal(await radios.count(), 11);
   assert.equal(await radios.nth(9).getAttribute('aria-label'), '9 out of 10');
   await page.screenshot({ path: join(OUTPUT, 'slice-step1.png') });
@@ -27,7 +27,7 @@ test('demo: answer 9 with a comment, one complete row, no card after reload', as
 
   const comment = page.getByRole('textbox');
   await comment.waitFor();
-  assert.equal(await dialog.getByRole('heading').textContent(), 'Thank you! What do you love most?');
+  assert.equal(await dialog.getByRole('textbox', { name: 'Great to hear! What do you love most?' }).count(), 1, 'the box asks the promoters\' follow-up');
   await comment.fill('Fast and simple');
   await page.screenshot({ path: join(OUTPUT, 'slice-step2.png') });
   await page.getByRole('button', { name: 'Send' }).click();

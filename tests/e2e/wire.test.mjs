@@ -247,7 +247,7 @@ test('show({ force: true }): previews on the wire and in the collector, no clock
   await oneRow(user, (r) => r.type === 'display' && r.preview === true, 'the preview display');
   await page.getByRole('radio', { name: '7 out of 10' }).click();
   await oneRow(user, (r) => r.score === 7, 'the preview score');
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Skip' }).click();
   const row = await oneRow(user, (r) => r.complete, 'the final preview');
   await answeredPosts(posts, 3);
   assert.deepEqual(posts.map((p) => [p.body.type, p.body.preview]), [['display', true], ['response', true], ['response', true]]);

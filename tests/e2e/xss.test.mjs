@@ -36,9 +36,12 @@ function hostileConfig(userId) {
     account: { id: `A ${ALL}`, name: `N ${ALL}`, properties: { [ALL]: HOSTILE[2] } },
     texts: {
       question: `Q ${ALL} {product}`,
+      lowLabel: `L ${ALL}`,
+      highLabel: `H ${ALL}`,
       followUp: { detractor: `FD ${ALL}`, passive: `FP ${ALL}`, promoter: `FR ${ALL}` },
       placeholder: `PH ${ALL}`,
       send: `S ${ALL}`,
+      skip: `K ${ALL}`,
       thankYou: { detractor: `TD ${ALL}`, passive: `TP ${ALL}`, promoter: `TR ${ALL}` },
     },
     promoterCta: { text: `C ${ALL}`, url: CTA_URL },
@@ -55,7 +58,8 @@ async function assertInert(page, requests, step) {
   const state = await page.evaluate(() => {
     const host = document.querySelector('nps-widget');
     const root = host?.shadowRoot;
-    const markup = 'img, script, svg, iframe, object, embed, a[href^="javascript:" i]';
+    // The thank-you step's own icon (svg.icon, one path, no text) is the one svg.
+    const markup = 'img, script, svg:not(.icon), iframe, object, embed, a[href^="javascript:" i], .icon :not(path), .icon *:not(:empty)';
     return {
       xss: window.__xss,
       inCard: root ? [...root.querySelectorAll(markup)].map((e) => e.outerHTML) : [],
@@ -83,18 +87,21 @@ for (const [score, category, follow, thanks] of [[3, 'detractor', 'FD', 'TD'], [
     await dialog.waitFor();
 
     assert.equal(await dialog.getByRole('heading').textContent(), `Q ${ALL} P ${ALL}`);
+    assert.deepEqual(await dialog.locator('.ends span').allTextContents(), [`L ${ALL}`, `H ${ALL}`]);
     await assertInert(page, requests, 'question');
 
     await page.getByRole('radio', { name: `${score} out of 10`, exact: true }).click();
     const box = page.getByRole('textbox');
     await box.waitFor();
-    assert.equal(await dialog.getByRole('heading').textContent(), `${follow} ${ALL}`);
+    assert.equal(await dialog.locator('label').textContent(), `${follow} ${ALL}`);
     assert.equal(await box.getAttribute('placeholder'), `PH ${ALL}`);
     const send = dialog.locator('button.send');
-    assert.equal(await send.textContent(), `S ${ALL}`);
+    assert.equal(await send.textContent(), `K ${ALL}`);
     await assertInert(page, requests, 'follow-up');
 
     await box.fill(ALL);
+    assert.equal(await send.textContent(), `S ${ALL}`);
+    await assertInert(page, requests, 'comment typed');
     await send.click();
     await dialog.getByRole('heading', { name: `${thanks} ${ALL}`, exact: true }).waitFor();
     assert.equal(await dialog.getByRole('heading').textContent(), `${thanks} ${ALL}`);
