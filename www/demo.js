@@ -1,5 +1,5 @@
 // The host app's side of the integration: the command queue snippet, then calls as usual.
-window.nps = window.nps || function () { (nps.q = nps.q || []).push(arguments); };
+window.nps = typeof window.nps === 'function' ? window.nps : function () { (nps.q = nps.q || []).push(arguments); };
 
 // The demo's own settings (theme and language), kept in this browser.
 var SETTINGS_KEY = 'acme-demo:settings';

@@ -94,10 +94,13 @@ impl Widget {
             return self.debug(&["not shown: the card is already open"]);
         }
         if !self.consent_given || self.texts_loading {
-            self.show = ShowState::Waiting {
-                trigger: trigger.into(),
-                force,
-            };
+            // A forced show that waits is not replaced by a trigger's ordinary one.
+            if force || !matches!(self.show, ShowState::Waiting { force: true, .. }) {
+                self.show = ShowState::Waiting {
+                    trigger: trigger.into(),
+                    force,
+                };
+            }
             if !self.consent_given {
                 self.not_now("consent not given".into(), None);
             }

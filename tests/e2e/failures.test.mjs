@@ -232,3 +232,14 @@ test('an element with id="nps" does not break the snippet or the loader', async 
   assert.deepEqual([page.pageErrors, page.consoleErrors], [[], []]);
   await context.close();
 });
+
+test('a forced show right after init waits for the language file and is not replaced by the load trigger', async () => {
+  const context = await browser.newContext();
+  // Sampled out: the load trigger's own request would be refused; the forced one must win.
+  const config = { endpoint: '/v1/responses', language: 'de', throttle: { sampleRate: 0 } };
+  const page = await openPage(context, surveyUrl(collector, config, '/after-init.html') + '&force=1');
+  await page.getByRole('dialog').waitFor();
+  assert.equal(await page.locator('nps-widget').evaluate((host) => host.shadowRoot.querySelector('section').lang), 'de');
+  assert.deepEqual(page.pageErrors, []);
+  await context.close();
+});
