@@ -235,6 +235,8 @@ lint() {
 
 run_tests() {
   install_rust_tools
+  # The collector's build script embeds the dashboard's charting library from node_modules.
+  install_node_tools
   lint
   build
   check_budget
