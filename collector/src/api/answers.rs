@@ -147,11 +147,7 @@ async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Re
         .map_err(ApiError::internal)?
     {
         Some(answer) => Ok(Json(answer_json(&answer)).into_response()),
-        None => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "no answer has this id",
-            Some("id"),
-        )),
+        None => Err(no_answer()),
     }
 }
 
@@ -387,11 +383,7 @@ async fn follow_up(
         .map_err(ApiError::internal)?
     {
         Some(answer) => Ok(Json(answer_json(&answer)).into_response()),
-        None => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "no answer has this id",
-            Some("id"),
-        )),
+        None => Err(no_answer()),
     }
 }
 
@@ -412,4 +404,9 @@ async fn delete_user(
         .await
         .map_err(ApiError::internal)?;
     Ok(Json(json!({ "deleted": deleted })).into_response())
+}
+
+/// The `404` for an answer id that names no answer.
+fn no_answer() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "no answer has this id", Some("id"))
 }
