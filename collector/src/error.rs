@@ -33,6 +33,11 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, message, Some(field))
     }
 
+    /// The field or parameter it names, if any.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
     /// A `500` that reveals nothing of its cause to the client; the cause rides in the
     /// response's extensions to the request log (see [`InternalErrorCause`]), which writes it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {

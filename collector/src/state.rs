@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use nps_widget::core::duration::Duration;
+use tokio::sync::Notify;
 
 use crate::rate_limit::RateLimiter;
 use crate::storage::Store;
@@ -100,6 +101,7 @@ pub struct AppState {
     settings: Arc<Settings>,
     limiter: Arc<RateLimiter>,
     clock: Clock,
+    timed_signal: Arc<Notify>,
 }
 
 impl AppState {
@@ -115,6 +117,7 @@ impl AppState {
             limiter: Arc::new(RateLimiter::new(settings.rate_limit)),
             settings: Arc::new(settings),
             clock,
+            timed_signal: Arc::new(Notify::new()),
         }
     }
 
@@ -133,9 +136,16 @@ impl AppState {
         &self.settings
     }
 
-    /// Wakes the hook worker, so that it looks for deliveries due (after the clock moved).
+    /// Wakes the hook worker and the hooks' timed task, so that they look for deliveries and
+    /// digests due (after the clock moved, or a hook changed).
     pub fn wake_hooks(&self) {
         self.store.hook_signal().notify_one();
+        self.timed_signal.notify_one();
+    }
+
+    /// What wakes the hooks' timed task ([`crate::hooks::timed`]).
+    pub fn timed_signal(&self) -> &Notify {
+        &self.timed_signal
     }
 
     /// The per-client request limit.

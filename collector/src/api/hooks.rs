@@ -1,7 +1,8 @@
 //! The hooks, for the team: `POST /v1/hooks`, `GET /v1/hooks`, `GET`, `PATCH` and `DELETE
 //! /v1/hooks/{id}`, `POST /v1/hooks/{id}/rotate-secret`, `POST /v1/hooks/{id}/test`, `GET
 //! /v1/hooks/{id}/deliveries` and `POST /v1/hooks/{id}/deliveries/{deliveryId}/retry`. A
-//! hook's secret is shown when it is made (on creation and rotation), never after.
+//! hook's secret is shown when it is made (on creation and rotation), never after. A hook
+//! listens to at least one event or sends a daily `digest` (or both).
 
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::ApiError;
 use crate::hooks::address;
+use crate::hooks::digest::{self, DigestSchedule};
 use crate::hooks::sample::sample_answer;
 use crate::hooks::webhook::new_secret;
 use crate::hooks::{Event, Format, HookFilter};
@@ -53,6 +55,7 @@ pub fn hook_json(hook: &Hook) -> Value {
         "format": hook.format.name(),
         "events": hook.events.iter().map(|e| e.name()).collect::<Vec<_>>(),
         "filter": hook.filter.to_json(),
+        "digest": hook.digest.as_ref().map(DigestSchedule::to_json),
         "paused": hook.paused,
         "createdAt": hook.created_at,
     })
@@ -115,6 +118,7 @@ fn name(value: &Value) -> Result<String, ApiError> {
         })
 }
 
+/// A list of distinct events, possibly empty (for a hook that only sends a digest).
 fn events(value: &Value) -> Result<Vec<Event>, ApiError> {
     let names: Vec<&str> = Event::ALL.iter().map(|e| e.name()).collect();
     let invalid = || {
@@ -126,10 +130,7 @@ fn events(value: &Value) -> Result<Vec<Event>, ApiError> {
             "events",
         )
     };
-    let list = value
-        .as_array()
-        .filter(|l| !l.is_empty())
-        .ok_or_else(invalid)?;
+    let list = value.as_array().ok_or_else(invalid)?;
     let mut events = Vec::new();
     for item in list {
         let event = item
@@ -140,6 +141,17 @@ fn events(value: &Value) -> Result<Vec<Event>, ApiError> {
         events.push(event);
     }
     Ok(events)
+}
+
+/// A hook that listens to nothing and sends no digest would never send anything.
+fn listens(events: &[Event], digest: Option<&DigestSchedule>) -> Result<(), ApiError> {
+    if events.is_empty() && digest.is_none() {
+        return Err(ApiError::bad_request(
+            "a hook needs at least one event or a digest",
+            "events",
+        ));
+    }
+    Ok(())
 }
 
 fn paused(value: &Value) -> Result<bool, ApiError> {
@@ -189,9 +201,9 @@ fn no_hook() -> ApiError {
 async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
     let object = object(&body)?;
     for key in object.keys() {
-        if !["name", "url", "format", "events", "filter"].contains(&key.as_str()) {
+        if !["name", "url", "format", "events", "filter", "digest"].contains(&key.as_str()) {
             return Err(ApiError::bad_request(
-                format!("unknown field {key:?}: name, url, format, events or filter"),
+                format!("unknown field {key:?}: name, url, format, events, filter or digest"),
                 key,
             ));
         }
@@ -204,10 +216,14 @@ async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, 
         .as_str()
         .and_then(Format::from_name)
         .ok_or_else(|| ApiError::bad_request("format must be webhook or slack", "format"))?;
+    let digest = DigestSchedule::from_json(object.get("digest").unwrap_or(&Value::Null))?;
+    // Without `events`, a hook is told of each final answer, unless it sends a digest only.
     let events = match object.get("events") {
         Some(value) => events(value)?,
+        None if digest.is_some() => Vec::new(),
         None => vec![Event::ResponseCompleted],
     };
+    listens(&events, digest.as_ref())?;
     let filter = HookFilter::from_json(object.get("filter").unwrap_or(&Value::Null))?;
     let url = url(&state, object.get("url").ok_or_else(|| missing("url"))?).await?;
     let store = state.store();
@@ -227,12 +243,14 @@ async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, 
         format,
         events,
         filter,
+        digest,
         secret,
     };
     let hook = store
         .create_hook(new, state.now())
         .await
         .map_err(ApiError::internal)?;
+    state.wake_hooks();
     Ok((StatusCode::CREATED, Json(hook_with_secret(&hook))).into_response())
 }
 
@@ -252,7 +270,7 @@ async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Result<R
 }
 
 /// `PATCH /v1/hooks/{id}`: any of `name`, `url`, `events`, `filter` (replacing the old one),
-/// `paused`; the hook as it is then.
+/// `digest` (`null` stops it), `paused`; the hook as it is then.
 async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -267,6 +285,7 @@ async fn update(
             "url" => change.url = Some(url(&state, value).await?),
             "events" => change.events = Some(events(value)?),
             "filter" => change.filter = Some(HookFilter::from_json(value)?),
+            "digest" => change.digest = Some(DigestSchedule::from_json(value)?),
             "paused" => change.paused = Some(paused(value)?),
             "format" => {
                 return Err(ApiError::bad_request(
@@ -276,7 +295,7 @@ async fn update(
             }
             _ => {
                 return Err(ApiError::bad_request(
-                    format!("unknown field {key:?}: name, url, events, filter or paused"),
+                    format!("unknown field {key:?}: name, url, events, filter, digest or paused"),
                     key,
                 ))
             }
@@ -284,15 +303,26 @@ async fn update(
     }
     if change == HookChange::default() {
         return Err(ApiError::bad_request(
-            "give any of name, url, events, filter or paused",
+            "give any of name, url, events, filter, digest or paused",
             "body",
         ));
     }
-    let hook = state
-        .store()
+    let store = state.store();
+    if change.events.is_some() || change.digest.is_some() {
+        let hook = store
+            .hook(id)
+            .await
+            .map_err(ApiError::internal)?
+            .ok_or_else(no_hook)?;
+        let events = change.events.as_ref().unwrap_or(&hook.events);
+        let digest = change.digest.as_ref().unwrap_or(&hook.digest);
+        listens(events, digest.as_ref())?;
+    }
+    let hook = store
         .update_hook(id, change)
         .await
         .map_err(ApiError::internal)?;
+    state.wake_hooks();
     hook.map(|hook| Json(hook_json(&hook)).into_response())
         .ok_or_else(no_hook)
 }
@@ -344,8 +374,9 @@ async fn rotate_secret(
 }
 
 /// `POST /v1/hooks/{id}/test`, optionally `{ "event": name }` (the hook's first event by
-/// default): queues a delivery of a realistic sample answer, whatever the hook's filter;
-/// `202` with the delivery.
+/// default, else its digest): queues a delivery of a realistic sample answer, whatever the
+/// hook's filter, or for `digest.daily` the digest of yesterday's real figures (without
+/// counting as that day's digest); `202` with the delivery.
 async fn test(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -353,17 +384,27 @@ async fn test(
 ) -> Result<Response, ApiError> {
     let id = self::id(&id, "id", "hook")?;
     let object = object(&body)?;
-    let mut event = None;
+    // `None` inside: the digest.
+    let mut event: Option<Option<Event>> = None;
     for (key, value) in &object {
         match key.as_str() {
             "event" => {
-                event = Some(value.as_str().and_then(Event::from_name).ok_or_else(|| {
-                    let names: Vec<&str> = Event::ALL.iter().map(|e| e.name()).collect();
-                    ApiError::bad_request(
-                        format!("event must be one of {}", names.join(", ")),
-                        "event",
-                    )
-                })?);
+                let name = value.as_str().unwrap_or_default();
+                event = Some(if name == digest::EVENT {
+                    None
+                } else {
+                    Some(Event::from_name(name).ok_or_else(|| {
+                        let names: Vec<&str> = Event::ALL.iter().map(|e| e.name()).collect();
+                        ApiError::bad_request(
+                            format!(
+                                "event must be one of {} or {}",
+                                names.join(", "),
+                                digest::EVENT
+                            ),
+                            "event",
+                        )
+                    })?)
+                });
             }
             _ => {
                 return Err(ApiError::bad_request(
@@ -379,16 +420,32 @@ async fn test(
         .await
         .map_err(ApiError::internal)?
         .ok_or_else(no_hook)?;
-    let event = event
-        .or_else(|| hook.events.first().copied())
-        .unwrap_or(Event::ResponseCompleted);
     let now = state.now();
-    let answer = sample_answer(&uuid_v4(rand::random()), now);
-    let delivery = store
-        .queue_delivery(id, event, answer, now)
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(no_hook)?;
+    let event = event.unwrap_or_else(|| match (hook.events.first(), &hook.digest) {
+        (None, Some(_)) => None,
+        (first, _) => Some(first.copied().unwrap_or(Event::ResponseCompleted)),
+    });
+    let delivery = match event {
+        Some(event) => {
+            let answer = sample_answer(&uuid_v4(rand::random()), now);
+            store.queue_delivery(id, event, answer, now).await
+        }
+        None => {
+            let schedule = hook
+                .digest
+                .as_ref()
+                .ok_or_else(|| ApiError::bad_request("this hook sends no digest", "event"))?;
+            let yesterday = schedule
+                .yesterday(now)
+                .ok_or_else(|| ApiError::internal("no day before the collector's date"))?;
+            let body = digest::content::event(store, &hook.filter, schedule, yesterday, now)
+                .await
+                .map_err(ApiError::internal)?;
+            store.queue_digest(id, None, body.to_string(), now).await
+        }
+    }
+    .map_err(ApiError::internal)?
+    .ok_or_else(no_hook)?;
     Ok((StatusCode::ACCEPTED, Json(delivery_json(&delivery))).into_response())
 }
 

@@ -229,12 +229,7 @@ mod tests {
 
     fn field_of(value: Value) -> String {
         let error = HookFilter::from_json(&value).expect_err("refused");
-        let text = format!("{error:?}");
-        text.split("field: Some(\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap_or_default()
-            .to_owned()
+        error.field().unwrap_or_default().to_owned()
     }
 
     #[test]

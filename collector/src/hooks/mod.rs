@@ -4,15 +4,18 @@
 //! send is written by the storage in the same transaction as the change of the answer that
 //! caused it (a delivery, `pending`); the [`worker`] sends it, retries it on the
 //! [`schedule`], and records each attempt. Every URL passes the [`address`] guard, at creation
-//! and again after DNS at each delivery.
+//! and again after DNS at each delivery. A hook may also send a daily [`digest`], which the
+//! [`timed`] task queues when its hour comes.
 
 pub mod address;
 pub mod client;
+pub mod digest;
 pub mod event;
 pub mod filter;
 pub mod sample;
 pub mod schedule;
 pub mod slack;
+pub mod timed;
 pub mod webhook;
 pub mod worker;
 

@@ -21,7 +21,7 @@ pub const MAX_BLOCKS: usize = 50;
 /// `text` cut to at most `max` characters (counted as UTF-16 units, as Slack may count them),
 /// ending with `…` when cut; with `escape`, `&`, `<` and `>` are written as Slack's entities
 /// (counted as written, and never split).
-fn cut(text: &str, max: usize, escape: bool) -> String {
+pub(crate) fn cut(text: &str, max: usize, escape: bool) -> String {
     let piece = |c: char| -> std::borrow::Cow<'static, str> {
         match c {
             '&' if escape => "&amp;".into(),
@@ -48,7 +48,7 @@ fn cut(text: &str, max: usize, escape: bool) -> String {
 }
 
 /// The text at `pointer` in `data`: a string as is, a number or boolean as JSON writes it.
-fn text(data: &Value, pointer: &str) -> Option<String> {
+pub(crate) fn text(data: &Value, pointer: &str) -> Option<String> {
     match data.pointer(pointer)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -58,8 +58,12 @@ fn text(data: &Value, pointer: &str) -> Option<String> {
 }
 
 /// The message of a delivery's event (`{ "type", "timestamp", "data": answer }`); links to the
-/// answer under `public_url` when there is one.
+/// answer under `public_url` when there is one. A daily digest has its own message
+/// ([`digest::slack`](super::digest::slack)).
 pub fn message(event: &Value, public_url: Option<&str>) -> Value {
+    if event.get("type").and_then(Value::as_str) == Some(super::digest::EVENT) {
+        return super::digest::slack::message(event, public_url);
+    }
     let data = event.get("data").cloned().unwrap_or(Value::Null);
     let event_type = text(event, "/type").unwrap_or_default();
     let kind = text(&data, "/kind").unwrap_or_default().to_uppercase();

@@ -29,9 +29,12 @@ const ERROR_WAIT: Duration = Duration::from_secs(5);
 /// Time beyond the hook timeout for an attempt whose status came in time to end.
 const BODY_GRACE: Duration = Duration::from_millis(100);
 
-/// Starts the worker on the current Tokio runtime; it runs until aborted or the runtime ends.
+/// Starts the worker, and the [`timed`](super::timed) task that queues the daily digests, on
+/// the current Tokio runtime; they run until aborted or the runtime ends.
 pub fn spawn(state: AppState) -> JoinHandle<()> {
-    tokio::spawn(run(state))
+    tokio::spawn(async move {
+        tokio::join!(run(state.clone()), super::timed::run(state));
+    })
 }
 
 async fn run(state: AppState) {

@@ -6,6 +6,7 @@
 use async_trait::async_trait;
 use tokio::sync::Notify;
 
+use crate::hooks::digest::DigestSchedule;
 use crate::hooks::{Event, Format, HookFilter};
 use crate::storage::{StorageError, StoredAnswer};
 
@@ -24,6 +25,10 @@ pub struct Hook {
     pub events: Vec<Event>,
     /// Which answers it is told about.
     pub filter: HookFilter,
+    /// When it sends a daily digest, if it does.
+    pub digest: Option<DigestSchedule>,
+    /// The last day (`YYYY-MM-DD` in the digest's zone) whose digest was queued.
+    pub digest_last_day: Option<String>,
     /// A paused hook queues nothing, and its pending deliveries wait until it is resumed.
     pub paused: bool,
     /// The signing secret (`whsec_…`) of a `webhook` hook; never logged, and shown only when
@@ -42,6 +47,8 @@ impl std::fmt::Debug for Hook {
             .field("format", &self.format)
             .field("events", &self.events)
             .field("filter", &self.filter)
+            .field("digest", &self.digest)
+            .field("digest_last_day", &self.digest_last_day)
             .field("paused", &self.paused)
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("created_at", &self.created_at)
@@ -62,6 +69,8 @@ pub struct NewHook {
     pub events: Vec<Event>,
     /// Which answers it is told about.
     pub filter: HookFilter,
+    /// When it sends a daily digest, if it does.
+    pub digest: Option<DigestSchedule>,
     /// The signing secret, for the `webhook` format.
     pub secret: Option<String>,
 }
@@ -77,6 +86,8 @@ pub struct HookChange {
     pub events: Option<Vec<Event>>,
     /// A new filter, replacing the old one.
     pub filter: Option<HookFilter>,
+    /// A new digest schedule (`Some(None)`: no more digest).
+    pub digest: Option<Option<DigestSchedule>>,
     /// Paused or resumed.
     pub paused: Option<bool>,
 }
@@ -123,8 +134,8 @@ pub struct Delivery {
     pub hook_id: i64,
     /// The event's name.
     pub event: String,
-    /// The answer it is about.
-    pub answer_id: String,
+    /// The answer it is about; `None` for a daily digest.
+    pub answer_id: Option<String>,
     /// The `webhook-id` of every attempt: receivers drop what they already had by it.
     pub webhook_id: String,
     /// The event, `{ "type", "timestamp", "data" }`: the `webhook` format's body, and what the
@@ -239,4 +250,21 @@ pub trait HookStore: Send + Sync {
 
     /// Records an attempt.
     async fn record_attempt(&self, attempt: Attempt) -> Result<(), StorageError>;
+
+    /// Queues `body`, a digest, to the hook with `id` at `now`. With `Some(day)`
+    /// (`YYYY-MM-DD`) it is that day's digest, queued only if the hook is not paused, sends a
+    /// digest, and had no digest of `day` or a later day queued yet (by this or another
+    /// collector); with `None` it is a test, queued whatever. The delivery, or `None` when
+    /// nothing was queued.
+    async fn queue_digest(
+        &self,
+        id: i64,
+        day: Option<String>,
+        body: String,
+        now: i64,
+    ) -> Result<Option<Delivery>, StorageError>;
+
+    /// Deletes the deliveries delivered or failed before `before` (epoch ms): their bodies
+    /// hold answers (personal data) and the log only needs recent ones. Returns how many.
+    async fn prune_deliveries(&self, before: i64) -> Result<u64, StorageError>;
 }

@@ -2,6 +2,8 @@
 //! test sets, and the sample body of the wire format.
 #![allow(dead_code)]
 
+pub mod hooks;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::Arc;

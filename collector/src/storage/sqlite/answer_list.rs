@@ -307,10 +307,18 @@ impl AnswerListStore for SqliteStore {
     async fn delete_user(&self, user_id: &str) -> Result<u64, StorageError> {
         let user_id = user_id.to_owned();
         self.admin_write(move |conn| {
-            // Deliveries carry the answer: they go with it, sent or not.
+            // Deliveries carry the answer: they go with it, sent or not, and so do the daily
+            // digests that list one of its comments.
             conn.prepare_cached(
                 "DELETE FROM hook_deliveries WHERE answer_id IN
                      (SELECT id FROM responses WHERE user_id = :user_id)",
+            )?
+            .execute(named_params! { ":user_id": user_id })?;
+            conn.prepare_cached(
+                "DELETE FROM hook_deliveries WHERE answer_id = '' AND EXISTS (
+                     SELECT 1 FROM responses r WHERE r.user_id = :user_id
+                         AND r.comment IS NOT NULL
+                         AND instr(hook_deliveries.body, '\"id\":\"' || r.id || '\"') > 0)",
             )?
             .execute(named_params! { ":user_id": user_id })?;
             let deleted = conn

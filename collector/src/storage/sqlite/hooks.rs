@@ -10,6 +10,7 @@ use rusqlite::{named_params, Connection, OptionalExtension, Row};
 use tokio::sync::Notify;
 
 use super::SqliteStore;
+use crate::hooks::digest::{self, DigestSchedule};
 use crate::hooks::event::envelope;
 use crate::hooks::webhook::new_message_id;
 use crate::hooks::{Event, Format, HookFilter};
@@ -42,6 +43,18 @@ fn read_filter(row: &Row, column: &str) -> rusqlite::Result<HookFilter> {
     HookFilter::from_json(&value).map_err(|_| corrupt(0, "hook filter"))
 }
 
+fn read_digest(row: &Row) -> rusqlite::Result<Option<DigestSchedule>> {
+    let Some(text) = row.get::<_, Option<String>>("digest")? else {
+        return Ok(None);
+    };
+    let value = serde_json::from_str(&text).map_err(|_| corrupt(0, "hook digest"))?;
+    DigestSchedule::from_json(&value).map_err(|_| corrupt(0, "hook digest"))
+}
+
+fn digest_json(digest: Option<&DigestSchedule>) -> Option<String> {
+    digest.map(|d| d.to_json().to_string())
+}
+
 /// A `hooks` row.
 fn hook(row: &Row) -> rusqlite::Result<Hook> {
     let format: String = row.get("format")?;
@@ -52,6 +65,8 @@ fn hook(row: &Row) -> rusqlite::Result<Hook> {
         format: Format::from_name(&format).ok_or_else(|| corrupt(0, "hook format"))?,
         events: read_events(row, "events")?,
         filter: read_filter(row, "filter")?,
+        digest: read_digest(row)?,
+        digest_last_day: row.get("digest_last_day")?,
         paused: row.get("paused")?,
         secret: row.get("secret")?,
         created_at: row.get("created_at")?,
@@ -65,7 +80,8 @@ fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
         id: row.get("id")?,
         hook_id: row.get("hook_id")?,
         event: row.get("event")?,
-        answer_id: row.get("answer_id")?,
+        // A digest is about no one answer.
+        answer_id: Some(row.get::<_, String>("answer_id")?).filter(|id| !id.is_empty()),
         webhook_id: row.get("webhook_id")?,
         body: row.get("body")?,
         status: DeliveryStatus::from_name(&status).ok_or_else(|| corrupt(0, "delivery status"))?,
@@ -194,8 +210,10 @@ impl HookStore for SqliteStore {
     async fn create_hook(&self, new: NewHook, now: i64) -> Result<Hook, StorageError> {
         self.admin_write(move |tx| {
             tx.prepare_cached(
-                "INSERT INTO hooks (name, url, format, events, filter, secret, paused, created_at)
-                 VALUES (:name, :url, :format, :events, :filter, :secret, 0, :created_at)",
+                "INSERT INTO hooks (name, url, format, events, filter, digest, secret, paused,
+                     created_at)
+                 VALUES (:name, :url, :format, :events, :filter, :digest, :secret, 0,
+                     :created_at)",
             )?
             .execute(named_params! {
                 ":name": new.name,
@@ -203,6 +221,7 @@ impl HookStore for SqliteStore {
                 ":format": new.format.name(),
                 ":events": events_json(&new.events),
                 ":filter": new.filter.to_json().to_string(),
+                ":digest": digest_json(new.digest.as_ref()),
                 ":secret": new.secret,
                 ":created_at": format_timestamp(now),
             })?;
@@ -227,8 +246,9 @@ impl HookStore for SqliteStore {
     async fn update_hook(&self, id: i64, change: HookChange) -> Result<Option<Hook>, StorageError> {
         let events = change.events.as_deref().map(events_json);
         let filter = change.filter.as_ref().map(|f| f.to_json().to_string());
+        let digest = change.digest.as_ref().map(|d| digest_json(d.as_ref()));
         self.admin_write_and_signal(move |tx| {
-            // Each field is set only when the change names it.
+            // Each field is set only when the change names it; the digest may be set to null.
             let changed = tx
                 .prepare_cached(
                     "UPDATE hooks SET
@@ -236,6 +256,7 @@ impl HookStore for SqliteStore {
                         url = COALESCE(:url, url),
                         events = COALESCE(:events, events),
                         filter = COALESCE(:filter, filter),
+                        digest = CASE WHEN :digest_changed THEN :digest ELSE digest END,
                         paused = COALESCE(:paused, paused)
                      WHERE id = :id",
                 )?
@@ -244,6 +265,8 @@ impl HookStore for SqliteStore {
                     ":url": change.url,
                     ":events": events,
                     ":filter": filter,
+                    ":digest_changed": digest.is_some(),
+                    ":digest": digest.flatten(),
                     ":paused": change.paused,
                     ":id": id,
                 })?;
@@ -389,6 +412,63 @@ impl HookStore for SqliteStore {
                 ":id": attempt.delivery_id,
             })?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn queue_digest(
+        &self,
+        id: i64,
+        day: Option<String>,
+        body: String,
+        now: i64,
+    ) -> Result<Option<Delivery>, StorageError> {
+        self.admin_write_and_signal(move |tx| {
+            let queued = match day {
+                // One conditional update decides, so a day's digest is queued once however
+                // many collectors look at the same moment.
+                Some(day) => tx
+                    .prepare_cached(
+                        "UPDATE hooks SET digest_last_day = :day
+                         WHERE id = :id AND paused = 0 AND digest IS NOT NULL
+                             AND (digest_last_day IS NULL OR digest_last_day < :day)",
+                    )?
+                    .execute(named_params! { ":day": day, ":id": id })?,
+                None => tx
+                    .prepare_cached("SELECT count(*) FROM hooks WHERE id = :id")?
+                    .query_row(named_params! { ":id": id }, |row| row.get::<_, i64>(0))?
+                    as usize,
+            };
+            if queued == 0 {
+                return Ok(None);
+            }
+            let now = format_timestamp(now);
+            tx.prepare_cached(
+                "INSERT INTO hook_deliveries (hook_id, event, answer_id, webhook_id, body, status,
+                     next_attempt_at, created_at, updated_at)
+                 VALUES (:hook_id, :event, '', :webhook_id, :body, 'pending', :now, :now, :now)",
+            )?
+            .execute(named_params! {
+                ":hook_id": id,
+                ":event": digest::EVENT,
+                ":webhook_id": new_message_id(),
+                ":body": body,
+                ":now": now,
+            })?;
+            select_delivery(tx, tx.last_insert_rowid())
+        })
+        .await
+    }
+
+    async fn prune_deliveries(&self, before: i64) -> Result<u64, StorageError> {
+        self.admin_write(move |tx| {
+            let pruned = tx
+                .prepare_cached(
+                    "DELETE FROM hook_deliveries
+                     WHERE status != 'pending' AND updated_at < :before",
+                )?
+                .execute(named_params! { ":before": format_timestamp(before) })?;
+            Ok(pruned as u64)
         })
         .await
     }

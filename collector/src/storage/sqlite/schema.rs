@@ -9,7 +9,7 @@ use rusqlite::{named_params, Connection, Transaction};
 use super::report_slots;
 
 /// The version [`migrate`] brings a database to.
-pub const VERSION: i64 = 6;
+pub const VERSION: i64 = 7;
 
 /// The schema at version 2, for a new database (the later migrations then run on it).
 const CREATE_V2: &str = "
@@ -142,6 +142,16 @@ CREATE INDEX hook_deliveries_hook ON hook_deliveries (hook_id, id);
 CREATE INDEX hook_deliveries_answer ON hook_deliveries (answer_id);
 ";
 
+/// Version 6 to 7: daily digests. A hook keeps its digest's schedule (`{ hour, timeZone }` as
+/// JSON) and the last day whose digest was queued, which makes queueing each day's digest a
+/// single conditional update. A digest's delivery is about no one answer (`answer_id` empty).
+/// Finished deliveries are pruned by age, found through their update time.
+const V6_TO_V7: &str = "
+ALTER TABLE hooks ADD COLUMN digest TEXT;
+ALTER TABLE hooks ADD COLUMN digest_last_day TEXT;
+CREATE INDEX hook_deliveries_finished ON hook_deliveries (updated_at) WHERE status != 'pending';
+";
+
 /// Brings the database to [`VERSION`] in one transaction: creates it when empty, migrates it
 /// when older. A database newer than this collector is refused rather than misread.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -187,6 +197,10 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if version == 5 {
         tx.execute_batch(V5_TO_V6)?;
+        version = 6;
+    }
+    if version == 6 {
+        tx.execute_batch(V6_TO_V7)?;
     }
     // Rows a 0.1 collector wrote on this file since (a fleet being upgraded) have no effective
     // time yet: give them theirs at each start (found through the index on that column).
