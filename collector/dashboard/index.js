@@ -310,6 +310,7 @@ const EVENT_NAMES = {
   'response.created': 'score',
   'decline.created': 'decline',
   'followup.updated': 'follow-up',
+  'digest.daily': 'daily digest',
 };
 /** The hooks whose deliveries are shown, kept open when the list is drawn again. */
 const openHooks = new Set();
@@ -336,11 +337,12 @@ function filterText(filter) {
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '');
 
+/** Draws the hook's latest deliveries into `container`; returns them. */
 async function drawDeliveries(hook, container) {
   const { deliveries } = await api(`/v1/hooks/${hook.id}/deliveries?limit=10`);
   if (!deliveries.length) {
     container.replaceChildren(h('p', { class: 'meta' }, 'No deliveries yet.'));
-    return;
+    return deliveries;
   }
   const rows = h('table');
   table(rows, [['queued'], ['event'], ['status'], ['attempts', true], ['last answer'], ['retry']],
@@ -353,11 +355,29 @@ async function drawDeliveries(hook, container) {
       h('button', {
         type: 'button',
         onclick: () => api(`/v1/hooks/${hook.id}/deliveries/${d.id}/retry`, { method: 'POST' })
-          .then(() => drawDeliveries(hook, container))
-          .then(() => showHookError(null), (error) => showHookError(error.message)),
+          .then((retried) => {
+            showHookError(null);
+            return drawDeliveries(hook, container).then(() => follow(hook, retried));
+          })
+          .catch((error) => showHookError(error.message)),
       }, 'Send again'),
     ]));
   container.replaceChildren(h('div', { class: 'scroll' }, rows));
+  return deliveries;
+}
+
+/**
+ * Draws the hook's deliveries again, twice a second for ten seconds at most, until `delivery`
+ * has had an attempt more than it had (the worker sends within moments), while they are shown.
+ */
+async function follow(hook, delivery) {
+  for (let round = 0; round < 20; round++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const shown = $('hooks').querySelector(`[data-hook="${hook.id}"] .deliveries`);
+    if (!shown || !openHooks.has(hook.id)) return;
+    const now = (await drawDeliveries(hook, shown)).find((d) => d.id === delivery.id);
+    if (!now || now.attempts > delivery.attempts) return;
+  }
 }
 
 function hookItem(hook) {
@@ -384,19 +404,22 @@ function hookItem(hook) {
     }
   };
   const format = hook.format === 'slack' ? 'Slack' : 'Signed webhook';
-  const events = hook.events.map((e) => EVENT_NAMES[e] || e).join(', ');
+  const what = [
+    `${format} to ${hostOf(hook.url)}`,
+    hook.events.map((e) => EVENT_NAMES[e] || e).join(', '),
+    hook.digest && `daily digest at ${String(hook.digest.hour).padStart(2, '0')}:00 ${hook.digest.timeZone}`,
+    // A digest-only hook's filter matters only when it narrows the day down.
+    (hook.events.length || filterText(hook.filter) !== 'every answer') && filterText(hook.filter),
+    hook.paused && 'paused',
+  ].filter(Boolean).join(' · ');
   return h('li', { 'data-hook': hook.id },
-    h('div', {}, h('strong', {}, hook.name), ' ',
-      h('span', { class: 'meta' }, `${format} to ${hostOf(hook.url)} · ${events} · ${filterText(hook.filter)}${hook.paused ? ' · paused' : ''}`)),
+    h('div', {}, h('strong', {}, hook.name), ' ', h('span', { class: 'meta' }, what)),
     h('div', { class: 'actions' },
       h('button', { type: 'button', onclick: act(async () => {
-        await api(`/v1/hooks/${hook.id}/test`, { method: 'POST' });
+        const delivery = await api(`/v1/hooks/${hook.id}/test`, { method: 'POST' });
         openHooks.add(hook.id);
-        // The worker sends it within moments: show how it went.
-        setTimeout(() => {
-          const shown = $('hooks').querySelector(`[data-hook="${hook.id}"] .deliveries`);
-          if (shown && openHooks.has(hook.id)) drawDeliveries(hook, shown).catch(() => {});
-        }, 2000);
+        // Shown once the list is drawn again, then followed until it was sent.
+        setTimeout(() => follow(hook, delivery).catch(() => {}));
       }) }, 'Send a test'),
       h('button', { type: 'button', onclick: act(() => api(`/v1/hooks/${hook.id}`, { method: 'PATCH', body: JSON.stringify({ paused: !hook.paused }) })) },
         hook.paused ? 'Resume' : 'Pause'),
@@ -418,6 +441,9 @@ async function addHook(form) {
   if (field('hasComment').checked) filter.hasComment = true;
   const events = [...form.querySelectorAll('[name="events"]:checked')].map((box) => box.value);
   const body = { name: field('name').value.trim(), url: field('url').value.trim(), format: field('format').value, events, filter };
+  if (field('digestHour').value) {
+    body.digest = { hour: Number(field('digestHour').value), timeZone: field('digestZone').value.trim() };
+  }
   try {
     const hook = await api('/v1/hooks', { method: 'POST', body: JSON.stringify(body) });
     form.reset();
@@ -504,6 +530,13 @@ function listen() {
       load();
     });
   }
+  const hours = $('hook-form').elements.namedItem('digestHour');
+  for (let hour = 0; hour < 24; hour++) {
+    hours.append(h('option', { value: String(hour) }, `${String(hour).padStart(2, '0')}:00`));
+  }
+  // The reader's own zone, kept when the form is reset.
+  $('hook-form').elements.namedItem('digestZone').defaultValue =
+    Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   $('hook-form').addEventListener('submit', (event) => {
     event.preventDefault();
     addHook(event.target);

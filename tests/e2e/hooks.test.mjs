@@ -1,7 +1,9 @@
 // Hooks from the dashboard, in Chromium, against the real collector and a receiver on
 // loopback: a hook added from the page sends a signed test delivery (checked here with
 // node:crypto), a detractor's answer arrives, the page's link to the answer opens it for
-// follow-up, pausing shows, and axe-core finds nothing with a hook and its deliveries open.
+// follow-up, a failed delivery is sent again from its row, a digest-only hook sends
+// yesterday's digest as its test, pausing shows, and axe-core finds nothing with a hook and
+// its deliveries open.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -15,6 +17,8 @@ const ANSWER = '7a1c2e3f-4b5d-4c6e-8f70-0123456789ab';
 
 let collector, browser, receiver;
 const received = [];
+/** How many of the next requests the receiver answers with 500. */
+let failures = 0;
 
 before(async () => {
   receiver = createServer((req, res) => {
@@ -22,7 +26,12 @@ before(async () => {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(204).end();
+      if (failures > 0) {
+        failures -= 1;
+        res.writeHead(500).end('receiver down');
+      } else {
+        res.writeHead(204).end();
+      }
     });
   });
   await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -123,6 +132,56 @@ test('a detractor is delivered, and its link opens the answer for follow-up', as
   await linked.getByText(/claimed by admin/).waitFor();
   const { body: stored } = await api(`/v1/answers/${ANSWER}`);
   assert.deepEqual([stored.followUp.status, stored.followUp.assignee], ['claimed', 'admin']);
+  await context.close();
+});
+
+test('a failed delivery shows its answer and is sent again from its row', async () => {
+  const { context, page } = await dashboard();
+  const item = page.locator('#hooks > li').first();
+  const before = received.length;
+  failures = 1;
+  await item.getByRole('button', { name: 'Send a test' }).click();
+  const row = page.locator('#hooks > li').first().locator('details tbody tr').first();
+  await row.getByText(/500 receiver down/).waitFor();
+  assert.match(await row.textContent(), /pending, next/);
+  await row.getByRole('button', { name: 'Send again' }).click();
+  await page.locator('#hooks > li').first().locator('details tbody tr').first()
+    .getByText('delivered').waitFor();
+  assert.equal(received.length, before + 2);
+  // Both attempts of one delivery carry one webhook-id.
+  assert.equal(received[before].headers['webhook-id'], received[before + 1].headers['webhook-id']);
+  assert.deepEqual(page.pageErrors, []);
+  await context.close();
+});
+
+test('a digest-only hook added from the page sends yesterday\'s digest as its test', async () => {
+  const { context, page } = await dashboard();
+  await page.getByText('Add a hook').click();
+  const form = page.locator('#hook-form');
+  await form.getByLabel('Name').fill('Morning digest');
+  await form.getByLabel('URL').fill(receiverUrl());
+  await form.getByLabel('Format').selectOption('webhook');
+  await form.getByLabel('final answer').uncheck();
+  await form.getByRole('combobox', { name: /^Hour/ }).selectOption('09:00');
+  await form.getByLabel('Time zone').fill('Europe/Berlin');
+  await form.getByRole('button', { name: 'Add hook' }).click();
+  const item = page.locator('#hooks > li').nth(1);
+  await item.getByText(/daily digest at 09:00 Europe\/Berlin/).waitFor();
+  assert.doesNotMatch(await item.textContent(), /final answer/);
+  const before = received.length;
+  await item.getByRole('button', { name: 'Send a test' }).click();
+  assert.ok(await eventually(() => received.length === before + 1), 'the digest arrived');
+  const event = JSON.parse(received[before].body);
+  assert.equal(event.type, 'digest.daily');
+  const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/Berlin' });
+  assert.equal(event.data.date, yesterday);
+  assert.equal(event.data.timeZone, 'Europe/Berlin');
+  const row = page.locator('#hooks > li').nth(1).locator('details tbody tr').first();
+  await row.getByText('delivered').waitFor();
+  assert.match(await row.textContent(), /daily digest/);
+  const { body } = await api('/v1/hooks');
+  assert.deepEqual(body.hooks[1].events, []);
+  assert.deepEqual(body.hooks[1].digest, { hour: 9, timeZone: 'Europe/Berlin' });
   await context.close();
 });
 
