@@ -257,11 +257,12 @@ run_tests() {
 # Benchmarks: bytes a host downloads, timings, long tasks and memory in headless Chromium, each
 # next to posthog-js (pinned in bench/package-lock.json), and the collector's throughput under
 # concurrent clients (bench/loadgen), the report, answers list, CSV and dashboard on a database
-# of seeded answers (bench/report.mjs; seeded once into target/bench/, about two minutes).
+# of seeded answers (bench/report.mjs; seeded once into target/bench/, about two minutes), and
+# the answer POST's latency at 1,000 answers/s with and without three hooks (bench/hooks.mjs).
 # Prints a report and writes bench-results/*.json.
 # BENCH_RUNS (rounds, default 21), BENCH_LEVELS (clients, default 16,32,64), BENCH_SECONDS (per
 # level, default 10), BENCH_REPORT_ANSWERS (default 1000000) and BENCH_ONLY
-# (size|browser|collector|report) adjust it.
+# (size|browser|collector|report|hooks) adjust it.
 bench() {
   build
   install_browser
@@ -272,7 +273,7 @@ bench() {
     log "installing the benchmark's npm packages (bench/package-lock.json)"
     (cd bench && npm ci --no-fund --no-audit --ignore-scripts)
   fi
-  log "benchmarks (about four minutes, plus two the first time to seed the report's database)"
+  log "benchmarks (about five minutes, plus two the first time to seed the report's database)"
   node bench/run.mjs
 }
 

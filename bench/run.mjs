@@ -4,7 +4,8 @@
 //   3. long tasks on the main thread; 4. wasm memory and JS heap;
 //   5. collector throughput under concurrent keep-alive clients (bench/loadgen);
 //   6. the report, the answers list, the CSV and the dashboard on 1,000,000 seeded answers
-//      (bench/report.mjs).
+//      (bench/report.mjs);
+//   7. the answer POST's latency at 1,000 answers/s with and without three hooks (bench/hooks.mjs).
 // Prints a report, each report figure next to the previous run's, and writes it as JSON under
 // bench-results/ (latest.json is the previous run's for the next one).
 import { spawn, execFileSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { constants, brotliCompressSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { reportBench, printReportBench } from './report.mjs';
+import { hooksBench, printHooksBench } from './hooks.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -50,7 +52,7 @@ const option = (name, fallback) => {
 const RUNS = Number(option('runs', 21));
 const LEVELS = String(option('levels', '16,32,64')).split(',').map(Number);
 const SECONDS = Number(option('seconds', 10));
-const ONLY = option('only', 'all'); // all | size | browser | collector | report
+const ONLY = option('only', 'all'); // all | size | browser | collector | report | hooks
 const REPORT_ANSWERS = Number(option('report-answers', 1_000_000));
 
 // Headless Chromium as the end-to-end tests launch it (tests/e2e/harness.mjs), plus what the
@@ -379,6 +381,7 @@ function printReport(r) {
     }
     p();
   }
+  if (r.hooks) printHooksBench(p, r.hooks);
   p(`machine: ${r.machine.cpus} cores, load average ${r.machine.loadavg_start.join(' ')} at start, ${r.machine.loadavg_end.join(' ')} at end`);
   return lines.join('\n');
 }
@@ -400,6 +403,9 @@ if (ONLY === 'all' || ONLY === 'collector') report.collector = await collectorBe
 if (ONLY === 'all' || ONLY === 'report') {
   report.report = await reportBench({ collectorBin: COLLECTOR, work: WORK, startCollector, stats, chromium,
     chromiumArgs: CHROMIUM_ARGS, answers: REPORT_ANSWERS, runs: RUNS });
+}
+if (ONLY === 'all' || ONLY === 'hooks') {
+  report.hooks = await hooksBench({ startCollector, run, loadgen: LOADGEN, work: WORK, seconds: SECONDS });
 }
 report.machine.loadavg_end = loadavg().map((x) => round(x, 2));
 // The previous run's report figures, printed next to this run's (not stored again).

@@ -5,7 +5,8 @@
 
 mod common;
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::StatusCode;
@@ -264,6 +265,8 @@ async fn previews_fire_nothing() {
                 "events": ["response.created", "response.completed", "decline.created"] }),
     )
     .await;
+    // A filtered hook reads the whole answer to judge it: previews are refused there too.
+    let filtered = create_hook(&app, detractor_hook(&receiver.url)).await;
     for stage in ["display", "scored", "complete"] {
         let mut preview = body(1, stage, 3);
         preview["preview"] = json!(true);
@@ -282,6 +285,7 @@ async fn previews_fire_nothing() {
     assert_eq!(list[0]["event"], "decline.created");
     assert_eq!(list[0]["answerId"], answer_id(3));
     assert_eq!(receiver.received().len(), 1);
+    assert_eq!(deliveries(&app, &filtered).await, Vec::<Value>::new());
 }
 
 #[tokio::test]
@@ -500,6 +504,136 @@ async fn a_slack_message_stays_within_block_kit_limits_for_a_5000_character_comm
         (status, missing["field"].clone()),
         (StatusCode::NOT_FOUND, json!("id"))
     );
+}
+
+#[tokio::test]
+async fn a_backlog_goes_over_one_kept_alive_connection_in_order() {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    // A receiver that counts connections and answers every request 204, keeping the
+    // connection open; it records each request's answer id in arrival order.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks/nps", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let order = Arc::new(Mutex::new(Vec::<String>::new()));
+    let (counted, seen) = (connections.clone(), order.clone());
+    let server = tokio::spawn(async move {
+        loop {
+            let (socket, _) = listener.accept().await.unwrap();
+            counted.fetch_add(1, Ordering::SeqCst);
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut socket = BufReader::new(socket);
+                loop {
+                    let mut length = 0;
+                    loop {
+                        let mut line = String::new();
+                        if socket.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if let Some(v) = line.to_lowercase().strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap();
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    socket.read_exact(&mut body).await.unwrap();
+                    let event: Value = serde_json::from_slice(&body).unwrap();
+                    seen.lock()
+                        .unwrap()
+                        .push(event["data"]["id"].as_str().unwrap().to_owned());
+                    let ok = b"HTTP/1.1 204 No Content\r\n\r\n";
+                    socket.get_mut().write_all(ok).await.unwrap();
+                }
+            });
+        }
+    });
+    // Twenty deliveries queued while no worker runs, then one run sends them all.
+    let app = TestApp::with(settings());
+    let hook = create_hook(&app, detractor_hook(&url)).await;
+    for n in 1..=20 {
+        answer(&app, n, 2).await;
+    }
+    let _worker = worker::spawn(app.state.clone());
+    wait_deliveries(&app, &hook, |d| {
+        d.len() == 20 && d.iter().all(|d| d["status"] == "delivered")
+    })
+    .await;
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
+    let expected: Vec<String> = (1..=20).map(answer_id).collect();
+    assert_eq!(*order.lock().unwrap(), expected);
+    server.abort();
+}
+
+#[tokio::test]
+async fn a_receiver_that_is_down_is_probed_not_hammered_and_its_backlog_given_up_after_a_day() {
+    use std::sync::atomic::AtomicBool;
+    let up = Arc::new(AtomicBool::new(false));
+    let state = up.clone();
+    let receiver = Receiver::start(move |_| {
+        (
+            if state.load(Ordering::SeqCst) {
+                200
+            } else {
+                503
+            },
+            0,
+        )
+    })
+    .await;
+    let app = TestApp::with(settings());
+    let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
+    for n in 1..=10 {
+        answer(&app, n, 2).await;
+    }
+    let _worker = worker::spawn(app.state.clone());
+    // One attempt, then every delivery of the hook waits for its retry.
+    let list = wait_deliveries(&app, &hook, |d| d.iter().any(|d| d["attempts"] == 1)).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(receiver.received().len(), 1);
+    let probe = list.iter().find(|d| d["attempts"] == 1).unwrap().clone();
+    assert_eq!(probe["answerId"], answer_id(1));
+    let held = probe["nextAttemptAt"].clone();
+    assert!(list
+        .iter()
+        .all(|d| d["status"] == "pending" && d["nextAttemptAt"] == held));
+
+    // At the retry, the oldest probes again (with its own webhook-id), and waits twice as long.
+    app.advance(34_000);
+    app.state.wake_hooks();
+    let got = receiver.wait_for(2).await;
+    assert_eq!(got[1].header("webhook-id"), got[0].header("webhook-id"));
+    let list = wait_deliveries(&app, &hook, |d| d.iter().any(|d| d["attempts"] == 2)).await;
+    assert_eq!(list.iter().filter(|d| d["attempts"] != 0).count(), 1);
+
+    // Back up: at the next probe everything goes.
+    up.store(true, Ordering::SeqCst);
+    app.advance(70_000);
+    app.state.wake_hooks();
+    wait_deliveries(&app, &hook, |d| {
+        d.iter().all(|d| d["status"] == "delivered")
+    })
+    .await;
+    assert_eq!(receiver.received().len(), 12);
+
+    // Down again for more than a day: the untried backlog is given up, visibly.
+    up.store(false, Ordering::SeqCst);
+    for n in 11..=13 {
+        answer(&app, n, 2).await;
+    }
+    wait_deliveries(&app, &hook, |d| {
+        d.iter()
+            .any(|d| d["attempts"] == 1 && d["status"] == "pending")
+    })
+    .await;
+    app.advance(25 * 3_600_000 + 60_000);
+    app.state.wake_hooks();
+    let list = wait_deliveries(&app, &hook, |d| d.iter().all(|d| d["status"] != "pending")).await;
+    let untried: Vec<&Value> = list.iter().filter(|d| d["attempts"] == 0).collect();
+    assert!(!untried.is_empty());
+    assert!(untried.iter().all(|d| d["status"] == "failed"
+        && d["lastResponse"] == "not sent: its receiver failed for a day"));
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! `nps-loadgen`: posts valid, unique answers to a collector from N keep-alive HTTP/1.1
-//! connections for a fixed time, then prints one JSON object: throughput, status counts and
-//! latency percentiles. It runs on one thread so that it takes at most one core from the
+//! connections for a fixed time, as fast as it answers or at a fixed total rate (`--rate`),
+//! then prints one JSON object: throughput, status counts and latency percentiles. It runs on one thread so that it takes at most one core from the
 //! server it measures.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -11,7 +11,7 @@ use tokio::net::TcpStream;
 
 const USAGE: &str = "\
 usage: nps-loadgen --url http://HOST:PORT/v1/responses [--connections N] [--duration SECONDS]
-                   [--warmup SECONDS] [--seed N]
+                   [--warmup SECONDS] [--seed N] [--rate ANSWERS_PER_SECOND]
 Prints a JSON report on stdout. Only loopback addresses are accepted.";
 
 struct Options {
@@ -22,6 +22,8 @@ struct Options {
     duration: Duration,
     warmup: Duration,
     seed: u64,
+    /// Time between two requests of one connection, when a total rate is set.
+    interval: Option<Duration>,
 }
 
 fn parse() -> Result<Options, String> {
@@ -29,6 +31,7 @@ fn parse() -> Result<Options, String> {
     let mut connections = 32;
     let mut duration: f64 = 10.0;
     let mut warmup: f64 = 1.0;
+    let mut rate: f64 = 0.0;
     let mut seed = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(1, |d| d.as_nanos() as u64);
@@ -41,6 +44,7 @@ fn parse() -> Result<Options, String> {
             "--duration" => duration = value()?.parse().map_err(|_| "bad --duration")?,
             "--warmup" => warmup = value()?.parse().map_err(|_| "bad --warmup")?,
             "--seed" => seed = value()?.parse().map_err(|_| "bad --seed")?,
+            "--rate" => rate = value()?.parse().map_err(|_| "bad --rate")?,
             "-h" | "--help" => return Err(String::new()),
             _ => return Err(format!("unknown argument {flag:?}")),
         }
@@ -62,6 +66,8 @@ fn parse() -> Result<Options, String> {
         || duration <= 0.0
         || !warmup.is_finite()
         || warmup < 0.0
+        || !rate.is_finite()
+        || rate < 0.0
     {
         return Err("--connections and --duration must be positive, --warmup not negative".into());
     }
@@ -78,6 +84,7 @@ fn parse() -> Result<Options, String> {
         duration: Duration::from_secs_f64(duration),
         warmup: Duration::from_secs_f64(warmup),
         seed,
+        interval: (rate > 0.0).then(|| Duration::from_secs_f64(connections as f64 / rate)),
     })
 }
 
@@ -256,7 +263,15 @@ async fn client(options: std::rc::Rc<Options>, index: usize, start: Instant) -> 
     };
     let mut buf = Vec::with_capacity(8192);
     let mut stream = None;
+    // With a rate, connection `index` sends at start + (index / connections + k) × interval.
+    let mut next_send = options
+        .interval
+        .map(|interval| start + interval.mul_f64(index as f64 / options.connections as f64));
     while Instant::now() < end {
+        if let (Some(at), Some(interval)) = (next_send, options.interval) {
+            tokio::time::sleep_until(at.into()).await;
+            next_send = Some(at + interval);
+        }
         let now_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
@@ -377,6 +392,7 @@ fn main() {
     };
     let out = json!({
         "connections": options.connections,
+        "rate": options.interval.map(|i| round(options.connections as f64 / i.as_secs_f64())),
         "duration_s": seconds,
         "warmup_s": options.warmup.as_secs_f64(),
         "requests": latencies.len(),

@@ -1,7 +1,9 @@
 //! The hooks' work that the clock starts rather than an answer: queueing each hook's daily
-//! digest when its hour comes ([`digest`](super::digest)), and deleting finished deliveries
-//! after [`DELIVERY_RETENTION_MS`] (their bodies hold answers, which are personal data). It
-//! runs next to the [`worker`](super::worker), which sends what it queues.
+//! digest when its hour comes ([`digest`](super::digest)); giving up the deliveries still
+//! pending a day after they were queued (most of a failing receiver's were never tried: the
+//! worker leaves it alone between probes); and deleting finished deliveries after
+//! [`DELIVERY_RETENTION_MS`] (their bodies hold answers, which are personal data). It runs next
+//! to the [`worker`](super::worker), which sends what it queues.
 
 use std::time::Duration;
 
@@ -9,11 +11,12 @@ use jiff::civil::Date;
 use nps_widget::core::time::parse_timestamp;
 
 use super::digest::content;
+use super::schedule::GIVE_UP_AFTER_MS;
 use crate::state::AppState;
 
 /// How long a delivered or failed delivery stays in the log: 30 days.
 pub const DELIVERY_RETENTION_MS: i64 = 30 * 86_400_000;
-/// How often finished deliveries are pruned: hourly.
+/// How often old deliveries are given up and finished ones pruned: hourly.
 const PRUNE_EVERY_MS: i64 = 3_600_000;
 /// Longest wait before looking again by itself (the clock may have been moved).
 const MAX_WAIT: Duration = Duration::from_secs(60);
@@ -28,6 +31,16 @@ pub async fn run(state: AppState) {
         let now = state.now();
         // A clock moved back counts as time to prune again.
         if pruned_at.is_none_or(|at| now - at >= PRUNE_EVERY_MS || now < at) {
+            // A delivery's own attempts end after about a day; these catch the untried ones.
+            match state
+                .store()
+                .give_up_deliveries(now - GIVE_UP_AFTER_MS - PRUNE_EVERY_MS, now)
+                .await
+            {
+                Ok(0) => {}
+                Ok(failed) => tracing::warn!(failed, "hooks: deliveries given up after a day"),
+                Err(error) => tracing::error!(%error, "hooks: cannot give up old deliveries"),
+            }
             match state
                 .store()
                 .prune_deliveries(now - DELIVERY_RETENTION_MS)

@@ -1,10 +1,15 @@
-//! The hook worker: a task started with the server that sends the deliveries that are due, at
-//! most one attempt in flight per hook, each within the hook timeout (10 s), and records how
-//! each went: 2xx is delivered, anything else is tried again on the [`schedule`] until it has
-//! failed. Everything it knows is in the database, so a collector killed mid-attempt sends
-//! that delivery again when it starts (with the same `webhook-id`, for receivers to drop a
-//! repeat). It decides time by the app's clock, and it looks again when the store queues
-//! something, when a wait ends, or when woken ([`AppState::wake_hooks`]).
+//! The hook worker: a task started with the server that sends the deliveries that are due.
+//! For each hook with deliveries due it starts a run, at most one per hook: the run sends
+//! them one after the other on one kept-alive connection, each attempt within the hook
+//! timeout (10 s), and stops at the first that is not delivered. 2xx is delivered, anything
+//! else is tried again on the [`schedule`] until it has failed, and the hook's other
+//! deliveries wait as long (the store holds them): a receiver that is down is probed by its
+//! oldest delivery at growing intervals, not sent every delivery in turn. Attempts are recorded in the answers' group commit, at
+//! least every second of a run and at its end. Everything it knows is in the database, so a
+//! collector killed mid-run sends the unrecorded deliveries again when it starts (with the
+//! same `webhook-id`, for receivers to drop a repeat). It decides time by the app's clock, and
+//! it looks again when the store queues something (after a short pause that lets a burst of
+//! answers be taken in one look), when a wait ends, or when woken ([`AppState::wake_hooks`]).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -14,7 +19,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
 use super::address;
-use super::client::{self, Reply};
+use super::client::{Connection, Reply};
 use super::schedule;
 use super::slack;
 use super::webhook;
@@ -28,6 +33,13 @@ const MAX_WAIT: Duration = Duration::from_secs(60);
 const ERROR_WAIT: Duration = Duration::from_secs(5);
 /// Time beyond the hook timeout for an attempt whose status came in time to end.
 const BODY_GRACE: Duration = Duration::from_millis(100);
+/// Pause after the store signals new deliveries, before looking: the answers of a burst are
+/// then taken in one look rather than one look each.
+const GATHER: Duration = Duration::from_millis(100);
+/// Most deliveries one run sends.
+const RUN_LENGTH: usize = 1_000;
+/// Longest time a run keeps attempts before recording them.
+const RECORD_EVERY: Duration = Duration::from_secs(1);
 
 /// Starts the worker, and the [`timed`](super::timed) task that queues the daily digests, on
 /// the current Tokio runtime; they run until aborted or the runtime ends.
@@ -39,19 +51,19 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
 
 async fn run(state: AppState) {
     let mut in_flight = JoinSet::new();
-    // The hook of each attempt in flight, by task.
+    // The hook of each run in flight, by task.
     let mut busy: HashMap<tokio::task::Id, i64> = HashMap::new();
     loop {
         let now = state.now();
         let wait = match state
             .store()
-            .due_deliveries(now, busy.values().copied().collect())
+            .due_deliveries(now, busy.values().copied().collect(), RUN_LENGTH)
             .await
         {
             Ok(due) => {
-                for (hook, delivery) in due.ready {
+                for (hook, deliveries) in due.ready {
                     let hook_id = hook.id;
-                    let task = in_flight.spawn(attempt(state.clone(), hook, delivery));
+                    let task = in_flight.spawn(run_hook(state.clone(), hook, deliveries));
                     busy.insert(task.id(), hook_id);
                 }
                 due.next_at.map_or(MAX_WAIT, |at| {
@@ -64,7 +76,7 @@ async fn run(state: AppState) {
             }
         };
         tokio::select! {
-            () = state.store().hook_signal().notified() => {}
+            () = state.store().hook_signal().notified() => tokio::time::sleep(GATHER).await,
             () = tokio::time::sleep(wait) => {}
             Some(done) = in_flight.join_next_with_id(), if !in_flight.is_empty() => {
                 let id = match &done {
@@ -77,9 +89,46 @@ async fn run(state: AppState) {
     }
 }
 
-/// Makes one attempt of `delivery` to `hook` and records it; waits a little when the record
-/// cannot be written (the delivery is still due: it is tried again, not in a tight loop).
-async fn attempt(state: AppState, hook: Hook, delivery: Delivery) {
+/// Sends `deliveries` to `hook` one after the other on one connection, until one is not
+/// delivered, and records the attempts.
+async fn run_hook(state: AppState, hook: Hook, deliveries: Vec<Delivery>) {
+    let mut connection = Connection::new();
+    let mut attempts = Vec::new();
+    let mut recorded_at = Instant::now();
+    for delivery in deliveries {
+        let attempt = attempt(&state, &hook, &delivery, &mut connection).await;
+        let delivered = attempt.outcome == Outcome::Delivered;
+        attempts.push(attempt);
+        if !delivered {
+            break;
+        }
+        if recorded_at.elapsed() >= RECORD_EVERY {
+            record(&state, std::mem::take(&mut attempts)).await;
+            recorded_at = Instant::now();
+        }
+    }
+    record(&state, attempts).await;
+}
+
+/// Records `attempts`; waits a little when they cannot be written (their deliveries are still
+/// due: they are tried again, not in a tight loop).
+async fn record(state: &AppState, attempts: Vec<Attempt>) {
+    if attempts.is_empty() {
+        return;
+    }
+    if let Err(error) = state.store().record_attempts(attempts).await {
+        tracing::error!(%error, "hooks: cannot record attempts");
+        tokio::time::sleep(ERROR_WAIT).await;
+    }
+}
+
+/// Makes one attempt of `delivery` to `hook`; what to record of it.
+async fn attempt(
+    state: &AppState,
+    hook: &Hook,
+    delivery: &Delivery,
+    connection: &mut Connection,
+) -> Attempt {
     let timeout = state.settings().hook_timeout;
     let started = Instant::now();
     // The answer's body is read until the deadline; the grace lets a status that came in time
@@ -87,10 +136,14 @@ async fn attempt(state: AppState, hook: Hook, delivery: Delivery) {
     let deadline = started + timeout;
     let result = tokio::time::timeout_at(
         deadline + BODY_GRACE,
-        send(&state, &hook, &delivery, deadline),
+        send(state, hook, delivery, connection, deadline),
     )
     .await
-    .unwrap_or_else(|_| Err(format!("no answer within {} ms", timeout.as_millis())));
+    .unwrap_or_else(|_| {
+        // Cut off mid-exchange: the connection is in no state to carry another request.
+        *connection = Connection::new();
+        Err(format!("no answer within {} ms", timeout.as_millis()))
+    });
     let latency_ms = started.elapsed().as_millis() as i64;
     let now = state.now();
     let created_at = nps_widget::core::time::parse_timestamp(&delivery.created_at).unwrap_or(now);
@@ -104,7 +157,7 @@ async fn attempt(state: AppState, hook: Hook, delivery: Delivery) {
         .map_or(Outcome::Failed, Outcome::RetryAt)
     };
     let (status, response, outcome) = match result {
-        Ok(Reply { status, body }) => {
+        Ok(Reply { status, body, .. }) => {
             let outcome = if (200..300).contains(&status) {
                 Outcome::Delivered
             } else {
@@ -115,44 +168,45 @@ async fn attempt(state: AppState, hook: Hook, delivery: Delivery) {
         }
         Err(why) => (None, why, retry()),
     };
-    // The hook's URL is not logged: a Slack webhook's URL is its secret.
-    tracing::info!(
-        hook = hook.id,
-        delivery = delivery.id,
-        event = %delivery.event,
-        status = status.map_or_else(|| "none".to_owned(), |s| s.to_string()),
+    // The hook's URL is not logged: a Slack webhook's URL is its secret. A delivery is one
+    // line in the debug log (a busy collector makes thousands a second); a failure is a
+    // warning.
+    let status_text = status.map_or_else(|| "none".to_owned(), |s| s.to_string());
+    if outcome == Outcome::Delivered {
+        tracing::debug!(hook = hook.id, delivery = delivery.id, event = %delivery.event,
+            status = status_text, latency_ms, "hook delivery attempt");
+    } else {
+        tracing::warn!(hook = hook.id, delivery = delivery.id, event = %delivery.event,
+            status = status_text, latency_ms, outcome = ?outcome, response = %response,
+            "hook delivery attempt failed");
+    }
+    Attempt {
+        delivery_id: delivery.id,
+        at: now,
+        status,
         latency_ms,
-        outcome = ?outcome,
-        "hook delivery attempt",
-    );
-    let recorded = state
-        .store()
-        .record_attempt(Attempt {
-            delivery_id: delivery.id,
-            at: now,
-            status,
-            latency_ms,
-            response,
-            outcome,
-        })
-        .await;
-    if let Err(error) = recorded {
-        tracing::error!(%error, delivery = delivery.id, "hooks: cannot record an attempt");
-        tokio::time::sleep(ERROR_WAIT).await;
+        response,
+        outcome,
     }
 }
 
-/// Resolves and checks the hook's host, writes the request in the hook's format and sends it,
-/// reading the answer's body until `deadline`.
+/// Writes the request in the hook's format and sends it on `connection`, reading the answer's
+/// body until `deadline`. A new connection goes only to addresses the guard allows, resolved
+/// now (an open one was made to such an address).
 async fn send(
     state: &AppState,
     hook: &Hook,
     delivery: &Delivery,
+    connection: &mut Connection,
     deadline: Instant,
 ) -> Result<Reply, String> {
     let settings = state.settings();
     let target = address::parse(&hook.url)?;
-    let addrs = address::resolve(&target, settings.allow_private_hooks).await?;
+    let addrs = if connection.is_open() {
+        Vec::new()
+    } else {
+        address::resolve(&target, settings.allow_private_hooks).await?
+    };
     let (body, headers) = match hook.format {
         Format::Webhook => {
             let timestamp = state.now().div_euclid(1000);
@@ -178,5 +232,7 @@ async fn send(
             (message.to_string().into_bytes(), Vec::new())
         }
     };
-    client::post(&target, &addrs, &headers, body, deadline).await
+    connection
+        .post(&target, &addrs, &headers, body, deadline)
+        .await
 }

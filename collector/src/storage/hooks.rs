@@ -139,7 +139,8 @@ pub struct Delivery {
     /// The `webhook-id` of every attempt: receivers drop what they already had by it.
     pub webhook_id: String,
     /// The event, `{ "type", "timestamp", "data" }`: the `webhook` format's body, and what the
-    /// `slack` format's message is written from.
+    /// `slack` format's message is written from. An answer's event is written when it is sent
+    /// (see [`HookStore::due_deliveries`]), from the answer as it is then; before, it is empty.
     pub body: String,
     /// Where it is.
     pub status: DeliveryStatus,
@@ -162,9 +163,9 @@ pub struct Delivery {
 /// What the worker should send now.
 #[derive(Clone, Debug, Default)]
 pub struct Due {
-    /// For each hook with a delivery due (and none in flight): the hook and its delivery due
-    /// first.
-    pub ready: Vec<(Hook, Delivery)>,
+    /// For each hook with deliveries due (and no run in flight): the hook and its deliveries
+    /// due, first due first.
+    pub ready: Vec<(Hook, Vec<Delivery>)>,
     /// When the earliest delivery not ready yet is due (epoch ms), if any.
     pub next_at: Option<i64>,
 }
@@ -244,12 +245,18 @@ pub trait HookStore: Send + Sync {
         now: i64,
     ) -> Result<Option<Delivery>, StorageError>;
 
-    /// What to send at `now`: for each hook that is not paused and not in `busy` (an
-    /// attempt in flight), its pending delivery due first, if it is due.
-    async fn due_deliveries(&self, now: i64, busy: Vec<i64>) -> Result<Due, StorageError>;
+    /// What to send at `now`: for each hook that is not paused and not in `busy` (a run in
+    /// flight), its pending deliveries that are due, first due first, `per_hook` at most, each
+    /// with its event written.
+    async fn due_deliveries(
+        &self,
+        now: i64,
+        busy: Vec<i64>,
+        per_hook: usize,
+    ) -> Result<Due, StorageError>;
 
-    /// Records an attempt.
-    async fn record_attempt(&self, attempt: Attempt) -> Result<(), StorageError>;
+    /// Records attempts, in one transaction.
+    async fn record_attempts(&self, attempts: Vec<Attempt>) -> Result<(), StorageError>;
 
     /// Queues `body`, a digest, to the hook with `id` at `now`. With `Some(day)`
     /// (`YYYY-MM-DD`) it is that day's digest, queued only if the hook is not paused, sends a
@@ -264,7 +271,14 @@ pub trait HookStore: Send + Sync {
         now: i64,
     ) -> Result<Option<Delivery>, StorageError>;
 
-    /// Deletes the deliveries delivered or failed before `before` (epoch ms): their bodies
-    /// hold answers (personal data) and the log only needs recent ones. Returns how many.
+    /// Marks `failed` the pending deliveries of hooks that are not paused queued before
+    /// `created_before` (epoch ms), at `now`: those never sent because their receiver kept
+    /// failing (a hook whose receiver fails is left alone, so most of its deliveries wait
+    /// unsent). Returns how many.
+    async fn give_up_deliveries(&self, created_before: i64, now: i64) -> Result<u64, StorageError>;
+
+    /// Deletes the deliveries queued before `before` (epoch ms) that are delivered or failed:
+    /// their bodies hold answers (personal data) and the log only needs recent ones. Returns
+    /// how many.
     async fn prune_deliveries(&self, before: i64) -> Result<u64, StorageError>;
 }

@@ -13,7 +13,7 @@ use super::SqliteStore;
 use crate::hooks::digest::{self, DigestSchedule};
 use crate::hooks::event::envelope;
 use crate::hooks::webhook::new_message_id;
-use crate::hooks::{Event, Format, HookFilter};
+use crate::hooks::{schedule, Event, Format, HookFilter};
 use crate::storage::hooks::{
     Attempt, Delivery, DeliveryStatus, Due, Hook, HookChange, HookStore, NewHook, Outcome,
 };
@@ -95,6 +95,26 @@ fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
     })
 }
 
+/// Writes the event of a delivery queued without one, from its answer as it is now; leaves it
+/// empty when the answer is gone.
+fn write_body(conn: &Connection, delivery: &mut Delivery) -> rusqlite::Result<()> {
+    let (Some(answer_id), true) = (&delivery.answer_id, delivery.body.is_empty()) else {
+        return Ok(());
+    };
+    let Some(event) = Event::from_name(&delivery.event) else {
+        return Ok(());
+    };
+    let answer = conn
+        .prepare_cached("SELECT * FROM responses WHERE id = :id")?
+        .query_row(named_params! { ":id": answer_id }, super::stored_answer)
+        .optional()?;
+    if let Some(answer) = answer {
+        let at = parse_timestamp(&delivery.created_at).unwrap_or(0);
+        delivery.body = envelope(event, at, &answer).to_string();
+    }
+    Ok(())
+}
+
 fn select_hook(conn: &Connection, id: i64) -> rusqlite::Result<Option<Hook>> {
     conn.prepare_cached("SELECT * FROM hooks WHERE id = :id")?
         .query_row(named_params! { ":id": id }, hook)
@@ -127,12 +147,28 @@ pub(super) fn active_rules(conn: &Connection) -> rusqlite::Result<Vec<Rule>> {
         .collect()
 }
 
-/// Inserts a pending delivery of `event` about `answer` to hook `hook_id`, due at once.
+/// Inserts a pending delivery of `event` (which happened at `at`) about the answer
+/// `answer_id` to hook `hook_id`, due at once, without its body: that is written when the
+/// delivery is sent ([`due_deliveries`](HookStore::due_deliveries)), from the answer as it is
+/// then, so the answers' transaction writes a small row per hook rather than the answer again.
 fn insert_delivery(
     conn: &Connection,
     hook_id: i64,
     event: Event,
-    answer: &StoredAnswer,
+    answer_id: &str,
+    at: i64,
+) -> rusqlite::Result<i64> {
+    insert_delivery_with_body(conn, hook_id, event.name(), answer_id, "", at)
+}
+
+/// Inserts a pending delivery, due at once, with its `body` (empty: written when sent) and
+/// `answer_id` (empty: about no one answer).
+fn insert_delivery_with_body(
+    conn: &Connection,
+    hook_id: i64,
+    event: &str,
+    answer_id: &str,
+    body: &str,
     at: i64,
 ) -> rusqlite::Result<i64> {
     let now = format_timestamp(at);
@@ -143,10 +179,10 @@ fn insert_delivery(
     )?
     .execute(named_params! {
         ":hook_id": hook_id,
-        ":event": event.name(),
-        ":answer_id": answer.id,
+        ":event": event,
+        ":answer_id": answer_id,
         ":webhook_id": new_message_id(),
-        ":body": envelope(event, at, answer).to_string(),
+        ":body": body,
         ":now": now,
     })?;
     Ok(conn.last_insert_rowid())
@@ -167,21 +203,40 @@ pub(super) fn queue(
     if !rules.iter().any(listens) {
         return Ok(0);
     }
-    let Some(answer) = conn
-        .prepare_cached("SELECT * FROM responses WHERE id = :id")?
-        .query_row(named_params! { ":id": answer_id }, super::stored_answer)
-        .optional()?
-    else {
-        return Ok(0);
+    // Rules without a filter need only know that the answer is no preview: the whole answer
+    // is read only for a filter.
+    let unfiltered = HookFilter::default();
+    let answer = if rules
+        .iter()
+        .any(|rule| listens(rule) && rule.filter != unfiltered)
+    {
+        let answer = conn
+            .prepare_cached("SELECT * FROM responses WHERE id = :id")?
+            .query_row(named_params! { ":id": answer_id }, super::stored_answer)
+            .optional()?;
+        match answer {
+            Some(answer) if !answer.preview => Some(answer),
+            _ => return Ok(0),
+        }
+    } else {
+        let preview: Option<bool> = conn
+            .prepare_cached("SELECT preview FROM responses WHERE id = :id")?
+            .query_row(named_params! { ":id": answer_id }, |row| row.get(0))
+            .optional()?;
+        if preview != Some(false) {
+            return Ok(0);
+        }
+        None
     };
-    if answer.preview {
-        return Ok(0);
-    }
     let mut queued = 0;
     for event in events {
         for rule in rules {
-            if rule.events.contains(event) && rule.filter.matches(&answer) {
-                insert_delivery(conn, rule.id, *event, &answer, at)?;
+            let passes = match &answer {
+                Some(answer) => rule.filter.matches(answer),
+                None => true,
+            };
+            if rule.events.contains(event) && passes {
+                insert_delivery(conn, rule.id, *event, answer_id, at)?;
                 queued += 1;
             }
         }
@@ -310,7 +365,10 @@ impl HookStore for SqliteStore {
             if select_hook(tx, id)?.is_none() {
                 return Ok(None);
             }
-            let delivery_id = insert_delivery(tx, id, event, &answer, now)?;
+            // A test's sample answer is not stored: its event is written now.
+            let body = envelope(event, now, &answer).to_string();
+            let delivery_id =
+                insert_delivery_with_body(tx, id, event.name(), &answer.id, &body, now)?;
             select_delivery(tx, delivery_id)
         })
         .await
@@ -353,22 +411,27 @@ impl HookStore for SqliteStore {
         .await
     }
 
-    async fn due_deliveries(&self, now: i64, busy: Vec<i64>) -> Result<Due, StorageError> {
+    async fn due_deliveries(
+        &self,
+        now: i64,
+        busy: Vec<i64>,
+        per_hook: usize,
+    ) -> Result<Due, StorageError> {
         self.admin_read(move |conn| {
             // Each hook's pending delivery due first (index `hook_deliveries_pending`).
-            let heads: Vec<(i64, i64, String)> = conn
+            let heads: Vec<(i64, String)> = conn
                 .prepare_cached(
-                    "SELECT h.id, d.id, d.next_attempt_at FROM hooks h
+                    "SELECT h.id, d.next_attempt_at FROM hooks h
                      JOIN hook_deliveries d ON d.id = (
                          SELECT id FROM hook_deliveries
                          WHERE hook_id = h.id AND status = 'pending'
                          ORDER BY next_attempt_at, id LIMIT 1)
                      WHERE h.paused = 0",
                 )?
-                .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             let mut due = Due::default();
-            for (hook_id, delivery_id, next_attempt_at) in heads {
+            for (hook_id, next_attempt_at) in heads {
                 if busy.contains(&hook_id) {
                     continue;
                 }
@@ -377,11 +440,33 @@ impl HookStore for SqliteStore {
                     due.next_at = Some(due.next_at.map_or(at, |next: i64| next.min(at)));
                     continue;
                 }
-                if let (Some(hook), Some(delivery)) = (
-                    select_hook(conn, hook_id)?,
-                    select_delivery(conn, delivery_id)?,
-                ) {
-                    due.ready.push((hook, delivery));
+                let Some(hook) = select_hook(conn, hook_id)? else {
+                    continue;
+                };
+                let mut deliveries = conn
+                    .prepare_cached(
+                        "SELECT * FROM hook_deliveries
+                         WHERE hook_id = :hook_id AND status = 'pending'
+                             AND next_attempt_at <= :now
+                         ORDER BY next_attempt_at, id LIMIT :limit",
+                    )?
+                    .query_map(
+                        named_params! {
+                            ":hook_id": hook_id,
+                            ":now": format_timestamp(now),
+                            ":limit": per_hook as i64,
+                        },
+                        delivery,
+                    )?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                for delivery in deliveries.iter_mut() {
+                    write_body(conn, delivery)?;
+                }
+                // One whose answer is gone (never: a user's deletion takes their deliveries)
+                // has nothing to say; it waits to be given up.
+                deliveries.retain(|delivery| !delivery.body.is_empty());
+                if !deliveries.is_empty() {
+                    due.ready.push((hook, deliveries));
                 }
             }
             Ok(due)
@@ -389,28 +474,50 @@ impl HookStore for SqliteStore {
         .await
     }
 
-    async fn record_attempt(&self, attempt: Attempt) -> Result<(), StorageError> {
-        self.admin_write(move |tx| {
-            let (status, next) = match attempt.outcome {
-                Outcome::Delivered => (DeliveryStatus::Delivered, None),
-                Outcome::RetryAt(at) => (DeliveryStatus::Pending, Some(format_timestamp(at))),
-                Outcome::Failed => (DeliveryStatus::Failed, None),
-            };
-            tx.prepare_cached(
-                "UPDATE hook_deliveries SET status = :status, attempts = attempts + 1,
-                     last_status = :last_status, last_latency_ms = :latency,
-                     last_response = :response, next_attempt_at = :next, updated_at = :now
-                 WHERE id = :id",
-            )?
-            .execute(named_params! {
-                ":status": status.name(),
-                ":last_status": attempt.status,
-                ":latency": attempt.latency_ms,
-                ":response": attempt.response,
-                ":next": next,
-                ":now": format_timestamp(attempt.at),
-                ":id": attempt.delivery_id,
-            })?;
+    async fn record_attempts(&self, attempts: Vec<Attempt>) -> Result<(), StorageError> {
+        // As frequent as the answers when hooks are busy: in the answers' group commit.
+        self.group_write(move |tx| {
+            for attempt in attempts {
+                let (status, next) = match attempt.outcome {
+                    Outcome::Delivered => (DeliveryStatus::Delivered, None),
+                    Outcome::RetryAt(at) => (DeliveryStatus::Pending, Some(format_timestamp(at))),
+                    Outcome::Failed => (DeliveryStatus::Failed, None),
+                };
+                tx.prepare_cached(
+                    "UPDATE hook_deliveries SET status = :status, attempts = attempts + 1,
+                         last_status = :last_status, last_latency_ms = :latency,
+                         last_response = :response, next_attempt_at = :next, updated_at = :now
+                     WHERE id = :id",
+                )?
+                .execute(named_params! {
+                    ":status": status.name(),
+                    ":last_status": attempt.status,
+                    ":latency": attempt.latency_ms,
+                    ":response": attempt.response,
+                    ":next": next,
+                    ":now": format_timestamp(attempt.at),
+                    ":id": attempt.delivery_id,
+                })?;
+                // A receiver that failed is left alone until this delivery's next attempt (or,
+                // when it gave up, the first retry's wait): the hook's other deliveries wait
+                // too, so the oldest is the one that probes it and the waits grow as its do.
+                let hold = match attempt.outcome {
+                    Outcome::Delivered => None,
+                    Outcome::RetryAt(at) => Some(at),
+                    Outcome::Failed => Some(attempt.at + schedule::FIRST_RETRY_MS),
+                };
+                if let Some(until) = hold {
+                    tx.prepare_cached(
+                        "UPDATE hook_deliveries SET next_attempt_at = :until
+                         WHERE hook_id = (SELECT hook_id FROM hook_deliveries WHERE id = :id)
+                             AND status = 'pending' AND next_attempt_at < :until",
+                    )?
+                    .execute(named_params! {
+                        ":until": format_timestamp(until),
+                        ":id": attempt.delivery_id,
+                    })?;
+                }
+            }
             Ok(())
         })
         .await
@@ -442,20 +549,29 @@ impl HookStore for SqliteStore {
             if queued == 0 {
                 return Ok(None);
             }
-            let now = format_timestamp(now);
-            tx.prepare_cached(
-                "INSERT INTO hook_deliveries (hook_id, event, answer_id, webhook_id, body, status,
-                     next_attempt_at, created_at, updated_at)
-                 VALUES (:hook_id, :event, '', :webhook_id, :body, 'pending', :now, :now, :now)",
-            )?
-            .execute(named_params! {
-                ":hook_id": id,
-                ":event": digest::EVENT,
-                ":webhook_id": new_message_id(),
-                ":body": body,
-                ":now": now,
-            })?;
-            select_delivery(tx, tx.last_insert_rowid())
+            let delivery_id = insert_delivery_with_body(tx, id, digest::EVENT, "", &body, now)?;
+            select_delivery(tx, delivery_id)
+        })
+        .await
+    }
+
+    async fn give_up_deliveries(&self, created_before: i64, now: i64) -> Result<u64, StorageError> {
+        self.admin_write(move |tx| {
+            let failed = tx
+                .prepare_cached(
+                    "UPDATE hook_deliveries SET status = 'failed', next_attempt_at = NULL,
+                         last_response = CASE WHEN attempts = 0
+                             THEN 'not sent: its receiver failed for a day'
+                             ELSE last_response END,
+                         updated_at = :now
+                     WHERE status = 'pending' AND created_at < :before
+                         AND hook_id IN (SELECT id FROM hooks WHERE paused = 0)",
+                )?
+                .execute(named_params! {
+                    ":before": format_timestamp(created_before),
+                    ":now": format_timestamp(now),
+                })?;
+            Ok(failed as u64)
         })
         .await
     }
@@ -465,7 +581,7 @@ impl HookStore for SqliteStore {
             let pruned = tx
                 .prepare_cached(
                     "DELETE FROM hook_deliveries
-                     WHERE status != 'pending' AND updated_at < :before",
+                     WHERE created_at < :before AND status != 'pending'",
                 )?
                 .execute(named_params! { ":before": format_timestamp(before) })?;
             Ok(pruned as u64)

@@ -65,6 +65,11 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Temporary data in memory: above all the statement journal of each body's savepoint,
+    // which SQLite otherwise spills to a temporary file (opened, written and closed per body)
+    // once a body changes more than 64 KiB of pages, as one with its report counts and hook
+    // deliveries does.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(conn)
 }
 
@@ -162,6 +167,28 @@ impl SqliteStore {
         .map_err(StorageError::from)
     }
 
+    /// Runs `write` on the answers' writer thread, in its next group commit (in a savepoint
+    /// of its own), and returns once that has committed. For frequent writes besides the
+    /// answers (the hook worker's attempts): on the admin connection they would contend with
+    /// the writer for SQLite's write lock (see [`writer`]).
+    async fn group_write(
+        &self,
+        write: impl FnOnce(&Connection) -> rusqlite::Result<()> + Send + 'static,
+    ) -> Result<(), StorageError> {
+        let inbox = self
+            .threads
+            .as_ref()
+            .and_then(|threads| threads.inbox.as_ref())
+            .ok_or_else(|| StorageError("the database is open read-only".into()))?;
+        let (reply, done) = oneshot::channel();
+        let job = Job::Write {
+            write: Box::new(write),
+            reply,
+        };
+        inbox.send(job).await.map_err(|_| stopped())?;
+        done.await.map_err(|_| stopped())?
+    }
+
     /// Runs `read` on the reading connection, on a blocking thread.
     async fn read<T: Send + 'static>(
         &self,
@@ -187,8 +214,8 @@ impl AnswerStore for SqliteStore {
             .and_then(|threads| threads.inbox.as_ref())
             .ok_or_else(|| StorageError("the database is open read-only".into()))?;
         let (reply, done) = oneshot::channel();
-        let job = Job {
-            answer,
+        let job = Job::Body {
+            answer: Box::new(answer),
             received_at,
             reply,
         };

@@ -145,11 +145,12 @@ CREATE INDEX hook_deliveries_answer ON hook_deliveries (answer_id);
 /// Version 6 to 7: daily digests. A hook keeps its digest's schedule (`{ hour, timeZone }` as
 /// JSON) and the last day whose digest was queued, which makes queueing each day's digest a
 /// single conditional update. A digest's delivery is about no one answer (`answer_id` empty).
-/// Finished deliveries are pruned by age, found through their update time.
+/// Deliveries are given up and pruned by age, found through their creation time (an index
+/// written once per delivery, never updated).
 const V6_TO_V7: &str = "
 ALTER TABLE hooks ADD COLUMN digest TEXT;
 ALTER TABLE hooks ADD COLUMN digest_last_day TEXT;
-CREATE INDEX hook_deliveries_finished ON hook_deliveries (updated_at) WHERE status != 'pending';
+CREATE INDEX hook_deliveries_created ON hook_deliveries (created_at);
 ";
 
 /// Brings the database to [`VERSION`] in one transaction: creates it when empty, migrates it
