@@ -273,7 +273,7 @@ bench() {
     log "installing the benchmark's npm packages (bench/package-lock.json)"
     (cd bench && npm ci --no-fund --no-audit --ignore-scripts)
   fi
-  log "benchmarks (about five minutes, plus two the first time to seed the report's database)"
+  log "benchmarks (about seven minutes, plus two the first time to seed the report's database)"
   node bench/run.mjs
 }
 
