@@ -423,6 +423,7 @@ function hookItem(hook) {
       }) }, 'Send a test'),
       h('button', { type: 'button', onclick: act(() => api(`/v1/hooks/${hook.id}`, { method: 'PATCH', body: JSON.stringify({ paused: !hook.paused }) })) },
         hook.paused ? 'Resume' : 'Pause'),
+      h('button', { type: 'button', onclick: () => editHook(hook) }, 'Edit'),
       h('button', { type: 'button', onclick: act(async () => {
         if (confirm(`Delete the hook “${hook.name}” and its deliveries?`)) await api(`/v1/hooks/${hook.id}`, { method: 'DELETE' });
       }) }, 'Delete')),
@@ -434,23 +435,70 @@ async function loadHooks() {
   $('hooks').replaceChildren(...(hooks.length ? hooks.map(hookItem) : [h('li', { class: 'meta' }, 'No hooks yet.')]));
 }
 
-async function addHook(form) {
+/** The hook the form is editing; `null` while it adds one. */
+let editing = null;
+
+/** Fills the form with `hook` to change it; the format never changes. */
+function editHook(hook) {
+  const form = $('hook-form');
   const field = (name) => form.elements.namedItem(name);
-  const filter = {};
+  form.reset();
+  editing = hook;
+  field('name').value = hook.name;
+  field('url').value = hook.url;
+  field('format').value = hook.format;
+  field('format').disabled = true;
+  for (const box of form.querySelectorAll('[name="events"]')) box.checked = hook.events.includes(box.value);
+  field('categories').value = hook.filter.categories?.length === 1 ? hook.filter.categories[0] : '';
+  field('hasComment').checked = hook.filter.hasComment === true;
+  field('digestHour').value = hook.digest ? String(hook.digest.hour) : '';
+  if (hook.digest) field('digestZone').value = hook.digest.timeZone;
+  $('hook-form-title').textContent = `Edit “${hook.name}”`;
+  $('hook-submit').textContent = 'Save changes';
+  $('hook-cancel').hidden = false;
+  $('hook-new').open = true;
+  field('name').focus();
+}
+
+function stopEditing() {
+  editing = null;
+  const form = $('hook-form');
+  form.reset();
+  form.elements.namedItem('format').disabled = false;
+  $('hook-form-title').textContent = 'Add a hook';
+  $('hook-submit').textContent = 'Add hook';
+  $('hook-cancel').hidden = true;
+}
+
+/** Adds the hook the form describes, or saves the changes to the one being edited. */
+async function saveHook(form) {
+  const field = (name) => form.elements.namedItem(name);
+  // The form shows the categories and the comment rule; an edited hook keeps its other rules
+  // (survey, scores, where) as they are.
+  const filter = { ...(editing?.filter || {}) };
+  delete filter.categories;
+  delete filter.hasComment;
   if (field('categories').value) filter.categories = [field('categories').value];
   if (field('hasComment').checked) filter.hasComment = true;
   const events = [...form.querySelectorAll('[name="events"]:checked')].map((box) => box.value);
-  const body = { name: field('name').value.trim(), url: field('url').value.trim(), format: field('format').value, events, filter };
-  if (field('digestHour').value) {
-    body.digest = { hour: Number(field('digestHour').value), timeZone: field('digestZone').value.trim() };
-  }
+  const digest = field('digestHour').value
+    ? { hour: Number(field('digestHour').value), timeZone: field('digestZone').value.trim() }
+    : null;
+  const body = { name: field('name').value.trim(), url: field('url').value.trim(), events, filter, digest };
   try {
-    const hook = await api('/v1/hooks', { method: 'POST', body: JSON.stringify(body) });
-    form.reset();
-    $('hook-secret').hidden = !hook.secret;
-    $('hook-secret').replaceChildren(...(hook.secret
-      ? [`The signing secret of “${hook.name}”, shown this once: `, h('code', {}, hook.secret)]
-      : []));
+    if (editing) {
+      await api(`/v1/hooks/${editing.id}`, { method: 'PATCH', body: JSON.stringify(body) });
+      stopEditing();
+      $('hook-new').open = false;
+    } else {
+      body.format = field('format').value;
+      const hook = await api('/v1/hooks', { method: 'POST', body: JSON.stringify(body) });
+      form.reset();
+      $('hook-secret').hidden = !hook.secret;
+      $('hook-secret').replaceChildren(...(hook.secret
+        ? [`The signing secret of “${hook.name}”, shown this once: `, h('code', {}, hook.secret)]
+        : []));
+    }
     showHookError(null);
     await loadHooks();
   } catch (error) {
@@ -537,9 +585,13 @@ function listen() {
   // The reader's own zone, kept when the form is reset.
   $('hook-form').elements.namedItem('digestZone').defaultValue =
     Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  $('hook-cancel').addEventListener('click', () => {
+    stopEditing();
+    $('hook-new').open = false;
+  });
   $('hook-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    addHook(event.target);
+    saveHook(event.target);
   });
   addEventListener('popstate', load);
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', load);

@@ -185,6 +185,38 @@ test('a digest-only hook added from the page sends yesterday\'s digest as its te
   await context.close();
 });
 
+test('a hook is edited from the page, keeping the filter rules the form does not show', async () => {
+  const { body: made } = await api('/v1/hooks', {
+    method: 'POST',
+    body: JSON.stringify({ name: 'Pro plan', url: receiverUrl(), format: 'slack',
+      filter: { where: ['user.properties.plan:pro'], minScore: 0 } }),
+  });
+  const { context, page } = await dashboard();
+  const item = page.locator(`#hooks > li[data-hook="${made.id}"]`);
+  await item.getByRole('button', { name: 'Edit' }).click();
+  const form = page.locator('#hook-form');
+  assert.equal(await page.locator('#hook-form-title').textContent(), 'Edit “Pro plan”');
+  assert.equal(await form.getByLabel('Name').inputValue(), 'Pro plan');
+  assert.equal(await form.getByLabel('Format').isDisabled(), true);
+  await form.getByLabel('Name').fill('Pro plan detractors');
+  await form.getByLabel('Answers').selectOption('detractor');
+  await form.getByLabel('decline').check();
+  await form.getByRole('combobox', { name: /^Hour/ }).selectOption('07:00');
+  await form.getByLabel('Time zone').fill('America/New_York');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator(`#hooks > li[data-hook="${made.id}"]`)
+    .getByText(/final answer, decline · daily digest at 07:00 America\/New_York · detractor, score ≥ 0, user.properties.plan:pro/).waitFor();
+  const { body: saved } = await api(`/v1/hooks/${made.id}`);
+  assert.equal(saved.name, 'Pro plan detractors');
+  assert.deepEqual(saved.events, ['response.completed', 'decline.created']);
+  assert.deepEqual(saved.filter, { categories: ['detractor'], minScore: 0, where: ['user.properties.plan:pro'] });
+  assert.deepEqual(saved.digest, { hour: 7, timeZone: 'America/New_York' });
+  // The form is back to adding.
+  assert.equal(await page.locator('#hook-form-title').textContent(), 'Add a hook');
+  assert.deepEqual(page.pageErrors, []);
+  await context.close();
+});
+
 test('pausing a hook shows, and a paused hook sends nothing', async () => {
   const { context, page } = await dashboard();
   const item = page.locator('#hooks > li').first();
