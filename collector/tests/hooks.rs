@@ -233,6 +233,43 @@ async fn a_status_in_time_counts_even_when_the_body_is_slow() {
 }
 
 #[tokio::test]
+async fn an_https_hook_never_falls_back_to_plain_http() {
+    let (app, _worker) = collector(settings());
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A receiver that speaks plain HTTP on the port an https URL names: it answers whatever
+    // first bytes it gets, and counts those that are a plain request.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}/hooks/nps", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let counted = count.clone();
+    let server = tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut first = [0u8; 512];
+            let n = socket.read(&mut first).await.unwrap_or(0);
+            if first[..n].starts_with(b"POST") {
+                counted.fetch_add(1, Ordering::SeqCst);
+            }
+            let ok = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n";
+            let _ = socket.write_all(ok).await;
+        }
+    });
+    let hook = create_hook(&app, detractor_hook(&url)).await;
+    answer(&app, 1, 3).await;
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.first().is_some_and(|d| d["attempts"] == 1)
+    })
+    .await;
+    assert_eq!(list[0]["status"], "pending");
+    assert_eq!(list[0]["lastStatus"], Value::Null);
+    let why = list[0]["lastResponse"].as_str().unwrap();
+    assert!(why.starts_with("TLS failed"), "{why}");
+    // The answer was never written in the clear.
+    assert_eq!(count.load(Ordering::SeqCst), 0);
+    server.abort();
+}
+
+#[tokio::test]
 async fn a_redirect_is_not_followed() {
     let (app, _worker) = collector(settings());
     let elsewhere = Receiver::ok().await;
