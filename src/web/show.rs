@@ -107,12 +107,23 @@ impl Widget {
             return;
         }
         self.show = ShowState::Idle;
+        if !force {
+            if let Err(why) = self.decide_locally() {
+                return self.not_now(self.reason(&why), why.next_eligible_at());
+            }
+        }
+        // A card is about to be shown: its texts first (this request is made again when they
+        // are there).
+        if self.fetch_texts() {
+            self.show = ShowState::Waiting {
+                trigger: trigger.into(),
+                force,
+            };
+            return;
+        }
         if force {
             // Forced shows skip eligibility, so they need no lock.
             return self.show_now(trigger, true);
-        }
-        if let Err(why) = self.decide_locally() {
-            return self.not_now(self.reason(&why), why.next_eligible_at());
         }
         self.show = ShowState::Checking;
         let (this, trigger) = (self.this.clone(), String::from(trigger));

@@ -46,6 +46,10 @@ pub struct Widget {
     pub(super) records: Records,
     pub(super) delivery: Rc<Owned<Delivery>>,
     pub(super) catalog: Catalog,
+    /// The page's language, while its texts are not loaded yet: they are fetched when a card
+    /// is about to be shown, so a page that shows none fetches no language file.
+    pub(super) texts_wanted: Option<&'static str>,
+    /// Whether the page's texts are being fetched (a show waits for them).
     pub(super) texts_loading: bool,
     pub(super) consent_given: bool,
     /// Where the show stands: idle, waiting, delayed, checking, or open.
@@ -128,7 +132,8 @@ impl Widget {
                 records,
                 delivery,
                 catalog: Catalog::english(),
-                texts_loading: tag != "en",
+                texts_wanted: (tag != "en").then_some(tag),
+                texts_loading: false,
                 show: ShowState::Idle,
                 path: current_path(),
                 this: this.clone(),
@@ -143,12 +148,6 @@ impl Widget {
                 widget.debug(&["storage is unavailable; state is kept in memory for this page"]);
             }
             run_delivery(widget, Delivery::flush);
-            if widget.texts_loading {
-                let this = widget.this.clone();
-                languages::load(tag, move |catalog| {
-                    run(&this, move |w| w.texts_loaded(tag, catalog))
-                });
-            }
             if !parsing {
                 // After the script that called `init` has run on (the rest of the command
                 // queue, listeners added right after `init`), so that they hear the decision.
@@ -157,6 +156,19 @@ impl Widget {
             }
         });
         handle
+    }
+
+    /// Starts fetching the page's texts if a card is about to need them and they are not
+    /// there yet; whether the show must wait for them.
+    pub(super) fn fetch_texts(&mut self) -> bool {
+        if let Some(tag) = self.texts_wanted.take() {
+            self.texts_loading = true;
+            let this = self.this.clone();
+            languages::load(tag, move |catalog| {
+                run(&this, move |w| w.texts_loaded(tag, catalog))
+            });
+        }
+        self.texts_loading
     }
 
     /// The texts of the page's language arrived (`None`: they could not be loaded, English

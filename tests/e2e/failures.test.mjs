@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  startCollectorAndBrowser, stopCollectorAndBrowser, rows, openPage, eventually, surveyUrl, widgetReady,
+  startCollectorAndBrowser, stopCollectorAndBrowser, rows, openPage, eventually, surveyUrl, widgetReady, showsDecided,
   startHostServer, startFaultyProxy, TEST_PAGES, ROOT,
 } from './harness.mjs';
 
@@ -230,6 +230,31 @@ test('an element with id="nps" does not break the snippet or the loader', async 
   await page.getByRole('dialog').waitFor();
   assert.equal(await page.evaluate(() => typeof window.nps), 'function');
   assert.deepEqual([page.pageErrors, page.consoleErrors], [[], []]);
+  await context.close();
+});
+
+test('a language file is fetched only when a card is about to be shown', async () => {
+  const fetchedLanguages = (page) => {
+    const urls = [];
+    page.on('request', (request) => { if (request.url().includes('/i18n/')) urls.push(new URL(request.url()).pathname); });
+    return urls;
+  };
+  const context = await browser.newContext();
+  // Not due (sampled out): the decision needs no texts.
+  const notDue = await openPage(context);
+  const notDueFetched = fetchedLanguages(notDue);
+  await notDue.goto(surveyUrl(collector, { endpoint: '/v1/responses', language: 'de', user: { id: 'lang-not-due' },
+    throttle: { sampleRate: 0 } }));
+  await showsDecided(notDue, 'lang-not-due');
+  assert.deepEqual(notDueFetched, []);
+  // Due: the German file, once, then the card in German.
+  const due = await openPage(context);
+  const dueFetched = fetchedLanguages(due);
+  await due.goto(surveyUrl(collector, { endpoint: '/v1/responses', language: 'de', user: { id: 'lang-due' } }));
+  await due.getByRole('dialog').waitFor();
+  assert.equal(await due.locator('nps-widget').evaluate((host) => host.shadowRoot.querySelector('section').lang), 'de');
+  assert.deepEqual(dueFetched, ['/nps-widget/i18n/de.js']);
+  assert.deepEqual([notDue.pageErrors, due.pageErrors], [[], []]);
   await context.close();
 });
 
