@@ -411,6 +411,7 @@ function hookItem(hook) {
     // A digest-only hook's filter matters only when it narrows the day down.
     (hook.events.length || filterText(hook.filter) !== 'every answer') && filterText(hook.filter),
     hook.paused && 'paused',
+    hook.heldUntil && Date.parse(hook.heldUntil) > Date.now() && `receiver failing, next try ${when(hook.heldUntil)}`,
   ].filter(Boolean).join(' · ');
   return h('li', { 'data-hook': hook.id },
     h('div', {}, h('strong', {}, hook.name), ' ', h('span', { class: 'meta' }, what)),

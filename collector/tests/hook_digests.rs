@@ -40,7 +40,13 @@ async fn seed(app: &TestApp) {
     answer_at(app, 8, "display", 0, "2026-11-22T22:59:00.000Z").await;
     // The days before and after, in Berlin (the 22nd in UTC for the first).
     answer_at(app, 9, "complete", 1, "2026-11-21T22:30:00.000Z").await;
-    answer_at(app, 10, "complete", 2, "2026-11-22T23:30:00.000Z").await;
+    // Answered by someone else: the 23rd's digest quotes only them.
+    let mut other = body(10, "complete", 2);
+    other["user"]["id"] = json!("u_7");
+    other["shownAt"] = json!("2026-11-22T23:30:00.000Z");
+    other["answeredAt"] = json!("2026-11-22T23:30:04.000Z");
+    app.set_now("2026-11-22T23:30:30.000Z");
+    post(app, &other).await;
 }
 
 /// When the digest hooks are made: after the seeded answers, before the 22nd's digest is due.
@@ -161,10 +167,15 @@ async fn the_digest_of_a_seeded_day_comes_once_at_the_hour_signed() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(receiver.received().len(), 2);
 
-    // Deleting a user deletes the digests that quote them.
+    // Deleting a user deletes the digests that quote them, and only those.
     let (status, _) = call(&app, "DELETE", "/v1/users/u_42", Value::Null).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(deliveries(&app, &hook).await, Vec::<Value>::new());
+    let left = deliveries(&app, &hook).await;
+    assert_eq!(left.len(), 1, "{left:#?}");
+    assert_eq!(
+        left[0]["webhookId"].as_str(),
+        Some(got[1].header("webhook-id"))
+    );
 }
 
 #[tokio::test]
@@ -234,9 +245,9 @@ async fn a_paused_hook_sends_no_digest_and_the_test_button_sends_yesterday() {
 
     // "Send test" on a hook that only digests: yesterday's real figures, at once, and the day
     // still gets its own digest.
+    app.set_now("2026-11-23T07:00:00.000Z");
     let (status, _) = call(&app, "PATCH", &path, json!({ "paused": false })).await;
     assert_eq!(status, StatusCode::OK);
-    app.set_now("2026-11-23T07:00:00.000Z");
     let (status, test) = call(&app, "POST", &format!("{path}/test"), Value::Null).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{test}");
     assert_eq!(test["event"], "digest.daily");
@@ -320,6 +331,31 @@ async fn digest_rules_are_checked_naming_the_field() {
         (status, answer["field"].clone()),
         (StatusCode::BAD_REQUEST, json!("event"))
     );
+
+    // A digest set on a hook after its hour starts with the next day's, not at once.
+    let receiver = Receiver::ok().await;
+    let hook = create_hook(
+        &app,
+        json!({ "name": "later", "url": receiver.url, "format": "webhook" }),
+    )
+    .await;
+    app.set_now("2026-11-23T10:00:00.000Z");
+    let path = format!("/v1/hooks/{}", hook["id"]);
+    let (status, _) = call(
+        &app,
+        "PATCH",
+        &path,
+        json!({ "digest": { "hour": 9, "timeZone": "Europe/Berlin" } }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    queue_due_digests(&app.state, app.now()).await.unwrap();
+    assert_eq!(deliveries(&app, &hook).await, Vec::<Value>::new());
+    app.set_now("2026-11-24T08:00:00.000Z");
+    queue_due_digests(&app.state, app.now()).await.unwrap();
+    let list = deliveries(&app, &hook).await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["event"], "digest.daily");
 }
 
 #[tokio::test]

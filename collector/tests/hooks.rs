@@ -604,6 +604,34 @@ async fn a_backlog_goes_over_one_kept_alive_connection_in_order() {
 }
 
 #[tokio::test]
+async fn a_delivery_the_receiver_refuses_does_not_hold_the_others() {
+    // 400 for the first request only: about that delivery, not the receiver's health.
+    let receiver = Receiver::start(|n| (if n == 1 { 400 } else { 200 }, 0)).await;
+    let app = TestApp::with(settings());
+    let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
+    for n in 1..=5 {
+        answer(&app, n, 2).await;
+    }
+    let _worker = worker::spawn(app.state.clone());
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.iter().filter(|d| d["status"] == "delivered").count() == 4
+    })
+    .await;
+    let refused = list.iter().find(|d| d["status"] == "pending").unwrap();
+    assert_eq!(refused["answerId"], answer_id(1));
+    assert_eq!(refused["lastStatus"], 400);
+    assert_eq!(receiver.received().len(), 5);
+    let (_, shown) = call(
+        &app,
+        "GET",
+        &format!("/v1/hooks/{}", hook["id"]),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(shown["heldUntil"], Value::Null);
+}
+
+#[tokio::test]
 async fn a_receiver_that_is_down_is_probed_not_hammered_and_its_backlog_given_up_after_a_day() {
     use std::sync::atomic::AtomicBool;
     let up = Arc::new(AtomicBool::new(false));
@@ -625,38 +653,57 @@ async fn a_receiver_that_is_down_is_probed_not_hammered_and_its_backlog_given_up
         answer(&app, n, 2).await;
     }
     let _worker = worker::spawn(app.state.clone());
-    // One attempt, then every delivery of the hook waits for its retry.
+    // One attempt, then every delivery of the hook waits for the hold to end.
     let list = wait_deliveries(&app, &hook, |d| d.iter().any(|d| d["attempts"] == 1)).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(receiver.received().len(), 1);
     let probe = list.iter().find(|d| d["attempts"] == 1).unwrap().clone();
     assert_eq!(probe["answerId"], answer_id(1));
     let held = probe["nextAttemptAt"].clone();
     assert!(list
         .iter()
         .all(|d| d["status"] == "pending" && d["nextAttemptAt"] == held));
+    // Answers that arrive meanwhile wait too: the worker looks (it is signalled) and sends
+    // nothing.
+    for n in 11..=14 {
+        answer(&app, n, 2).await;
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(receiver.received().len(), 1);
+    let list = deliveries(&app, &hook).await;
+    assert_eq!(list.len(), 14);
+    assert!(list.iter().all(|d| d["nextAttemptAt"] == held));
 
-    // At the retry, the oldest probes again (with its own webhook-id), and waits twice as long.
+    // When the hold ends, the oldest probes again (its webhook-id), and the next hold is
+    // twice as long (60 s ± 10 %).
     app.advance(34_000);
     app.state.wake_hooks();
     let got = receiver.wait_for(2).await;
     assert_eq!(got[1].header("webhook-id"), got[0].header("webhook-id"));
     let list = wait_deliveries(&app, &hook, |d| d.iter().any(|d| d["attempts"] == 2)).await;
     assert_eq!(list.iter().filter(|d| d["attempts"] != 0).count(), 1);
+    app.advance(50_000);
+    app.state.wake_hooks();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(receiver.received().len(), 2);
 
-    // Back up: at the next probe everything goes.
+    // Back up: at the next probe everything goes, in the order it was queued.
     up.store(true, Ordering::SeqCst);
-    app.advance(70_000);
+    app.advance(20_000);
     app.state.wake_hooks();
     wait_deliveries(&app, &hook, |d| {
         d.iter().all(|d| d["status"] == "delivered")
     })
     .await;
-    assert_eq!(receiver.received().len(), 12);
+    let got = receiver.received();
+    assert_eq!(got.len(), 16);
+    let order: Vec<String> = got[2..]
+        .iter()
+        .map(|r| r.json()["data"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(order, (1..=14).map(answer_id).collect::<Vec<_>>());
 
     // Down again for more than a day: the untried backlog is given up, visibly.
     up.store(false, Ordering::SeqCst);
-    for n in 11..=13 {
+    for n in 21..=23 {
         answer(&app, n, 2).await;
     }
     wait_deliveries(&app, &hook, |d| {

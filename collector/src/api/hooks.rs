@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use nps_widget::core::answer::uuid_v4;
+use nps_widget::core::time::format_timestamp;
 use serde_json::{json, Map, Value};
 
 use crate::error::ApiError;
@@ -57,6 +58,8 @@ pub fn hook_json(hook: &Hook) -> Value {
         "filter": hook.filter.to_json(),
         "digest": hook.digest.as_ref().map(DigestSchedule::to_json),
         "paused": hook.paused,
+        // While its receiver fails: when the hook's deliveries are next tried.
+        "heldUntil": hook.hold_until.map(format_timestamp),
         "createdAt": hook.created_at,
     })
 }
@@ -285,7 +288,16 @@ async fn update(
             "url" => change.url = Some(url(&state, value).await?),
             "events" => change.events = Some(events(value)?),
             "filter" => change.filter = Some(HookFilter::from_json(value)?),
-            "digest" => change.digest = Some(DigestSchedule::from_json(value)?),
+            "digest" => {
+                // Set or changed, it starts at its next hour: the day due now counts as sent.
+                let schedule = DigestSchedule::from_json(value)?;
+                let now = state.now();
+                let sent = schedule
+                    .as_ref()
+                    .and_then(|s| s.due_day(i64::MIN, None, now))
+                    .map(|day| day.to_string());
+                change.digest = Some((schedule, sent));
+            }
             "paused" => change.paused = Some(paused(value)?),
             "format" => {
                 return Err(ApiError::bad_request(
@@ -315,7 +327,10 @@ async fn update(
             .map_err(ApiError::internal)?
             .ok_or_else(no_hook)?;
         let events = change.events.as_ref().unwrap_or(&hook.events);
-        let digest = change.digest.as_ref().unwrap_or(&hook.digest);
+        let digest = change
+            .digest
+            .as_ref()
+            .map_or(&hook.digest, |(digest, _)| digest);
         listens(events, digest.as_ref())?;
     }
     let hook = store

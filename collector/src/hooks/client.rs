@@ -20,7 +20,7 @@ use tokio_rustls::rustls::pki_types::ServerName;
 use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 use tokio_rustls::TlsConnector;
 
-use super::address::{Host, Target};
+use super::address::{self, Host, Target};
 
 /// How much of a receiver's answer is kept with the attempt.
 pub const KEPT_RESPONSE_BYTES: usize = 512;
@@ -92,20 +92,44 @@ impl Connection {
     }
 
     /// POSTs `body` with `headers` to `target`, on the open connection if the receiver kept
-    /// it, else on a new one to the first of `addrs` that accepts it (addresses the caller
-    /// checked). An error says why no answer came; after one, the connection is closed. The
-    /// answer's body is read until `deadline` at most: an answer whose status came in time
-    /// counts even if its body is slow (the caller bounds the rest of the exchange).
+    /// it, else on a new one to the first address of `target` that the guard allows (resolved
+    /// now, see [`address::resolve`]) and that accepts it. A kept connection that fails without
+    /// an answer (the receiver closed it while idle) is replaced once by a new one. An error
+    /// says why no answer came; after one, the connection is closed. The answer's body is read
+    /// until `deadline` at most: an answer whose status came in time counts even if its body
+    /// is slow (the caller bounds the rest of the exchange).
     pub async fn post(
         &mut self,
         target: &Target,
-        addrs: &[SocketAddr],
+        allow_private: bool,
+        headers: &[(&'static str, String)],
+        body: Vec<u8>,
+        deadline: Instant,
+    ) -> Result<Reply, String> {
+        let reused = self.is_open();
+        let mut result = self
+            .send(target, allow_private, headers, body.clone(), deadline)
+            .await;
+        if reused && result.is_err() {
+            // Receivers drop a repeat by its webhook-id, should the first have arrived.
+            result = self
+                .send(target, allow_private, headers, body, deadline)
+                .await;
+        }
+        result
+    }
+
+    async fn send(
+        &mut self,
+        target: &Target,
+        allow_private: bool,
         headers: &[(&'static str, String)],
         body: Vec<u8>,
         deadline: Instant,
     ) -> Result<Reply, String> {
         if !self.is_open() {
-            self.open(target, addrs).await?;
+            let addrs = address::resolve(target, allow_private).await?;
+            self.open(target, &addrs).await?;
         }
         let Some(sender) = self.sender.as_mut() else {
             return Err("no connection".into());

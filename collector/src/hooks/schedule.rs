@@ -15,11 +15,17 @@ pub const GIVE_UP_AFTER_MS: i64 = 86_400_000;
 /// `attempts` (1 for the first) failed at `now`; `jitter` in [0, 1) picks the wait within
 /// ±10 %. `None`: give up.
 pub fn retry_at(created_at: i64, attempts: u32, now: i64, jitter: f64) -> Option<i64> {
-    let doublings = attempts.saturating_sub(1).min(20);
-    let wait = (FIRST_RETRY_MS << doublings).min(MAX_RETRY_MS);
-    let wait = (wait as f64 * (0.9 + 0.2 * jitter.clamp(0.0, 1.0))) as i64;
-    let at = now + wait;
+    let at = now + wait(attempts, jitter);
     (at <= created_at + GIVE_UP_AFTER_MS).then_some(at)
+}
+
+/// The wait (ms) after the `failures`th failure in a row (1 for the first): 30 s doubling up
+/// to an hour, moved by `jitter` in [0, 1) within ±10 %. Also how long a hook whose receiver
+/// keeps failing is left alone.
+pub fn wait(failures: u32, jitter: f64) -> i64 {
+    let doublings = failures.saturating_sub(1).min(20);
+    let wait = (FIRST_RETRY_MS << doublings).min(MAX_RETRY_MS);
+    (wait as f64 * (0.9 + 0.2 * jitter.clamp(0.0, 1.0))) as i64
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ use crate::state::AppState;
 pub const DELIVERY_RETENTION_MS: i64 = 30 * 86_400_000;
 /// How often old deliveries are given up and finished ones pruned: hourly.
 const PRUNE_EVERY_MS: i64 = 3_600_000;
+/// Finished deliveries deleted per transaction.
+const PRUNE_BATCH: usize = 2_000;
 /// Longest wait before looking again by itself (the clock may have been moved).
 const MAX_WAIT: Duration = Duration::from_secs(60);
 /// Wait after the database could not be read.
@@ -41,11 +43,7 @@ pub async fn run(state: AppState) {
                 Ok(failed) => tracing::warn!(failed, "hooks: deliveries given up after a day"),
                 Err(error) => tracing::error!(%error, "hooks: cannot give up old deliveries"),
             }
-            match state
-                .store()
-                .prune_deliveries(now - DELIVERY_RETENTION_MS)
-                .await
-            {
+            match prune(&state, now - DELIVERY_RETENTION_MS).await {
                 Ok(pruned) => {
                     if pruned > 0 {
                         tracing::info!(pruned, "hooks: finished deliveries pruned");
@@ -68,6 +66,20 @@ pub async fn run(state: AppState) {
             () = state.timed_signal().notified() => {}
             () = tokio::time::sleep(wait) => {}
         }
+    }
+}
+
+/// Deletes the finished deliveries queued before `before`, a batch per transaction, so that
+/// the answers' writer never waits long for the write lock; how many.
+async fn prune(state: &AppState, before: i64) -> Result<u64, crate::storage::StorageError> {
+    let mut pruned = 0;
+    loop {
+        let batch = state.store().prune_deliveries(before, PRUNE_BATCH).await?;
+        pruned += batch;
+        if batch < PRUNE_BATCH as u64 {
+            return Ok(pruned);
+        }
+        tokio::task::yield_now().await;
     }
 }
 

@@ -1,15 +1,16 @@
 //! The hook worker: a task started with the server that sends the deliveries that are due.
 //! For each hook with deliveries due it starts a run, at most one per hook: the run sends
-//! them one after the other on one kept-alive connection, each attempt within the hook
-//! timeout (10 s), and stops at the first that is not delivered. 2xx is delivered, anything
-//! else is tried again on the [`schedule`] until it has failed, and the hook's other
-//! deliveries wait as long (the store holds them): a receiver that is down is probed by its
-//! oldest delivery at growing intervals, not sent every delivery in turn. Attempts are recorded in the answers' group commit, at
-//! least every second of a run and at its end. Everything it knows is in the database, so a
-//! collector killed mid-run sends the unrecorded deliveries again when it starts (with the
-//! same `webhook-id`, for receivers to drop a repeat). It decides time by the app's clock, and
-//! it looks again when the store queues something (after a short pause that lets a burst of
-//! answers be taken in one look), when a wait ends, or when woken ([`AppState::wake_hooks`]).
+//! them in the order they were queued, one after the other on one kept-alive connection, each
+//! attempt within the hook timeout (10 s). 2xx is delivered; anything else is tried again on
+//! the [`schedule`] until it has failed. A receiver that fails (no answer, 5xx, 429, 408) ends
+//! the run and holds the hook, new deliveries included, for the schedule's growing waits; the
+//! oldest delivery then probes it. Attempts are recorded in the answers' group commit, at
+//! least every second of a run (when the run also checks that its hook has not changed) and
+//! at its end. Everything it knows is in the database, so a collector killed mid-run sends the
+//! unrecorded deliveries again when it starts (with the same `webhook-id`, for receivers to
+//! drop a repeat). It decides time by the app's clock, and it looks again when the store
+//! queues something (after a short pause that lets a burst of answers be taken in one look),
+//! when a wait ends, or when woken ([`AppState::wake_hooks`]).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -89,22 +90,32 @@ async fn run(state: AppState) {
     }
 }
 
-/// Sends `deliveries` to `hook` one after the other on one connection, until one is not
-/// delivered, and records the attempts.
-async fn run_hook(state: AppState, hook: Hook, deliveries: Vec<Delivery>) {
+/// Sends `deliveries` to `hook` one after the other on one connection, until the receiver
+/// fails (the hook is then held) or the hook changes, and records the attempts.
+async fn run_hook(state: AppState, mut hook: Hook, deliveries: Vec<Delivery>) {
     let mut connection = Connection::new();
     let mut attempts = Vec::new();
     let mut recorded_at = Instant::now();
     for delivery in deliveries {
         let attempt = attempt(&state, &hook, &delivery, &mut connection).await;
-        let delivered = attempt.outcome == Outcome::Delivered;
+        let held = attempt.hold.is_some();
         attempts.push(attempt);
-        if !delivered {
+        if held {
             break;
         }
         if recorded_at.elapsed() >= RECORD_EVERY {
             record(&state, std::mem::take(&mut attempts)).await;
             recorded_at = Instant::now();
+            // Paused, deleted, sent elsewhere or signed anew meanwhile: the rest wait for a
+            // run that knows.
+            match state.store().hook(hook.id).await {
+                Ok(Some(now))
+                    if !now.paused && now.url == hook.url && now.secret == hook.secret =>
+                {
+                    hook = now;
+                }
+                _ => break,
+            }
         }
     }
     record(&state, attempts).await;
@@ -168,6 +179,26 @@ async fn attempt(
         }
         Err(why) => (None, why, retry()),
     };
+    // No answer, or one that says the receiver is down or busy: the hook is held. Another
+    // refusal (400, 413, …) is about this delivery, and the others go on.
+    let failing = match status {
+        None => true,
+        Some(status) => status >= 500 || status == 429 || status == 408,
+    };
+    let hold = (outcome != Outcome::Delivered && failing)
+        .then(|| now + schedule::wait(hook.hold_failures + 1, rand::random::<f64>()));
+    // Held, the delivery keeps its place: when the hold ends the hook's deliveries go in the
+    // order they were queued, this one (the oldest) first, so it is the one that probes.
+    let outcome = match (outcome, hold) {
+        (Outcome::RetryAt(_), Some(_)) => Outcome::RetryAt(
+            delivery
+                .next_attempt_at
+                .as_deref()
+                .and_then(nps_widget::core::time::parse_timestamp)
+                .unwrap_or(now),
+        ),
+        (outcome, _) => outcome,
+    };
     // The hook's URL is not logged: a Slack webhook's URL is its secret. A delivery is one
     // line in the debug log (a busy collector makes thousands a second); a failure is a
     // warning.
@@ -187,12 +218,12 @@ async fn attempt(
         latency_ms,
         response,
         outcome,
+        hold,
     }
 }
 
 /// Writes the request in the hook's format and sends it on `connection`, reading the answer's
-/// body until `deadline`. A new connection goes only to addresses the guard allows, resolved
-/// now (an open one was made to such an address).
+/// body until `deadline`.
 async fn send(
     state: &AppState,
     hook: &Hook,
@@ -202,11 +233,6 @@ async fn send(
 ) -> Result<Reply, String> {
     let settings = state.settings();
     let target = address::parse(&hook.url)?;
-    let addrs = if connection.is_open() {
-        Vec::new()
-    } else {
-        address::resolve(&target, settings.allow_private_hooks).await?
-    };
     let (body, headers) = match hook.format {
         Format::Webhook => {
             let timestamp = state.now().div_euclid(1000);
@@ -233,6 +259,12 @@ async fn send(
         }
     };
     connection
-        .post(&target, &addrs, &headers, body, deadline)
+        .post(
+            &target,
+            settings.allow_private_hooks,
+            &headers,
+            body,
+            deadline,
+        )
         .await
 }

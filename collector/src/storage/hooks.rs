@@ -29,6 +29,10 @@ pub struct Hook {
     pub digest: Option<DigestSchedule>,
     /// The last day (`YYYY-MM-DD` in the digest's zone) whose digest was queued.
     pub digest_last_day: Option<String>,
+    /// While its receiver fails: until when the hook is left alone (epoch ms).
+    pub hold_until: Option<i64>,
+    /// The receiver's failures in a row, which set how long the next hold lasts.
+    pub hold_failures: u32,
     /// A paused hook queues nothing, and its pending deliveries wait until it is resumed.
     pub paused: bool,
     /// The signing secret (`whsec_…`) of a `webhook` hook; never logged, and shown only when
@@ -49,6 +53,8 @@ impl std::fmt::Debug for Hook {
             .field("filter", &self.filter)
             .field("digest", &self.digest)
             .field("digest_last_day", &self.digest_last_day)
+            .field("hold_until", &self.hold_until)
+            .field("hold_failures", &self.hold_failures)
             .field("paused", &self.paused)
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("created_at", &self.created_at)
@@ -86,8 +92,9 @@ pub struct HookChange {
     pub events: Option<Vec<Event>>,
     /// A new filter, replacing the old one.
     pub filter: Option<HookFilter>,
-    /// A new digest schedule (`Some(None)`: no more digest).
-    pub digest: Option<Option<DigestSchedule>>,
+    /// A new digest schedule (`Some(None)`: no more digest), and the day whose digest counts
+    /// as sent already (the latest due when it is set: the first comes at the next hour).
+    pub digest: Option<(Option<DigestSchedule>, Option<String>)>,
     /// Paused or resumed.
     pub paused: Option<bool>,
 }
@@ -196,6 +203,10 @@ pub struct Attempt {
     pub response: String,
     /// What next.
     pub outcome: Outcome,
+    /// The receiver is failing (no answer, 5xx, 429, 408): leave the hook alone until then
+    /// (epoch ms). `None` after a delivery, or an answer that is about this delivery alone
+    /// (another 4xx).
+    pub hold: Option<i64>,
 }
 
 /// Hooks, their deliveries and the signal that wakes the worker.
@@ -237,7 +248,7 @@ pub trait HookStore: Send + Sync {
     async fn deliveries(&self, id: i64, limit: usize) -> Result<Vec<Delivery>, StorageError>;
 
     /// Makes the delivery `delivery_id` of the hook `hook_id` due at `now`, whatever its
-    /// status; `None` when there is no such delivery.
+    /// status, and ends the hook's hold; `None` when there is no such delivery.
     async fn retry_delivery(
         &self,
         hook_id: i64,
@@ -245,9 +256,9 @@ pub trait HookStore: Send + Sync {
         now: i64,
     ) -> Result<Option<Delivery>, StorageError>;
 
-    /// What to send at `now`: for each hook that is not paused and not in `busy` (a run in
-    /// flight), its pending deliveries that are due, first due first, `per_hook` at most, each
-    /// with its event written.
+    /// What to send at `now`: for each hook that is not paused, not held and not in `busy` (a
+    /// run in flight), its pending deliveries that are due, first due first, `per_hook` at
+    /// most, each with its event written.
     async fn due_deliveries(
         &self,
         now: i64,
@@ -255,7 +266,8 @@ pub trait HookStore: Send + Sync {
         per_hook: usize,
     ) -> Result<Due, StorageError>;
 
-    /// Records attempts, in one transaction.
+    /// Records attempts, in one transaction, and their hooks' holds: a hold starts a longer
+    /// one each time, a delivery ends it.
     async fn record_attempts(&self, attempts: Vec<Attempt>) -> Result<(), StorageError>;
 
     /// Queues `body`, a digest, to the hook with `id` at `now`. With `Some(day)`
@@ -277,8 +289,8 @@ pub trait HookStore: Send + Sync {
     /// unsent). Returns how many.
     async fn give_up_deliveries(&self, created_before: i64, now: i64) -> Result<u64, StorageError>;
 
-    /// Deletes the deliveries queued before `before` (epoch ms) that are delivered or failed:
-    /// their bodies hold answers (personal data) and the log only needs recent ones. Returns
-    /// how many.
-    async fn prune_deliveries(&self, before: i64) -> Result<u64, StorageError>;
+    /// Deletes at most `limit` of the deliveries queued before `before` (epoch ms) that are
+    /// delivered or failed: their bodies hold answers (personal data) and the log only needs
+    /// recent ones. Returns how many (fewer than `limit`: none is left).
+    async fn prune_deliveries(&self, before: i64, limit: usize) -> Result<u64, StorageError>;
 }

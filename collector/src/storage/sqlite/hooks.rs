@@ -13,7 +13,7 @@ use super::SqliteStore;
 use crate::hooks::digest::{self, DigestSchedule};
 use crate::hooks::event::envelope;
 use crate::hooks::webhook::new_message_id;
-use crate::hooks::{schedule, Event, Format, HookFilter};
+use crate::hooks::{Event, Format, HookFilter};
 use crate::storage::hooks::{
     Attempt, Delivery, DeliveryStatus, Due, Hook, HookChange, HookStore, NewHook, Outcome,
 };
@@ -67,6 +67,10 @@ fn hook(row: &Row) -> rusqlite::Result<Hook> {
         filter: read_filter(row, "filter")?,
         digest: read_digest(row)?,
         digest_last_day: row.get("digest_last_day")?,
+        hold_until: row
+            .get::<_, Option<String>>("hold_until")?
+            .and_then(|at| parse_timestamp(&at)),
+        hold_failures: row.get("hold_failures")?,
         paused: row.get("paused")?,
         secret: row.get("secret")?,
         created_at: row.get("created_at")?,
@@ -301,7 +305,8 @@ impl HookStore for SqliteStore {
     async fn update_hook(&self, id: i64, change: HookChange) -> Result<Option<Hook>, StorageError> {
         let events = change.events.as_deref().map(events_json);
         let filter = change.filter.as_ref().map(|f| f.to_json().to_string());
-        let digest = change.digest.as_ref().map(|d| digest_json(d.as_ref()));
+        let digest = change.digest.as_ref().map(|(d, _)| digest_json(d.as_ref()));
+        let digest_last_day = change.digest.as_ref().and_then(|(_, day)| day.clone());
         self.admin_write_and_signal(move |tx| {
             // Each field is set only when the change names it; the digest may be set to null.
             let changed = tx
@@ -312,6 +317,8 @@ impl HookStore for SqliteStore {
                         events = COALESCE(:events, events),
                         filter = COALESCE(:filter, filter),
                         digest = CASE WHEN :digest_changed THEN :digest ELSE digest END,
+                        digest_last_day = CASE WHEN :digest_changed THEN :digest_last_day
+                            ELSE digest_last_day END,
                         paused = COALESCE(:paused, paused)
                      WHERE id = :id",
                 )?
@@ -322,6 +329,7 @@ impl HookStore for SqliteStore {
                     ":filter": filter,
                     ":digest_changed": digest.is_some(),
                     ":digest": digest.flatten(),
+                    ":digest_last_day": digest_last_day,
                     ":paused": change.paused,
                     ":id": id,
                 })?;
@@ -376,14 +384,30 @@ impl HookStore for SqliteStore {
 
     async fn deliveries(&self, id: i64, limit: usize) -> Result<Vec<Delivery>, StorageError> {
         self.admin_read(move |conn| {
-            conn.prepare_cached(
-                "SELECT * FROM hook_deliveries WHERE hook_id = :id ORDER BY id DESC LIMIT :limit",
-            )?
-            .query_map(
-                named_params! { ":id": id, ":limit": limit as i64 },
-                delivery,
-            )?
-            .collect()
+            let mut list: Vec<Delivery> = conn
+                .prepare_cached(
+                    "SELECT * FROM hook_deliveries WHERE hook_id = :id ORDER BY id DESC
+                     LIMIT :limit",
+                )?
+                .query_map(
+                    named_params! { ":id": id, ":limit": limit as i64 },
+                    delivery,
+                )?
+                .collect::<rusqlite::Result<_>>()?;
+            // A held hook's pending deliveries are next tried when the hold ends.
+            if let Some(until) = select_hook(conn, id)?.and_then(|hook| hook.hold_until) {
+                for delivery in list.iter_mut() {
+                    let next = delivery
+                        .next_attempt_at
+                        .as_deref()
+                        .and_then(parse_timestamp);
+                    if delivery.status == DeliveryStatus::Pending && next.is_none_or(|n| n < until)
+                    {
+                        delivery.next_attempt_at = Some(format_timestamp(until));
+                    }
+                }
+            }
+            Ok(list)
         })
         .await
     }
@@ -406,6 +430,10 @@ impl HookStore for SqliteStore {
             if changed == 0 {
                 return Ok(None);
             }
+            // Sent now, even to a receiver that was failing: the hold ends (a new failure
+            // starts a longer one).
+            tx.prepare_cached("UPDATE hooks SET hold_until = NULL WHERE id = :hook_id")?
+                .execute(named_params! { ":hook_id": hook_id })?;
             select_delivery(tx, delivery_id)
         })
         .await
@@ -419,9 +447,11 @@ impl HookStore for SqliteStore {
     ) -> Result<Due, StorageError> {
         self.admin_read(move |conn| {
             // Each hook's pending delivery due first (index `hook_deliveries_pending`).
+            // A held hook's head is due when the hold ends.
             let heads: Vec<(i64, String)> = conn
                 .prepare_cached(
-                    "SELECT h.id, d.next_attempt_at FROM hooks h
+                    "SELECT h.id, max(d.next_attempt_at, coalesce(h.hold_until, ''))
+                     FROM hooks h
                      JOIN hook_deliveries d ON d.id = (
                          SELECT id FROM hook_deliveries
                          WHERE hook_id = h.id AND status = 'pending'
@@ -498,24 +528,21 @@ impl HookStore for SqliteStore {
                     ":now": format_timestamp(attempt.at),
                     ":id": attempt.delivery_id,
                 })?;
-                // A receiver that failed is left alone until this delivery's next attempt (or,
-                // when it gave up, the first retry's wait): the hook's other deliveries wait
-                // too, so the oldest is the one that probes it and the waits grow as its do.
-                let hold = match attempt.outcome {
-                    Outcome::Delivered => None,
-                    Outcome::RetryAt(at) => Some(at),
-                    Outcome::Failed => Some(attempt.at + schedule::FIRST_RETRY_MS),
+                // The hook's hold: a failing receiver is left alone for longer each time, and
+                // a delivery ends it.
+                let hold = match (attempt.outcome, attempt.hold) {
+                    (Outcome::Delivered, _) => Some(None),
+                    (_, Some(until)) => Some(Some(format_timestamp(until))),
+                    _ => None,
                 };
                 if let Some(until) = hold {
                     tx.prepare_cached(
-                        "UPDATE hook_deliveries SET next_attempt_at = :until
-                         WHERE hook_id = (SELECT hook_id FROM hook_deliveries WHERE id = :id)
-                             AND status = 'pending' AND next_attempt_at < :until",
+                        "UPDATE hooks SET hold_until = :until,
+                             hold_failures = CASE WHEN :until IS NULL THEN 0
+                                 ELSE hold_failures + 1 END
+                         WHERE id = (SELECT hook_id FROM hook_deliveries WHERE id = :id)",
                     )?
-                    .execute(named_params! {
-                        ":until": format_timestamp(until),
-                        ":id": attempt.delivery_id,
-                    })?;
+                    .execute(named_params! { ":until": until, ":id": attempt.delivery_id })?;
                 }
             }
             Ok(())
@@ -557,33 +584,47 @@ impl HookStore for SqliteStore {
 
     async fn give_up_deliveries(&self, created_before: i64, now: i64) -> Result<u64, StorageError> {
         self.admin_write(move |tx| {
-            let failed = tx
-                .prepare_cached(
-                    "UPDATE hook_deliveries SET status = 'failed', next_attempt_at = NULL,
-                         last_response = CASE WHEN attempts = 0
-                             THEN 'not sent: its receiver failed for a day'
-                             ELSE last_response END,
-                         updated_at = :now
-                     WHERE status = 'pending' AND created_at < :before
-                         AND hook_id IN (SELECT id FROM hooks WHERE paused = 0)",
-                )?
-                .execute(named_params! {
-                    ":before": format_timestamp(created_before),
-                    ":now": format_timestamp(now),
-                })?;
+            // Hook by hook, through the index of pending deliveries: only the few pending
+            // rows are read, not the month of finished ones.
+            let hooks: Vec<i64> = tx
+                .prepare_cached("SELECT id FROM hooks WHERE paused = 0")?
+                .query_map([], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut failed = 0;
+            for hook_id in hooks {
+                failed += tx
+                    .prepare_cached(
+                        "UPDATE hook_deliveries SET status = 'failed', next_attempt_at = NULL,
+                             last_response = CASE WHEN attempts = 0
+                                 THEN 'not sent: its receiver failed for a day'
+                                 ELSE last_response END,
+                             updated_at = :now
+                         WHERE hook_id = :hook_id AND status = 'pending'
+                             AND created_at < :before",
+                    )?
+                    .execute(named_params! {
+                        ":hook_id": hook_id,
+                        ":before": format_timestamp(created_before),
+                        ":now": format_timestamp(now),
+                    })?;
+            }
             Ok(failed as u64)
         })
         .await
     }
 
-    async fn prune_deliveries(&self, before: i64) -> Result<u64, StorageError> {
+    async fn prune_deliveries(&self, before: i64, limit: usize) -> Result<u64, StorageError> {
         self.admin_write(move |tx| {
             let pruned = tx
                 .prepare_cached(
-                    "DELETE FROM hook_deliveries
-                     WHERE created_at < :before AND status != 'pending'",
+                    "DELETE FROM hook_deliveries WHERE id IN (
+                         SELECT id FROM hook_deliveries
+                         WHERE created_at < :before AND status != 'pending' LIMIT :limit)",
                 )?
-                .execute(named_params! { ":before": format_timestamp(before) })?;
+                .execute(named_params! {
+                    ":before": format_timestamp(before),
+                    ":limit": limit as i64,
+                })?;
             Ok(pruned as u64)
         })
         .await

@@ -142,14 +142,17 @@ CREATE INDEX hook_deliveries_hook ON hook_deliveries (hook_id, id);
 CREATE INDEX hook_deliveries_answer ON hook_deliveries (answer_id);
 ";
 
-/// Version 6 to 7: daily digests. A hook keeps its digest's schedule (`{ hour, timeZone }` as
-/// JSON) and the last day whose digest was queued, which makes queueing each day's digest a
-/// single conditional update. A digest's delivery is about no one answer (`answer_id` empty).
+/// Version 6 to 7: daily digests, and holds. A hook keeps its digest's schedule (`{ hour,
+/// timeZone }` as JSON) and the last day whose digest was queued, which makes queueing each
+/// day's digest a single conditional update; and, while its receiver fails, until when it is
+/// left alone and how many failures in a row led there. A digest's delivery is about no one answer (`answer_id` empty).
 /// Deliveries are given up and pruned by age, found through their creation time (an index
 /// written once per delivery, never updated).
 const V6_TO_V7: &str = "
 ALTER TABLE hooks ADD COLUMN digest TEXT;
 ALTER TABLE hooks ADD COLUMN digest_last_day TEXT;
+ALTER TABLE hooks ADD COLUMN hold_until TEXT;
+ALTER TABLE hooks ADD COLUMN hold_failures INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX hook_deliveries_created ON hook_deliveries (created_at);
 ";
 

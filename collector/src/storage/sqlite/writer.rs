@@ -197,11 +197,10 @@ fn in_savepoint<T>(
     write: impl FnOnce(&Connection) -> rusqlite::Result<T>,
 ) -> Result<T, StorageError> {
     conn.execute_batch("SAVEPOINT job")?;
-    match write(conn) {
-        Ok(value) => {
-            conn.execute_batch("RELEASE job")?;
-            Ok(value)
-        }
+    // A failed RELEASE undoes the job too: its caller hears of an error, so nothing of it may
+    // be committed with the others.
+    match write(conn).and_then(|value| conn.execute_batch("RELEASE job").map(|()| value)) {
+        Ok(value) => Ok(value),
         Err(error) => {
             if !conn.is_autocommit() {
                 let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
