@@ -2,14 +2,16 @@
 // loopback: a hook added from the page sends a signed test delivery (checked here with
 // node:crypto), a detractor's answer arrives, the page's link to the answer opens it for
 // follow-up, a failed delivery is sent again from its row, a digest-only hook sends
-// yesterday's digest as its test, pausing shows, and axe-core finds nothing with a hook and
-// its deliveries open.
+// yesterday's digest as its test, a hook is edited, a delivery queued with its answer survives
+// SIGKILL and is sent once after the restart (verified by the standardwebhooks package),
+// pausing shows, and axe-core finds nothing with a hook and its deliveries open.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { ROOT, OUTPUT, startCollector, launch, openPage, eventually } from './harness.mjs';
+import { Webhook } from 'standardwebhooks';
+import { ROOT, OUTPUT, startCollector, startOnPort, launch, openPage, eventually } from './harness.mjs';
 
 const TOKEN = 'npsa_e2e_hooks_token_0123456789abcdef';
 const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
@@ -99,7 +101,8 @@ test('a hook added from the page sends a signed test delivery, shown as delivere
   assert.ok(await eventually(() => received.length === 1), 'the test delivery arrived');
   const request = received[0];
   assert.equal(request.headers['webhook-signature'], signature(secret, request));
-  const event = JSON.parse(request.body);
+  // The Standard Webhooks library verifies it as a receiver would (signature and timestamp).
+  const event = new Webhook(secret).verify(request.body, request.headers);
   assert.equal(event.type, 'response.completed');
   assert.equal(event.data.sample, true);
   await item.locator('details').getByText(/delivered/).waitFor();
@@ -215,6 +218,66 @@ test('a hook is edited from the page, keeping the filter rules the form does not
   assert.equal(await page.locator('#hook-form-title').textContent(), 'Add a hook');
   assert.deepEqual(page.pageErrors, []);
   await context.close();
+});
+
+test('receiver down, collector killed with SIGKILL and restarted: delivered once, verified by standardwebhooks', async () => {
+  // A port with nothing listening: the receiver is down.
+  const down = createServer();
+  await new Promise((resolve) => down.listen(0, '127.0.0.1', resolve));
+  const port = down.address().port;
+  await new Promise((resolve) => down.close(resolve));
+
+  process.env.NPS_ADMIN_TOKEN = TOKEN;
+  const crashing = await startCollector({ args: ['--allow-private-hooks'] });
+  delete process.env.NPS_ADMIN_TOKEN;
+  const call = (path, body) => fetch(crashing.url + path, {
+    method: body ? 'POST' : 'GET',
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+    body: body && JSON.stringify(body),
+  }).then((r) => r.json());
+  try {
+    const hook = await call('/v1/hooks', { name: 'CRM', url: `http://127.0.0.1:${port}/hooks`, format: 'webhook',
+      filter: { categories: ['detractor'] } });
+    const id = '5b2d3e4f-4b5d-4c6e-8f70-0123456789ab';
+    const posted = await fetch(crashing.url + '/v1/responses', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id, type: 'response', kind: 'nps', score: 1, category: 'detractor', comment: 'Crash test',
+        complete: true, user: { id: 'u_crash' }, shownAt: new Date(Date.now() - 5_000).toISOString() }),
+    });
+    assert.equal(posted.status, 202);
+    // Killed at once: the delivery was written with the answer, not yet sent.
+    const collectorPort = Number(new URL(crashing.url).port);
+    await crashing.stop('SIGKILL');
+
+    const got = [];
+    const up = createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise((resolve) => up.listen(port, '127.0.0.1', resolve));
+    try {
+      await startOnPort(crashing, collectorPort);
+      // Sent as soon as the restarted worker looks (or, had an attempt found the receiver down
+      // before the kill, when the hook's 30 s hold ends).
+      assert.ok(await eventually(async () => {
+        const { deliveries } = await call(`/v1/hooks/${hook.id}/deliveries`);
+        return deliveries.length === 1 && deliveries[0].status === 'delivered';
+      }, { timeout: 45_000, interval: 200 }), 'delivered after the restart');
+      assert.equal(got.length, 1);
+      const event = new Webhook(hook.secret).verify(got[0].body, got[0].headers);
+      assert.equal(event.type, 'response.completed');
+      assert.equal(event.data.id, id);
+      assert.equal(event.data.comment, 'Crash test');
+    } finally {
+      up.close();
+    }
+  } finally {
+    await crashing.stop();
+  }
 });
 
 test('pausing a hook shows, and a paused hook sends nothing', async () => {
