@@ -258,11 +258,12 @@ run_tests() {
 # next to posthog-js (pinned in bench/package-lock.json), and the collector's throughput under
 # concurrent clients (bench/loadgen), the report, answers list, CSV and dashboard on a database
 # of seeded answers (bench/report.mjs; seeded once into target/bench/, about two minutes), and
-# the answer POST's latency at 1,000 answers/s with and without three hooks (bench/hooks.mjs).
+# the answer POST's latency at 1,000 answers/s with and without three hooks (bench/hooks.mjs),
+# and the quiet page view of a user who is not due (bench/quiet.mjs).
 # Prints a report and writes bench-results/*.json.
 # BENCH_RUNS (rounds, default 21), BENCH_LEVELS (clients, default 16,32,64), BENCH_SECONDS (per
 # level, default 10), BENCH_REPORT_ANSWERS (default 1000000) and BENCH_ONLY
-# (size|browser|collector|report|hooks) adjust it.
+# (size|browser|quiet|collector|report|hooks) adjust it.
 bench() {
   build
   install_browser

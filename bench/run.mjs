@@ -5,7 +5,9 @@
 //   5. collector throughput under concurrent keep-alive clients (bench/loadgen);
 //   6. the report, the answers list, the CSV and the dashboard on 1,000,000 seeded answers
 //      (bench/report.mjs);
-//   7. the answer POST's latency at 1,000 answers/s with and without three hooks (bench/hooks.mjs).
+//   7. the answer POST's latency at 1,000 answers/s with and without three hooks (bench/hooks.mjs);
+//   8. the quiet page view of a user who is not due, next to an empty script and posthog-js
+//      (bench/quiet.mjs).
 // Prints a report, each report figure next to the previous run's, and writes it as JSON under
 // bench-results/ (latest.json is the previous run's for the next one).
 import { spawn, execFileSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import { constants, brotliCompressSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { reportBench, printReportBench } from './report.mjs';
 import { hooksBench, printHooksBench } from './hooks.mjs';
+import { quietBench, printQuietBench } from './quiet.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -52,7 +55,7 @@ const option = (name, fallback) => {
 const RUNS = Number(option('runs', 21));
 const LEVELS = String(option('levels', '16,32,64')).split(',').map(Number);
 const SECONDS = Number(option('seconds', 10));
-const ONLY = option('only', 'all'); // all | size | browser | collector | report | hooks
+const ONLY = option('only', 'all'); // all | size | browser | quiet | collector | report | hooks
 const REPORT_ANSWERS = Number(option('report-answers', 1_000_000));
 
 // Headless Chromium as the end-to-end tests launch it (tests/e2e/harness.mjs), plus what the
@@ -294,6 +297,20 @@ async function browserBench() {
   }
 }
 
+/** Section 8: the quiet page view (bench/quiet.mjs), on the same host page and collector. */
+async function quietPageBench() {
+  const www = benchWww();
+  const collector = await startCollector(['--www', www, '--pkg', PKG], join(WORK, 'collector-quiet.log'));
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  try {
+    return await quietBench({ browser, url: collector.url + '/index.html', runs: Math.max(15, Math.min(RUNS, 21)) });
+  } finally {
+    await browser.close();
+    await collector.stop();
+    collector.cleanup();
+  }
+}
+
 // -------------------------------------------------------------------------------- collector
 
 async function collectorBench() {
@@ -382,6 +399,7 @@ function printReport(r) {
     p();
   }
   if (r.hooks) printHooksBench(p, r.hooks);
+  if (r.quiet) printQuietBench(p, r.quiet);
   p(`machine: ${r.machine.cpus} cores, load average ${r.machine.loadavg_start.join(' ')} at start, ${r.machine.loadavg_end.join(' ')} at end`);
   return lines.join('\n');
 }
@@ -399,6 +417,7 @@ const report = {
 };
 if (ONLY === 'all' || ONLY === 'size') report.sizes = sizes();
 if (ONLY === 'all' || ONLY === 'browser') report.browser = await browserBench();
+if (ONLY === 'all' || ONLY === 'quiet') report.quiet = await quietPageBench();
 if (ONLY === 'all' || ONLY === 'collector') report.collector = await collectorBench();
 if (ONLY === 'all' || ONLY === 'report') {
   report.report = await reportBench({ collectorBin: COLLECTOR, work: WORK, startCollector, stats, chromium,

@@ -178,6 +178,41 @@
     },
 
     // Script tag(s) inserted -> every onload fired (fetched and evaluated).
+    // The quiet page view: the snippet's queue (an `ineligible` listener and `init`), then the
+    // loader's tag; resolves when the widget has decided "not now" (its `ineligible` event),
+    // with the time from the tag's insertion.
+    loadQuiet: function (config) {
+      return new Promise(function (resolve, reject) {
+        var queueFn = function () { (queueFn.q = queueFn.q || []).push(arguments); };
+        window.nps = queueFn;
+        var t0;
+        window.nps('on', 'ineligible', function (payload) {
+          var t1 = performance.now();
+          resolve({ t0: t0, decision_ms: t1 - t0, end: t1, reason: payload && payload.reason });
+        });
+        window.nps('on', 'shown', function () { reject(new Error('the card was shown: the user was due')); });
+        window.nps('init', config);
+        var script = document.createElement('script');
+        script.async = true;
+        script.src = '/nps-widget/nps-widget.js';
+        script.onerror = function () { reject(new Error('nps-widget.js failed to load')); };
+        setTimeout(function () { reject(new Error('no decision within 15 s')); }, 15000);
+        t0 = performance.now();
+        document.head.appendChild(script);
+      });
+    },
+
+    // Every resource fetched since `since` (ms): how many, and their bytes as transferred.
+    fetchedSince: function (since) {
+      var entries = performance.getEntriesByType('resource').filter(function (e) { return e.startTime >= since; });
+      return {
+        requests: entries.length,
+        transfer_bytes: entries.reduce(function (t, e) { return t + (e.transferSize || 0); }, 0),
+        body_bytes: entries.reduce(function (t, e) { return t + (e.encodedBodySize || 0); }, 0),
+        names: entries.map(function (e) { return e.name.replace(location.origin, ''); }),
+      };
+    },
+
     loadScripts: function (srcs) {
       var heapBefore = heap();
       var t0 = performance.now();
