@@ -175,17 +175,26 @@ impl SqliteStore {
         &self,
         write: impl FnOnce(&Connection) -> rusqlite::Result<()> + Send + 'static,
     ) -> Result<(), StorageError> {
+        self.to_writer(|reply| Job::Write {
+            write: Box::new(write),
+            reply,
+        })
+        .await
+    }
+
+    /// Hands the writer thread the job `job` makes with its reply channel, and waits for the
+    /// reply (sent once the transaction holding the job has committed).
+    async fn to_writer<T>(
+        &self,
+        job: impl FnOnce(oneshot::Sender<Result<T, StorageError>>) -> Job,
+    ) -> Result<T, StorageError> {
         let inbox = self
             .threads
             .as_ref()
             .and_then(|threads| threads.inbox.as_ref())
             .ok_or_else(|| StorageError("the database is open read-only".into()))?;
         let (reply, done) = oneshot::channel();
-        let job = Job::Write {
-            write: Box::new(write),
-            reply,
-        };
-        inbox.send(job).await.map_err(|_| stopped())?;
+        inbox.send(job(reply)).await.map_err(|_| stopped())?;
         done.await.map_err(|_| stopped())?
     }
 
@@ -208,19 +217,12 @@ impl SqliteStore {
 #[async_trait]
 impl AnswerStore for SqliteStore {
     async fn submit(&self, answer: Answer, received_at: i64) -> Result<Applied, StorageError> {
-        let inbox = self
-            .threads
-            .as_ref()
-            .and_then(|threads| threads.inbox.as_ref())
-            .ok_or_else(|| StorageError("the database is open read-only".into()))?;
-        let (reply, done) = oneshot::channel();
-        let job = Job::Body {
+        self.to_writer(|reply| Job::Body {
             answer: Box::new(answer),
             received_at,
             reply,
-        };
-        inbox.send(job).await.map_err(|_| stopped())?;
-        done.await.map_err(|_| stopped())?
+        })
+        .await
     }
 
     async fn last_display(
