@@ -57,13 +57,10 @@ pub(crate) fn text(data: &Value, pointer: &str) -> Option<String> {
     }
 }
 
-/// The message of a delivery's event (`{ "type", "timestamp", "data": answer }`); links to the
-/// answer under `public_url` when there is one. A daily digest has its own message
-/// ([`digest::slack`](super::digest::slack)).
+/// The message of an answer's event (`{ "type", "timestamp", "data": answer }`); links to the
+/// answer under `public_url` when there is one. (A daily digest has its own message,
+/// [`digest::slack`](super::digest::slack).)
 pub fn message(event: &Value, public_url: Option<&str>) -> Value {
-    if event.get("type").and_then(Value::as_str) == Some(super::digest::EVENT) {
-        return super::digest::slack::message(event, public_url);
-    }
     let data = event.get("data").cloned().unwrap_or(Value::Null);
     let event_type = text(event, "/type").unwrap_or_default();
     let kind = text(&data, "/kind").unwrap_or_default().to_uppercase();

@@ -21,6 +21,7 @@ use tokio::time::Instant;
 
 use super::address;
 use super::client::{Connection, Reply};
+use super::digest;
 use super::schedule;
 use super::slack;
 use super::webhook;
@@ -254,7 +255,12 @@ async fn send(
         Format::Slack => {
             let event: Value = serde_json::from_str(&delivery.body)
                 .map_err(|error| format!("the stored event is not JSON: {error}"))?;
-            let message = slack::message(&event, settings.public_url.as_deref());
+            let public_url = settings.public_url.as_deref();
+            let message = if event.get("type").and_then(Value::as_str) == Some(digest::EVENT) {
+                digest::slack::message(&event, public_url)
+            } else {
+                slack::message(&event, public_url)
+            };
             (message.to_string().into_bytes(), Vec::new())
         }
     };
