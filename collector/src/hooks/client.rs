@@ -1,5 +1,5 @@
 //! The request of one delivery attempt: a `POST` over HTTP/1.1 (TLS with the Mozilla roots for
-//! `https`), to an address that [`address::resolve`](super::address::resolve) checked, on a
+//! `https`), to an address that [`address::resolve`] checked, on a
 //! [`Connection`] that the worker keeps for the rest of its run on that hook. Redirects are
 //! answers like any other (not 2xx: not delivered), never followed. Only the status and the
 //! first [`KEPT_RESPONSE_BYTES`] of the body are kept.

@@ -26,7 +26,7 @@ const MAX_WAIT: Duration = Duration::from_secs(60);
 const ERROR_WAIT: Duration = Duration::from_secs(5);
 
 /// Runs until aborted: prunes, queues the digests due, and waits for the next digest's hour,
-/// [`MAX_WAIT`] at most, or until woken ([`AppState::wake_hooks`]).
+/// a minute at most, or until woken ([`AppState::wake_hooks`]).
 pub async fn run(state: AppState) {
     let mut pruned_at: Option<i64> = None;
     loop {
