@@ -107,6 +107,8 @@ impl Connection {
         deadline: Instant,
     ) -> Result<Reply, String> {
         let reused = self.is_open();
+        // Shared, not copied, by a second try.
+        let body = Bytes::from(body);
         let mut result = self
             .send(target, allow_private, headers, body.clone(), deadline)
             .await;
@@ -124,7 +126,7 @@ impl Connection {
         target: &Target,
         allow_private: bool,
         headers: &[(&'static str, String)],
-        body: Vec<u8>,
+        body: Bytes,
         deadline: Instant,
     ) -> Result<Reply, String> {
         if !self.is_open() {
@@ -200,7 +202,7 @@ async fn exchange(
     sender: &mut http1::SendRequest<Full<Bytes>>,
     target: &Target,
     headers: &[(&'static str, String)],
-    body: Vec<u8>,
+    body: Bytes,
     deadline: Instant,
 ) -> Result<Reply, String> {
     sender
@@ -218,7 +220,7 @@ async fn exchange(
         request = request.header(*name, value);
     }
     let request = request
-        .body(Full::new(Bytes::from(body)))
+        .body(Full::new(body))
         .map_err(|error| format!("cannot write the request: {error}"))?;
     let response = sender
         .send_request(request)
