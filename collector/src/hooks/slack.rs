@@ -57,6 +57,17 @@ pub(crate) fn text(data: &Value, pointer: &str) -> Option<String> {
     }
 }
 
+/// A Block Kit button that opens `url`.
+pub(crate) fn button(label: &str, url: String) -> Value {
+    json!({ "type": "button", "text": { "type": "plain_text", "text": label }, "url": url })
+}
+
+/// The "Follow up" button to the answer `id` on the dashboard under `base`.
+pub(crate) fn follow_up_button(base: &str, id: &str) -> Value {
+    let id = utf8_percent_encode(id, NON_ALPHANUMERIC);
+    button("Follow up", format!("{base}/dashboard/?answer={id}"))
+}
+
 /// The message of an answer's event (`{ "type", "timestamp", "data": answer }`); links to the
 /// answer under `public_url` when there is one. (A daily digest has its own message,
 /// [`digest::slack`](super::digest::slack).)
@@ -148,15 +159,7 @@ pub fn message(event: &Value, public_url: Option<&str>) -> Value {
         "elements": [ { "type": "mrkdwn", "text": cut(&context, MAX_FIELD, true) } ],
     }));
     if let (Some(base), Some(id)) = (public_url, text(&data, "/id")) {
-        let id = utf8_percent_encode(&id, NON_ALPHANUMERIC);
-        blocks.push(json!({
-            "type": "actions",
-            "elements": [ {
-                "type": "button",
-                "text": { "type": "plain_text", "text": "Follow up" },
-                "url": format!("{base}/dashboard/?answer={id}"),
-            } ],
-        }));
+        blocks.push(json!({ "type": "actions", "elements": [follow_up_button(base, &id)] }));
     }
     blocks.truncate(MAX_BLOCKS);
     json!({ "text": cut(&summary, MAX_TEXT, false), "blocks": blocks })

@@ -4,10 +4,11 @@
 //! limits whatever the day held: at most [`MAX_LISTED`] comments are listed, each cut to a
 //! section's length.
 
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
-use crate::hooks::slack::{cut, text, MAX_BLOCKS, MAX_FIELD, MAX_HEADER, MAX_SECTION, MAX_TEXT};
+use crate::hooks::slack::{
+    button, cut, follow_up_button, text, MAX_BLOCKS, MAX_FIELD, MAX_HEADER, MAX_SECTION, MAX_TEXT,
+};
 
 /// Most comments listed in one message; the rest are counted and linked.
 pub const MAX_LISTED: usize = 20;
@@ -128,12 +129,7 @@ pub fn message(event: &Value, public_url: Option<&str>) -> Value {
             "text": { "type": "mrkdwn", "text": format!("{head}{body}") },
         });
         if let (Some(base), Some(id)) = (public_url, text(answer, "/id")) {
-            let id = utf8_percent_encode(&id, NON_ALPHANUMERIC);
-            section["accessory"] = json!({
-                "type": "button",
-                "text": { "type": "plain_text", "text": "Follow up" },
-                "url": format!("{base}/dashboard/?answer={id}"),
-            });
+            section["accessory"] = follow_up_button(base, &id);
         }
         blocks.push(section);
     }
@@ -162,14 +158,8 @@ pub fn message(event: &Value, public_url: Option<&str>) -> Value {
         "elements": [ { "type": "mrkdwn", "text": cut(&context.join(" · "), MAX_FIELD, true) } ],
     }));
     if let Some(base) = public_url {
-        blocks.push(json!({
-            "type": "actions",
-            "elements": [ {
-                "type": "button",
-                "text": { "type": "plain_text", "text": "Open the dashboard" },
-                "url": format!("{base}/dashboard/"),
-            } ],
-        }));
+        let open = button("Open the dashboard", format!("{base}/dashboard/"));
+        blocks.push(json!({ "type": "actions", "elements": [open] }));
     }
     blocks.truncate(MAX_BLOCKS);
     json!({ "text": cut(&summary, MAX_TEXT, false), "blocks": blocks })
