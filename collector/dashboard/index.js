@@ -224,18 +224,42 @@ function answerItem(answer, me, actions) {
     actions ? actions(answer, me) : null);
 }
 
+/** How many follow-up changes were sent per answer id, so only the latest answer is drawn. */
+const followUpSent = new Map();
+
+/**
+ * Draws a stored follow-up on every listing of the answer (it may be listed twice: the linked
+ * answer and the inbox). A note or tags typed but not saved yet stay as typed, unless `change`
+ * just saved them: claiming while writing a note must not wipe the note.
+ */
+function showFollowUp(updated, me, change) {
+  for (const item of document.querySelectorAll(`li[data-id="${CSS.escape(updated.id)}"]`)) {
+    const fresh = answerItem(updated, me, followUpActions);
+    for (const name of ['note', 'tags']) {
+      const typed = item.querySelector(`input[name="${name}"]`);
+      if (typed && typed.value !== typed.defaultValue && !(name in change)) {
+        fresh.querySelector(`input[name="${name}"]`).value = typed.value;
+      }
+    }
+    const focused = item.contains(document.activeElement) ? document.activeElement.name : null;
+    item.replaceWith(fresh);
+    if (focused) fresh.querySelector(`input[name="${focused}"]`)?.focus();
+  }
+}
+
 /** Claim, note and tags, resolve: the follow-up of one detractor. */
 function followUpActions(answer, me) {
   const follow = answer.followUp || {};
   const note = h('input', { name: 'note', value: follow.note || '', maxlength: 5000 });
   const tags = h('input', { name: 'tags', value: (follow.tags || []).join(', ') });
-  // The answer may be listed twice (the linked answer and the inbox): the one acted on changes.
   const box = h('div', { class: 'actions' });
   const patch = async (change) => {
+    const sent = (followUpSent.get(answer.id) || 0) + 1;
+    followUpSent.set(answer.id, sent);
     try {
       const updated = await api(`/v1/answers/${encodeURIComponent(answer.id)}/follow-up`, { method: 'PATCH', body: JSON.stringify(change) });
-      const item = box.closest('li[data-id]');
-      item?.replaceWith(answerItem(updated, me, followUpActions));
+      // A later change's answer is the newer state: an earlier one arriving after it is not drawn.
+      if (followUpSent.get(answer.id) === sent) showFollowUp(updated, me, change);
       showError(null);
     } catch (error) {
       showError(error.message);
