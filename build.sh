@@ -13,6 +13,9 @@ cd "$(dirname "$0")"
 ROOT=$PWD
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
+# The quiet page view (the user is not due) downloads and runs only the loader: at most 2 KB gzip.
+QUIET_BUDGET=2048
+
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 
 wasm_bindgen_version() {
@@ -63,8 +66,12 @@ print_sizes() {
     total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
     printf '%-28s %10d %10d\n' "${f#pkg/}" "$raw" "$gz"
   done
-  printf '%-28s %10d %10d   (budget %d B, in ./size-budget)\n' "total" "$total_raw" "$total_gz" "$(cat size-budget)"
+  printf '%-28s %10d %10d   (show path: budget %d B, in ./size-budget)\n' "total" "$total_raw" "$total_gz" "$(cat size-budget)"
   echo "$total_gz" > target/host-download.gz-bytes
+  local quiet_gz; quiet_gz=$(gzip -9c pkg/nps-widget.js | wc -c)
+  printf '%-28s %10d %10d   (quiet path: the loader alone, budget %d B)\n' "quiet page view" \
+    "$(wc -c <pkg/nps-widget.js)" "$quiet_gz" "$QUIET_BUDGET"
+  echo "$quiet_gz" > target/quiet-download.gz-bytes
 }
 
 build() {
@@ -102,9 +109,18 @@ build() {
       "export const loadLanguage = (tag) => files[tag]().then((m) => m.default);\n");' "$glue/languages.js"
   # The ES module: our API, the language map and wasm-bindgen's glue, bundled and minified into
   # one file; the language files stay separate.
-  cp src/js/index.js "$glue/index.js"
-  esbuild "$glue/index.js" --bundle --format=esm --minify --log-level=warning '--external:./i18n/*' --outfile=pkg/index.js
-  esbuild src/js/loader.js --minify --log-level=warning --outfile=pkg/nps-widget.js
+  # BUILD names this build of the wasm in the config fingerprint of the quiet record
+  # (src/js/quiet.js), so that a record left by another build never keeps a page view quiet.
+  local build_id; build_id=$(sha256sum pkg/nps_widget_bg.wasm | cut -c1-12)
+  cp src/js/index.js src/js/quiet.js "$glue/"
+  esbuild "$glue/index.js" --bundle --format=esm --minify --log-level=warning "--define:BUILD=\"$build_id\"" \
+    '--external:./i18n/*' --outfile=pkg/index.js
+  # The package's entry: the quiet front in front of index.js (which stays a module of its own,
+  # the one the loader imports).
+  esbuild src/js/main.js --bundle --format=esm --minify --log-level=warning "--define:BUILD=\"$build_id\"" \
+    --external:./index.js --outfile=pkg/main.js
+  esbuild src/js/loader.js --bundle --format=iife --minify --log-level=warning "--define:BUILD=\"$build_id\"" \
+    --outfile=pkg/nps-widget.js
   node tools/check-glue-links.mjs "$glue/nps_widget.js" pkg
   cp src/js/index.d.ts pkg/
   local version; version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
@@ -115,15 +131,15 @@ build() {
   "description": "In-app Net Promoter Score survey: two-step prompt, six-month throttle, durable delivery to your collector",
   "license": "MIT",
   "type": "module",
-  "main": "./index.js",
-  "module": "./index.js",
+  "main": "./main.js",
+  "module": "./main.js",
   "types": "./index.d.ts",
   "exports": {
-    ".": { "types": "./index.d.ts", "default": "./index.js" },
+    ".": { "types": "./index.d.ts", "default": "./main.js" },
     "./nps-widget.js": "./nps-widget.js",
     "./nps_widget_bg.wasm": "./nps_widget_bg.wasm"
   },
-  "files": ["index.js", "index.d.ts", "nps_widget_bg.wasm", "nps-widget.js", "i18n", "README.md", "LICENSE"],
+  "files": ["main.js", "index.js", "index.d.ts", "nps_widget_bg.wasm", "nps-widget.js", "i18n", "README.md", "LICENSE"],
   "sideEffects": ["./nps-widget.js"]
 }
 JSON
@@ -175,11 +191,15 @@ MD
 }
 
 check_budget() {
-  local total budget; total=$(cat target/host-download.gz-bytes); budget=$(cat size-budget)
+  local total budget quiet; total=$(cat target/host-download.gz-bytes); budget=$(cat size-budget)
+  quiet=$(cat target/quiet-download.gz-bytes)
   if [ "$total" -gt "$budget" ]; then
-    echo "size budget exceeded: $total B gzip > $budget B (size-budget)" >&2; exit 1
+    echo "size budget exceeded (show path): $total B gzip > $budget B (size-budget)" >&2; exit 1
   fi
-  log "size budget: $total B gzip <= $budget B"
+  if [ "$quiet" -gt "$QUIET_BUDGET" ]; then
+    echo "size budget exceeded (quiet path): the loader is $quiet B gzip > $QUIET_BUDGET B" >&2; exit 1
+  fi
+  log "size budgets: show path $total B gzip <= $budget B; quiet path $quiet B gzip <= $QUIET_BUDGET B"
 }
 
 build_collector() {

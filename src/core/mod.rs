@@ -13,6 +13,7 @@ pub mod kind;
 pub mod lifecycle;
 pub mod limits;
 pub mod outbox;
+pub mod quiet;
 pub mod text;
 pub mod texts;
 pub mod time;

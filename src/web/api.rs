@@ -8,6 +8,7 @@ use super::convert::to_value;
 use super::events::{self, payload, raise, EVENT_NAMES};
 use super::guards::{soon, Global};
 use super::owner::run;
+use super::resume::Resume;
 use super::widget::{Handle, Widget};
 use crate::core::config::{parse_config, parse_user};
 use crate::core::error::Error;
@@ -78,7 +79,11 @@ fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
                     events::deliver();
                 });
             })?;
-            replace(Some(Widget::start(config)));
+            // From the module's own `init` (src/js/index.js): the config's fingerprint, and
+            // what a quiet page view did before handing over, if it did.
+            let fingerprint = args.get(1).as_string();
+            let resume = Resume::from_js(&args.get(2));
+            replace(Some(Widget::start(config, fingerprint, resume)));
             for (name, args) in BEFORE_INIT.with(|q| core::mem::take(&mut *q.borrow_mut())) {
                 if let Err(error) = dispatch(&JsValue::from_str(&name), &args) {
                     web_sys::console::error_1(&error.message().into());

@@ -5,7 +5,7 @@
 //!   `init`;
 //! - `widget`: the running widget (config, consent, commands, page listeners); `show`: from a
 //!   trigger to an open card; `display`: the open card and its answer; `page_triggers`: the
-//!   page's own triggers;
+//!   page's own triggers; `resume`: taking over from a quiet page view;
 //! - `delivery`: outbox rounds, retries, keepalive; `records`: every stored key; `locks`: Web
 //!   Locks; `owner`: one caller at a time, no call lost;
 //! - `card`, `card_input`, `look`, `card.css`: the card; `events`: `on`/`off`;
@@ -25,6 +25,7 @@ mod look;
 mod owner;
 mod page_triggers;
 mod records;
+mod resume;
 mod routes;
 mod show;
 mod storage;

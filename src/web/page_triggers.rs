@@ -3,13 +3,14 @@
 //! included). `{ event }` triggers fire from `track`.
 
 use super::guards::Timeout;
-use super::owner::run;
+use super::owner::{run, Owned};
 use super::show::ShowState;
 use super::widget::{current_path, Widget};
 use crate::core::config::Trigger;
 use crate::core::triggers::{
     event_trigger, page_view_trigger, still_wanted_after_navigation, url_trigger,
 };
+use alloc::rc::Weak;
 
 impl Widget {
     /// Arms the timers and fires `{ load }`, then counts this page view.
@@ -18,10 +19,9 @@ impl Widget {
         for trigger in &self.config.triggers {
             match trigger {
                 &Trigger::AfterSeconds(seconds) => {
-                    let this = self.this.clone();
-                    let fire = move || run(&this, move |w| w.fire(&Trigger::AfterSeconds(seconds)));
+                    let ms = seconds.saturating_mul(1000);
                     self.timers
-                        .push(Timeout::new(seconds.saturating_mul(1000), fire));
+                        .push(fire_later(&self.this, Trigger::AfterSeconds(seconds), ms));
                 }
                 Trigger::Load => load = true,
                 _ => {}
@@ -42,7 +42,7 @@ impl Widget {
     }
 
     /// Counts a page view and fires `{ url }` and `{ pageViews }` triggers for the current path.
-    fn page_viewed(&mut self) {
+    pub(super) fn page_viewed(&mut self) {
         if let Some(trigger) = url_trigger(&self.config.triggers, &self.path).cloned() {
             self.fire(&trigger);
         }
@@ -77,4 +77,10 @@ impl Widget {
         }
         self.page_viewed();
     }
+}
+
+/// A timer that fires `trigger` on the widget in `ms` milliseconds (an `afterSeconds` timer).
+pub(super) fn fire_later(this: &Weak<Owned<Widget>>, trigger: Trigger, ms: u32) -> Timeout {
+    let this = this.clone();
+    Timeout::new(ms, move || run(&this, move |w| w.fire(&trigger)))
 }

@@ -6,7 +6,9 @@
 //!   `{ pageViews }` triggers;
 //! - `nps-widget:bucket`: an anonymous visitor's sampling draw, kept so that sampling is sticky;
 //! - `nps-widget:outbox:{answer id}`: the latest body of an answer not yet acknowledged by the
-//!   collector ([`Entry`]).
+//!   collector ([`Entry`]);
+//! - `nps-widget:quiet`: the quiet record, read by the loader before it fetches anything (see
+//!   [`Records::save_quiet`]).
 //!
 //! [`Store`] decides where they live (localStorage, or memory before consent).
 
@@ -16,6 +18,7 @@ use super::storage::Store;
 use crate::core::config::User;
 use crate::core::eligibility::{bucket_for, bucket_from_random, UserState};
 use crate::core::outbox::{Entry, Outbox};
+use crate::core::quiet::{QuietRecord, QuietWindow};
 use crate::core::text::{concat, int, parse_u32, push_uint};
 use alloc::rc::Rc;
 
@@ -23,6 +26,7 @@ const USER_PREFIX: &str = "nps-widget:user:";
 const ANONYMOUS: &str = "nps-widget:anonymous";
 const BUCKET: &str = "nps-widget:bucket";
 const OUTBOX_PREFIX: &str = "nps-widget:outbox:";
+const QUIET: &str = "nps-widget:quiet";
 
 /// The widget's records, shared by the widget and its delivery.
 #[derive(Clone)]
@@ -102,6 +106,33 @@ impl Records {
             random
         });
         bucket_from_random(random)
+    }
+
+    /// Leaves the quiet record: during `window`, page views of `user` under the config with
+    /// `fingerprint`, while the user's stored state is what it is now, decide "not now" for
+    /// `reason`, next eligible at `next`.
+    pub fn save_quiet(
+        &self,
+        user: Option<&User>,
+        fingerprint: &str,
+        (reason, next): (&str, Option<i64>),
+        window: QuietWindow,
+    ) {
+        let user_key = Records::user_key(user);
+        let state = self.store.get(&user_key);
+        let record = QuietRecord {
+            fingerprint,
+            user_key: &user_key,
+            state: state.as_deref(),
+            reason,
+            next,
+        };
+        self.store.set(QUIET, &record.to_json(window));
+    }
+
+    /// Removes the quiet record: something may happen on the next page view.
+    pub fn remove_quiet(&self) {
+        self.store.remove(QUIET);
     }
 
     /// Every queued body, oldest first, read afresh (another tab may have queued or delivered

@@ -15,6 +15,7 @@ use super::transport::get_json;
 use super::widget::{now, random_bytes, Widget, PAGE};
 use crate::core::config::Trigger;
 use crate::core::eligibility::{decide, Ineligible};
+use crate::core::quiet::{self, QuietWindow};
 use crate::core::text::{concat, find_byte};
 use crate::core::time::{format_timestamp, parse_timestamp};
 use crate::core::triggers::trigger_name;
@@ -69,8 +70,18 @@ impl Widget {
         if !matches!(self.show, ShowState::Idle | ShowState::Waiting { .. }) {
             return;
         }
+        self.delay_show(
+            trigger.clone(),
+            self.path.clone(),
+            delay.saturating_mul(1000),
+        );
+    }
+
+    /// Shows for `trigger`, which fired on `fired_on`, in `ms` milliseconds.
+    pub(super) fn delay_show(&mut self, trigger: Trigger, fired_on: String, ms: u32) {
+        let name = trigger_name(&trigger);
         let this = self.this.clone();
-        let timer = Timeout::new(delay.saturating_mul(1000), move || {
+        let timer = Timeout::new(ms, move || {
             run(&this, move |w| {
                 if matches!(w.show, ShowState::Delayed(_)) {
                     w.show = ShowState::Idle;
@@ -79,8 +90,8 @@ impl Widget {
             })
         });
         self.show = ShowState::Delayed(Delayed {
-            trigger: trigger.clone(),
-            fired_on: self.path.clone(),
+            trigger,
+            fired_on,
             _timer: timer,
         });
     }
@@ -109,7 +120,7 @@ impl Widget {
         self.show = ShowState::Idle;
         if !force {
             if let Err(why) = self.decide_locally() {
-                return self.not_now(self.reason(&why), why.next_eligible_at());
+                return self.not_due(&why);
             }
         }
         // A card is about to be shown: its texts first (this request is made again when they
@@ -192,7 +203,9 @@ impl Widget {
                     .and_then(|n| n.as_string())
                     .and_then(|n| parse_timestamp(&n));
                 self.show = ShowState::Idle;
-                return self.not_now(concat(&["collector says: ", &reason]), next);
+                let reason = concat(&["collector says: ", &reason]);
+                self.leave_quiet(quiet::after_collector_verdict(next, now()), &reason, next);
+                return self.not_now(reason, next);
             }
             Some(true) => self.debug(&["collector says eligible"]),
             None => self.debug(&[
@@ -241,11 +254,33 @@ impl Widget {
         self.show = ShowState::Idle;
         match self.decide_locally() {
             Ok(()) => self.show_now(trigger, false),
-            Err(why) => self.not_now(self.reason(&why), why.next_eligible_at()),
+            Err(why) => self.not_due(&why),
+        }
+    }
+
+    /// The local rules said "not now": the `ineligible` event, and the quiet record for the
+    /// page views to come (in the words a page that did not make the last display uses).
+    fn not_due(&mut self, why: &Ineligible) {
+        let next = why.next_eligible_at();
+        self.leave_quiet(quiet::after_local_decision(why, now()), &why.reason(), next);
+        self.not_now(self.reason(why), next);
+    }
+
+    /// Leaves the quiet record for `window`, when this widget may (see `Widget::fingerprint`).
+    fn leave_quiet(&self, window: Option<QuietWindow>, reason: &str, next: Option<i64>) {
+        if let (Some(fingerprint), Some(window)) = (&self.fingerprint, window) {
+            self.records.save_quiet(
+                self.config.user.as_ref(),
+                fingerprint,
+                (reason, next),
+                window,
+            );
         }
     }
 
     fn show_now(&mut self, trigger: &str, force: bool) {
+        // The display changes what the next page view decides.
+        self.records.remove_quiet();
         self.debug(&[
             if force {
                 "shown (forced), trigger "

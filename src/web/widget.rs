@@ -11,6 +11,7 @@ use super::guards::{soon, EventListener, Global, Timeout};
 use super::languages;
 use super::owner::{run, Owned};
 use super::records::Records;
+use super::resume::Resume;
 use super::routes::RouteWatch;
 use super::show::ShowState;
 use crate::core::answer::page_without_query;
@@ -57,6 +58,10 @@ pub struct Widget {
     /// Path of the current page, for URL triggers and page views.
     pub(super) path: String,
     pub(super) this: Weak<Owned<Widget>>,
+    /// The fingerprint of the `init` config (see `src/js/quiet.js`), while this widget may
+    /// leave quiet records: not with `debug` or `requireConsent`, nor once `identify` or
+    /// `reset` changed the user the config names.
+    pub(super) fingerprint: Option<String>,
     pub(super) timers: Vec<Timeout>,
     _page_listeners: Vec<EventListener>,
     _routes: Option<RouteWatch>,
@@ -77,13 +82,16 @@ fn listen(
 }
 
 impl Widget {
-    /// Starts the widget: restores state, sends what is waiting, arms the triggers.
-    pub fn start(config: Config) -> Handle {
+    /// Starts the widget: restores state, sends what is waiting, arms the triggers, or, after
+    /// a quiet page view (`resume`), goes on from where it stopped.
+    pub fn start(config: Config, fingerprint: Option<String>, resume: Option<Resume>) -> Handle {
         PAGE.with(|page| {
             if page.started_at.get() == 0 {
-                page.started_at.set(now());
+                page.started_at
+                    .set(resume.as_ref().map_or_else(now, |r| r.started_at));
             }
         });
+        let fingerprint = fingerprint.filter(|_| !config.debug && !config.require_consent);
         let records = Records::open(!config.require_consent);
         let delivery = Delivery::new(
             config.endpoint.clone(),
@@ -137,6 +145,7 @@ impl Widget {
                 show: ShowState::Idle,
                 path: current_path(),
                 this: this.clone(),
+                fingerprint,
                 timers: Vec::new(),
                 _page_listeners: page_listeners,
                 _routes: routes,
@@ -152,7 +161,13 @@ impl Widget {
                 // After the script that called `init` has run on (the rest of the command
                 // queue, listeners added right after `init`), so that they hear the decision.
                 let this = widget.this.clone();
-                soon(move |_| run(&this, Widget::arm_triggers));
+                let resume = resume.filter(|r| r.armed);
+                soon(move |_| {
+                    run(&this, move |w| match resume {
+                        Some(resume) => w.resume_triggers(resume),
+                        None => w.arm_triggers(),
+                    })
+                });
             }
         });
         handle
@@ -207,12 +222,14 @@ impl Widget {
 
     /// Sets or changes the user.
     pub fn identify(&mut self, user: User) {
+        self.fingerprint = None;
         self.config.user = Some(user);
     }
 
     /// Forgets the current user; queued answers are still delivered.
     pub fn reset(&mut self) {
         self.hide();
+        self.fingerprint = None;
         self.config.user = None;
     }
 

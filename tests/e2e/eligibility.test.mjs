@@ -16,7 +16,12 @@ const card = (page) => page.locator('nps-widget');
  * trigger, `shown` or `ineligible`, and checks that the page agrees with it.
  */
 async function cardAfterReload(page) {
+  const requests = [];
+  const record = (request) => requests.push(new URL(request.url()).pathname);
+  page.on('request', record);
   await page.reload();
+  page.off('request', record);
+  page.lastWidgetRequests = requests.filter((p) => p.startsWith('/nps-widget/'));
   const decided = await page.waitForFunction(() => window.events.find((e) => e.name === 'shown' || e.name === 'ineligible')?.name);
   const shown = (await decided.jsonValue()) === 'shown';
   assert.equal(await card(page).count(), shown ? 1 : 0, 'the card is there exactly when `shown` was raised');
@@ -36,8 +41,10 @@ test('answered: no card on reload, none at +6 months - 1 day, a card at +6 month
   assert.equal(await cardAfterReload(page), false, 'no card right after answering');
   await page.clock.setSystemTime(new Date('2026-11-15T09:00:00Z').getTime() - DAY);
   assert.equal(await cardAfterReload(page), false, 'no card at six months minus a day');
+  assert.deepEqual(page.lastWidgetRequests, ['/nps-widget/nps-widget.js'], 'a quiet page view: the loader alone');
   await page.clock.setSystemTime(new Date('2026-11-15T09:01:00Z'));
   assert.equal(await cardAfterReload(page), true, 'a card at six months plus a minute');
+  assert.ok(page.lastWidgetRequests.includes('/nps-widget/nps_widget_bg.wasm'), 'time passed: the widget decides');
   assert.deepEqual(page.pageErrors, []);
   await context.close();
 });
@@ -57,6 +64,7 @@ test('dismissed: the same six months, and the decline is stored', async () => {
   // 2026-03-31 + 6 calendar months = 2026-09-30 (September has 30 days).
   await page.clock.setSystemTime(new Date('2026-09-30T12:00:00Z').getTime() - 60_000);
   assert.equal(await cardAfterReload(page), false, 'no card a minute before');
+  assert.deepEqual(page.lastWidgetRequests, ['/nps-widget/nps-widget.js'], 'a quiet page view: the loader alone');
   const reasons = await page.evaluate(() => window.events.filter((e) => e.name === 'ineligible').map((e) => e.payload));
   assert.equal(reasons.at(-1).reason, 'dismissed on 2026-03-31, next on 2026-09-30');
   // The clock runs from 12:00:00 while the page loads, so the card was shown a moment after;

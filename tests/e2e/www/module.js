@@ -1,6 +1,6 @@
 // Test host for the npm path: every call is made at once, before the module finished loading
 // the wasm; the config comes from ?config=<JSON>; events are recorded in window.events.
-import { nps, survey, init } from '/nps-widget/index.js';
+import { nps, survey, init } from '/nps-widget/main.js';
 
 window.events = [];
 const config = JSON.parse(new URLSearchParams(location.search).get('config') || '{"endpoint":"/v1/responses"}');
