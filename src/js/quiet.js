@@ -65,16 +65,17 @@ const globMatches = (glob, path) =>
 /** Counts a page view of the user whose state is under `key`; the count, this view included. */
 function countView(key) {
   key += ':views';
+  let views = 1;
   try {
     const stored = localStorage.getItem(key);
     // As the widget reads it: a whole number, else 0 (a count of a billion or more, which only
     // tampering can store, starts again from 1 here).
-    const views = (/^\d{1,9}$/.test(stored) && +stored) + 1;
+    views += /^\d{1,9}$/.test(stored) && +stored;
     localStorage.setItem(key, views);
-    return views;
   } catch (e) {
-    return 1;
+    // A full storage: the count is still this view's, as the widget's (kept in memory) is.
   }
+  return views;
 }
 
 /**
@@ -192,6 +193,7 @@ function quietPage(record, config, emit, wake) {
         t: timers,
         d: delayed,
         v: view,
+        p: path,
       };
     },
   };
@@ -207,7 +209,7 @@ function quietPage(record, config, emit, wake) {
  */
 export function front(load) {
   let listeners = [];
-  let config;
+  let init; // the latest `init` command
   let page;
   let loaded = false;
 
@@ -215,7 +217,7 @@ export function front(load) {
   // trigger names.
   const quiet = ([name, event]) =>
     name === 'hide' ||
-    (name === 'track' && typeof event === 'string' && event && !triggersOf(config).some((t) => t.event === event));
+    (name === 'track' && typeof event === 'string' && event && !triggersOf(init[1]).some((t) => t.event === event));
 
   const emit = (payload) => {
     for (const [name, listener] of listeners.slice()) {
@@ -234,7 +236,7 @@ export function front(load) {
     const resume = page && page.stop();
     page = undefined;
     const commands = listeners.map(([name, listener]) => ['on', name, listener]);
-    if (config !== undefined) commands.push(['init', config, resume]);
+    if (init) commands.push(['init', init[1], resume]);
     if (command) commands.push(command);
     load(commands);
   };
@@ -250,11 +252,11 @@ export function front(load) {
         else listeners = listeners.filter(([n, f]) => n !== first || f !== second);
       } else if (name === 'init') {
         if (page) page.stop();
-        config = first;
+        init = args;
         const record = readRecord(fingerprint(first));
         page = record && holds(record) && quietPage(record, first, emit, () => wake());
         if (!page) wake();
-      } else if (config === undefined || !quiet(args)) {
+      } else if (!init || !quiet(args)) {
         wake(args);
       }
       return true;

@@ -26,6 +26,8 @@ pub struct Resume {
     pub delayed: Option<(usize, String, i64)>,
     /// A route change happened that the quiet page view did not take (not counted yet).
     pub view: bool,
+    /// The path the quiet page view last took (a route may change while the widget loads).
+    pub path: Option<String>,
 }
 
 fn field(value: &JsValue, name: &str) -> JsValue {
@@ -38,7 +40,7 @@ fn number(value: &JsValue) -> Option<i64> {
 
 impl Resume {
     /// Reads the loader's hand-over object, `{ s: startedAt, a: armed, t: timers, d: delayed,
-    /// v: view }` (short names: the loader's bytes count); `None` when there is none.
+    /// v: view, p: path }` (short names: the loader's bytes count); `None` when there is none.
     pub fn from_js(value: &JsValue) -> Option<Resume> {
         let started_at = number(&field(value, "s"))?;
         let mut timers = Vec::new();
@@ -49,7 +51,9 @@ impl Resume {
                     number(&Reflect::get_u32(&pair, 0).unwrap_or_default()),
                     number(&Reflect::get_u32(&pair, 1).unwrap_or_default()),
                 ) {
-                    timers.push((index as usize, due));
+                    if let Ok(index) = usize::try_from(index) {
+                        timers.push((index, due));
+                    }
                 }
             }
         }
@@ -61,7 +65,9 @@ impl Resume {
                 .and_then(|p| p.as_string()),
             number(&Reflect::get_u32(&delayed, 2).unwrap_or_default()),
         ) {
-            (Some(index), Some(path), Some(due)) => Some((index as usize, path, due)),
+            (Some(index), Some(path), Some(due)) => {
+                usize::try_from(index).ok().map(|index| (index, path, due))
+            }
             _ => None,
         };
         Some(Resume {
@@ -70,18 +76,23 @@ impl Resume {
             timers,
             delayed,
             view: field(value, "v").is_truthy(),
+            path: field(value, "p").as_string(),
         })
     }
 }
 
-/// Milliseconds from now until `due`, at least 0.
+/// Milliseconds from now until `due`, at least 0 and at most what a browser timer takes.
 fn ms_until(due: i64) -> u32 {
-    due.saturating_sub(now()).clamp(0, u32::MAX as i64) as u32
+    due.saturating_sub(now()).clamp(0, i32::MAX as i64) as u32
 }
 
 impl Widget {
     /// Goes on from where a quiet page view that ran the triggers handed over.
-    pub(super) fn resume_triggers(&mut self, resume: Resume) {
+    pub(super) fn resume_triggers(&mut self, mut resume: Resume) {
+        // A route change made while the widget loaded is a page view the quiet page did not take.
+        if resume.path.as_deref().is_some_and(|path| path != self.path) {
+            resume.view = true;
+        }
         for (index, due) in resume.timers {
             if let Some(&Trigger::AfterSeconds(seconds)) = self.config.triggers.get(index) {
                 let timer = fire_later(&self.this, Trigger::AfterSeconds(seconds), ms_until(due));

@@ -204,7 +204,11 @@ impl Widget {
                     .and_then(|n| parse_timestamp(&n));
                 self.show = ShowState::Idle;
                 let reason = concat(&["collector says: ", &reason]);
-                self.leave_quiet(quiet::after_collector_verdict(next, now()), &reason, next);
+                // Only while the local rules still allow a show: a display another tab made
+                // during the check changes what the next page view decides.
+                if self.decide_locally().is_ok() {
+                    self.leave_quiet(quiet::after_collector_verdict(next, now()), &reason, next);
+                }
                 return self.not_now(reason, next);
             }
             Some(true) => self.debug(&["collector says eligible"]),

@@ -103,9 +103,13 @@ impl Widget {
             .clone()
             .or_else(|| super::guards::window().and_then(|w| w.navigator().language()));
         let tag = resolve(language.as_deref().unwrap_or("en"));
-        let parsing = super::guards::window()
-            .and_then(|w| w.document())
-            .is_some_and(|d| d.ready_state() == "loading");
+        // A quiet page view that ran the triggers hands over what it did; the widget goes on
+        // from there at once, before the command that woke it runs.
+        let resume = resume.filter(|r| r.armed);
+        let parsing = resume.is_none()
+            && super::guards::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.ready_state() == "loading");
         let handle = Rc::new_cyclic(|this: &Weak<Owned<Widget>>| {
             let mut page_listeners = Vec::new();
             if let Some(window) = super::guards::window() {
@@ -157,17 +161,13 @@ impl Widget {
                 widget.debug(&["storage is unavailable; state is kept in memory for this page"]);
             }
             run_delivery(widget, Delivery::flush);
-            if !parsing {
+            if let Some(resume) = resume {
+                widget.resume_triggers(resume);
+            } else if !parsing {
                 // After the script that called `init` has run on (the rest of the command
                 // queue, listeners added right after `init`), so that they hear the decision.
                 let this = widget.this.clone();
-                let resume = resume.filter(|r| r.armed);
-                soon(move |_| {
-                    run(&this, move |w| match resume {
-                        Some(resume) => w.resume_triggers(resume),
-                        None => w.arm_triggers(),
-                    })
-                });
+                soon(move |_| run(&this, Widget::arm_triggers));
             }
         });
         handle

@@ -328,3 +328,32 @@ test('delaySeconds while quiet: the delayed `ineligible` comes when the widget w
   assert.deepEqual(await loadedFiles(page), ['nps-widget.js']);
   await context.close();
 });
+
+test('a forced show while a quiet delayed show waits: the card opens and stays, as in the widget', async () => {
+  const cfg = config('quiet-delay-force', { delaySeconds: 2 });
+  const context = await contextAnswered('quiet-delay-force');
+  await (await visit(context, cfg)).close();
+  const page = await openPage(context);
+  await page.goto(surveyUrl(collector, cfg));
+  // The load trigger waits out its delay quietly; the forced show replaces it.
+  await page.evaluate(() => window.nps('show', { force: true }));
+  await page.getByRole('dialog').waitFor();
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 2500)));
+  assert.equal(await page.getByRole('dialog').count(), 1, 'the card is still open after the delay');
+  assert.deepEqual(await ineligible(page), [], 'the delayed show was replaced, not raised');
+  await context.close();
+});
+
+test('a route change while the widget loads is a page view the widget counts', async () => {
+  const context = await contextAnswered('quiet-route-load');
+  const page = await quietPage(context, config('quiet-route-load'));
+  const key = 'nps-widget:user:quiet-route-load:views';
+  const before = Number(await page.evaluate((k) => localStorage.getItem(k), key));
+  await page.evaluate(() => {
+    window.nps('identify', { id: 'quiet-route-load' });
+    history.pushState({}, '', '/spa/while-loading');
+  });
+  await fullWidget(page);
+  await page.waitForFunction(([k, n]) => Number(localStorage.getItem(k)) === n, [key, before + 1]);
+  await context.close();
+});
