@@ -103,10 +103,7 @@ async fn a_receiver_failing_twice_gets_it_on_the_third_attempt_with_the_same_id(
     answer(&app, 1, 0).await;
 
     let first = app.now();
-    let list = wait_deliveries(&app, &hook, |d| {
-        d.first().is_some_and(|d| d["attempts"] == 1)
-    })
-    .await;
+    let list = after_first_attempt(&app, &hook).await;
     assert_eq!(list[0]["status"], "pending");
     assert_eq!(list[0]["lastStatus"], 500);
     assert_eq!(list[0]["lastResponse"], "answer 1");
@@ -186,10 +183,7 @@ async fn a_receiver_slower_than_the_timeout_is_tried_again() {
     let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
     answer(&app, 1, 2).await;
 
-    let list = wait_deliveries(&app, &hook, |d| {
-        d.first().is_some_and(|d| d["attempts"] == 1)
-    })
-    .await;
+    let list = after_first_attempt(&app, &hook).await;
     assert_eq!(list[0]["status"], "pending");
     assert_eq!(list[0]["lastStatus"], Value::Null);
     assert!(
@@ -221,10 +215,7 @@ async fn a_status_in_time_counts_even_when_the_body_is_slow() {
     let (url, count, server) = raw_receiver(head.into(), 3_000).await;
     let hook = create_hook(&app, detractor_hook(&url)).await;
     answer(&app, 1, 3).await;
-    let list = wait_deliveries(&app, &hook, |d| {
-        d.first().is_some_and(|d| d["attempts"] == 1)
-    })
-    .await;
+    let list = after_first_attempt(&app, &hook).await;
     assert_eq!(list[0]["status"], "delivered", "{}", list[0]);
     assert_eq!(list[0]["lastStatus"], 200);
     assert_eq!(list[0]["lastResponse"], "accepted, more to come");
@@ -256,10 +247,7 @@ async fn an_https_hook_never_falls_back_to_plain_http() {
     });
     let hook = create_hook(&app, detractor_hook(&url)).await;
     answer(&app, 1, 3).await;
-    let list = wait_deliveries(&app, &hook, |d| {
-        d.first().is_some_and(|d| d["attempts"] == 1)
-    })
-    .await;
+    let list = after_first_attempt(&app, &hook).await;
     assert_eq!(list[0]["status"], "pending");
     assert_eq!(list[0]["lastStatus"], Value::Null);
     let why = list[0]["lastResponse"].as_str().unwrap();
@@ -280,10 +268,7 @@ async fn a_redirect_is_not_followed() {
     let (url, count, server) = raw_receiver(head, 0).await;
     let hook = create_hook(&app, detractor_hook(&url)).await;
     answer(&app, 1, 3).await;
-    let list = wait_deliveries(&app, &hook, |d| {
-        d.first().is_some_and(|d| d["attempts"] == 1)
-    })
-    .await;
+    let list = after_first_attempt(&app, &hook).await;
     assert_eq!(list[0]["status"], "pending");
     assert_eq!(list[0]["lastStatus"], 307);
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -433,10 +418,7 @@ async fn a_private_url_is_refused_without_the_flag() {
     let _worker = worker::spawn(app.state.clone());
     answer(&app, 1, 3).await;
     let hook = json!({ "id": stored.id });
-    let list = wait_deliveries(&app, &hook, |d| {
-        d.first().is_some_and(|d| d["attempts"] == 1)
-    })
-    .await;
+    let list = after_first_attempt(&app, &hook).await;
     assert_eq!(list[0]["status"], "pending");
     assert!(
         list[0]["lastResponse"]
@@ -818,10 +800,7 @@ async fn hooks_are_created_listed_changed_tested_retried_and_deleted() {
     let (status, test) = call(&app, "POST", &format!("/v1/hooks/{id}/test"), Value::Null).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{test}");
     assert_eq!(test["event"], "response.completed");
-    let list = wait_deliveries(&app, &hook, |d| {
-        d.first().is_some_and(|d| d["attempts"] == 1)
-    })
-    .await;
+    let list = after_first_attempt(&app, &hook).await;
     assert_eq!(list[0]["lastStatus"], 503);
     let request = receiver.received().remove(0);
     assert_eq!(

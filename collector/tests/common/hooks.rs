@@ -214,6 +214,11 @@ pub async fn deliveries(app: &TestApp, hook: &Value) -> Vec<Value> {
     body["deliveries"].as_array().unwrap().clone()
 }
 
+/// The hook's deliveries once the first one has been tried once.
+pub async fn after_first_attempt(app: &TestApp, hook: &Value) -> Vec<Value> {
+    wait_deliveries(app, hook, |d| d.first().is_some_and(|d| d["attempts"] == 1)).await
+}
+
 /// Waits until the hook's deliveries (newest first) satisfy `done`.
 pub async fn wait_deliveries(
     app: &TestApp,
