@@ -7,6 +7,7 @@ pub mod config;
 pub mod duration;
 pub mod eligibility;
 pub mod error;
+pub mod fatigue;
 pub mod float;
 pub mod i18n;
 pub mod kind;
