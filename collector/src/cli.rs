@@ -105,6 +105,11 @@ pub struct ServeArgs {
     #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = throttle)]
     pub decline_resurvey_after: Duration,
 
+    /// After any survey was shown to a user, how long before another survey may be ("0 days":
+    /// no gap)
+    #[arg(long, default_value = "14 days", value_name = "DURATION", value_parser = throttle)]
+    pub survey_gap: Duration,
+
     /// Turns on identity verification: a body or eligibility query naming a user must carry
     /// the hex HMAC-SHA256 of the user id under this secret. Never printed
     #[arg(
@@ -161,6 +166,7 @@ impl ServeArgs {
             rate_limit: self.rate_limit,
             resurvey_after: self.resurvey_after,
             decline_resurvey_after: self.decline_resurvey_after,
+            survey_gap: self.survey_gap,
             www: self.www.clone(),
             pkg: self.pkg.clone(),
             identity_secret: self.identity_secret.clone(),
@@ -366,6 +372,7 @@ mod tests {
             assert_eq!(settings.rate_limit, 60);
             assert_eq!(settings.resurvey_after, Duration::Months(6));
             assert_eq!(settings.decline_resurvey_after, Duration::Months(6));
+            assert_eq!(settings.survey_gap, Duration::Days(14));
             assert_eq!(settings.identity_secret, None);
             assert_eq!(settings.body_timeout, Timeout::from_secs(30));
             assert_eq!(settings.public_url, None);
@@ -486,6 +493,8 @@ mod tests {
             "3 months",
             "--decline-resurvey-after",
             "2 weeks",
+            "--survey-gap",
+            "0 days",
             "--identity-secret",
             "from-flag-0123456789",
             "--max-connections",
@@ -502,6 +511,7 @@ mod tests {
         assert_eq!(settings.rate_limit, 0);
         assert_eq!(settings.resurvey_after, Duration::Months(3));
         assert_eq!(settings.decline_resurvey_after, Duration::Days(14));
+        assert_eq!(settings.survey_gap, Duration::Days(0));
         assert_eq!(
             settings.identity_secret.as_deref(),
             Some("from-flag-0123456789")

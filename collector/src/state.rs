@@ -22,6 +22,8 @@ pub struct Settings {
     pub resurvey_after: Duration,
     /// How long after a prompt that was dismissed or ignored the user may be asked again.
     pub decline_resurvey_after: Duration,
+    /// After any survey was shown to a user, how long before another survey may be.
+    pub survey_gap: Duration,
     /// With a secret, bodies and eligibility queries naming a user need a valid user hash
     /// (HMAC-SHA256 of the user id with this secret).
     pub identity_secret: Option<String>,
@@ -50,6 +52,7 @@ impl std::fmt::Debug for Settings {
             .field("rate_limit", &self.rate_limit)
             .field("resurvey_after", &self.resurvey_after)
             .field("decline_resurvey_after", &self.decline_resurvey_after)
+            .field("survey_gap", &self.survey_gap)
             .field(
                 "identity_secret",
                 &self.identity_secret.as_ref().map(|_| "<redacted>"),
@@ -71,6 +74,7 @@ impl Default for Settings {
             rate_limit: 60,
             resurvey_after: Duration::SIX_MONTHS,
             decline_resurvey_after: Duration::SIX_MONTHS,
+            survey_gap: Duration::Days(14),
             identity_secret: None,
             www: None,
             pkg: None,

@@ -591,6 +591,67 @@ async fn eligibility_uses_calendar_months_and_the_latest_prompt() {
 }
 
 #[tokio::test]
+async fn the_gap_after_another_survey_holds_a_survey_back_to_the_millisecond() {
+    let app = TestApp::new();
+    app.set_now("2026-11-01T10:00:05Z");
+    let csat = json!({
+        "id": "00000000-0000-4000-8000-000000000031", "type": "response", "kind": "csat",
+        "survey": "support", "score": 5, "user": { "id": "u_7" }, "shownAt": "2026-11-01T10:00:00Z",
+    });
+    assert_eq!(app.post(&csat).await.0, StatusCode::ACCEPTED);
+    app.set_now("2026-11-10T00:00:00Z");
+    let (_, body) = app.eligibility("?userId=u_7&survey=nps").await;
+    assert_eq!(
+        body,
+        json!({
+            "eligible": false,
+            "reason": "survey \"support\" shown on 2026-11-01, no survey before 2026-11-15",
+            "nextEligibleAt": "2026-11-15T10:00:00.000Z",
+        })
+    );
+    // The survey that was shown follows its own clock, and other users are not held.
+    let (_, own) = app.eligibility("?userId=u_7&survey=support").await;
+    assert_eq!(own["reason"], "answered on 2026-11-01, next on 2027-05-01");
+    assert_eq!(
+        app.eligibility("?userId=u_8&survey=nps").await.1["eligible"],
+        true
+    );
+    app.set_now("2026-11-15T09:59:59.999Z");
+    assert_eq!(
+        app.eligibility("?userId=u_7&kind=nps").await.1["eligible"],
+        false
+    );
+    app.set_now("2026-11-15T10:00:00Z");
+    assert_eq!(
+        app.eligibility("?userId=u_7&kind=nps").await.1,
+        json!({ "eligible": true, "reason": "not shown before", "nextEligibleAt": null })
+    );
+}
+
+#[tokio::test]
+async fn a_survey_gap_of_zero_days_holds_nothing_back() {
+    let app = TestApp::with(Settings {
+        rate_limit: 0,
+        survey_gap: nps_widget::core::duration::Duration::Days(0),
+        ..Settings::default()
+    });
+    app.set_now("2026-11-01T10:00:05Z");
+    let ces = json!({
+        "id": "00000000-0000-4000-8000-000000000032", "type": "display", "kind": "ces",
+        "survey": "export", "user": { "id": "u_7" }, "shownAt": "2026-11-01T10:00:00Z",
+    });
+    assert_eq!(app.post(&ces).await.0, StatusCode::ACCEPTED);
+    assert_eq!(
+        app.eligibility("?userId=u_7&survey=nps").await.1["eligible"],
+        true
+    );
+    assert_eq!(
+        app.eligibility("?userId=u_7&survey=export").await.1["eligible"],
+        false
+    );
+}
+
+#[tokio::test]
 async fn a_recent_decline_blocks_for_the_decline_duration() {
     let app = TestApp::with(Settings {
         rate_limit: 0,

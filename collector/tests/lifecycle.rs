@@ -241,11 +241,18 @@ async fn a_display_nobody_answered_blocks_other_devices() {
     let (_, verdict) = app.eligibility("?userId=u_1").await;
     assert_eq!(verdict["eligible"], false);
     assert_eq!(verdict["nextEligibleAt"], "2027-05-22T10:00:00.000Z");
-    // Other surveys keep their own clock.
+    // Other surveys keep their own clock: only the gap between surveys holds them back.
+    let (_, other) = app.eligibility("?userId=u_1&survey=support").await;
+    assert_eq!(
+        other["reason"],
+        "survey \"nps\" shown on 2026-11-22, no survey before 2026-12-06"
+    );
+    app.set_now("2026-12-06T10:00:00Z");
     assert_eq!(
         app.eligibility("?userId=u_1&survey=support").await.1["eligible"],
         true
     );
+    assert_eq!(app.eligibility("?userId=u_1").await.1["eligible"], false);
 }
 
 /// A body shown at `shown_at` by the device's clock, received at the collector's `now`; the

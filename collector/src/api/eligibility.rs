@@ -1,13 +1,15 @@
 //! `GET /v1/eligibility?userId=…&survey=nps`: whether the user may be asked now, decided by the
-//! core's rules (the widget's) from the latest display stored for them, at its effective
-//! shown time.
+//! core's rules (the widget's) from the latest display of each survey stored for them, at its
+//! effective shown time: the survey's own clock, and the gap after another survey
+//! (`--survey-gap`).
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use nps_widget::core::config::Throttle;
 use nps_widget::core::duration::Duration;
-use nps_widget::core::eligibility::{decide, eligible_reason, UserState};
+use nps_widget::core::eligibility::eligible_reason;
+use nps_widget::core::fatigue::{decide_survey, Displays, Survey};
 use nps_widget::core::kind::Kind;
 use nps_widget::core::limits::{is_survey_id, MAX_ID_CHARS};
 use nps_widget::core::time::format_timestamp;
@@ -71,26 +73,32 @@ pub async fn get_eligibility(
         }
     }
 
-    let last = state
+    let displays = state
         .store()
-        .last_display(&user_id, &survey)
+        .latest_displays(&user_id)
         .await
         .map_err(ApiError::internal)?;
-    let user = UserState {
-        last_shown: last.map(|display| (display.shown_at, display.stage.outcome())),
-    };
+    let mut shown = Displays::default();
+    for (survey, display) in displays {
+        shown.record(&survey, display.shown_at, display.stage.outcome());
+    }
     // The collector knows no sign-up dates and samples nobody: those rules stay the widget's.
+    let settings = state.settings();
     let throttle = Throttle {
-        resurvey_after: state.settings().resurvey_after,
-        decline_resurvey_after: state.settings().decline_resurvey_after,
+        resurvey_after: settings.resurvey_after,
+        decline_resurvey_after: settings.decline_resurvey_after,
         first_survey_after: Duration::Days(0),
         sample_rate: 1.0,
     };
+    let rules = Survey {
+        id: &survey,
+        throttle: &throttle,
+    };
     Ok(Json(
-        match decide(&user, &throttle, None, 0.0, state.now()) {
+        match decide_survey(&shown, rules, settings.survey_gap, None, 0.0, state.now()) {
             Ok(()) => json!({
                 "eligible": true,
-                "reason": eligible_reason(&user, &throttle),
+                "reason": eligible_reason(&shown.of(&survey), &throttle),
                 "nextEligibleAt": null,
             }),
             Err(why) => json!({

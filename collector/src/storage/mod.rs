@@ -147,13 +147,12 @@ pub trait AnswerStore: Send + Sync {
     /// durable.
     async fn submit(&self, answer: Answer, received_at: i64) -> Result<Applied, StorageError>;
 
-    /// The latest display of `survey` to `user_id` that is not a preview, by effective shown
-    /// time.
-    async fn last_display(
+    /// The latest display of each survey to `user_id` that is not a preview, by effective
+    /// shown time: the survey's id and that display.
+    async fn latest_displays(
         &self,
         user_id: &str,
-        survey: &str,
-    ) -> Result<Option<LastDisplay>, StorageError>;
+    ) -> Result<Vec<(String, LastDisplay)>, StorageError>;
 
     /// Every stored answer, oldest first by arrival.
     async fn answers(&self) -> Result<Vec<StoredAnswer>, StorageError>;

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use async_trait::async_trait;
 use nps_widget::core::lifecycle::Stage;
 use nps_widget::core::time::parse_timestamp;
-use rusqlite::{named_params, Connection, OpenFlags, OptionalExtension, Row};
+use rusqlite::{named_params, Connection, OpenFlags, Row};
 use tokio::sync::{mpsc, oneshot, Notify};
 
 pub use schema::VERSION as SCHEMA_VERSION;
@@ -225,35 +225,41 @@ impl AnswerStore for SqliteStore {
         .await
     }
 
-    async fn last_display(
+    async fn latest_displays(
         &self,
         user_id: &str,
-        survey: &str,
-    ) -> Result<Option<LastDisplay>, StorageError> {
-        let (user_id, survey) = (user_id.to_owned(), survey.to_owned());
+    ) -> Result<Vec<(String, LastDisplay)>, StorageError> {
+        let user_id = user_id.to_owned();
         self.read(move |conn| {
-            conn.prepare_cached(
+            let mut statement = conn.prepare_cached(
                 // A row without an effective time was written by a 0.1 collector still
-                // running on a migrated file: its device time stands in.
-                "SELECT type, complete,
-                        COALESCE(NULLIF(effective_shown_at, ''), shown_at) AS effective_shown_at
-                 FROM responses
-                 WHERE user_id = :user_id AND survey = :survey AND preview = 0
-                 ORDER BY 3 DESC LIMIT 1",
-            )?
-            .query_row(
-                named_params! { ":user_id": user_id, ":survey": survey },
-                |row| {
-                    let body_type: String = row.get("type")?;
-                    let shown_at: String = row.get("effective_shown_at")?;
-                    Ok(LastDisplay {
+                // running on a migrated file: its device time stands in. A user has a handful
+                // of rows; the (user_id, survey, …) index finds them.
+                "SELECT survey, type, complete, effective_shown_at FROM (
+                     SELECT survey, type, complete,
+                            COALESCE(NULLIF(effective_shown_at, ''), shown_at) AS effective_shown_at,
+                            ROW_NUMBER() OVER (
+                                PARTITION BY survey
+                                ORDER BY COALESCE(NULLIF(effective_shown_at, ''), shown_at) DESC
+                            ) AS latest
+                     FROM responses
+                     WHERE user_id = :user_id AND preview = 0
+                 ) WHERE latest = 1
+                 ORDER BY effective_shown_at",
+            )?;
+            let rows = statement.query_map(named_params! { ":user_id": user_id }, |row| {
+                let body_type: String = row.get("type")?;
+                let shown_at: String = row.get("effective_shown_at")?;
+                Ok((
+                    row.get("survey")?,
+                    LastDisplay {
                         stage: Stage::of(&body_type, row.get("complete")?)
                             .unwrap_or(Stage::Displayed),
                         shown_at: parse_timestamp(&shown_at).unwrap_or(0),
-                    })
-                },
-            )
-            .optional()
+                    },
+                ))
+            })?;
+            rows.collect()
         })
         .await
     }
