@@ -626,6 +626,27 @@ async fn the_gap_after_another_survey_holds_a_survey_back_to_the_millisecond() {
         app.eligibility("?userId=u_7&kind=nps").await.1,
         json!({ "eligible": true, "reason": "not shown before", "nextEligibleAt": null })
     );
+    app.set_now("2026-11-15T10:00:01Z");
+    assert_eq!(
+        app.eligibility("?userId=u_7&kind=nps").await.1["eligible"],
+        true
+    );
+}
+
+#[tokio::test]
+async fn a_preview_of_another_survey_starts_no_gap() {
+    let app = TestApp::new();
+    app.set_now("2026-11-01T10:00:05Z");
+    let preview = json!({
+        "id": "00000000-0000-4000-8000-000000000033", "type": "display", "kind": "csat",
+        "survey": "support", "preview": true, "user": { "id": "u_7" },
+        "shownAt": "2026-11-01T10:00:00Z",
+    });
+    assert_eq!(app.post(&preview).await.0, StatusCode::ACCEPTED);
+    assert_eq!(
+        app.eligibility("?userId=u_7&survey=nps").await.1["eligible"],
+        true
+    );
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use crate::prelude::*;
 use super::config::Throttle;
 use super::duration::Duration;
 use super::eligibility::{bucket_for, decide, Ineligible, Outcome, UserState};
-use super::text::{concat, split_bytes, split_once_byte};
+use super::text::{concat, parse_int, split_bytes, split_once_byte};
 use super::time::format_date;
 
 /// The survey of the top-level config form, and of displays stored before there were others.
@@ -37,40 +37,58 @@ pub struct Displays {
 }
 
 impl Displays {
-    /// Reads [`Displays::encode`]'s form. An entry without a survey prefix is the
-    /// [`DEFAULT_SURVEY`]'s (the form of a single-survey record); unreadable entries are
-    /// treated as absent.
+    /// Reads [`Displays::encode`]'s form; unreadable parts are treated as absent.
     pub fn decode(text: &str) -> Displays {
         let mut displays = Displays::default();
-        for part in split_bytes(text, b"|") {
-            let (survey, state) = match split_once_byte(part, b":") {
-                Some((survey, state)) => (survey, state),
-                None => (DEFAULT_SURVEY, part),
+        // (survey, shown at, outcome) as the parts come, `s` before or after `o`.
+        let mut parts: Vec<(&str, Option<i64>, Outcome)> = Vec::new();
+        for part in split_bytes(text, b";") {
+            let Some((key, value)) = split_once_byte(part, b"=") else {
+                continue;
             };
-            if let Some((at, outcome)) = UserState::decode(state).last_shown {
+            let (survey, field) = split_once_byte(key, b".").unwrap_or((DEFAULT_SURVEY, key));
+            let index = match parts.iter().position(|(s, ..)| *s == survey) {
+                Some(index) => index,
+                None => {
+                    parts.push((survey, None, Outcome::Ignored));
+                    parts.len() - 1
+                }
+            };
+            match (field, value) {
+                ("s", at) => parts[index].1 = parse_int(at),
+                ("o", "a") => parts[index].2 = Outcome::Answered,
+                ("o", "d") => parts[index].2 = Outcome::Declined,
+                _ => {}
+            }
+        }
+        for (survey, at, outcome) in parts {
+            if let Some(at) = at {
                 displays.record(survey, at, outcome);
             }
         }
         displays
     }
 
-    /// Compact text form: the [`DEFAULT_SURVEY`]'s display first in the single-survey form
-    /// (`s=<ms>;o=<a|d|i>`, so that a record of an NPS-only config stays as it always was),
-    /// then `|<survey>:s=<ms>;o=<x>` for each other survey.
+    /// Compact text form, one `;` list: the [`DEFAULT_SURVEY`]'s display first in the
+    /// single-survey form (`s=<ms>;o=<a|d|i>`), then `<survey>.s=<ms>;<survey>.o=<x>` for each
+    /// other survey. A widget that knows one survey reads its own display from it and passes
+    /// over the others' keys.
     pub fn encode(&self) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(default) = self.shown.iter().find(|s| s.survey == DEFAULT_SURVEY) {
-            parts.push(state_of(default).encode());
-        }
-        for shown in self.shown.iter().filter(|s| s.survey != DEFAULT_SURVEY) {
-            parts.push(concat(&[&shown.survey, ":", &state_of(shown).encode()]));
-        }
+        let default = self.shown.iter().filter(|s| s.survey == DEFAULT_SURVEY);
+        let others = self.shown.iter().filter(|s| s.survey != DEFAULT_SURVEY);
         let mut out = String::new();
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                out.push('|');
+        for shown in default.chain(others) {
+            let state = state_of(shown).encode();
+            for part in split_bytes(&state, b";") {
+                if !out.is_empty() {
+                    out.push(';');
+                }
+                if shown.survey != DEFAULT_SURVEY {
+                    out.push_str(&shown.survey);
+                    out.push('.');
+                }
+                out.push_str(part);
             }
-            out.push_str(part);
         }
         out
     }
@@ -104,7 +122,8 @@ impl Displays {
         self.shown
             .iter()
             .filter(|s| s.survey != survey)
-            .max_by_key(|s| s.at)
+            // At the same instant, the same one whatever order they were stored in.
+            .max_by_key(|s| (s.at, &s.survey))
     }
 }
 
@@ -237,12 +256,24 @@ pub fn choose(
     };
     let mut after = displays.clone();
     for (i, survey) in candidates.iter().enumerate() {
-        match decide_survey(&after, *survey, gap, created_at, bucket(i), now) {
-            Ok(()) => {
+        match (
+            decide_survey(&after, *survey, gap, created_at, bucket(i), now),
+            choice.show,
+        ) {
+            (Ok(()), None) => {
                 choice.show = Some(i);
                 after.record(survey.id, now, Outcome::Ignored);
             }
-            Err(why) => choice.held.push((i, why)),
+            // Due as well, but only one survey is shown at a time (even without a gap).
+            (Ok(()), Some(winner)) => choice.held.push((
+                i,
+                Held::Gap {
+                    shown_survey: candidates[winner].id.into(),
+                    shown_at: now,
+                    next: gap.add_to(now),
+                },
+            )),
+            (Err(why), _) => choice.held.push((i, why)),
         }
     }
     choice
@@ -309,7 +340,10 @@ mod tests {
         displays.record("nps", 7, Outcome::Answered);
         displays.record("export", -3, Outcome::Ignored);
         let text = displays.encode();
-        assert_eq!(text, "s=7;o=a|support:s=5;o=d|export:s=-3;o=i");
+        assert_eq!(
+            text,
+            "s=7;o=a;support.s=5;support.o=d;export.s=-3;export.o=i"
+        );
         assert_eq!(Displays::decode(&text).encode(), text);
         assert_eq!(
             Displays::decode(&text).of("export").last_shown,
@@ -317,10 +351,18 @@ mod tests {
         );
         // A later display of a survey replaces its earlier one.
         displays.record("support", 9, Outcome::Answered);
-        assert_eq!(displays.encode(), "s=7;o=a|support:s=9;o=a|export:s=-3;o=i");
-        // Unreadable entries are absent, the rest still read.
-        let odd = Displays::decode("garbage|support:s=x;o=a|ces:s=4;o=d");
-        assert_eq!(odd.encode(), "ces:s=4;o=d");
+        assert_eq!(
+            displays.encode(),
+            "s=7;o=a;support.s=9;support.o=a;export.s=-3;export.o=i"
+        );
+        // Unreadable parts are absent, the rest still read, in any order.
+        let odd = Displays::decode("garbage;support.s=x;support.o=a;ces.o=d;ces.s=4");
+        assert_eq!(odd.encode(), "ces.s=4;ces.o=d");
+        // What a widget that knows one survey reads of it: the default survey's display.
+        assert_eq!(
+            UserState::decode(&text).last_shown,
+            Some((7, Outcome::Answered))
+        );
     }
 
     #[test]
@@ -549,6 +591,86 @@ mod tests {
         let choice = choose(&Displays::default(), &reversed, GAP, None, |_| 0.0, now);
         assert_eq!(choice.show, Some(0));
         assert_eq!(reversed[0].id, "export");
+    }
+
+    #[test]
+    fn without_a_gap_the_first_due_still_wins_and_the_rest_wait() {
+        let now = t("2026-11-20T00:00:00Z");
+        let month = throttle(30);
+        let candidates = [
+            Survey {
+                id: "nps",
+                throttle: &month,
+            },
+            Survey {
+                id: "support",
+                throttle: &month,
+            },
+        ];
+        let none = Duration::Days(0);
+        let choice = choose(&Displays::default(), &candidates, none, None, |_| 0.0, now);
+        assert_eq!(choice.show, Some(0));
+        assert_eq!(
+            choice.held,
+            vec![(
+                1,
+                Held::Gap {
+                    shown_survey: "nps".into(),
+                    shown_at: now,
+                    next: now,
+                }
+            )]
+        );
+    }
+
+    #[test]
+    fn a_first_candidate_outside_its_sample_lets_the_second_win() {
+        let now = t("2026-11-20T00:00:00Z");
+        let half = Throttle {
+            sample_rate: 0.5,
+            ..throttle(30)
+        };
+        let month = throttle(30);
+        let candidates = [
+            Survey {
+                id: "nps",
+                throttle: &half,
+            },
+            Survey {
+                id: "support",
+                throttle: &month,
+            },
+        ];
+        let draws = |i: usize| if i == 0 { 0.9 } else { 0.1 };
+        let choice = choose(&Displays::default(), &candidates, GAP, None, draws, now);
+        assert_eq!(choice.show, Some(1));
+        assert!(matches!(
+            choice.held[..],
+            [(0, Held::Own(Ineligible::OutsideSample { .. }))]
+        ));
+    }
+
+    #[test]
+    fn when_the_own_clock_and_the_gap_end_together_the_own_clock_says_why() {
+        // CSAT shown Nov 1 with a 14-day clock; NPS shown the same instant: both end Nov 15.
+        let displays = shown(&[
+            ("support", "2026-11-01T00:00:00Z", Outcome::Answered),
+            ("nps", "2026-11-01T00:00:00Z", Outcome::Answered),
+        ]);
+        let fortnight = throttle(14);
+        let support = Survey {
+            id: "support",
+            throttle: &fortnight,
+        };
+        let end = t("2026-11-15T00:00:00Z");
+        assert!(matches!(
+            decide_survey(&displays, support, GAP, None, 0.0, end - SECOND),
+            Err(Held::Own(Ineligible::AskedBefore { next, .. })) if next == end
+        ));
+        assert_eq!(
+            decide_survey(&displays, support, GAP, None, 0.0, end),
+            Ok(())
+        );
     }
 
     #[test]

@@ -240,7 +240,8 @@ impl AnswerStore for SqliteStore {
                             COALESCE(NULLIF(effective_shown_at, ''), shown_at) AS effective_shown_at,
                             ROW_NUMBER() OVER (
                                 PARTITION BY survey
-                                ORDER BY COALESCE(NULLIF(effective_shown_at, ''), shown_at) DESC
+                                ORDER BY COALESCE(NULLIF(effective_shown_at, ''), shown_at) DESC,
+                                         received_at DESC, id DESC
                             ) AS latest
                      FROM responses
                      WHERE user_id = :user_id AND preview = 0
