@@ -4,48 +4,13 @@
 use crate::prelude::*;
 
 use super::config::{Account, Properties, Scalar, User};
+use super::kind::Kind;
 use super::limits::{json_len, MAX_BODY_BYTES, MAX_FIELD_CHARS};
 use super::text::push_uint;
 use super::time::format_timestamp;
 
 /// Widget version sent with every answer.
 pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// NPS category of a score.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Category {
-    /// 0-6.
-    Detractor,
-    /// 7-8.
-    Passive,
-    /// 9-10.
-    Promoter,
-}
-
-impl Category {
-    /// The category of a 0-10 score.
-    pub fn of(score: u8) -> Category {
-        match score {
-            0..=6 => Category::Detractor,
-            7 | 8 => Category::Passive,
-            _ => Category::Promoter,
-        }
-    }
-
-    /// Wire name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Category::Detractor => "detractor",
-            Category::Passive => "passive",
-            Category::Promoter => "promoter",
-        }
-    }
-
-    /// Position in per-category arrays (detractor, passive, promoter).
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
 
 /// One display of the prompt and what the user did with it.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,6 +19,10 @@ pub struct Answer {
     pub id: String,
     /// The answer's secret (see [`answer_key`]): only its holder can change the answer.
     pub key: String,
+    /// What the survey measures, and so the score's range and categories.
+    pub kind: Kind,
+    /// The survey's id.
+    pub survey: String,
     /// The score, `None` while only shown or when declined.
     pub score: Option<u8>,
     /// Closed without a score.
@@ -136,12 +105,12 @@ impl Answer {
         w.string("id", &self.id);
         w.string("key", &self.key);
         w.string("type", self.body_type());
-        w.string("kind", "nps");
-        w.string("survey", "nps");
+        w.string("kind", self.kind.name());
+        w.string("survey", &self.survey);
         if let Some(score) = self.score {
             w.key("score");
             push_uint(&mut w.out, score as u64);
-            w.string("category", Category::of(score).name());
+            w.string("category", self.kind.category(score).unwrap_or_default());
             w.optional_string("comment", comment);
             w.raw("complete", if self.complete { "true" } else { "false" });
         }
@@ -339,6 +308,8 @@ mod tests {
         Answer {
             id: "3f2c8a4e-1b2c-4d5e-8f90-123456789abc".into(),
             key: KEY.into(),
+            kind: Kind::Nps,
+            survey: "nps".into(),
             score: Some(9),
             declined: false,
             comment: None,
@@ -443,11 +414,16 @@ mod tests {
     }
 
     #[test]
-    fn categories() {
-        let names: Vec<_> = (0..=10).map(|s| Category::of(s).name()).collect();
-        assert_eq!(names[..7], ["detractor"; 7]);
-        assert_eq!(names[7..9], ["passive"; 2]);
-        assert_eq!(names[9..], ["promoter"; 2]);
+    fn kind_survey_and_category_are_the_survey_s() {
+        let answer = Answer {
+            kind: Kind::Ces,
+            survey: "export".into(),
+            score: Some(4),
+            ..sample()
+        };
+        assert!(answer
+            .to_json()
+            .contains(r#""kind":"ces","survey":"export","score":4,"category":"neutral""#));
     }
 
     #[test]

@@ -7,8 +7,11 @@ use super::duration::{days_from_number, parse_duration, Duration};
 use super::error::Error;
 use super::float::is_whole;
 use super::i18n::resolve;
-use super::limits::{json_len, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES, MAX_PROPERTIES_TEXT};
-use super::text::{concat, one_typo_apart, split_bytes};
+use super::kind::Kind;
+use super::limits::{
+    is_survey_id, json_len, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES, MAX_PROPERTIES_TEXT,
+};
+use super::text::{concat, int, one_typo_apart, split_bytes};
 use super::time::{parse_timestamp, TIMESTAMP_RANGE};
 use super::value::Value;
 
@@ -28,18 +31,13 @@ pub struct Config {
     pub account: Option<Account>,
     /// BCP-47 language tag; `None` means the browser's language.
     pub language: Option<String>,
-    /// What may show the survey; any one fires.
-    pub triggers: Vec<Trigger>,
-    /// Seconds to wait after a trigger before showing.
-    pub delay_seconds: u32,
+    /// The surveys, in the order that decides which one is shown when several are due at
+    /// once; the top-level form is one NPS survey with the id `nps`.
+    pub surveys: Vec<Survey>,
+    /// After any survey is shown to a user, no other survey is shown before this has passed.
+    pub survey_gap: Duration,
     /// Seconds the thank-you step stays before the card closes itself.
     pub thanks_seconds: u32,
-    /// How often a user may be asked.
-    pub throttle: Throttle,
-    /// Text overrides, for every language and per language.
-    pub texts: TextOverrides,
-    /// Call to action shown to promoters on the thank-you step.
-    pub promoter_cta: Option<Cta>,
     /// Look of the card.
     pub theme: Theme,
     /// Collector eligibility URL asked before showing.
@@ -48,6 +46,26 @@ pub struct Config {
     pub require_consent: bool,
     /// Log every decision to the console.
     pub debug: bool,
+}
+
+/// One survey: what it asks, when, and how often.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Survey {
+    /// The survey's id (`[a-z0-9_-]{1,64}`; by default its kind's name), sent with its answers.
+    pub id: String,
+    /// What it measures, and so its scale.
+    pub kind: Kind,
+    /// What may show the survey; any one fires.
+    pub triggers: Vec<Trigger>,
+    /// Seconds to wait after a trigger before showing.
+    pub delay_seconds: u32,
+    /// How often a user may be asked this survey.
+    pub throttle: Throttle,
+    /// Text overrides, for every language and per language.
+    pub texts: TextOverrides,
+    /// Call to action shown on the thank-you step to the highest category (promoters,
+    /// satisfied, agree).
+    pub promoter_cta: Option<Cta>,
 }
 
 /// The person answering.
@@ -130,16 +148,17 @@ impl Default for Throttle {
     }
 }
 
-/// Overridable texts, by score category where the card differs per category.
+/// Overridable texts, by score category where the card differs per category (the kind's
+/// categories, lowest first: detractor, passive, promoter for NPS).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Texts {
     /// The question; `{product}` is replaced by the product name.
     pub question: Option<String>,
-    /// Label under score 0.
+    /// Label under the lowest score.
     pub low_label: Option<String>,
-    /// Label under score 10.
+    /// Label under the highest score.
     pub high_label: Option<String>,
-    /// Follow-up per category: detractor, passive, promoter.
+    /// Follow-up per category, lowest first.
     pub follow_up: [Option<String>; 3],
     /// Placeholder of the comment box.
     pub placeholder: Option<String>,
@@ -147,7 +166,7 @@ pub struct Texts {
     pub send: Option<String>,
     /// Label of the same button while the comment box is empty.
     pub skip: Option<String>,
-    /// Thank-you per category: detractor, passive, promoter.
+    /// Thank-you per category, lowest first.
     pub thank_you: [Option<String>; 3],
 }
 
@@ -261,8 +280,13 @@ enum Form {
     Choice(&'static [&'static str], &'static str),
     /// The `triggers` list.
     Triggers,
-    /// The `texts` object: text keys, and tags of built-in languages holding text keys.
-    Texts,
+    /// The `texts` object: these text keys (a survey kind's), and tags of built-in languages
+    /// holding them.
+    Texts(&'static [Key]),
+    /// The `surveys` list: objects whose keys depend on their `kind`.
+    Surveys,
+    /// A survey id.
+    SurveyId,
 }
 
 /// A known key: its name, its form, and for a required key what the error says when it is missing.
@@ -348,6 +372,24 @@ const ABSOLUTE_URL_FORM: &str = "an absolute http(s) URL";
 // The bounds are `parse_duration`'s and `days_from_number`'s (tested below).
 const DURATION_FORM: &str = "a duration of at most 100 years: \"N days\" or a number of days (0 to 36500), \"N weeks\" (0 to 5214) or \"N months\" (0 to 1200)";
 const TEXTS_KEY_FORM: &str = "a text key (question, lowLabel, highLabel, followUp, placeholder, send, skip, thankYou) or the tag of a built-in language, such as \"de\", \"pt-BR\" or \"zh-Hant\"";
+const SURVEYS_FORM: &str = "a list of 1 to 20 surveys, each an object { id, kind, triggers, delaySeconds, texts, throttle, promoterCta }";
+const KIND_FORM: &str = "one of \"nps\", \"csat\", \"ces\" (required)";
+const SURVEY_ID_FORM: &str =
+    "a survey id of 1 to 64 lowercase letters, digits, '-' and '_', used by no other survey (the default id is the kind)";
+const SURVEY_KEY_FORM: &str =
+    "inside each entry of `surveys` (not at the top level) when `surveys` is given";
+/// Most surveys in one config.
+const MAX_SURVEYS: usize = 20;
+/// The keys that describe one survey: at the top level without `surveys`, in each entry with it.
+const SURVEY_LEVEL_KEYS: [&str; 5] = [
+    "triggers",
+    "delaySeconds",
+    "texts",
+    "throttle",
+    "promoterCta",
+];
+/// The default of `surveyGap`.
+pub const DEFAULT_SURVEY_GAP: Duration = Duration::Days(14);
 const TRIGGER_FORMS: &str =
     "a list of triggers: {on:'load'}, {event:'name'}, {url:'/path/*'}, {afterSeconds:N}, {pageViews:N}";
 const MODES: &[&str] = &["light", "dark", "auto"];
@@ -363,8 +405,10 @@ const CONFIG_KEYS: &[Key] = &[
     key("delaySeconds", SECONDS),
     key("thanksSeconds", THANKS_SECONDS),
     key("throttle", Form::Object(THROTTLE_KEYS)),
-    key("texts", Form::Texts),
+    key("texts", Form::Texts(TEXT_KEYS)),
     key("promoterCta", Form::Object(CTA_KEYS)),
+    key("surveys", Form::Surveys),
+    key("surveyGap", Form::Duration),
     key("theme", Form::Object(THEME_KEYS)),
     key("eligibilityEndpoint", Form::Url),
     key("requireConsent", Form::Flag),
@@ -388,20 +432,56 @@ const THROTTLE_KEYS: &[Key] = &[
     key("firstSurveyAfter", Form::Duration),
     key("sampleRate", Form::Rate),
 ];
-const TEXT_KEYS: &[Key] = &[
-    key("question", Form::Text),
-    key("lowLabel", Form::Text),
-    key("highLabel", Form::Text),
-    key("followUp", Form::Object(CATEGORY_KEYS)),
-    key("placeholder", Form::Text),
-    key("send", Form::Text),
-    key("skip", Form::Text),
-    key("thankYou", Form::Object(CATEGORY_KEYS)),
-];
-const CATEGORY_KEYS: &[Key] = &[
+/// The text keys of a kind whose categories are the keys of `categories`.
+const fn text_keys(categories: &'static [Key]) -> [Key; 8] {
+    [
+        key("question", Form::Text),
+        key("lowLabel", Form::Text),
+        key("highLabel", Form::Text),
+        key("followUp", Form::Object(categories)),
+        key("placeholder", Form::Text),
+        key("send", Form::Text),
+        key("skip", Form::Text),
+        key("thankYou", Form::Object(categories)),
+    ]
+}
+/// The NPS survey's text keys (the top-level `texts`).
+const TEXT_KEYS: &[Key] = &text_keys(&[
     key("detractor", Form::Text),
     key("passive", Form::Text),
     key("promoter", Form::Text),
+]);
+const CSAT_TEXT_KEYS: &[Key] = &text_keys(&[
+    key("unsatisfied", Form::Text),
+    key("neutral", Form::Text),
+    key("satisfied", Form::Text),
+]);
+const CES_TEXT_KEYS: &[Key] = &text_keys(&[
+    key("disagree", Form::Text),
+    key("neutral", Form::Text),
+    key("agree", Form::Text),
+]);
+/// The keys of a `surveys` entry whose texts have the keys `texts`.
+const fn survey_keys(texts: &'static [Key]) -> [Key; 7] {
+    [
+        key("id", Form::SurveyId),
+        required(
+            "kind",
+            Form::Choice(&["nps", "csat", "ces"], KIND_FORM),
+            KIND_FORM,
+        ),
+        key("triggers", Form::Triggers),
+        key("delaySeconds", SECONDS),
+        key("throttle", Form::Object(THROTTLE_KEYS)),
+        key("texts", Form::Texts(texts)),
+        key("promoterCta", Form::Object(CTA_KEYS)),
+    ]
+}
+/// Each kind's `surveys` entry keys, in [`KINDS`](super::kind::KINDS) order.
+const SURVEY_KEYS: [&[Key]; 3] = [
+    &survey_keys(TEXT_KEYS),
+    &survey_keys(CSAT_TEXT_KEYS),
+    &survey_keys(CES_TEXT_KEYS),
 ];
 const CTA_KEYS: &[Key] = &[
     key("text", Form::Text),
@@ -426,7 +506,9 @@ const THEME_KEYS: &[Key] = &[
 impl Form {
     fn expected(self) -> &'static str {
         match self {
-            Form::Object(_) | Form::Texts => "an object",
+            Form::Object(_) | Form::Texts(_) => "an object",
+            Form::Surveys => SURVEYS_FORM,
+            Form::SurveyId => SURVEY_ID_FORM,
             Form::Text => TEXT_FORM,
             Form::Hash => "64 hexadecimal digits: HMAC-SHA256(identity secret, user id), computed by your backend",
             Form::Id => ID_FORM,
@@ -449,6 +531,22 @@ impl Form {
 /// Validates a config object.
 pub fn parse_config(value: &Value) -> Result<Config, Error> {
     check(value, Form::Object(CONFIG_KEYS), "")?;
+    let surveys = match get(value, "surveys") {
+        Some(Value::Array(items)) => {
+            if let Some(key) = SURVEY_LEVEL_KEYS.iter().find(|k| get(value, k).is_some()) {
+                return Err(Error::config(key, SURVEY_KEY_FORM));
+            }
+            items
+                .iter()
+                .map(|item| {
+                    let kind = kind_of(item).unwrap_or(Kind::Nps);
+                    let id = string(Some(item), "id").unwrap_or_else(|| kind.name().into());
+                    read_survey(item, id, kind)
+                })
+                .collect()
+        }
+        _ => vec![read_survey(value, Kind::Nps.name().into(), Kind::Nps)],
+    };
     let theme = get(value, "theme");
     Ok(Config {
         endpoint: string(Some(value), "endpoint").unwrap_or_default(),
@@ -460,27 +558,12 @@ pub fn parse_config(value: &Value) -> Result<Config, Error> {
             properties: read_properties(get(account, "properties")),
         }),
         language: string(Some(value), "language"),
-        triggers: match get(value, "triggers") {
-            Some(Value::Array(items)) => {
-                let mut triggers = Vec::with_capacity(items.len());
-                for item in items {
-                    triggers.push(read_trigger(item));
-                }
-                triggers
-            }
-            _ => vec![Trigger::Load],
-        },
-        delay_seconds: number(Some(value), "delaySeconds").unwrap_or(0.0) as u32,
+        surveys,
+        survey_gap: get(value, "surveyGap")
+            .and_then(duration_of)
+            .unwrap_or(DEFAULT_SURVEY_GAP),
         thanks_seconds: number(Some(value), "thanksSeconds")
             .map_or(DEFAULT_THANKS_SECONDS, |s| s as u32),
-        throttle: read_throttle(get(value, "throttle")),
-        texts: get(value, "texts")
-            .map(read_text_overrides)
-            .unwrap_or_default(),
-        promoter_cta: get(value, "promoterCta").map(|cta| Cta {
-            text: string(Some(cta), "text"),
-            url: string(Some(cta), "url").unwrap_or_default(),
-        }),
         theme: Theme {
             mode: [ThemeMode::Light, ThemeMode::Dark, ThemeMode::Auto]
                 [choice(theme, "mode", MODES)],
@@ -509,12 +592,12 @@ pub fn parse_user(value: &Value) -> Result<User, Error> {
 fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
     let valid = match (form, value) {
         (Form::Object(keys), Value::Object(entries)) => return check_object(entries, keys, path),
-        (Form::Texts, Value::Object(entries)) => {
+        (Form::Texts(keys), Value::Object(entries)) => {
             for (name, v) in entries {
                 let inner = join(path, name);
-                let form = match TEXT_KEYS.iter().find(|k| k.name == name) {
+                let form = match keys.iter().find(|k| k.name == name) {
                     Some(k) => k.form,
-                    None if is_text_language(name) => Form::Object(TEXT_KEYS),
+                    None if is_text_language(name) => Form::Object(keys),
                     None => return Err(Error::config(&inner, TEXTS_KEY_FORM)),
                 };
                 if !v.is_null() {
@@ -572,6 +655,27 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
             }
             true
         }
+        (Form::Surveys, Value::Array(items)) if (1..=MAX_SURVEYS).contains(&items.len()) => {
+            let mut ids = Vec::with_capacity(items.len());
+            for (at, item) in items.iter().enumerate() {
+                let inner = concat(&[path, "[", &int(at as i64), "]"]);
+                let Value::Object(entries) = item else {
+                    return Err(Error::config(&inner, SURVEYS_FORM));
+                };
+                // The kind says which texts the entry may have: it is checked first.
+                let Some(kind) = kind_of(item) else {
+                    return Err(Error::config(&join(&inner, "kind"), KIND_FORM));
+                };
+                check_object(entries, SURVEY_KEYS[kind as usize], &inner)?;
+                let id = string(Some(item), "id").unwrap_or_else(|| kind.name().into());
+                if ids.contains(&id) {
+                    return Err(Error::config(&join(&inner, "id"), SURVEY_ID_FORM));
+                }
+                ids.push(id);
+            }
+            true
+        }
+        (Form::SurveyId, Value::String(s)) => is_survey_id(s),
         (Form::Text, Value::String(s)) => json_len(s) <= MAX_FIELD_CHARS,
         (Form::Id, Value::String(s)) => !s.is_empty() && json_len(s) <= MAX_ID_CHARS,
         (Form::Hash, Value::String(s)) => s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()),
@@ -766,6 +870,34 @@ fn read_user(user: &Value) -> User {
     }
 }
 
+/// The kind a `surveys` entry names, if it names one.
+fn kind_of(survey: &Value) -> Option<Kind> {
+    get(survey, "kind")
+        .and_then(Value::as_str)
+        .and_then(Kind::from_name)
+}
+
+/// One survey from the object holding its keys (a `surveys` entry, or the config itself).
+fn read_survey(value: &Value, id: String, kind: Kind) -> Survey {
+    Survey {
+        id,
+        kind,
+        triggers: match get(value, "triggers") {
+            Some(Value::Array(items)) => items.iter().map(read_trigger).collect(),
+            _ => vec![Trigger::Load],
+        },
+        delay_seconds: number(Some(value), "delaySeconds").unwrap_or(0.0) as u32,
+        throttle: read_throttle(get(value, "throttle")),
+        texts: get(value, "texts")
+            .map(|texts| read_text_overrides(texts, kind))
+            .unwrap_or_default(),
+        promoter_cta: get(value, "promoterCta").map(|cta| Cta {
+            text: string(Some(cta), "text"),
+            url: string(Some(cta), "url").unwrap_or_default(),
+        }),
+    }
+}
+
 fn read_trigger(item: &Value) -> Trigger {
     let Value::Object(entries) = item else {
         return Trigger::Load;
@@ -811,14 +943,10 @@ fn read_throttle(throttle: Option<&Value>) -> Throttle {
     }
 }
 
-fn read_texts(texts: &Value) -> Texts {
+fn read_texts(texts: &Value, kind: Kind) -> Texts {
     let per_category = |key: &str| {
         let group = get(texts, key);
-        [
-            string(group, "detractor"),
-            string(group, "passive"),
-            string(group, "promoter"),
-        ]
+        kind.categories().map(|category| string(group, category))
     };
     Texts {
         question: string(Some(texts), "question"),
@@ -833,17 +961,17 @@ fn read_texts(texts: &Value) -> Texts {
 }
 
 /// `texts` holds text keys for every language, and language tags holding text keys for one.
-fn read_text_overrides(texts: &Value) -> TextOverrides {
+fn read_text_overrides(texts: &Value, kind: Kind) -> TextOverrides {
     let mut by_language = Vec::new();
     if let Value::Object(entries) = texts {
         for (name, v) in entries {
             if !v.is_null() && !TEXT_KEYS.iter().any(|k| k.name == name) {
-                by_language.push((name.clone(), read_texts(v)));
+                by_language.push((name.clone(), read_texts(v, kind)));
             }
         }
     }
     TextOverrides {
-        all: read_texts(texts),
+        all: read_texts(texts, kind),
         by_language,
     }
 }
@@ -920,10 +1048,16 @@ mod tests {
         assert_eq!(config.endpoint, "/v1/responses");
         assert_eq!(config.product, "us");
         assert_eq!(config.user, None);
-        assert_eq!(config.triggers, vec![Trigger::Load]);
-        assert_eq!(config.throttle, Throttle::default());
-        assert_eq!(config.throttle.resurvey_after, Duration::Months(6));
-        assert_eq!(config.throttle.first_survey_after, Duration::Days(30));
+        assert_eq!(config.surveys[0].triggers, vec![Trigger::Load]);
+        assert_eq!(config.surveys[0].throttle, Throttle::default());
+        assert_eq!(
+            config.surveys[0].throttle.resurvey_after,
+            Duration::Months(6)
+        );
+        assert_eq!(
+            config.surveys[0].throttle.first_survey_after,
+            Duration::Days(30)
+        );
         assert_eq!(config.theme, Theme::default());
         assert!(!config.debug && !config.require_consent);
         assert_eq!(config.thanks_seconds, DEFAULT_THANKS_SECONDS);
@@ -1016,15 +1150,27 @@ mod tests {
         );
         assert_eq!(user.hash, Some("0f".repeat(32)));
         assert_eq!(config.account.unwrap().name.as_deref(), Some("Acme Inc"));
-        assert_eq!(config.triggers.len(), 5);
-        assert_eq!(config.triggers[4], Trigger::PageViews(3));
-        assert_eq!(config.throttle.resurvey_after, Duration::Months(3));
-        assert_eq!(config.throttle.decline_resurvey_after, Duration::Days(45));
-        assert_eq!(config.throttle.first_survey_after, Duration::Days(14));
-        assert_eq!(config.throttle.sample_rate, 0.3);
-        assert_eq!(config.texts.all.follow_up[2].as_deref(), Some("Yay, why?"));
+        assert_eq!(config.surveys[0].triggers.len(), 5);
+        assert_eq!(config.surveys[0].triggers[4], Trigger::PageViews(3));
         assert_eq!(
-            config.texts.by_language[0].1.send.as_deref(),
+            config.surveys[0].throttle.resurvey_after,
+            Duration::Months(3)
+        );
+        assert_eq!(
+            config.surveys[0].throttle.decline_resurvey_after,
+            Duration::Days(45)
+        );
+        assert_eq!(
+            config.surveys[0].throttle.first_survey_after,
+            Duration::Days(14)
+        );
+        assert_eq!(config.surveys[0].throttle.sample_rate, 0.3);
+        assert_eq!(
+            config.surveys[0].texts.all.follow_up[2].as_deref(),
+            Some("Yay, why?")
+        );
+        assert_eq!(
+            config.surveys[0].texts.by_language[0].1.send.as_deref(),
             Some("Abschicken")
         );
         assert_eq!(config.theme.accent.as_deref(), Some("#ff6600"));
@@ -1125,6 +1271,215 @@ mod tests {
         .contains("unknown config key `user.plan`"));
     }
 
+    fn surveys(entries: Vec<Value>) -> Value {
+        with(&[("surveys", Value::Array(entries))])
+    }
+
+    #[test]
+    fn surveys_are_read_in_order_with_their_kinds_and_ids() {
+        let config = parse_config(&with(&[
+            ("surveyGap", Value::str("3 weeks")),
+            (
+                "surveys",
+                Value::Array(vec![
+                    obj(&[("kind", Value::str("nps"))]),
+                    obj(&[
+                        ("id", Value::str("support")),
+                        ("kind", Value::str("csat")),
+                        (
+                            "triggers",
+                            Value::Array(vec![obj(&[("event", Value::str("ticket_closed"))])]),
+                        ),
+                        (
+                            "texts",
+                            obj(&[(
+                                "followUp",
+                                obj(&[("unsatisfied", Value::str("What went wrong?"))]),
+                            )]),
+                        ),
+                        ("throttle", obj(&[("resurveyAfter", Value::str("30 days"))])),
+                    ]),
+                    obj(&[
+                        ("kind", Value::str("ces")),
+                        ("delaySeconds", Value::num(2.0)),
+                    ]),
+                ]),
+            ),
+        ]))
+        .unwrap();
+        assert_eq!(config.survey_gap, Duration::Days(21));
+        let ids: Vec<_> = config
+            .surveys
+            .iter()
+            .map(|s| (s.id.as_str(), s.kind))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("nps", Kind::Nps),
+                ("support", Kind::Csat),
+                ("ces", Kind::Ces)
+            ]
+        );
+        let support = &config.surveys[1];
+        assert_eq!(support.triggers, [Trigger::Event("ticket_closed".into())]);
+        assert_eq!(
+            support.texts.all.follow_up[0].as_deref(),
+            Some("What went wrong?")
+        );
+        assert_eq!(support.throttle.resurvey_after, Duration::Days(30));
+        assert_eq!(
+            support.throttle.decline_resurvey_after,
+            Duration::SIX_MONTHS
+        );
+        assert_eq!(config.surveys[0].triggers, [Trigger::Load]);
+        assert_eq!(config.surveys[2].delay_seconds, 2);
+        // Without `surveys`: one NPS survey, and the default gap.
+        let top = parse_config(&with(&[])).unwrap();
+        assert_eq!(top.surveys.len(), 1);
+        assert_eq!(
+            (top.surveys[0].id.as_str(), top.surveys[0].kind),
+            ("nps", Kind::Nps)
+        );
+        assert_eq!(top.survey_gap, DEFAULT_SURVEY_GAP);
+        assert_eq!(DEFAULT_SURVEY_GAP, Duration::Days(14));
+    }
+
+    #[test]
+    fn survey_errors_name_the_key() {
+        let nps = || obj(&[("kind", Value::str("nps"))]);
+        let cases = [
+            // The survey keys at the top level with `surveys`.
+            (
+                with(&[
+                    ("triggers", Value::Array(vec![])),
+                    ("surveys", Value::Array(vec![nps()])),
+                ]),
+                "nps-widget: config `triggers` must be inside each entry of `surveys` (not at the top level) when `surveys` is given",
+            ),
+            (
+                with(&[
+                    ("surveys", Value::Array(vec![nps()])),
+                    ("throttle", obj(&[])),
+                ]),
+                "nps-widget: config `throttle` must be inside each entry of `surveys` (not at the top level) when `surveys` is given",
+            ),
+            (
+                surveys(vec![]),
+                "nps-widget: config `surveys` must be a list of 1 to 20 surveys, each an object { id, kind, triggers, delaySeconds, texts, throttle, promoterCta }",
+            ),
+            (
+                surveys(vec![nps(); 21]),
+                "nps-widget: config `surveys` must be a list of 1 to 20 surveys, each an object { id, kind, triggers, delaySeconds, texts, throttle, promoterCta }",
+            ),
+            (
+                surveys(vec![nps(), Value::str("csat")]),
+                "nps-widget: config `surveys[1]` must be a list of 1 to 20 surveys, each an object { id, kind, triggers, delaySeconds, texts, throttle, promoterCta }",
+            ),
+            (
+                surveys(vec![obj(&[("id", Value::str("a"))])]),
+                "nps-widget: config `surveys[0].kind` must be one of \"nps\", \"csat\", \"ces\" (required)",
+            ),
+            (
+                surveys(vec![obj(&[("kind", Value::str("CSAT"))])]),
+                "nps-widget: config `surveys[0].kind` must be one of \"nps\", \"csat\", \"ces\" (required)",
+            ),
+            (
+                surveys(vec![nps(), nps()]),
+                "nps-widget: config `surveys[1].id` must be a survey id of 1 to 64 lowercase letters, digits, '-' and '_', used by no other survey (the default id is the kind)",
+            ),
+            (
+                surveys(vec![
+                    obj(&[("kind", Value::str("csat")), ("id", Value::str("nps"))]),
+                    nps(),
+                ]),
+                "nps-widget: config `surveys[1].id` must be a survey id of 1 to 64 lowercase letters, digits, '-' and '_', used by no other survey (the default id is the kind)",
+            ),
+            (
+                surveys(vec![obj(&[("kind", Value::str("ces")), ("id", Value::str("Export"))])]),
+                "nps-widget: config `surveys[0].id` must be a survey id of 1 to 64 lowercase letters, digits, '-' and '_', used by no other survey (the default id is the kind)",
+            ),
+            // Each kind's texts name its own categories.
+            (
+                surveys(vec![obj(&[
+                    ("kind", Value::str("csat")),
+                    ("texts", obj(&[("followUp", obj(&[("detractor", Value::str("x"))]))])),
+                ])]),
+                "nps-widget: unknown config key `surveys[0].texts.followUp.detractor`",
+            ),
+            (
+                surveys(vec![obj(&[
+                    ("kind", Value::str("ces")),
+                    ("texts", obj(&[("de", obj(&[("thankYou", obj(&[("agre", Value::str("x"))]))]))])),
+                ])]),
+                "nps-widget: unknown config key `surveys[0].texts.de.thankYou.agre`; did you mean `surveys[0].texts.de.thankYou.agree`?",
+            ),
+            (
+                surveys(vec![obj(&[("kind", Value::str("csat")), ("trigers", Value::Array(vec![]))])]),
+                "nps-widget: unknown config key `surveys[0].trigers`; did you mean `surveys[0].triggers`?",
+            ),
+            (
+                surveys(vec![obj(&[("kind", Value::str("csat")), ("delaySeconds", Value::num(-1.0))])]),
+                "nps-widget: config `surveys[0].delaySeconds` must be a whole number from 0 to 86400",
+            ),
+            (
+                surveys(vec![obj(&[("kind", Value::str("csat")), ("endpoint", Value::str("/x"))])]),
+                "nps-widget: unknown config key `surveys[0].endpoint`",
+            ),
+            (
+                with(&[("surveyGap", Value::str("2 fortnights"))]),
+                "nps-widget: config `surveyGap` must be a duration of at most 100 years: \"N days\" or a number of days (0 to 36500), \"N weeks\" (0 to 5214) or \"N months\" (0 to 1200)",
+            ),
+        ];
+        for (config, message) in cases {
+            assert_eq!(error_of(config), message);
+        }
+        // Twenty surveys with ids of their own are fine; so is `surveyGap` without `surveys`.
+        let twenty: Vec<Value> = (0..20)
+            .map(|i| {
+                obj(&[
+                    ("kind", Value::str("csat")),
+                    ("id", Value::String(format!("s{i}"))),
+                ])
+            })
+            .collect();
+        assert_eq!(parse_config(&surveys(twenty)).unwrap().surveys.len(), 20);
+        assert!(parse_config(&with(&[("surveyGap", Value::num(0.0))])).is_ok());
+    }
+
+    #[test]
+    fn every_survey_key_is_read() {
+        // For each kind: the entry with a key at its second sample differs, key by key, from
+        // the entry with only its required keys (and objects' required keys).
+        for (keys, kind) in SURVEY_KEYS.iter().zip(["nps", "csat", "ces"]) {
+            let mut paths = Vec::new();
+            leaves(keys, &[], &mut paths);
+            let entry = |path: Option<(&[&str], Value)>| {
+                let mut entry = base(keys);
+                set(&mut entry, &["kind"], Value::str(kind));
+                if let Some((path, leaf)) = path {
+                    set(&mut entry, path, leaf);
+                }
+                entry
+            };
+            let unchanged = parse_config(&surveys(vec![entry(None)])).unwrap();
+            for (path, form) in paths {
+                if path == ["kind"] {
+                    continue;
+                }
+                let [_, second] = samples(form);
+                let changed = parse_config(&surveys(vec![entry(Some((&path, second)))]))
+                    .unwrap_or_else(|e| panic!("{kind} {path:?}: {}", e.message()));
+                assert_ne!(
+                    changed.surveys,
+                    unchanged.surveys,
+                    "{kind}: `{}` is validated but not read",
+                    path.join(".")
+                );
+            }
+        }
+    }
+
     #[test]
     fn null_values_mean_default() {
         let config =
@@ -1214,7 +1569,16 @@ mod tests {
     fn samples(form: Form) -> [Value; 2] {
         match form {
             // Objects are walked into (see `leaves`); their base is an object.
-            Form::Object(_) | Form::Texts => [obj(&[]), obj(&[])],
+            Form::Object(_) | Form::Texts(_) => [obj(&[]), obj(&[])],
+            // Walked into by `survey_leaves`; here a list of one survey, then of two.
+            Form::Surveys => [
+                Value::Array(vec![obj(&[("kind", Value::str("csat"))])]),
+                Value::Array(vec![
+                    obj(&[("kind", Value::str("ces"))]),
+                    obj(&[("kind", Value::str("nps"))]),
+                ]),
+            ],
+            Form::SurveyId => [Value::str("support"), Value::str("export-2")],
             Form::Text => [Value::str("Acme"), Value::str("Bcme")],
             Form::Id => [Value::str("a_1"), Value::num(2.0)],
             Form::Hash => [
@@ -1263,11 +1627,13 @@ mod tests {
             inner.push(k.name);
             match k.form {
                 Form::Object(sub) => leaves(sub, &inner, out),
-                Form::Texts => {
-                    leaves(TEXT_KEYS, &inner, out);
+                Form::Texts(texts) => {
+                    leaves(texts, &inner, out);
                     inner.push("de");
-                    leaves(TEXT_KEYS, &inner, out);
+                    leaves(texts, &inner, out);
                 }
+                // The entries' keys depend on their kind: see `every_survey_key_is_read`.
+                Form::Surveys => {}
                 form => out.push((inner, form)),
             }
         }
@@ -1279,7 +1645,7 @@ mod tests {
         for k in keys {
             match k.form {
                 Form::Object(sub) => entries.push((k.name.to_string(), base(sub))),
-                Form::Texts => entries.push((k.name.to_string(), obj(&[]))),
+                Form::Texts(_) => entries.push((k.name.to_string(), obj(&[]))),
                 form if k.missing.is_some() => {
                     let [first, _] = samples(form);
                     entries.push((k.name.to_string(), first));
@@ -1396,17 +1762,28 @@ mod tests {
             user,
             account,
             language,
-            triggers,
-            delay_seconds,
+            surveys,
+            survey_gap,
             thanks_seconds,
-            throttle,
-            texts,
-            promoter_cta,
             theme,
             eligibility_endpoint,
             require_consent,
             debug,
         } = changed;
+        // The top-level form's one survey; the `surveys` entries are read by the same reader
+        // (see `every_survey_key_is_read`).
+        let [Survey {
+            id: survey_id,
+            kind,
+            triggers,
+            delay_seconds,
+            throttle,
+            texts,
+            promoter_cta,
+        }] = <[Survey; 1]>::try_from(surveys).unwrap();
+        let unchanged_survey = unchanged.surveys[0].clone();
+        assert_eq!((survey_id.as_str(), kind), ("nps", Kind::Nps));
+        differs("survey_gap", survey_gap, unchanged.survey_gap);
         differs("endpoint", endpoint, unchanged.endpoint);
         differs("product", product, unchanged.product);
         let (
@@ -1436,8 +1813,12 @@ mod tests {
         differs("account.name", name, before.name);
         differs("account.properties", properties, before.properties);
         differs("language", language, unchanged.language);
-        differs("triggers", triggers, unchanged.triggers);
-        differs("delay_seconds", delay_seconds, unchanged.delay_seconds);
+        differs("triggers", triggers, unchanged_survey.triggers);
+        differs(
+            "delay_seconds",
+            delay_seconds,
+            unchanged_survey.delay_seconds,
+        );
         differs("thanks_seconds", thanks_seconds, unchanged.thanks_seconds);
         let Throttle {
             resurvey_after,
@@ -1445,7 +1826,7 @@ mod tests {
             first_survey_after,
             sample_rate,
         } = throttle;
-        let before = unchanged.throttle;
+        let before = unchanged_survey.throttle;
         differs(
             "throttle.resurvey_after",
             resurvey_after,
@@ -1463,15 +1844,18 @@ mod tests {
         );
         differs("throttle.sample_rate", sample_rate, before.sample_rate);
         let TextOverrides { all, by_language } = texts;
-        every_text_differs("texts.all", all, unchanged.texts.all);
+        every_text_differs("texts.all", all, unchanged_survey.texts.all);
         assert_eq!(by_language.len(), 1);
-        assert!(unchanged.texts.by_language.is_empty());
+        assert!(unchanged_survey.texts.by_language.is_empty());
         every_text_differs(
             "texts.by_language",
             by_language[0].1.clone(),
             Texts::default(),
         );
-        let (Cta { text, url }, before) = (promoter_cta.unwrap(), unchanged.promoter_cta.unwrap());
+        let (Cta { text, url }, before) = (
+            promoter_cta.unwrap(),
+            unchanged_survey.promoter_cta.unwrap(),
+        );
         differs("promoter_cta.text", text, before.text);
         differs("promoter_cta.url", url, before.url);
         let Theme {
@@ -1569,8 +1953,21 @@ mod tests {
         );
         for k in keys {
             let sub = match k.form {
-                Form::Object(sub) => sub,
-                Form::Texts => TEXT_KEYS,
+                Form::Object(sub) | Form::Texts(sub) => sub,
+                Form::Surveys => {
+                    let (_, ty, _) = members.iter().find(|(name, _, _)| name == k.name).unwrap();
+                    assert_eq!(ty, "SurveyConfig[]");
+                    let union = "export type SurveyConfig = NpsSurvey | CsatSurvey | CesSurvey;";
+                    assert!(dts.contains(union), "index.d.ts: {union}");
+                    for (keys, ty) in
+                        SURVEY_KEYS
+                            .iter()
+                            .zip(["NpsSurvey", "CsatSurvey", "CesSurvey"])
+                    {
+                        same_keys(dts, keys, ty, &join(path, k.name));
+                    }
+                    continue;
+                }
                 _ => continue,
             };
             let (_, ty, _) = members.iter().find(|(name, _, _)| name == k.name).unwrap();
@@ -1703,9 +2100,12 @@ mod tests {
                 obj(&[(good, obj(&[("send", Value::str("Go!"))]))]),
             )]))
             .unwrap_or_else(|e| panic!("{good}: {}", e.message()));
-            assert_eq!(config.texts.by_language[0].0, good);
-            assert_eq!(config.texts.by_language[0].1.send.as_deref(), Some("Go!"));
-            assert_eq!(config.texts.all, Texts::default());
+            assert_eq!(config.surveys[0].texts.by_language[0].0, good);
+            assert_eq!(
+                config.surveys[0].texts.by_language[0].1.send.as_deref(),
+                Some("Go!")
+            );
+            assert_eq!(config.surveys[0].texts.all, Texts::default());
         }
 
         // The German override leaves the English card alone.
@@ -1720,11 +2120,11 @@ mod tests {
         let english = crate::core::i18n::Catalog::english();
         let send = crate::core::i18n::TextKey::Send;
         assert_eq!(
-            crate::core::texts::text(&config.texts, &english, send),
+            crate::core::texts::text(&config.surveys[0].texts, &english, Kind::Nps, send),
             "Send"
         );
         assert_eq!(
-            config.texts.all.placeholder.as_deref(),
+            config.surveys[0].texts.all.placeholder.as_deref(),
             Some("Tell us more")
         );
     }
@@ -1970,7 +2370,7 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(
-            (config.delay_seconds, config.theme.z_index),
+            (config.surveys[0].delay_seconds, config.theme.z_index),
             (86_400, i32::MIN)
         );
     }

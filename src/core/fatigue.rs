@@ -117,6 +117,24 @@ impl Displays {
         }
     }
 
+    /// The latest display of any survey.
+    pub fn latest(&self) -> Option<&Shown> {
+        self.shown.iter().max_by_key(|s| (s.at, &s.survey))
+    }
+
+    /// These displays with every one recorded after `now` (the device clock was ahead then)
+    /// moved to `now`, so that each clock starts now at the latest; `None` when none is.
+    pub fn capped_at(&self, now: i64) -> Option<Displays> {
+        if self.shown.iter().all(|s| s.at <= now) {
+            return None;
+        }
+        let mut capped = self.clone();
+        for shown in &mut capped.shown {
+            shown.at = shown.at.min(now);
+        }
+        Some(capped)
+    }
+
     /// The latest display of a survey other than `survey`.
     pub fn latest_other(&self, survey: &str) -> Option<&Shown> {
         self.shown
@@ -181,7 +199,7 @@ impl Held {
 
 /// A survey as the rules see it: its id and its own clock.
 #[derive(Clone, Copy, Debug)]
-pub struct Survey<'a> {
+pub struct SurveyRules<'a> {
     /// The survey's id.
     pub id: &'a str,
     /// Its own re-survey rules and sample.
@@ -194,7 +212,7 @@ pub struct Survey<'a> {
 /// sample, no date does.
 pub fn decide_survey(
     displays: &Displays,
-    survey: Survey,
+    survey: SurveyRules,
     gap: Duration,
     created_at: Option<i64>,
     bucket: f64,
@@ -244,7 +262,7 @@ pub struct Choice {
 /// `bucket(i)` is candidate `i`'s sampling draw.
 pub fn choose(
     displays: &Displays,
-    candidates: &[Survey],
+    candidates: &[SurveyRules],
     gap: Duration,
     created_at: Option<i64>,
     bucket: impl Fn(usize) -> f64,
@@ -366,11 +384,35 @@ mod tests {
     }
 
     #[test]
+    fn displays_in_the_future_are_moved_to_now_and_the_latest_is_found() {
+        let displays = shown(&[
+            ("nps", "2026-11-01T10:00:00Z", Outcome::Answered),
+            ("support", "2026-12-20T10:00:00Z", Outcome::Declined),
+        ]);
+        let now = t("2026-12-03T00:00:00Z");
+        assert_eq!(displays.latest().unwrap().survey, "support");
+        let capped = displays.capped_at(now).unwrap();
+        assert_eq!(
+            capped.of("support").last_shown,
+            Some((now, Outcome::Declined))
+        );
+        assert_eq!(capped.of("nps"), displays.of("nps"));
+        assert_eq!(capped.capped_at(now), None);
+        assert_eq!(Displays::default().latest(), None);
+        // At the same instant, the same one whichever was stored first.
+        let tie = shown(&[
+            ("b", "2026-11-01T10:00:00Z", Outcome::Ignored),
+            ("a", "2026-11-01T10:00:00Z", Outcome::Ignored),
+        ]);
+        assert_eq!(tie.latest().unwrap().survey, "b");
+    }
+
+    #[test]
     fn the_gap_after_another_survey_to_the_second() {
         // NPS answered on Nov 1; a CSAT with its own 30-day clock, never shown.
         let displays = shown(&[("nps", "2026-11-01T10:00:00Z", Outcome::Answered)]);
         let csat = throttle(30);
-        let survey = Survey {
+        let survey = SurveyRules {
             id: "support",
             throttle: &csat,
         };
@@ -397,7 +439,7 @@ mod tests {
         // The top-level form with a short clock: the gap never holds a survey after itself.
         let displays = shown(&[("nps", "2026-11-01T10:00:00Z", Outcome::Answered)]);
         let daily = throttle(1);
-        let nps = Survey {
+        let nps = SurveyRules {
             id: "nps",
             throttle: &daily,
         };
@@ -417,7 +459,7 @@ mod tests {
             ("nps", "2026-11-20T00:00:00Z", Outcome::Answered),
         ]);
         let csat = throttle(30);
-        let support = Survey {
+        let support = SurveyRules {
             id: "support",
             throttle: &csat,
         };
@@ -428,7 +470,7 @@ mod tests {
         ));
         // With a 7-day own clock (Nov 17), the gap after NPS (Dec 4) is the later date.
         let week = throttle(7);
-        let support = Survey {
+        let support = SurveyRules {
             id: "support",
             throttle: &week,
         };
@@ -442,7 +484,7 @@ mod tests {
     fn a_dismissal_of_one_survey_starts_the_gap_for_the_others() {
         let displays = shown(&[("export", "2026-11-01T00:00:00Z", Outcome::Declined)]);
         let defaults = Throttle::default();
-        let nps = Survey {
+        let nps = SurveyRules {
             id: "nps",
             throttle: &defaults,
         };
@@ -456,7 +498,7 @@ mod tests {
             Ok(())
         );
         // The dismissed survey itself waits for its own clock (six months).
-        let export = Survey {
+        let export = SurveyRules {
             id: "export",
             throttle: &defaults,
         };
@@ -476,7 +518,7 @@ mod tests {
             ("export", "2026-11-05T00:00:00Z", Outcome::Answered),
         ]);
         let defaults = Throttle::default();
-        let nps = Survey {
+        let nps = SurveyRules {
             id: "nps",
             throttle: &defaults,
         };
@@ -496,7 +538,7 @@ mod tests {
         let now = t("2026-11-01T00:00:00Z");
         let displays = shown(&[("nps", "2027-01-01T00:00:00Z", Outcome::Answered)]);
         let defaults = Throttle::default();
-        let csat = Survey {
+        let csat = SurveyRules {
             id: "support",
             throttle: &defaults,
         };
@@ -517,7 +559,7 @@ mod tests {
             sample_rate: 0.5,
             ..throttle(30)
         };
-        let csat = Survey {
+        let csat = SurveyRules {
             id: "support",
             throttle: &half,
         };
@@ -531,7 +573,7 @@ mod tests {
             first_survey_after: Duration::Days(60),
             ..throttle(30)
         };
-        let csat = Survey {
+        let csat = SurveyRules {
             id: "support",
             throttle: &later_start,
         };
@@ -564,11 +606,11 @@ mod tests {
         let defaults = Throttle::default();
         let ces = throttle(30);
         let candidates = [
-            Survey {
+            SurveyRules {
                 id: "nps",
                 throttle: &defaults,
             },
-            Survey {
+            SurveyRules {
                 id: "export",
                 throttle: &ces,
             },
@@ -598,11 +640,11 @@ mod tests {
         let now = t("2026-11-20T00:00:00Z");
         let month = throttle(30);
         let candidates = [
-            Survey {
+            SurveyRules {
                 id: "nps",
                 throttle: &month,
             },
-            Survey {
+            SurveyRules {
                 id: "support",
                 throttle: &month,
             },
@@ -632,11 +674,11 @@ mod tests {
         };
         let month = throttle(30);
         let candidates = [
-            Survey {
+            SurveyRules {
                 id: "nps",
                 throttle: &half,
             },
-            Survey {
+            SurveyRules {
                 id: "support",
                 throttle: &month,
             },
@@ -658,7 +700,7 @@ mod tests {
             ("nps", "2026-11-01T00:00:00Z", Outcome::Answered),
         ]);
         let fortnight = throttle(14);
-        let support = Survey {
+        let support = SurveyRules {
             id: "support",
             throttle: &fortnight,
         };
@@ -678,15 +720,15 @@ mod tests {
         let defaults = Throttle::default();
         let month = throttle(30);
         let candidates = [
-            Survey {
+            SurveyRules {
                 id: "nps",
                 throttle: &defaults,
             },
-            Survey {
+            SurveyRules {
                 id: "support",
                 throttle: &month,
             },
-            Survey {
+            SurveyRules {
                 id: "export",
                 throttle: &month,
             },

@@ -6,6 +6,7 @@
 
 use crate::prelude::*;
 
+use super::kind::Kind;
 use super::text::{split_bytes, split_once_byte};
 
 /// One piece of text in the card.
@@ -43,10 +44,42 @@ pub enum TextKey {
     ScaleLabel,
     /// Default label of the promoters' call to action.
     CtaDefault,
+    /// The CSAT question; contains `{product}`.
+    CsatQuestion,
+    /// CSAT label under score 1.
+    CsatLowLabel,
+    /// CSAT label under score 5.
+    CsatHighLabel,
+    /// Accessible name of one CSAT option; contains `{score}`.
+    CsatScoreLabel,
+    /// Accessible name of the 1-5 scale.
+    CsatScaleLabel,
+    /// CSAT follow-up question for scores 1-2.
+    CsatFollowUpUnsatisfied,
+    /// CSAT follow-up question for score 3.
+    CsatFollowUpNeutral,
+    /// CSAT follow-up question for scores 4-5.
+    CsatFollowUpSatisfied,
+    /// The CES statement; contains `{product}`.
+    CesQuestion,
+    /// CES label under score 1.
+    CesLowLabel,
+    /// CES label under score 7.
+    CesHighLabel,
+    /// Accessible name of one CES option; contains `{score}`.
+    CesScoreLabel,
+    /// Accessible name of the 1-7 scale.
+    CesScaleLabel,
+    /// CES follow-up question for scores 1-3.
+    CesFollowUpDisagree,
+    /// CES follow-up question for score 4.
+    CesFollowUpNeutral,
+    /// CES follow-up question for scores 5-7.
+    CesFollowUpAgree,
 }
 
 /// All keys, in catalog order.
-pub const TEXT_KEYS: [TextKey; 16] = [
+pub const TEXT_KEYS: [TextKey; 32] = [
     TextKey::Question,
     TextKey::LowLabel,
     TextKey::HighLabel,
@@ -63,10 +96,26 @@ pub const TEXT_KEYS: [TextKey; 16] = [
     TextKey::ThankYouPromoter,
     TextKey::ScaleLabel,
     TextKey::CtaDefault,
+    TextKey::CsatQuestion,
+    TextKey::CsatLowLabel,
+    TextKey::CsatHighLabel,
+    TextKey::CsatScoreLabel,
+    TextKey::CsatScaleLabel,
+    TextKey::CsatFollowUpUnsatisfied,
+    TextKey::CsatFollowUpNeutral,
+    TextKey::CsatFollowUpSatisfied,
+    TextKey::CesQuestion,
+    TextKey::CesLowLabel,
+    TextKey::CesHighLabel,
+    TextKey::CesScoreLabel,
+    TextKey::CesScaleLabel,
+    TextKey::CesFollowUpDisagree,
+    TextKey::CesFollowUpNeutral,
+    TextKey::CesFollowUpAgree,
 ];
 
 /// File names of the keys, in [`TEXT_KEYS`] order.
-const KEY_NAMES: [&str; 16] = [
+const KEY_NAMES: [&str; 32] = [
     "question",
     "lowLabel",
     "highLabel",
@@ -83,6 +132,22 @@ const KEY_NAMES: [&str; 16] = [
     "thankYouPromoter",
     "scaleLabel",
     "ctaDefault",
+    "csatQuestion",
+    "csatLowLabel",
+    "csatHighLabel",
+    "csatScoreLabel",
+    "csatScaleLabel",
+    "csatFollowUpUnsatisfied",
+    "csatFollowUpNeutral",
+    "csatFollowUpSatisfied",
+    "cesQuestion",
+    "cesLowLabel",
+    "cesHighLabel",
+    "cesScoreLabel",
+    "cesScaleLabel",
+    "cesFollowUpDisagree",
+    "cesFollowUpNeutral",
+    "cesFollowUpAgree",
 ];
 
 impl TextKey {
@@ -94,10 +159,81 @@ impl TextKey {
     /// The placeholder this text must contain (`{product}` or `{score}`), if any.
     pub fn placeholder(self) -> Option<&'static str> {
         match self {
-            TextKey::Question => Some("{product}"),
-            TextKey::ScoreLabel => Some("{score}"),
+            TextKey::Question | TextKey::CsatQuestion | TextKey::CesQuestion => Some("{product}"),
+            TextKey::ScoreLabel | TextKey::CsatScoreLabel | TextKey::CesScoreLabel => {
+                Some("{score}")
+            }
             _ => None,
         }
+    }
+
+    /// The key a survey of `kind` reads for this key: the scale's texts (question, end labels,
+    /// option and scale names, follow-ups by category) are the kind's own; the rest (placeholder,
+    /// buttons, thank-you messages, call to action) are shared by every kind. The NPS keys
+    /// name the texts in the host's overrides too.
+    pub fn for_kind(self, kind: Kind) -> TextKey {
+        // Each kind's scale keys, in the order of `SCALE_KEYS`.
+        const CSAT: [TextKey; 8] = [
+            TextKey::CsatQuestion,
+            TextKey::CsatLowLabel,
+            TextKey::CsatHighLabel,
+            TextKey::CsatScoreLabel,
+            TextKey::CsatScaleLabel,
+            TextKey::CsatFollowUpUnsatisfied,
+            TextKey::CsatFollowUpNeutral,
+            TextKey::CsatFollowUpSatisfied,
+        ];
+        const CES: [TextKey; 8] = [
+            TextKey::CesQuestion,
+            TextKey::CesLowLabel,
+            TextKey::CesHighLabel,
+            TextKey::CesScoreLabel,
+            TextKey::CesScaleLabel,
+            TextKey::CesFollowUpDisagree,
+            TextKey::CesFollowUpNeutral,
+            TextKey::CesFollowUpAgree,
+        ];
+        let Some(at) = SCALE_KEYS.iter().position(|key| *key == self) else {
+            return self;
+        };
+        match kind {
+            Kind::Nps => self,
+            Kind::Csat => CSAT[at],
+            Kind::Ces => CES[at],
+        }
+    }
+}
+
+/// The NPS keys whose text differs by kind (see [`TextKey::for_kind`]).
+const SCALE_KEYS: [TextKey; 8] = [
+    TextKey::Question,
+    TextKey::LowLabel,
+    TextKey::HighLabel,
+    TextKey::ScoreLabel,
+    TextKey::ScaleLabel,
+    TextKey::FollowUpDetractor,
+    TextKey::FollowUpPassive,
+    TextKey::FollowUpPromoter,
+];
+
+impl TextKey {
+    /// The follow-up question's key for the category at `category` (0, 1 or 2: lowest first,
+    /// see [`Kind::category_index`]), by its NPS name (see [`TextKey::for_kind`]).
+    pub fn follow_up(category: usize) -> TextKey {
+        [
+            TextKey::FollowUpDetractor,
+            TextKey::FollowUpPassive,
+            TextKey::FollowUpPromoter,
+        ][category.min(2)]
+    }
+
+    /// The thank-you message's key for the category at `category` (as [`TextKey::follow_up`]).
+    pub fn thank_you(category: usize) -> TextKey {
+        [
+            TextKey::ThankYouDetractor,
+            TextKey::ThankYouPassive,
+            TextKey::ThankYouPromoter,
+        ][category.min(2)]
     }
 }
 
@@ -294,6 +430,35 @@ mod tests {
                     }
                     None => assert!(!text.contains('{'), "{tag} {key:?} has a brace"),
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_has_every_text_of_every_kind() {
+        use crate::core::kind::KINDS;
+        for tag in LANGUAGES {
+            let c = catalog(tag);
+            for kind in KINDS {
+                let mut seen = Vec::new();
+                for key in TEXT_KEYS.iter().take(16) {
+                    let own = key.for_kind(kind);
+                    assert!(!c.text(own).is_empty(), "{tag} {kind:?} {key:?}");
+                    // Each kind's scale texts are its own keys, the rest are shared.
+                    if SCALE_KEYS.contains(key) && kind != Kind::Nps {
+                        assert_ne!(own, *key, "{kind:?} {key:?}");
+                        assert!(!seen.contains(&own));
+                        seen.push(own);
+                    } else {
+                        assert_eq!(own, *key);
+                    }
+                }
+                assert_eq!(seen.len(), if kind == Kind::Nps { 0 } else { 8 });
+            }
+            // The scale's ends as the kinds' ranges say, in the English source.
+            if tag == "en" {
+                assert_eq!(c.text(TextKey::CsatScaleLabel), "Satisfaction from 1 to 5");
+                assert_eq!(c.text(TextKey::CesScoreLabel), "{score} out of 7");
             }
         }
     }

@@ -63,6 +63,19 @@ impl Kind {
         })
     }
 
+    /// The position of a score's category among [`Kind::categories`] (0 lowest, 2 highest);
+    /// `None` outside the range.
+    pub fn category_index(self, score: u8) -> Option<usize> {
+        let name = self.category(score)?;
+        self.categories().iter().position(|c| *c == name)
+    }
+
+    /// The number of options on the scale.
+    pub fn options(self) -> u8 {
+        let (low, high) = self.scores();
+        high - low + 1
+    }
+
     /// The three category names, lowest first.
     pub fn categories(self) -> [&'static str; 3] {
         let (low, high) = self.scores();
@@ -134,5 +147,14 @@ mod tests {
             ["unsatisfied", "neutral", "satisfied"]
         );
         assert_eq!(Kind::Ces.categories(), ["disagree", "neutral", "agree"]);
+        let positions = |kind: Kind| -> Vec<Option<usize>> {
+            (0..=11).map(|score| kind.category_index(score)).collect()
+        };
+        let (n, p, d) = (None, Some(2), Some(0));
+        let m = Some(1);
+        assert_eq!(positions(Kind::Nps), [d, d, d, d, d, d, d, m, m, p, p, n]);
+        assert_eq!(positions(Kind::Csat), [n, d, d, m, p, p, n, n, n, n, n, n]);
+        assert_eq!(positions(Kind::Ces), [n, d, d, d, m, p, p, p, n, n, n, n]);
+        assert_eq!(KINDS.map(Kind::options), [11, 5, 7]);
     }
 }

@@ -92,6 +92,129 @@ export interface Texts {
  */
 export type TextOverrides = Texts & { [languageTag: string]: Texts | string | PerCategory | undefined };
 
+/** Text per CSAT score category. */
+export interface CsatPerCategory {
+  /** Scores 1-2. */
+  unsatisfied?: string;
+  /** Score 3. */
+  neutral?: string;
+  /** Scores 4-5. */
+  satisfied?: string;
+}
+
+/** Overridable texts of a CSAT survey (the keys of {@link Texts}, its own categories). */
+export interface CsatTexts {
+  /** The question; `{product}` is replaced by the product name. */
+  question?: string;
+  /** Label under score 1 ("Very unsatisfied"). */
+  lowLabel?: string;
+  /** Label under score 5 ("Very satisfied"). */
+  highLabel?: string;
+  /** The follow-up question per category. */
+  followUp?: CsatPerCategory;
+  /** Placeholder of the comment box. */
+  placeholder?: string;
+  /** Label of the send button. */
+  send?: string;
+  /** Label of the same button while the comment box is empty ("Skip"). */
+  skip?: string;
+  /** Thank-you message per category. */
+  thankYou?: CsatPerCategory;
+}
+
+/** CSAT text overrides, for every language and per language (as {@link TextOverrides}). */
+export type CsatTextOverrides = CsatTexts & { [languageTag: string]: CsatTexts | string | CsatPerCategory | undefined };
+
+/** Text per CES score category. */
+export interface CesPerCategory {
+  /** Scores 1-3. */
+  disagree?: string;
+  /** Score 4. */
+  neutral?: string;
+  /** Scores 5-7. */
+  agree?: string;
+}
+
+/** Overridable texts of a CES survey (the keys of {@link Texts}, its own categories). */
+export interface CesTexts {
+  /** The question; `{product}` is replaced by the product name. */
+  question?: string;
+  /** Label under score 1 ("Strongly disagree"). */
+  lowLabel?: string;
+  /** Label under score 7 ("Strongly agree"). */
+  highLabel?: string;
+  /** The follow-up question per category. */
+  followUp?: CesPerCategory;
+  /** Placeholder of the comment box. */
+  placeholder?: string;
+  /** Label of the send button. */
+  send?: string;
+  /** Label of the same button while the comment box is empty ("Skip"). */
+  skip?: string;
+  /** Thank-you message per category. */
+  thankYou?: CesPerCategory;
+}
+
+/** CES text overrides, for every language and per language (as {@link TextOverrides}). */
+export type CesTextOverrides = CesTexts & { [languageTag: string]: CesTexts | string | CesPerCategory | undefined };
+
+/** One `surveys` entry of kind "nps" (0-10). */
+export interface NpsSurvey {
+  /** The survey's id, sent with its answers: 1 to 64 of a-z, 0-9, "-" and "_". Default the kind. */
+  id?: string;
+  /** What the survey measures. */
+  kind: 'nps';
+  /** What shows the survey. Default [{ on: 'load' }]. */
+  triggers?: Trigger[];
+  /** Seconds to wait after a trigger before showing: 0 to 86400. Default 0. */
+  delaySeconds?: number;
+  /** Text overrides. */
+  texts?: TextOverrides;
+  /** This survey's own re-survey rules (the defaults as for NPS). */
+  throttle?: Throttle;
+  /** Call to action on the thank-you step for the highest category; http(s) URL only. */
+  promoterCta?: { text?: string; url: string };
+}
+
+/** One `surveys` entry of kind "csat" (1-5). */
+export interface CsatSurvey {
+  /** The survey's id, sent with its answers: 1 to 64 of a-z, 0-9, "-" and "_". Default the kind. */
+  id?: string;
+  /** What the survey measures. */
+  kind: 'csat';
+  /** What shows the survey. Default [{ on: 'load' }]. */
+  triggers?: Trigger[];
+  /** Seconds to wait after a trigger before showing: 0 to 86400. Default 0. */
+  delaySeconds?: number;
+  /** Text overrides. */
+  texts?: CsatTextOverrides;
+  /** This survey's own re-survey rules (the defaults as for NPS). */
+  throttle?: Throttle;
+  /** Call to action on the thank-you step for the highest category; http(s) URL only. */
+  promoterCta?: { text?: string; url: string };
+}
+
+/** One `surveys` entry of kind "ces" (1-7). */
+export interface CesSurvey {
+  /** The survey's id, sent with its answers: 1 to 64 of a-z, 0-9, "-" and "_". Default the kind. */
+  id?: string;
+  /** What the survey measures. */
+  kind: 'ces';
+  /** What shows the survey. Default [{ on: 'load' }]. */
+  triggers?: Trigger[];
+  /** Seconds to wait after a trigger before showing: 0 to 86400. Default 0. */
+  delaySeconds?: number;
+  /** Text overrides. */
+  texts?: CesTextOverrides;
+  /** This survey's own re-survey rules (the defaults as for NPS). */
+  throttle?: Throttle;
+  /** Call to action on the thank-you step for the highest category; http(s) URL only. */
+  promoterCta?: { text?: string; url: string };
+}
+
+/** One survey of the `surveys` list. */
+export type SurveyConfig = NpsSurvey | CsatSurvey | CesSurvey;
+
 /** Look of the card. */
 export interface Theme {
   /** Colour scheme; "auto" follows prefers-color-scheme. Default "light". */
@@ -116,18 +239,26 @@ export interface Config {
   account?: Account;
   /** BCP-47 tag; default navigator.language, then "en". Falls back by primary subtag. */
   language?: string;
-  /** What shows the survey. Default [{ on: 'load' }]. */
+  /** What shows the survey. Default [{ on: 'load' }]. Not with `surveys`. */
   triggers?: Trigger[];
-  /** Seconds to wait after a trigger before showing: 0 to 86400. Default 0. */
+  /** Seconds to wait after a trigger before showing: 0 to 86400. Default 0. Not with `surveys`. */
   delaySeconds?: number;
   /** Seconds the thank-you step stays before the card closes itself: 1 to 60. Default 4. */
   thanksSeconds?: number;
-  /** Re-survey rules. */
+  /** Re-survey rules. Not with `surveys`. */
   throttle?: Throttle;
-  /** Text overrides. */
+  /** Text overrides. Not with `surveys`. */
   texts?: TextOverrides;
-  /** Call to action for promoters on the thank-you step; http(s) URL only. */
+  /** Call to action for promoters on the thank-you step; http(s) URL only. Not with `surveys`. */
   promoterCta?: { text?: string; url: string };
+  /**
+   * Several surveys (NPS, CSAT, CES), 1 to 20, each with its own triggers, texts and throttle;
+   * when several are due at once, the first in the list is shown. Without it, the keys above
+   * describe one NPS survey with the id "nps".
+   */
+  surveys?: SurveyConfig[];
+  /** After any survey is shown to a user, no other survey is shown to them before this. Default "14 days". */
+  surveyGap?: Duration;
   /** Look of the card. */
   theme?: Theme;
   /** Collector eligibility URL asked before showing, so a user seen on another device is not asked again. */
@@ -139,19 +270,21 @@ export interface Config {
 }
 
 /** `shown`: the card appeared. */
-export interface ShownEvent { id: string; trigger: string }
+export interface ShownEvent { id: string; survey: string; trigger: string }
 /** `score` (a score was chosen) and `response` (the final answer). */
 export interface AnswerEvent {
   id: string;
+  /** The survey's id. */
+  survey: string;
   score: number;
-  category: 'detractor' | 'passive' | 'promoter';
+  category: 'detractor' | 'passive' | 'promoter' | 'unsatisfied' | 'neutral' | 'satisfied' | 'disagree' | 'agree';
   comment: string | null;
   trigger: string;
 }
 /** `dismissed`: closed without a score. */
-export interface DismissedEvent { id: string }
-/** `ineligible`: not shown now, and why. */
-export interface IneligibleEvent { reason: string; nextEligibleAt: string | null }
+export interface DismissedEvent { id: string; survey: string }
+/** `ineligible`: the survey `survey` is not shown now, and why. */
+export interface IneligibleEvent { survey: string; reason: string; nextEligibleAt: string | null }
 /** `error`: something failed (config, delivery). */
 export interface ErrorEvent { message: string; id?: string }
 
@@ -171,8 +304,11 @@ export interface Survey {
   identify(user: User): void;
   /** Fires `{ event }` triggers. */
   track(eventName: string): void;
-  /** Asks now if eligible; `force: true` skips eligibility (testing and preview). */
-  show(options?: { force?: boolean }): void;
+  /**
+   * Asks now if eligible: the survey `survey`, or else the first due survey; `force: true`
+   * skips eligibility (testing and preview).
+   */
+  show(options?: { survey?: string; force?: boolean }): void;
   /** Removes the card without counting a decline. */
   hide(): void;
   /** Forgets the user (logout); queued answers are still delivered. */
@@ -197,7 +333,7 @@ export function start(wasm?: Promise<Response> | Response): Promise<boolean>;
 export function nps(name: 'init', config: Config): void;
 export function nps(name: 'identify', user: User): void;
 export function nps(name: 'track', eventName: string): void;
-export function nps(name: 'show', options?: { force?: boolean }): void;
+export function nps(name: 'show', options?: { survey?: string; force?: boolean }): void;
 export function nps(name: 'hide' | 'reset' | 'destroy'): void;
 export function nps(name: 'consent', granted: boolean): void;
 export function nps<K extends keyof SurveyEvents>(name: 'on' | 'off', event: K, listener: (payload: SurveyEvents[K]) => void): void;

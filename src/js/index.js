@@ -87,7 +87,11 @@ export function replay(commands) {
   for (const args of commands) run(Array.from(args));
 }
 
-/** Runs one command; `init` also passes the config's fingerprint and the quiet hand-over. */
+/**
+ * Runs one command; `init` also passes the config's fingerprint and the quiet hand-over. A
+ * config with a `surveys` list gets no fingerprint: the quiet front knows the top-level form's
+ * one survey (`nps`) only, so the widget decides every page view of such a config.
+ */
 function run(args) {
   if (!ready) {
     if (early.length < MAX_EARLY) early.push(args);
@@ -97,7 +101,8 @@ function run(args) {
   }
   if (stopped()) return;
   try {
-    command(args[0], args[0] === 'init' ? [args[1], fingerprint(args[1]) || undefined, args[2]] : args.slice(1));
+    const print = args[0] === 'init' && !(args[1] && args[1].surveys) && fingerprint(args[1]);
+    command(args[0], args[0] === 'init' ? [args[1], print || undefined, args[2]] : args.slice(1));
   } catch (error) {
     stopped(error);
   }

@@ -100,7 +100,7 @@ function quietPage(record, config, emit, wake) {
 
   const listen = (target, type, listener) =>
     target.addEventListener(type, listener, { capture: true, signal: listening.signal });
-  const decide = () => emit({ reason: record.r, nextEligibleAt: record.n });
+  const decide = () => emit({ survey: 'nps', reason: record.r, nextEligibleAt: record.n });
   const fire = (index) => {
     if (!delay) return decide();
     if (delayed) return;

@@ -113,11 +113,17 @@ fn dispatch(name: &JsValue, args: &Array) -> Result<(), Error> {
             Ok(())
         }
         "show" => {
-            let force = Reflect::get(&arg, &"force".into())
-                .ok()
-                .and_then(|f| f.as_bool())
-                .unwrap_or(false);
-            on_widget_or_later(&name, args, move |w| w.request_show("manual", force))
+            let field = |key: &str| Reflect::get(&arg, &key.into()).ok();
+            let force = field("force").and_then(|f| f.as_bool()).unwrap_or(false);
+            let survey = field("survey").filter(|s| !s.is_undefined() && !s.is_null());
+            let survey = match survey.map(|s| s.as_string()) {
+                Some(None) => {
+                    return Err(misuse(&name, "needs { survey: 'survey id' } or no survey"))
+                }
+                Some(Some(id)) => Some(id),
+                None => None,
+            };
+            on_widget_or_later(&name, args, move |w| w.show(survey.as_deref(), force))
         }
         "hide" => on_widget_or_later(&name, args, Widget::hide),
         "reset" => on_widget_or_later(&name, args, Widget::reset),

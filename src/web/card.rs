@@ -119,41 +119,50 @@ impl Card {
         })
     }
 
-    /// Step 1: the question and the 0-10 radio group.
+    /// Step 1: the question and the radio group of the scores `low..=high` (0-10, 1-5 or 1-7),
+    /// with `[low label, high label, the group's name]` and each option's name.
     pub fn show_scale(
         &mut self,
         question: &str,
-        low: &str,
-        high: &str,
-        scale_label: &str,
+        [low_label, high_label, scale_label]: [&str; 3],
+        (low, high): (u8, u8),
         score_label: &dyn Fn(u8) -> String,
     ) {
         let d = &self.shared.document;
         let (body, _title) = self.begin_step(question);
         let group = element(d, "div", &body);
-        set(&group, "class", "scale");
+        // The eleven NPS options wrap onto two rows on a phone; the shorter scales keep one.
+        set(
+            &group,
+            "class",
+            if high - low > 7 {
+                "scale wide"
+            } else {
+                "scale"
+            },
+        );
         set(&group, "role", "radiogroup");
         set(&group, "aria-label", scale_label);
-        for score in 0..=10u8 {
+        for score in low..=high {
             let radio = element(d, "button", &group);
             set(&radio, "type", "button");
             set(&radio, "role", "radio");
             set(&radio, "aria-checked", "false");
-            set(&radio, "tabindex", if score == 0 { "0" } else { "-1" });
+            set(&radio, "tabindex", if score == low { "0" } else { "-1" });
             set(&radio, "data-action", "score");
             let digits = int(score as i64);
             set(&radio, "data-score", &digits);
             set(&radio, "aria-label", &score_label(score));
-            match score {
-                0 => set(&radio, "aria-describedby", "nps-low"),
-                10 => set(&radio, "aria-describedby", "nps-high"),
-                _ => {}
+            if score == low {
+                set(&radio, "aria-describedby", "nps-low");
+            } else if score == high {
+                set(&radio, "aria-describedby", "nps-high");
             }
             radio.set_text_content(Some(&digits));
         }
         let ends = element(d, "div", &body);
         set(&ends, "class", "ends");
-        for (id, text) in [("nps-low", low), ("nps-high", high)] {
+        for (id, text) in [("nps-low", low_label), ("nps-high", high_label)] {
             let span = element(d, "span", &ends);
             set(&span, "id", id);
             span.set_text_content(Some(text));
@@ -166,14 +175,14 @@ impl Card {
         }));
     }
 
-    /// Marks `score` as the chosen radio.
-    pub fn select(&self, score: u8) {
+    /// Marks the radio at `position` (0 for the lowest score) as the chosen one.
+    pub fn select(&self, position: u8) {
         // The radios are the radio group's children (one NodeList/HTMLCollection API less).
         if let Some(group) = dom(&self.shared.root).query_selector("[role=radiogroup]") {
             let radios = group.children();
             for i in 0..radios.length() {
                 if let Some(radio) = radios.item(i) {
-                    let chosen = i == score as u32;
+                    let chosen = i == position as u32;
                     set(
                         &radio,
                         "aria-checked",

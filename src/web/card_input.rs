@@ -6,7 +6,7 @@ use crate::prelude::*;
 
 use super::card::{dom, focus, set, Action};
 use super::guards::{reflect_set, EventListener};
-use crate::core::text::{parse_int, parse_u32};
+use crate::core::text::parse_u32;
 use alloc::rc::Rc;
 use core::cell::Cell;
 use js_sys::Reflect;
@@ -235,36 +235,34 @@ fn event_target(event: &web_sys::Event) -> Option<Element> {
     event.composed_path().get(0).dyn_into::<Element>().ok()
 }
 
-/// Roving focus over the radio group: arrows (mirrored in RTL), Home, End. Returns whether the
-/// key was handled.
+/// Roving focus over the radio group (whatever its range: the radios are its children, lowest
+/// first): arrows (mirrored in RTL), Home, End. Returns whether the key was handled.
 fn move_focus(radio: &Element, key: &str, rtl: bool) -> bool {
-    let Some(current) = radio
-        .get_attribute("data-score")
-        .and_then(|s| parse_int(&s))
-    else {
+    let Some(group) = radio.parent_element() else {
+        return false;
+    };
+    let children = group.children();
+    let last = children.length().saturating_sub(1);
+    let Some(current) = (0..children.length()).find(|i| {
+        children
+            .item(*i)
+            .is_some_and(|child| child.is_same_node(Some(radio)))
+    }) else {
         return false;
     };
     let forward = if rtl { "ArrowLeft" } else { "ArrowRight" };
     let backward = if rtl { "ArrowRight" } else { "ArrowLeft" };
     let next = match key {
-        k if k == forward || k == "ArrowDown" => (current + 1).min(10),
-        k if k == backward || k == "ArrowUp" => (current - 1).max(0),
+        k if k == forward || k == "ArrowDown" => (current + 1).min(last),
+        k if k == backward || k == "ArrowUp" => current.saturating_sub(1),
         "Home" => 0,
-        "End" => 10,
+        "End" => last,
         _ => return false,
     };
-    let Some(group) = radio.parent_element() else {
-        return false;
-    };
-    let children = group.children();
-    if let Some(target) = children.item(next as u32) {
+    if let Some(target) = children.item(next) {
         for i in 0..children.length() {
             if let Some(child) = children.item(i) {
-                set(
-                    &child,
-                    "tabindex",
-                    if i == next as u32 { "0" } else { "-1" },
-                );
+                set(&child, "tabindex", if i == next { "0" } else { "-1" });
             }
         }
         focus(&target);

@@ -11,8 +11,8 @@ use super::look::Look;
 use super::owner::run;
 use super::show::ShowState;
 use super::widget::{current_page, now, random_bytes, run_delivery, Widget, PAGE};
-use crate::core::answer::{answer_key, clip, clip_to, uuid_v4, Answer, Category};
-use crate::core::eligibility::{Outcome, UserState};
+use crate::core::answer::{answer_key, clip, clip_to, uuid_v4, Answer};
+use crate::core::eligibility::Outcome;
 use crate::core::error::Error;
 use crate::core::i18n::{fill, TextKey};
 use crate::core::limits::MAX_COMMENT_CHARS;
@@ -23,6 +23,8 @@ use wasm_bindgen::JsValue;
 /// One display of the card and the answer it is collecting.
 pub struct Display {
     card: Card,
+    /// The survey shown (its index in the config).
+    survey: usize,
     /// The answer so far.
     pub answer: Answer,
     _auto_close: Option<Timeout>,
@@ -42,18 +44,20 @@ impl Widget {
         }
     }
 
-    /// Shows the card and records the display: in storage first (unless `preview`: a forced
-    /// show starts no clock), then as a `display` body in the outbox.
+    /// Shows the card of the survey at `index` and records the display: in storage first
+    /// (unless `preview`: a forced show starts no clock), then as a `display` body in the
+    /// outbox.
     pub(super) fn open_card(
         &mut self,
         trigger: &str,
+        index: usize,
         now: i64,
         preview: bool,
     ) -> Result<(), Error> {
         let look = Look::new(
             &self.config.theme,
             &self.catalog,
-            self.text(TextKey::Close).into(),
+            self.text(index, TextKey::Close).into(),
         );
         let this = self.this.clone();
         let mut card = Card::mount(
@@ -61,28 +65,35 @@ impl Widget {
             Rc::new(move |action| run(&this, move |w| w.on_action(action))),
         )?;
         let question = fill(
-            self.text(TextKey::Question),
+            self.text(index, TextKey::Question),
             "{product}",
             &self.config.product,
         );
-        let score_label = self.text(TextKey::ScoreLabel);
+        let score_label = self.text(index, TextKey::ScoreLabel);
+        let (kind, survey) = (self.survey(index).kind, self.survey(index).id.clone());
         card.show_scale(
             &question,
-            self.text(TextKey::LowLabel),
-            self.text(TextKey::HighLabel),
-            self.text(TextKey::ScaleLabel),
+            [
+                self.text(index, TextKey::LowLabel),
+                self.text(index, TextKey::HighLabel),
+                self.text(index, TextKey::ScaleLabel),
+            ],
+            kind.scores(),
             &|score| fill(score_label, "{score}", &int(score as i64)),
         );
         if !preview {
-            // The six-month clock starts now, recorded before any network call.
+            // The survey's clock and the shared gap start now, recorded before any network call.
             PAGE.with(|page| page.shown_here.set(Some(now)));
-            self.save_user_state(&UserState {
-                last_shown: Some((now, Outcome::Ignored)),
-            });
+            let mut displays = self.displays();
+            displays.record(&survey, now, Outcome::Ignored);
+            self.records
+                .save_displays(self.config.user.as_ref(), &displays);
         }
         let answer = Answer {
             id: uuid_v4(random_bytes()),
             key: answer_key(random_bytes()),
+            kind,
+            survey,
             score: None,
             declined: false,
             comment: None,
@@ -100,12 +111,14 @@ impl Widget {
             "shown",
             payload(&[
                 ("id", answer.id.as_str().into()),
+                ("survey", answer.survey.as_str().into()),
                 ("trigger", trigger.into()),
             ]),
         );
         self.send(&answer);
         self.show = ShowState::Open(Display {
             card,
+            survey: index,
             answer,
             _auto_close: None,
         });
@@ -132,7 +145,9 @@ impl Widget {
         match action {
             // A score, or on the follow-up step another one (the answer is not complete yet).
             Action::Score(score)
-                if !answer.complete && score <= 10 && answer.score != Some(score) =>
+                if !answer.complete
+                    && answer.kind.category(score).is_some()
+                    && answer.score != Some(score) =>
             {
                 self.choose(score)
             }
@@ -151,7 +166,7 @@ impl Widget {
         let Some(mut display) = self.take_display() else {
             return;
         };
-        display.card.select(score);
+        display.card.select(score - display.answer.kind.scores().0);
         let first = display.answer.score.replace(score).is_none();
         display.answer.answered_at = now();
         if first && !display.answer.preview {
@@ -159,16 +174,13 @@ impl Widget {
         }
         self.send(&display.answer);
         raise("score", answer_payload(&display.answer));
-        let follow_up = match Category::of(score) {
-            Category::Detractor => TextKey::FollowUpDetractor,
-            Category::Passive => TextKey::FollowUpPassive,
-            Category::Promoter => TextKey::FollowUpPromoter,
-        };
+        let (index, kind) = (display.survey, display.answer.kind);
+        let category = kind.category_index(score).unwrap_or_default();
         display.card.show_follow_up(
-            self.text(follow_up),
-            self.text(TextKey::Placeholder),
-            self.text(TextKey::Skip),
-            self.text(TextKey::Send),
+            self.text(index, TextKey::follow_up(category)),
+            self.text(index, TextKey::Placeholder),
+            self.text(index, TextKey::Skip),
+            self.text(index, TextKey::Send),
         );
         self.show = ShowState::Open(display);
     }
@@ -184,22 +196,24 @@ impl Widget {
         answer.answered_at = now();
         self.send(&display.answer);
         raise("response", answer_payload(&display.answer));
-        let category = Category::of(display.answer.score.unwrap_or(0));
-        let thanks = match category {
-            Category::Detractor => TextKey::ThankYouDetractor,
-            Category::Passive => TextKey::ThankYouPassive,
-            Category::Promoter => TextKey::ThankYouPromoter,
-        };
-        let cta = match (&self.config.promoter_cta, category) {
-            (Some(cta), Category::Promoter) => Some((
+        let (index, answer) = (display.survey, &display.answer);
+        let category = answer
+            .score
+            .and_then(|score| answer.kind.category_index(score))
+            .unwrap_or_default();
+        // The call to action is for the highest category (promoters, satisfied, agree).
+        let cta = match (&self.survey(index).promoter_cta, category) {
+            (Some(cta), 2) => Some((
                 cta.text
                     .as_deref()
-                    .unwrap_or(self.text(TextKey::CtaDefault)),
+                    .unwrap_or(self.text(index, TextKey::CtaDefault)),
                 cta.url.as_str(),
             )),
             _ => None,
         };
-        display.card.show_thanks(self.text(thanks), cta);
+        display
+            .card
+            .show_thanks(self.text(index, TextKey::thank_you(category)), cta);
         display._auto_close = Some(self.close_thanks_later());
         self.show = ShowState::Open(display);
     }
@@ -242,7 +256,13 @@ impl Widget {
                 }
                 answer.declined = true;
                 self.send(&answer);
-                raise("dismissed", payload(&[("id", answer.id.as_str().into())]));
+                raise(
+                    "dismissed",
+                    payload(&[
+                        ("id", answer.id.as_str().into()),
+                        ("survey", answer.survey.as_str().into()),
+                    ]),
+                );
             }
             Some(_) if !answer.complete => {
                 answer.complete = true;
@@ -268,10 +288,10 @@ impl Widget {
     /// shown to, whoever `identify` named since.
     fn set_outcome(&self, answer: &Answer, outcome: Outcome) {
         let user = answer.user.as_ref();
-        let mut state = self.records.user_state(user);
-        if let Some((at, _)) = state.last_shown {
-            state.last_shown = Some((at, outcome));
-            self.records.save_user_state(user, &state);
+        let mut displays = self.records.displays(user);
+        if let Some(at) = displays.of(&answer.survey).last_shown.map(|(at, _)| at) {
+            displays.record(&answer.survey, at, outcome);
+            self.records.save_displays(user, &displays);
         }
     }
 
@@ -289,8 +309,12 @@ fn answer_payload(answer: &Answer) -> JsValue {
     let score = answer.score.unwrap_or(0);
     payload(&[
         ("id", answer.id.as_str().into()),
+        ("survey", answer.survey.as_str().into()),
         ("score", (score as u32).into()),
-        ("category", Category::of(score).name().into()),
+        (
+            "category",
+            answer.kind.category(score).unwrap_or_default().into(),
+        ),
         (
             "comment",
             answer

@@ -1,6 +1,9 @@
 //! The triggers the page itself fires: `{ load }` and `{ afterSeconds }` once the document is
 //! parsed, `{ url }` and `{ pageViews }` on every page view (a single-page app's route changes
-//! included). `{ event }` triggers fire from `track`.
+//! included). `{ event }` triggers fire from `track`. What fires, fires every survey that has
+//! such a trigger at once; the show picks one of them (see [`super::show`]).
+
+use crate::prelude::*;
 
 use super::guards::Timeout;
 use super::owner::{run, Owned};
@@ -13,38 +16,63 @@ use crate::core::triggers::{
 use alloc::rc::Weak;
 
 impl Widget {
-    /// Arms the timers and fires `{ load }`, then counts this page view.
-    pub(super) fn arm_triggers(&mut self) {
-        let mut load = false;
-        for trigger in &self.config.triggers {
-            match trigger {
-                &Trigger::AfterSeconds(seconds) => {
-                    let ms = seconds.saturating_mul(1000);
-                    self.timers
-                        .push(fire_later(&self.this, Trigger::AfterSeconds(seconds), ms));
-                }
-                Trigger::Load => load = true,
-                _ => {}
+    /// The surveys (indexes, in the config's order) with a trigger that `find` picks among
+    /// theirs, and the first one's trigger; `None` when no survey has one.
+    fn fired<'a>(
+        &'a self,
+        find: impl Fn(&'a [Trigger]) -> Option<&'a Trigger>,
+    ) -> Option<(Vec<usize>, Trigger)> {
+        let mut surveys = Vec::new();
+        let mut first = None;
+        for (index, survey) in self.config.surveys.iter().enumerate() {
+            if let Some(trigger) = find(&survey.triggers) {
+                first.get_or_insert_with(|| trigger.clone());
+                surveys.push(index);
             }
         }
-        if load {
-            self.fire(&Trigger::Load);
+        first.map(|trigger| (surveys, trigger))
+    }
+
+    /// Fires every survey that has `trigger`.
+    pub(super) fn fire_trigger(&mut self, trigger: &Trigger) {
+        if let Some((surveys, trigger)) = self.fired(|t| t.iter().find(|t| *t == trigger)) {
+            self.fire(surveys, &trigger);
         }
+    }
+
+    /// Arms the timers (one per number of seconds, for every survey that waits as long) and
+    /// fires `{ load }`, then counts this page view.
+    pub(super) fn arm_triggers(&mut self) {
+        let mut seconds = Vec::new();
+        for survey in &self.config.surveys {
+            for trigger in &survey.triggers {
+                if let Trigger::AfterSeconds(s) = trigger {
+                    if !seconds.contains(s) {
+                        seconds.push(*s);
+                    }
+                }
+            }
+        }
+        for s in seconds {
+            let timer = fire_later(&self.this, Trigger::AfterSeconds(s), s.saturating_mul(1000));
+            self.timers.push(timer);
+        }
+        self.fire_trigger(&Trigger::Load);
         self.page_viewed();
     }
 
     /// Records an event for `{ event }` triggers.
     pub fn track(&mut self, event: &str) {
-        match event_trigger(&self.config.triggers, event).cloned() {
-            Some(trigger) => self.fire(&trigger),
+        match self.fired(|t| event_trigger(t, event)) {
+            Some((surveys, trigger)) => self.fire(surveys, &trigger),
             None => self.debug(&["track: no trigger for event ", event]),
         }
     }
 
     /// Counts a page view and fires `{ url }` and `{ pageViews }` triggers for the current path.
     pub(super) fn page_viewed(&mut self) {
-        if let Some(trigger) = url_trigger(&self.config.triggers, &self.path).cloned() {
-            self.fire(&trigger);
+        if let Some((surveys, trigger)) = self.fired(|t| url_trigger(t, &self.path)) {
+            self.fire(surveys, &trigger);
         }
         self.count_view();
     }
@@ -56,8 +84,8 @@ impl Widget {
             return;
         }
         let views = self.records.count_view(self.config.user.as_ref());
-        if let Some(trigger) = page_view_trigger(&self.config.triggers, views).cloned() {
-            self.fire(&trigger);
+        if let Some((surveys, trigger)) = self.fired(|t| page_view_trigger(t, views)) {
+            self.fire(surveys, &trigger);
         }
     }
 
@@ -82,5 +110,5 @@ impl Widget {
 /// A timer that fires `trigger` on the widget in `ms` milliseconds (an `afterSeconds` timer).
 pub(super) fn fire_later(this: &Weak<Owned<Widget>>, trigger: Trigger, ms: u32) -> Timeout {
     let this = this.clone();
-    Timeout::new(ms, move || run(&this, move |w| w.fire(&trigger)))
+    Timeout::new(ms, move || run(&this, move |w| w.fire_trigger(&trigger)))
 }

@@ -1,7 +1,8 @@
 //! Every record the widget keeps in the browser, and its reader and writer. The keys:
 //!
-//! - `nps-widget:user:{id}` (or `nps-widget:anonymous` without a user): the user's state, when
-//!   they were last shown the card and what came of it ([`UserState`]);
+//! - `nps-widget:user:{id}` (or `nps-widget:anonymous` without a user): when each survey was
+//!   last shown to the user and what came of it ([`Displays`]; the `nps` survey's part is the
+//!   single-survey form earlier versions wrote and read);
 //! - `nps-widget:user:{id}:views` (or `nps-widget:anonymous:views`): page views counted for
 //!   `{ pageViews }` triggers;
 //! - `nps-widget:bucket`: an anonymous visitor's sampling draw, kept so that sampling is sticky;
@@ -16,7 +17,8 @@ use crate::prelude::*;
 
 use super::storage::Store;
 use crate::core::config::User;
-use crate::core::eligibility::{bucket_for, bucket_from_random, UserState};
+use crate::core::eligibility::{bucket_for, bucket_from_random};
+use crate::core::fatigue::{survey_bucket, Displays, DEFAULT_SURVEY};
 use crate::core::outbox::{Entry, Outbox};
 use crate::core::quiet::{QuietRecord, QuietWindow};
 use crate::core::text::{concat, int, parse_u32, push_uint};
@@ -65,17 +67,18 @@ impl Records {
         }
     }
 
-    /// The stored state of `user` as it is (see `UserState::capped_at` for a future one).
-    pub fn user_state(&self, user: Option<&User>) -> UserState {
+    /// The displays of every survey to `user`, as stored (see `Displays::capped_at` for
+    /// future ones).
+    pub fn displays(&self, user: Option<&User>) -> Displays {
         self.store
             .get(&Records::user_key(user))
-            .map(|text| UserState::decode(&text))
+            .map(|text| Displays::decode(&text))
             .unwrap_or_default()
     }
 
-    /// Stores the state of `user`.
-    pub fn save_user_state(&self, user: Option<&User>, state: &UserState) {
-        self.store.set(&Records::user_key(user), &state.encode());
+    /// Stores the displays of every survey to `user`.
+    pub fn save_displays(&self, user: Option<&User>, displays: &Displays) {
+        self.store.set(&Records::user_key(user), &displays.encode());
     }
 
     /// Counts a page view of `user`; returns the count, this view included.
@@ -91,11 +94,11 @@ impl Records {
         views
     }
 
-    /// The sticky sampling bucket: from the user id, or, for an anonymous visitor, from
-    /// `random` drawn once and kept.
-    pub fn bucket(&self, user: Option<&User>, random: impl FnOnce() -> u32) -> f64 {
+    /// The sticky sampling bucket for `survey`: from the user id, or, for an anonymous visitor,
+    /// from `random` drawn once and kept (see `survey_bucket`: each survey draws apart).
+    pub fn bucket(&self, user: Option<&User>, survey: &str, random: impl FnOnce() -> u32) -> f64 {
         if let Some(user) = user {
-            return bucket_for(&user.id);
+            return survey_bucket(survey, &user.id);
         }
         let stored = self.store.get(BUCKET).and_then(|text| parse_u32(&text));
         let random = stored.unwrap_or_else(|| {
@@ -105,7 +108,11 @@ impl Records {
             self.store.set(BUCKET, &text);
             random
         });
-        bucket_from_random(random)
+        if survey == DEFAULT_SURVEY {
+            bucket_from_random(random)
+        } else {
+            bucket_for(&concat(&[survey, ":", &int(random as i64)]))
+        }
     }
 
     /// Leaves the quiet record: during `window`, page views of `user` under the config with

@@ -93,15 +93,16 @@ impl Widget {
         if resume.path.as_deref().is_some_and(|path| path != self.path) {
             resume.view = true;
         }
+        // Only the top-level form has quiet page views: its one survey's triggers.
         for (index, due) in resume.timers {
-            if let Some(&Trigger::AfterSeconds(seconds)) = self.config.triggers.get(index) {
+            if let Some(&Trigger::AfterSeconds(seconds)) = self.survey(0).triggers.get(index) {
                 let timer = fire_later(&self.this, Trigger::AfterSeconds(seconds), ms_until(due));
                 self.timers.push(timer);
             }
         }
         if let Some((index, fired_on, due)) = resume.delayed {
-            if let Some(trigger) = self.config.triggers.get(index).cloned() {
-                self.delay_show(trigger, fired_on, ms_until(due));
+            if let Some(trigger) = self.survey(0).triggers.get(index).cloned() {
+                self.delay_show(trigger, vec![0], fired_on, ms_until(due));
             }
         }
         if resume.view {

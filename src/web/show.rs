@@ -1,7 +1,8 @@
 //! The course of a show, from a trigger to an open card: the wait for texts or consent, the
-//! `delaySeconds` wait, the local decision, the collector's verdict, the cross-tab show lock,
-//! and the final check under it. [`ShowState`] says where the widget stands, so that two
-//! shows can never be under way at once.
+//! `delaySeconds` wait, the local decision (which of the surveys a trigger fired may be shown:
+//! their own clocks, the shared gap, the first in the config's order), the collector's verdict,
+//! the cross-tab show lock, and the final check under it. [`ShowState`] says where the widget
+//! stands, so that two shows can never be under way at once.
 
 use crate::prelude::*;
 
@@ -14,7 +15,8 @@ use super::records::Records;
 use super::transport::get_json;
 use super::widget::{now, random_bytes, Widget, PAGE};
 use crate::core::config::Trigger;
-use crate::core::eligibility::{decide, Ineligible};
+use crate::core::error::Error;
+use crate::core::fatigue::{choose, decide_survey, Held, SurveyRules};
 use crate::core::quiet::{self, QuietWindow};
 use crate::core::text::{concat, find_byte};
 use crate::core::time::{format_timestamp, parse_timestamp};
@@ -40,11 +42,13 @@ pub enum ShowState {
         trigger: String,
         /// `show({ force: true })`.
         force: bool,
+        /// The surveys it may show (indexes in the config, in its order).
+        surveys: Vec<usize>,
     },
     /// A trigger fired and waits out `delaySeconds`.
     Delayed(Delayed),
-    /// The collector or the cross-tab show lock is being asked.
-    Checking,
+    /// The collector or the cross-tab show lock is being asked about the survey at this index.
+    Checking(usize),
     /// The card is open.
     Open(Display),
 }
@@ -55,88 +59,115 @@ pub struct Delayed {
     pub trigger: Trigger,
     /// The path it fired on.
     pub fired_on: String,
+    /// The surveys it fired (indexes in the config, in its order).
+    pub surveys: Vec<usize>,
     _timer: Timeout,
 }
 
 impl Widget {
-    /// A trigger fired: show after `delaySeconds`.
-    pub(super) fn fire(&mut self, trigger: &Trigger) {
+    /// A trigger of `surveys` fired: show one of them after the first one's `delaySeconds`.
+    pub(super) fn fire(&mut self, surveys: Vec<usize>, trigger: &Trigger) {
+        let Some(&first) = surveys.first() else {
+            return;
+        };
         let name = trigger_name(trigger);
         self.debug(&["trigger ", &name]);
-        let delay = self.config.delay_seconds;
+        let delay = self.survey(first).delay_seconds;
         if delay == 0 {
-            return self.request_show(&name, false);
+            return self.request_show(&name, false, surveys);
         }
         if !matches!(self.show, ShowState::Idle | ShowState::Waiting { .. }) {
             return;
         }
         self.delay_show(
             trigger.clone(),
+            surveys,
             self.path.clone(),
             delay.saturating_mul(1000),
         );
     }
 
-    /// Shows for `trigger`, which fired on `fired_on`, in `ms` milliseconds.
-    pub(super) fn delay_show(&mut self, trigger: Trigger, fired_on: String, ms: u32) {
+    /// Shows one of `surveys` for `trigger`, which fired on `fired_on`, in `ms` milliseconds.
+    pub(super) fn delay_show(
+        &mut self,
+        trigger: Trigger,
+        surveys: Vec<usize>,
+        fired_on: String,
+        ms: u32,
+    ) {
         let name = trigger_name(&trigger);
         let this = self.this.clone();
         let timer = Timeout::new(ms, move || {
             run(&this, move |w| {
-                if matches!(w.show, ShowState::Delayed(_)) {
-                    w.show = ShowState::Idle;
-                    w.request_show(&name, false);
+                // The timer belongs to the delayed show: it cannot fire in another state.
+                if !matches!(w.show, ShowState::Delayed(_)) {
+                    return;
+                }
+                if let ShowState::Delayed(delayed) =
+                    core::mem::replace(&mut w.show, ShowState::Idle)
+                {
+                    w.request_show(&name, false, delayed.surveys);
                 }
             })
         });
         self.show = ShowState::Delayed(Delayed {
             trigger,
             fired_on,
+            surveys,
             _timer: timer,
         });
     }
 
-    /// Shows the card if the user is eligible (or always with `force`): the local rules first,
-    /// then the collector if `eligibilityEndpoint` is set, then a cross-tab lock. A request
-    /// replaces a delayed or waiting one; one made while another is checked or the card is
-    /// open does nothing.
-    pub fn request_show(&mut self, trigger: &str, force: bool) {
-        if matches!(self.show, ShowState::Checking | ShowState::Open(_)) {
+    /// Shows the card of one of `surveys` (indexes in the config, in its order) if the user
+    /// is eligible, or the first with `force`: the local rules first (the first survey they
+    /// allow wins; every other one hears why not), then the collector if
+    /// `eligibilityEndpoint` is set, then a cross-tab lock. A request replaces a delayed or
+    /// waiting one; one made while another is checked or the card is open does nothing.
+    pub fn request_show(&mut self, trigger: &str, force: bool, surveys: Vec<usize>) {
+        if matches!(self.show, ShowState::Checking(_) | ShowState::Open(_)) {
             return self.debug(&["not shown: the card is already open"]);
         }
+        let Some(&first) = surveys.first() else {
+            return;
+        };
         if !self.consent_given || self.texts_loading {
             // A forced show that waits is not replaced by a trigger's ordinary one.
             if force || !matches!(self.show, ShowState::Waiting { force: true, .. }) {
                 self.show = ShowState::Waiting {
                     trigger: trigger.into(),
                     force,
+                    surveys,
                 };
             }
             if !self.consent_given {
-                self.not_now("consent not given".into(), None);
+                self.not_now(first, "consent not given".into(), None);
             }
             return;
         }
         self.show = ShowState::Idle;
-        if !force {
-            if let Err(why) = self.decide_locally() {
-                return self.not_due(&why);
+        let survey = if force {
+            first
+        } else {
+            match self.choose_survey(&surveys) {
+                Some(survey) => survey,
+                None => return,
             }
-        }
+        };
         // A card is about to be shown: its texts first (this request is made again when they
         // are there).
         if self.fetch_texts() {
             self.show = ShowState::Waiting {
                 trigger: trigger.into(),
                 force,
+                surveys: vec![survey],
             };
             return;
         }
         if force {
             // Forced shows skip eligibility, so they need no lock.
-            return self.show_now(trigger, true);
+            return self.show_now(trigger, true, survey);
         }
-        self.show = ShowState::Checking;
+        self.show = ShowState::Checking(survey);
         let (this, trigger) = (self.this.clone(), String::from(trigger));
         match (&self.config.eligibility_endpoint, &self.config.user) {
             (Some(endpoint), Some(user)) => {
@@ -146,7 +177,15 @@ impl Widget {
                     "?"
                 };
                 let user_id = String::from(js_sys::encode_uri_component(&user.id));
-                let mut url = concat(&[endpoint, separator, "userId=", &user_id, "&survey=nps"]);
+                // Survey ids are `[a-z0-9_-]`: nothing to encode.
+                let mut url = concat(&[
+                    endpoint,
+                    separator,
+                    "userId=",
+                    &user_id,
+                    "&survey=",
+                    &self.survey(survey).id,
+                ]);
                 if let Some(hash) = &user.hash {
                     url.push_str("&userHash=");
                     url.push_str(hash);
@@ -155,16 +194,40 @@ impl Widget {
                     run(&this, move |w| w.collector_answered(trigger, verdict))
                 });
             }
-            _ => self.lock_and_show(trigger),
+            _ => self.lock_and_show(trigger, survey),
         }
+    }
+
+    /// `show({ survey, force })`: the named survey, or else every survey (the first due wins;
+    /// with `force`, the first).
+    pub fn show(&mut self, survey: Option<&str>, force: bool) {
+        let surveys = match survey {
+            None => (0..self.config.surveys.len()).collect(),
+            Some(id) => match self.config.surveys.iter().position(|s| s.id == id) {
+                Some(index) => vec![index],
+                None => {
+                    return self.report(Error::Command {
+                        command: concat(&["show({ survey: \"", id, "\" })"]),
+                        expected: "names no survey of the config",
+                    })
+                }
+            },
+        };
+        self.request_show("manual", force, surveys);
     }
 
     /// Runs a show that waited for texts or consent, once both are there.
     pub(super) fn resume_waiting(&mut self) {
-        if let ShowState::Waiting { trigger, force } = &self.show {
-            let (trigger, force) = (trigger.clone(), *force);
-            self.show = ShowState::Idle;
-            self.request_show(&trigger, force);
+        if !matches!(self.show, ShowState::Waiting { .. }) {
+            return;
+        }
+        if let ShowState::Waiting {
+            trigger,
+            force,
+            surveys,
+        } = core::mem::replace(&mut self.show, ShowState::Idle)
+        {
+            self.request_show(&trigger, force, surveys);
         }
     }
 
@@ -175,20 +238,57 @@ impl Widget {
         }
     }
 
-    fn decide_locally(&mut self) -> Result<(), Ineligible> {
-        let created_at = self.config.user.as_ref().and_then(|u| u.created_at);
-        let state = self.user_state();
-        let bucket = self.records.bucket(self.config.user.as_ref(), || {
+    /// The user's sticky sampling draw for the survey at `index`.
+    fn bucket(&self, index: usize) -> f64 {
+        let survey = &self.survey(index).id;
+        self.records.bucket(self.config.user.as_ref(), survey, || {
             let [a, b, c, d, ..] = random_bytes();
             u32::from_le_bytes([a, b, c, d])
-        });
-        decide(&state, &self.config.throttle, created_at, bucket, now())
+        })
+    }
+
+    /// The rules of the survey at `index`, as the fatigue clock reads them.
+    fn rules(&self, index: usize) -> SurveyRules<'_> {
+        let survey = self.survey(index);
+        SurveyRules {
+            id: &survey.id,
+            throttle: &survey.throttle,
+        }
+    }
+
+    /// Of `surveys`, fired together, the one to show, if any; each other one hears why not.
+    fn choose_survey(&mut self, surveys: &[usize]) -> Option<usize> {
+        let displays = self.displays();
+        let created_at = self.config.user.as_ref().and_then(|u| u.created_at);
+        let buckets: Vec<f64> = surveys.iter().map(|&i| self.bucket(i)).collect();
+        let rules: Vec<SurveyRules> = surveys.iter().map(|&i| self.rules(i)).collect();
+        let choice = choose(
+            &displays,
+            &rules,
+            self.config.survey_gap,
+            created_at,
+            |i| buckets[i],
+            now(),
+        );
+        for (i, why) in &choice.held {
+            self.not_due(surveys[*i], why);
+        }
+        choice.show.map(|i| surveys[i])
+    }
+
+    /// Whether the survey at `index` may be shown now, by the local rules alone.
+    fn decide_locally(&mut self, index: usize) -> Result<(), Held> {
+        let displays = self.displays();
+        let created_at = self.config.user.as_ref().and_then(|u| u.created_at);
+        let bucket = self.bucket(index);
+        let (rules, gap) = (self.rules(index), self.config.survey_gap);
+        decide_survey(&displays, rules, gap, created_at, bucket, now())
     }
 
     fn collector_answered(&mut self, trigger: String, verdict: Option<JsValue>) {
-        if !matches!(self.show, ShowState::Checking) {
+        let ShowState::Checking(survey) = self.show else {
             return;
-        }
+        };
         let field = |name: &str| {
             verdict
                 .as_ref()
@@ -206,22 +306,22 @@ impl Widget {
                 let reason = concat(&["collector says: ", &reason]);
                 // Only while the local rules still allow a show: a display another tab made
                 // during the check changes what the next page view decides.
-                if self.decide_locally().is_ok() {
+                if self.decide_locally(survey).is_ok() {
                     self.leave_quiet(quiet::after_collector_verdict(next, now()), &reason, next);
                 }
-                return self.not_now(reason, next);
+                return self.not_now(survey, reason, next);
             }
             Some(true) => self.debug(&["collector says eligible"]),
             None => self.debug(&[
                 "collector eligibility check failed or timed out; using the local decision",
             ]),
         }
-        self.lock_and_show(trigger);
+        self.lock_and_show(trigger, survey);
     }
 
     /// Runs the final check and the display under the show lock, so that of two tabs becoming
     /// eligible at once only the first shows the card and the second sees its record.
-    fn lock_and_show(&mut self, trigger: String) {
+    fn lock_and_show(&mut self, trigger: String, survey: usize) {
         let lock = concat(&[
             "nps-widget:show:",
             &Records::user_key(self.config.user.as_ref()),
@@ -232,7 +332,7 @@ impl Widget {
             &lock,
             false,
             Box::new(move |_| {
-                run(&this, move |w| w.checked(&trigger));
+                run(&this, move |w| w.checked(&trigger, survey));
                 // localStorage reaches other tabs' processes a moment after the write: keep
                 // the lock a little longer, so the next tab's check reads this display.
                 let open = this.upgrade().and_then(|w| w.peek(Widget::is_open));
@@ -243,31 +343,38 @@ impl Widget {
             }),
             Box::new(move |locked| {
                 if !locked {
-                    run(&without_lock, move |w| w.checked(&trigger_again));
+                    run(&without_lock, move |w| w.checked(&trigger_again, survey));
                 }
             }),
         );
     }
 
     /// The checks are done: the final local decision, then the card.
-    fn checked(&mut self, trigger: &str) {
+    fn checked(&mut self, trigger: &str, survey: usize) {
         // Consent withdrawn, or the widget reset, while the collector or the lock was awaited.
-        if !matches!(self.show, ShowState::Checking) {
+        if !matches!(self.show, ShowState::Checking(_)) {
             return;
         }
         self.show = ShowState::Idle;
-        match self.decide_locally() {
-            Ok(()) => self.show_now(trigger, false),
-            Err(why) => self.not_due(&why),
+        match self.decide_locally(survey) {
+            Ok(()) => self.show_now(trigger, false, survey),
+            Err(why) => self.not_due(survey, &why),
         }
     }
 
-    /// The local rules said "not now": the `ineligible` event, and the quiet record for the
-    /// page views to come (in the words a page that did not make the last display uses).
-    fn not_due(&mut self, why: &Ineligible) {
+    /// The local rules said "not now" to the survey at `index`: the `ineligible` event, and,
+    /// for its own clock, the quiet record for the page views to come (in the words a page
+    /// that did not make the last display uses).
+    fn not_due(&mut self, index: usize, why: &Held) {
         let next = why.next_eligible_at();
-        self.leave_quiet(quiet::after_local_decision(why, now()), &why.reason(), next);
-        self.not_now(self.reason(why), next);
+        let reason = match why {
+            Held::Own(own) => {
+                self.leave_quiet(quiet::after_local_decision(own, now()), &own.reason(), next);
+                PAGE.with(|page| own.reason_on_page(page.started_at.get(), page.shown_here.get()))
+            }
+            Held::Gap { .. } => why.reason(),
+        };
+        self.not_now(index, reason, next);
     }
 
     /// Leaves the quiet record for `window`, when this widget may (see `Widget::fingerprint`).
@@ -282,7 +389,7 @@ impl Widget {
         }
     }
 
-    fn show_now(&mut self, trigger: &str, force: bool) {
+    fn show_now(&mut self, trigger: &str, force: bool, survey: usize) {
         // The display changes what the next page view decides.
         self.records.remove_quiet();
         self.debug(&[
@@ -293,23 +400,28 @@ impl Widget {
             },
             trigger,
         ]);
-        if let Err(error) = self.open_card(trigger, now(), force) {
+        if let Err(error) = self.open_card(trigger, survey, now(), force) {
             self.report(error);
         }
     }
 
-    /// The reason in words; a display this page did not make, from about the time the page
-    /// started, was made by another tab.
-    fn reason(&self, why: &Ineligible) -> String {
-        PAGE.with(|page| why.reason_on_page(page.started_at.get(), page.shown_here.get()))
-    }
-
-    fn not_now(&mut self, reason: String, next: Option<i64>) {
-        self.debug(&["not shown: ", &reason]);
+    /// The survey at `index` is not shown now: the debug line (naming the survey when there
+    /// are several) and the `ineligible` event.
+    fn not_now(&mut self, index: usize, reason: String, next: Option<i64>) {
+        let id = self.survey(index).id.clone();
+        if self.config.surveys.len() > 1 {
+            self.debug(&["not shown: ", &reason, " (survey \"", &id, "\")"]);
+        } else {
+            self.debug(&["not shown: ", &reason]);
+        }
         let next = next.map_or(JsValue::NULL, |at| format_timestamp(at).into());
         raise(
             "ineligible",
-            payload(&[("reason", reason.into()), ("nextEligibleAt", next)]),
+            payload(&[
+                ("survey", id.into()),
+                ("reason", reason.into()),
+                ("nextEligibleAt", next),
+            ]),
         );
     }
 
@@ -322,7 +434,7 @@ impl Widget {
         if key != Some(Records::user_key(self.config.user.as_ref())) {
             return;
         }
-        let Some((shown_at, _)) = self.user_state().last_shown else {
+        let Some(shown_at) = self.displays().latest().map(|s| s.at) else {
             return;
         };
         match &self.show {

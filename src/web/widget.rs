@@ -15,9 +15,10 @@ use super::resume::Resume;
 use super::routes::RouteWatch;
 use super::show::ShowState;
 use crate::core::answer::page_without_query;
+use crate::core::config::Survey;
 use crate::core::config::{Config, User};
-use crate::core::eligibility::UserState;
 use crate::core::error::Error;
+use crate::core::fatigue::Displays;
 use crate::core::i18n::{resolve, Catalog, TextKey};
 use crate::core::texts::text;
 use alloc::rc::{Rc, Weak};
@@ -233,31 +234,35 @@ impl Widget {
         self.config.user = None;
     }
 
-    /// This user's state; a display recorded in the future (the device clock was ahead then)
-    /// is moved to now and saved so, so that the clock starts now at the latest. The moved time
-    /// is this page's record: a reason does not call it another tab's display.
-    pub(super) fn user_state(&mut self) -> UserState {
+    /// Every survey's display to this user; a display recorded in the future (the device
+    /// clock was ahead then) is moved to now and saved so, so that the clocks start now at the
+    /// latest. The moved time is this page's record: a reason does not call it another tab's
+    /// display.
+    pub(super) fn displays(&mut self) -> Displays {
         let user = self.config.user.as_ref();
-        let state = self.records.user_state(user);
-        match state.capped_at(now()) {
+        let displays = self.records.displays(user);
+        match displays.capped_at(now()) {
             Some(capped) => {
-                self.records.save_user_state(user, &capped);
-                PAGE.with(|page| page.shown_here.set(capped.last_shown.map(|(at, _)| at)));
+                self.records.save_displays(user, &capped);
+                PAGE.with(|page| page.shown_here.set(capped.latest().map(|s| s.at)));
                 capped
             }
-            None => state,
+            None => displays,
         }
     }
 
-    /// Stores this user's state.
-    pub(super) fn save_user_state(&self, state: &UserState) {
-        self.records
-            .save_user_state(self.config.user.as_ref(), state);
+    /// The survey at `index` in the config (the first if there is none: the config has one
+    /// at least, and indexes come from it).
+    pub(super) fn survey(&self, index: usize) -> &Survey {
+        let surveys = &self.config.surveys;
+        surveys.get(index).unwrap_or(&surveys[0])
     }
 
-    /// The text for `key` in the page's language (the config's override first).
-    pub(super) fn text(&self, key: TextKey) -> &str {
-        text(&self.config.texts, &self.catalog, key)
+    /// The text for `key` in survey `index`, in the page's language (the survey's override
+    /// first).
+    pub(super) fn text(&self, index: usize, key: TextKey) -> &str {
+        let survey = self.survey(index);
+        text(&survey.texts, &self.catalog, survey.kind, key)
     }
 
     /// Logs `parts` with `debug: true`.

@@ -44,10 +44,12 @@ async function main(): Promise<void> {
   s.consent(true);
   const onResponse = (r: AnswerEvent): void => { const score: number = r.score; const c: string | null = r.comment; void score; void c; };
   s.on('response', onResponse);
-  s.on('score', (r) => { const category: 'detractor' | 'passive' | 'promoter' = r.category; void category; });
-  s.on('ineligible', (e: IneligibleEvent) => { const next: string | null = e.nextEligibleAt; void next; });
-  s.on('shown', (e) => { const trigger: string = e.trigger; void trigger; });
-  s.on('dismissed', (e) => { const id: string = e.id; void id; });
+  s.on('score', (r) => { const category: string = r.category; const id: string = r.survey; void category; void id; });
+  s.on('ineligible', (e: IneligibleEvent) => { const next: string | null = e.nextEligibleAt; const id: string = e.survey; void next; void id; });
+  s.on('shown', (e) => { const trigger: string = e.trigger; const id: string = e.survey; void trigger; void id; });
+  s.on('dismissed', (e) => { const id: string = e.id + e.survey; void id; });
+  s.show({ survey: 'support' });
+  s.show({ survey: 'export', force: true });
   s.on('error', (e) => { const message: string = e.message; void message; });
   s.off('response', onResponse);
   const root: ShadowRoot | null = s.shadowRoot();
@@ -71,5 +73,20 @@ async function main(): Promise<void> {
   s.identify({ id: 42, hash: 42 });
   // @ts-expect-error a trigger needs a known form
   await init({ endpoint: '/x', triggers: [{ onClick: true }] });
+
+  // Several surveys, each kind with its own categories.
+  await init({
+    endpoint: '/v1/responses', surveyGap: '14 days',
+    surveys: [
+      { kind: 'nps', triggers: [{ on: 'load' }], texts: { followUp: { promoter: 'Why?' } } },
+      { id: 'support', kind: 'csat', triggers: [{ event: 'ticket_closed' }], texts: { followUp: { unsatisfied: 'What went wrong?' }, de: { send: 'Los' } },
+        throttle: { resurveyAfter: '30 days' }, promoterCta: { url: 'https://example.com/review' } },
+      { id: 'export', kind: 'ces', delaySeconds: 2, texts: { question: 'Exporting was easy.', thankYou: { agree: 'Glad to hear!' } } },
+    ],
+  });
+  // @ts-expect-error a survey's kind is nps, csat or ces
+  await init({ endpoint: '/x', surveys: [{ kind: 'star' }] });
+  // @ts-expect-error a CSAT's categories are unsatisfied, neutral, satisfied
+  await init({ endpoint: '/x', surveys: [{ kind: 'csat', texts: { followUp: { detractor: 'x' } } }] });
 }
 void main;

@@ -9,7 +9,7 @@ use axum::Json;
 use nps_widget::core::config::Throttle;
 use nps_widget::core::duration::Duration;
 use nps_widget::core::eligibility::eligible_reason;
-use nps_widget::core::fatigue::{decide_survey, Displays, Survey};
+use nps_widget::core::fatigue::{decide_survey, Displays, SurveyRules};
 use nps_widget::core::kind::Kind;
 use nps_widget::core::limits::{is_survey_id, MAX_ID_CHARS};
 use nps_widget::core::time::format_timestamp;
@@ -90,7 +90,7 @@ pub async fn get_eligibility(
         first_survey_after: Duration::Days(0),
         sample_rate: 1.0,
     };
-    let rules = Survey {
+    let rules = SurveyRules {
         id: &survey,
         throttle: &throttle,
     };
