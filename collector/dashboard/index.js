@@ -622,6 +622,14 @@ function listen() {
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', load);
 }
 
+/** The survey picker's suggestions: every survey with answers, its kind and displays. */
+async function loadSurveys() {
+  const { surveys } = await api('/v1/surveys');
+  const kinds = { nps: 'NPS', csat: 'CSAT', ces: 'CES' };
+  $('survey-list').replaceChildren(...surveys.map((s) =>
+    h('option', { value: s.survey, label: `${kinds[s.kind] || s.kind} · ${number(s.displays)} shown` })));
+}
+
 async function start() {
   listen();
   try {
@@ -632,6 +640,8 @@ async function start() {
     return;
   }
   loadHooks().catch((error) => showHookError(error.message));
+  // Only suggestions: a survey typed by hand works as well.
+  loadSurveys().catch(() => {});
   await load();
 }
 

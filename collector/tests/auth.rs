@@ -664,6 +664,7 @@ async fn every_admin_endpoint_needs_a_token() {
     let requests = [
         ("GET", "/v1/me"),
         ("GET", "/v1/report"),
+        ("GET", "/v1/surveys"),
         ("GET", "/v1/answers"),
         ("GET", "/v1/answers.csv"),
         (

@@ -431,6 +431,9 @@ async fn previews_are_never_counted() {
     assert_eq!(body["margin"], Value::Null);
     assert_eq!(body["segments"], json!([]));
     assert_eq!(app.rows().await.len(), 2);
+    // Nor listed among the surveys.
+    let (_, surveys) = get_json(&app.router, "/v1/surveys").await;
+    assert_eq!(surveys, json!({ "surveys": [] }));
 }
 
 #[tokio::test]
@@ -619,6 +622,17 @@ async fn csat_and_ces_surveys() {
     assert_eq!(
         body["distribution"],
         json!({ "1": 0, "2": 1, "3": 1, "4": 0, "5": 1, "6": 2, "7": 1 })
+    );
+
+    // The surveys with answers, most shown first, with their kinds.
+    let (status, body) = get_json(&app.router, "/v1/surveys").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body,
+        json!({ "surveys": [
+            { "survey": "export", "kind": "ces", "displays": 6 },
+            { "survey": "support", "kind": "csat", "displays": 6 },
+        ] })
     );
 
     // A survey with nothing stored: the kind its id names, else NPS; empty figures.

@@ -307,3 +307,35 @@ test("the report's CSAT and CES scores equal the test's own computation", async 
   assert.deepEqual(Object.keys(ces.categories), ['disagree', 'neutral', 'agree']);
   assert.equal(Object.values(ces.distribution).reduce((a, b) => a + b, 0), 45);
 });
+
+test('the dashboard: every survey in the picker, and each kind with its own labels and score', async () => {
+  const day = new Date().toISOString().slice(0, 10);
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(collector.url + '/dashboard/login');
+  await page.getByLabel(/token/i).fill(TOKEN);
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/dashboard/');
+  const api = async (path) => (await fetch(collector.url + path, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
+  const { surveys } = await api('/v1/surveys');
+  const listed = Object.fromEntries(surveys.map((s) => [s.survey, s.kind]));
+  assert.equal(listed['support-report'], 'csat');
+  assert.equal(listed['export-report'], 'ces');
+  for (const [survey, title, categories] of [
+    ['support-report', 'Customer satisfaction', ['unsatisfied', 'neutral', 'satisfied']],
+    ['export-report', 'Customer effort', ['disagree', 'neutral', 'agree']],
+  ]) {
+    const expected = await api(`/v1/report?survey=${survey}&from=${day}&to=${day}&tz=UTC&interval=day`);
+    await page.goto(`${collector.url}/dashboard/?survey=${survey}&from=${day}&to=${day}&tz=UTC&interval=day`);
+    await page.waitForFunction(() => document.getElementById('score').textContent !== '–');
+    assert.equal(await page.textContent('#headline-title'), title);
+    assert.equal(await page.textContent('#score'), String(expected.score), `${survey}: the report's score`);
+    const legend = await page.locator('#split-legend li').allTextContents();
+    assert.deepEqual(legend.map((l) => l.split(' ')[0]), categories);
+    const options = await page.locator('#survey-list option').evaluateAll((els) => els.map((e) => e.value));
+    assert.ok(options.includes('support-report') && options.includes('export-report'), 'the picker lists both: ' + options);
+    await page.screenshot({ path: join(SHOTS, `dashboard-${survey}.png`), fullPage: false });
+  }
+  assert.deepEqual(page.pageErrors, []);
+  await context.close();
+});

@@ -166,9 +166,24 @@ pub struct ReportCounts {
     pub segments: Vec<(Option<String>, Tally)>,
 }
 
+/// A survey that has answers: its id, its kind and how many times it was shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SurveySummary {
+    /// The survey's id.
+    pub survey: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// Its displays that are not previews (each answer starts as one).
+    pub displays: u64,
+}
+
 /// The report's reads.
 #[async_trait]
 pub trait ReportStore: Send + Sync {
+    /// Every survey with answers that are not previews, most shown first (then by id), with
+    /// its kind (a survey whose answers name two kinds is listed once per kind).
+    async fn surveys(&self) -> Result<Vec<SurveySummary>, StorageError>;
+
     /// The kind of `survey`, from its latest answer that is not a preview (or, without one,
     /// its latest preview); `None` when nothing of it is stored.
     async fn survey_kind(&self, survey: &str) -> Result<Option<Kind>, StorageError>;

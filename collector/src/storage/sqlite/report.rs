@@ -19,7 +19,9 @@ use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 
 use super::report_slots::{property_text_sql, SLOT_SECONDS};
 use super::SqliteStore;
-use crate::storage::report::{Field, ReportCounts, ReportQuery, ReportStore, Tally};
+use crate::storage::report::{
+    Field, ReportCounts, ReportQuery, ReportStore, SurveySummary, Tally,
+};
 use crate::storage::StorageError;
 
 /// A statement: its text and its positional parameters, in order.
@@ -483,6 +485,37 @@ fn report_counts(conn: &Connection, query: &ReportQuery) -> rusqlite::Result<Rep
 
 #[async_trait]
 impl ReportStore for SqliteStore {
+    async fn surveys(&self) -> Result<Vec<SurveySummary>, StorageError> {
+        self.read(|conn| {
+            // The running counts' row of every answer (`field` ''), which holds no previews:
+            // a few rows per quarter hour rather than every answer.
+            let mut statement = conn.prepare_cached(
+                "SELECT survey, kind, SUM(displays) AS shown FROM report_slots WHERE field = ''
+                 GROUP BY survey, kind HAVING shown > 0 ORDER BY shown DESC, survey, kind",
+            )?;
+            let rows = statement.query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, i64>(2)?,
+                ))
+            })?;
+            let mut surveys = Vec::new();
+            for row in rows {
+                let (survey, kind, displays) = row?;
+                if let Some(kind) = Kind::from_name(&kind) {
+                    surveys.push(SurveySummary {
+                        survey,
+                        kind,
+                        displays: displays.max(0) as u64,
+                    });
+                }
+            }
+            Ok(surveys)
+        })
+        .await
+    }
+
     async fn survey_kind(&self, survey: &str) -> Result<Option<Kind>, StorageError> {
         let survey = survey.to_owned();
         self.read(move |conn| {
