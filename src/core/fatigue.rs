@@ -255,6 +255,9 @@ pub struct Choice {
     /// The candidates not shown, with their reasons; one that lost to an earlier candidate
     /// shown at `now` is held back by the gap that display starts.
     pub held: Vec<(usize, Held)>,
+    /// Those of `held` that were due but for the survey shown (in order): their reason holds
+    /// once that display is made, and if it is not made, they are the next to try.
+    pub lost: Vec<usize>,
 }
 
 /// Of the surveys whose triggers fired together (`candidates`, in the config's order), the
@@ -271,6 +274,7 @@ pub fn choose(
     let mut choice = Choice {
         show: None,
         held: Vec::new(),
+        lost: Vec::new(),
     };
     let mut after = displays.clone();
     for (i, survey) in candidates.iter().enumerate() {
@@ -283,15 +287,26 @@ pub fn choose(
                 after.record(survey.id, now, Outcome::Ignored);
             }
             // Due as well, but only one survey is shown at a time (even without a gap).
-            (Ok(()), Some(winner)) => choice.held.push((
-                i,
-                Held::Gap {
-                    shown_survey: candidates[winner].id.into(),
-                    shown_at: now,
-                    next: gap.add_to(now),
-                },
-            )),
-            (Err(why), _) => choice.held.push((i, why)),
+            (Ok(()), Some(winner)) => {
+                choice.lost.push(i);
+                choice.held.push((
+                    i,
+                    Held::Gap {
+                        shown_survey: candidates[winner].id.into(),
+                        shown_at: now,
+                        next: gap.add_to(now),
+                    },
+                ));
+            }
+            (Err(why), winner) => {
+                // Held by the winner's display alone, it would have been due without it.
+                if winner.is_some()
+                    && decide_survey(displays, *survey, gap, created_at, bucket(i), now).is_ok()
+                {
+                    choice.lost.push(i);
+                }
+                choice.held.push((i, why));
+            }
         }
     }
     choice
@@ -628,6 +643,7 @@ mod tests {
                 }
             )]
         );
+        assert_eq!(choice.lost, [1], "due but for the NPS's display");
         // Reversed in the list, the other one wins.
         let reversed = [candidates[1], candidates[0]];
         let choice = choose(&Displays::default(), &reversed, GAP, None, |_| 0.0, now);
@@ -663,6 +679,7 @@ mod tests {
                 }
             )]
         );
+        assert_eq!(choice.lost, [1]);
     }
 
     #[test]
@@ -690,6 +707,7 @@ mod tests {
             choice.held[..],
             [(0, Held::Own(Ineligible::OutsideSample { .. }))]
         ));
+        assert!(choice.lost.is_empty(), "the first was never due");
     }
 
     #[test]

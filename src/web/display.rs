@@ -24,7 +24,7 @@ use wasm_bindgen::JsValue;
 pub struct Display {
     card: Card,
     /// The survey shown (its index in the config).
-    survey: usize,
+    pub survey: usize,
     /// The answer so far.
     pub answer: Answer,
     _auto_close: Option<Timeout>,

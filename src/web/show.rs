@@ -16,7 +16,7 @@ use super::transport::get_json;
 use super::widget::{now, random_bytes, Widget, PAGE};
 use crate::core::config::Trigger;
 use crate::core::error::Error;
-use crate::core::fatigue::{choose, decide_survey, Held, SurveyRules};
+use crate::core::fatigue::{choose, decide_survey, Choice, Held, SurveyRules};
 use crate::core::quiet::{self, QuietWindow};
 use crate::core::text::{concat, find_byte};
 use crate::core::time::{format_timestamp, parse_timestamp};
@@ -47,8 +47,8 @@ pub enum ShowState {
     },
     /// A trigger fired and waits out `delaySeconds`.
     Delayed(Delayed),
-    /// The collector or the cross-tab show lock is being asked about the survey at this index.
-    Checking(usize),
+    /// The collector or the cross-tab show lock is being asked about a survey.
+    Checking(Checking),
     /// The card is open.
     Open(Display),
 }
@@ -64,20 +64,65 @@ pub struct Delayed {
     _timer: Timeout,
 }
 
+/// A survey being checked before its card, and the surveys fired with it that were due too.
+pub struct Checking {
+    /// The survey (its index in the config).
+    pub survey: usize,
+    /// The others that were due but for this one, in the config's order, with the reason they
+    /// hear once its card is shown; if it is not shown, they are tried in turn.
+    pub next: Vec<(usize, Held)>,
+}
+
+/// Adds the surveys of `more` that `list` (in the config's order, as every list of surveys
+/// is) lacks, in their places.
+fn merge(list: &mut Vec<usize>, more: &[usize]) {
+    for &survey in more {
+        if let Err(at) = list.binary_search(&survey) {
+            list.insert(at, survey);
+        }
+    }
+}
+
 impl Widget {
-    /// A trigger of `surveys` fired: show one of them after the first one's `delaySeconds`.
+    /// A trigger of `surveys` fired: show one of them after its `delaySeconds` (the survey the
+    /// rules would pick now; the first when none is due, whose "not now" then comes after its
+    /// delay, as for one survey). A show already waiting (out a delay, or for texts or consent)
+    /// takes these surveys along rather than being replaced.
     pub(super) fn fire(&mut self, surveys: Vec<usize>, trigger: &Trigger) {
         let Some(&first) = surveys.first() else {
             return;
         };
         let name = trigger_name(trigger);
         self.debug(&["trigger ", &name]);
-        let delay = self.survey(first).delay_seconds;
+        let consent = self.consent_given;
+        match &mut self.show {
+            ShowState::Delayed(delayed) => return merge(&mut delayed.surveys, &surveys),
+            ShowState::Waiting {
+                force: false,
+                surveys: waiting,
+                ..
+            } => {
+                merge(waiting, &surveys);
+                if !consent {
+                    for survey in surveys {
+                        self.not_now(survey, "consent not given".into(), None);
+                    }
+                }
+                return;
+            }
+            _ => {}
+        }
+        let winner = if surveys.len() > 1 {
+            self.peek(&surveys)
+        } else {
+            None
+        };
+        let delay = self.survey(winner.unwrap_or(first)).delay_seconds;
         if delay == 0 {
             return self.request_show(&name, false, surveys);
         }
         if !matches!(self.show, ShowState::Idle | ShowState::Waiting { .. }) {
-            return;
+            return self.request_show(&name, false, surveys);
         }
         self.delay_show(
             trigger.clone(),
@@ -124,13 +169,30 @@ impl Widget {
     /// `eligibilityEndpoint` is set, then a cross-tab lock. A request replaces a delayed or
     /// waiting one; one made while another is checked or the card is open does nothing.
     pub fn request_show(&mut self, trigger: &str, force: bool, surveys: Vec<usize>) {
-        if matches!(self.show, ShowState::Checking(_) | ShowState::Open(_)) {
+        let busy = match &self.show {
+            ShowState::Checking(checking) => Some(checking.survey),
+            ShowState::Open(display) => Some(display.survey),
+            _ => None,
+        };
+        if let Some(busy) = busy {
+            // One card at a time: another survey hears why it is not shown.
+            for survey in surveys.into_iter().filter(|s| *s != busy) {
+                match self.decide_locally(survey) {
+                    Err(why) => self.not_due(survey, &why),
+                    Ok(()) => self.not_now(survey, "another survey is being shown".into(), None),
+                }
+            }
             return self.debug(&["not shown: the card is already open"]);
         }
         let Some(&first) = surveys.first() else {
             return;
         };
         if !self.consent_given || self.texts_loading {
+            if !self.consent_given {
+                for survey in &surveys {
+                    self.not_now(*survey, "consent not given".into(), None);
+                }
+            }
             // A forced show that waits is not replaced by a trigger's ordinary one.
             if force || !matches!(self.show, ShowState::Waiting { force: true, .. }) {
                 self.show = ShowState::Waiting {
@@ -139,27 +201,29 @@ impl Widget {
                     surveys,
                 };
             }
-            if !self.consent_given {
-                self.not_now(first, "consent not given".into(), None);
-            }
             return;
         }
         self.show = ShowState::Idle;
-        let survey = if force {
-            first
+        let (survey, next) = if force {
+            (first, Vec::new())
         } else {
             match self.choose_survey(&surveys) {
-                Some(survey) => survey,
+                Some(chosen) => chosen,
                 None => return,
             }
         };
         // A card is about to be shown: its texts first (this request is made again when they
-        // are there).
+        // are there, with the surveys still in the running).
         if self.fetch_texts() {
+            let mut surveys = vec![survey];
+            merge(
+                &mut surveys,
+                &next.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+            );
             self.show = ShowState::Waiting {
                 trigger: trigger.into(),
                 force,
-                surveys: vec![survey],
+                surveys,
             };
             return;
         }
@@ -167,7 +231,7 @@ impl Widget {
             // Forced shows skip eligibility, so they need no lock.
             return self.show_now(trigger, true, survey);
         }
-        self.show = ShowState::Checking(survey);
+        self.show = ShowState::Checking(Checking { survey, next });
         let (this, trigger) = (self.this.clone(), String::from(trigger));
         match (&self.config.eligibility_endpoint, &self.config.user) {
             (Some(endpoint), Some(user)) => {
@@ -194,7 +258,15 @@ impl Widget {
                     run(&this, move |w| w.collector_answered(trigger, verdict))
                 });
             }
-            _ => self.lock_and_show(trigger, survey),
+            _ => self.lock_and_show(trigger),
+        }
+    }
+
+    /// The survey was not shown after all (the collector or the final check said no): the
+    /// surveys that were due with it are tried in turn.
+    fn try_next(&mut self, trigger: String, next: Vec<(usize, Held)>) {
+        if !next.is_empty() {
+            self.request_show(&trigger, false, next.into_iter().map(|(s, _)| s).collect());
         }
     }
 
@@ -256,24 +328,40 @@ impl Widget {
         }
     }
 
-    /// Of `surveys`, fired together, the one to show, if any; each other one hears why not.
-    fn choose_survey(&mut self, surveys: &[usize]) -> Option<usize> {
+    /// What the rules decide now among `surveys`, fired together (see `fatigue::choose`).
+    fn choice(&mut self, surveys: &[usize]) -> Choice {
         let displays = self.displays();
         let created_at = self.config.user.as_ref().and_then(|u| u.created_at);
         let buckets: Vec<f64> = surveys.iter().map(|&i| self.bucket(i)).collect();
         let rules: Vec<SurveyRules> = surveys.iter().map(|&i| self.rules(i)).collect();
-        let choice = choose(
+        choose(
             &displays,
             &rules,
             self.config.survey_gap,
             created_at,
             |i| buckets[i],
             now(),
-        );
-        for (i, why) in &choice.held {
-            self.not_due(surveys[*i], why);
+        )
+    }
+
+    /// The survey of `surveys` the rules would show now, without telling the others anything.
+    fn peek(&mut self, surveys: &[usize]) -> Option<usize> {
+        self.choice(surveys).show.map(|i| surveys[i])
+    }
+
+    /// Of `surveys`, fired together, the one to show, if any, and the others that were due
+    /// too, with the reason they hear once it is shown; every other survey hears why not now.
+    fn choose_survey(&mut self, surveys: &[usize]) -> Option<(usize, Vec<(usize, Held)>)> {
+        let choice = self.choice(surveys);
+        let mut next = Vec::new();
+        for (i, why) in choice.held {
+            if choice.lost.contains(&i) {
+                next.push((surveys[i], why));
+            } else {
+                self.not_due(surveys[i], &why);
+            }
         }
-        choice.show.map(|i| surveys[i])
+        choice.show.map(|i| (surveys[i], next))
     }
 
     /// Whether the survey at `index` may be shown now, by the local rules alone.
@@ -286,7 +374,7 @@ impl Widget {
     }
 
     fn collector_answered(&mut self, trigger: String, verdict: Option<JsValue>) {
-        let ShowState::Checking(survey) = self.show else {
+        let ShowState::Checking(Checking { survey, .. }) = self.show else {
             return;
         };
         let field = |name: &str| {
@@ -302,26 +390,31 @@ impl Widget {
                 let next = field("nextEligibleAt")
                     .and_then(|n| n.as_string())
                     .and_then(|n| parse_timestamp(&n));
-                self.show = ShowState::Idle;
+                let ShowState::Checking(checking) =
+                    core::mem::replace(&mut self.show, ShowState::Idle)
+                else {
+                    return;
+                };
                 let reason = concat(&["collector says: ", &reason]);
                 // Only while the local rules still allow a show: a display another tab made
                 // during the check changes what the next page view decides.
                 if self.decide_locally(survey).is_ok() {
                     self.leave_quiet(quiet::after_collector_verdict(next, now()), &reason, next);
                 }
-                return self.not_now(survey, reason, next);
+                self.not_now(survey, reason, next);
+                return self.try_next(trigger, checking.next);
             }
             Some(true) => self.debug(&["collector says eligible"]),
             None => self.debug(&[
                 "collector eligibility check failed or timed out; using the local decision",
             ]),
         }
-        self.lock_and_show(trigger, survey);
+        self.lock_and_show(trigger);
     }
 
     /// Runs the final check and the display under the show lock, so that of two tabs becoming
     /// eligible at once only the first shows the card and the second sees its record.
-    fn lock_and_show(&mut self, trigger: String, survey: usize) {
+    fn lock_and_show(&mut self, trigger: String) {
         let lock = concat(&[
             "nps-widget:show:",
             &Records::user_key(self.config.user.as_ref()),
@@ -332,7 +425,7 @@ impl Widget {
             &lock,
             false,
             Box::new(move |_| {
-                run(&this, move |w| w.checked(&trigger, survey));
+                run(&this, move |w| w.checked(trigger));
                 // localStorage reaches other tabs' processes a moment after the write: keep
                 // the lock a little longer, so the next tab's check reads this display.
                 let open = this.upgrade().and_then(|w| w.peek(Widget::is_open));
@@ -343,22 +436,36 @@ impl Widget {
             }),
             Box::new(move |locked| {
                 if !locked {
-                    run(&without_lock, move |w| w.checked(&trigger_again, survey));
+                    run(&without_lock, move |w| w.checked(trigger_again));
                 }
             }),
         );
     }
 
-    /// The checks are done: the final local decision, then the card.
-    fn checked(&mut self, trigger: &str, survey: usize) {
+    /// The checks are done: the final local decision, then the card, and for the surveys
+    /// that were due with it, why they are not shown (or, without a card, their turn).
+    fn checked(&mut self, trigger: String) {
         // Consent withdrawn, or the widget reset, while the collector or the lock was awaited.
-        if !matches!(self.show, ShowState::Checking(_)) {
+        let ShowState::Checking(Checking { survey, next }) =
+            core::mem::replace(&mut self.show, ShowState::Idle)
+        else {
             return;
-        }
-        self.show = ShowState::Idle;
+        };
         match self.decide_locally(survey) {
-            Ok(()) => self.show_now(trigger, false, survey),
-            Err(why) => self.not_due(survey, &why),
+            Ok(()) => {
+                self.show_now(&trigger, false, survey);
+                if !self.is_open() {
+                    return self.try_next(trigger, next);
+                }
+                for (other, why) in next {
+                    let reason = why.reason();
+                    self.not_now(other, reason, why.next_eligible_at());
+                }
+            }
+            Err(why) => {
+                self.not_due(survey, &why);
+                self.try_next(trigger, next);
+            }
         }
     }
 

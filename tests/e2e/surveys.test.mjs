@@ -98,6 +98,55 @@ test('an NPS and a CES due at the same moment: one card, the first in the list; 
   }
 });
 
+test('the chosen survey refused by the collector: the next due one is shown, and each hears why', async () => {
+  // A collector without a gap, that knows of an NPS display to this user on another device.
+  const other = await startCollector({ www: TEST_PAGES, args: ['--survey-gap', '0 days'] });
+  try {
+    const now = new Date().toISOString();
+    const body = { id: randomUUID(), key: randomBytes(16).toString('hex'), type: 'display', kind: 'nps', survey: 'nps',
+      user: { id: 'next-user' }, language: 'en', trigger: 'load', page: 'https://app.example.com/', channel: 'in-app', shownAt: now, widgetVersion: '0.1.0' };
+    const stored = await fetch(other.url + '/v1/responses', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(stored.status, 202);
+    const context = await browser.newContext();
+    const page = await openPage(context, surveyUrl(other, config('next-user', {
+      eligibilityEndpoint: '/v1/eligibility', surveyGap: 0,
+      surveys: [SURVEYS[0], { ...SURVEYS[2], triggers: [{ on: 'load' }] }],
+    })));
+    await page.getByRole('dialog', { name: 'Acme made it easy for me to do what I wanted.' }).waitFor();
+    const [shown] = await events(page, 'shown');
+    assert.equal(shown.survey, 'export', 'the CES, next in the list');
+    const held = await events(page, 'ineligible');
+    assert.equal(held.length, 1, JSON.stringify(held));
+    assert.equal(held[0].survey, 'nps');
+    assert.match(held[0].reason, /^collector says: asked on \d{4}-\d{2}-\d{2}, next on /);
+    assert.deepEqual(page.pageErrors, []);
+    await context.close();
+  } finally {
+    await other.stop();
+  }
+});
+
+test('a trigger while another survey waits out its delay joins that show: the first due is shown, the other told why', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  const loadFired = page.waitForEvent('console', { predicate: (m) => m.text() === 'nps-widget: trigger load' });
+  await page.goto(surveyUrl(collector, config('delay-user', {
+    debug: true,
+    surveys: [{ ...SURVEYS[0], delaySeconds: 2 }, SURVEYS[1]],
+  })));
+  // The NPS fired on load and waits two seconds; the CSAT's trigger comes meanwhile.
+  await loadFired;
+  await page.evaluate(() => window.nps('track', 'ticket_closed'));
+  assert.equal(await page.locator('nps-widget').count(), 0, 'the CSAT does not cut in');
+  await page.getByRole('dialog').waitFor();
+  const [shown] = await events(page, 'shown');
+  assert.equal(shown.survey, 'nps');
+  const held = await eventually(async () => (await events(page, 'ineligible'))[0]);
+  assert.equal(held.survey, 'support');
+  assert.match(held.reason, /^survey "nps" shown on /);
+  await context.close();
+});
+
 test('after any survey, no survey for 14 days (the gap), then the next due one', async () => {
   const context = await browser.newContext();
   const page = await openPage(context);

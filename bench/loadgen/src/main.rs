@@ -12,7 +12,10 @@ use tokio::net::TcpStream;
 const USAGE: &str = "\
 usage: nps-loadgen --url http://HOST:PORT/v1/responses [--connections N] [--duration SECONDS]
                    [--warmup SECONDS] [--seed N] [--rate ANSWERS_PER_SECOND]
-Prints a JSON report on stdout. Only loopback addresses are accepted.";
+                   [--latencies FILE]
+Prints a JSON report on stdout; with --latencies, also writes every measured request's
+latency (microseconds, one per line) to FILE, for pooling several runs. Only loopback
+addresses are accepted.";
 
 struct Options {
     host: String,
@@ -24,6 +27,8 @@ struct Options {
     seed: u64,
     /// Time between two requests of one connection, when a total rate is set.
     interval: Option<Duration>,
+    /// Where to write every measured latency, if anywhere.
+    latencies: Option<String>,
 }
 
 fn parse() -> Result<Options, String> {
@@ -32,6 +37,7 @@ fn parse() -> Result<Options, String> {
     let mut duration: f64 = 10.0;
     let mut warmup: f64 = 1.0;
     let mut rate: f64 = 0.0;
+    let mut latencies = None;
     let mut seed = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(1, |d| d.as_nanos() as u64);
@@ -45,6 +51,7 @@ fn parse() -> Result<Options, String> {
             "--warmup" => warmup = value()?.parse().map_err(|_| "bad --warmup")?,
             "--seed" => seed = value()?.parse().map_err(|_| "bad --seed")?,
             "--rate" => rate = value()?.parse().map_err(|_| "bad --rate")?,
+            "--latencies" => latencies = Some(value()?),
             "-h" | "--help" => return Err(String::new()),
             _ => return Err(format!("unknown argument {flag:?}")),
         }
@@ -85,6 +92,7 @@ fn parse() -> Result<Options, String> {
         warmup: Duration::from_secs_f64(warmup),
         seed,
         interval: (rate > 0.0).then(|| Duration::from_secs_f64(connections as f64 / rate)),
+        latencies,
     })
 }
 
@@ -376,6 +384,13 @@ fn main() {
     });
     let mut latencies = report.latencies;
     latencies.sort_unstable();
+    if let Some(path) = &options.latencies {
+        let text: String = latencies.iter().map(|l| format!("{l}\n")).collect();
+        if let Err(error) = std::fs::write(path, text) {
+            eprintln!("nps-loadgen: cannot write {path}: {error}");
+            std::process::exit(1);
+        }
+    }
     let seconds = options.duration.as_secs_f64();
     let accepted = report.statuses[202];
     let statuses: serde_json::Map<String, Value> = report

@@ -19,9 +19,7 @@ use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 
 use super::report_slots::{property_text_sql, SLOT_SECONDS};
 use super::SqliteStore;
-use crate::storage::report::{
-    Field, ReportCounts, ReportQuery, ReportStore, SurveySummary, Tally,
-};
+use crate::storage::report::{Field, ReportCounts, ReportQuery, ReportStore, SurveySummary, Tally};
 use crate::storage::StorageError;
 
 /// A statement: its text and its positional parameters, in order.
