@@ -106,7 +106,8 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
             .and_then(|()| stdout.flush())
             .map_err(|e| e.to_string())?;
         // Sends the hooks' deliveries, those left pending by an earlier run first.
-        nps_collector::hooks::worker::spawn(state.clone());
+        nps_collector::hooks::worker::spawn_apart(state.clone())
+            .map_err(|e| format!("cannot start the hook worker: {e}"))?;
         server::serve(listener, app(state), limits, server::shutdown_signal()).await;
         Ok(())
     });

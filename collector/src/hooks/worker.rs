@@ -43,12 +43,55 @@ const RUN_LENGTH: usize = 1_000;
 /// Longest time a run keeps attempts before recording them.
 const RECORD_EVERY: Duration = Duration::from_secs(1);
 
+/// The nice value of the worker's thread: above the answers' (0), so that on a busy machine
+/// the scheduler gives the answers' requests the CPU first.
+const WORKER_NICE: i32 = 10;
+
 /// Starts the worker, and the [`timed`](super::timed) task that queues the daily digests, on
 /// the current Tokio runtime; they run until aborted or the runtime ends.
 pub fn spawn(state: AppState) -> JoinHandle<()> {
     tokio::spawn(async move {
         tokio::join!(run(state.clone()), super::timed::run(state));
     })
+}
+
+/// Starts the worker as [`spawn`] does, but on a thread and a Tokio runtime of its own, at a
+/// lower scheduling priority: sending deliveries is background work (seconds are soon enough),
+/// while each answer's `202` waits for its request to be handled. On the answers' runtime, a
+/// run sending hundreds of deliveries a second took turns with the requests on the same
+/// worker threads and doubled their p99 (`./build.sh bench`, section 7); apart, the kernel
+/// schedules the requests first. Runs for as long as the process.
+pub fn spawn_apart(state: AppState) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name("hooks".into())
+        .spawn(move || {
+            lower_priority();
+            runtime.block_on(async move {
+                tokio::join!(run(state.clone()), super::timed::run(state));
+            });
+        })?;
+    Ok(())
+}
+
+/// Raises this thread's nice value to [`WORKER_NICE`]; threads it starts (the runtime's
+/// blocking pool, which reads the deliveries) inherit it. Best effort: without it the worker
+/// still runs, at the answers' priority.
+fn lower_priority() {
+    // SAFETY: `gettid` has no preconditions; `setpriority` with `PRIO_PROCESS` and a thread id
+    // changes that one thread's nice value on Linux, and only reads its arguments.
+    let done = unsafe {
+        let thread = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, thread as libc::id_t, WORKER_NICE)
+    };
+    if done != 0 {
+        tracing::warn!(
+            error = %std::io::Error::last_os_error(),
+            "hooks: the worker runs at the answers' priority"
+        );
+    }
 }
 
 async fn run(state: AppState) {
