@@ -240,6 +240,17 @@ build_vite_app() {
     npx vite build --logLevel warn)
 }
 
+# PostgreSQL's programs for the storage tests, which start a throwaway cluster of their own
+# (collector/tests/common/postgres.rs): Debian's package, installed when missing.
+install_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    log "installing Debian postgresql (the storage tests start a throwaway cluster)"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+  fi
+}
+
 # Gates before any test: formatting and lints, native and wasm32 (the browser edge only
 # compiles for wasm32, so a native clippy alone never sees it).
 lint() {
@@ -261,6 +272,7 @@ run_tests() {
   build
   check_budget
   install_browser
+  install_postgres
   build_collector
   build_vite_app
   log "type check of the published declarations (tsc --noEmit)"

@@ -3,6 +3,7 @@
 
 pub mod answer_list;
 pub mod hooks;
+pub mod postgres;
 pub mod report;
 pub mod samples;
 pub mod sqlite;

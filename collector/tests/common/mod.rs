@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod hooks;
+pub mod postgres;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};

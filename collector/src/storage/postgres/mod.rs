@@ -1,0 +1,341 @@
+//! PostgreSQL storage, for any number of collectors in front of one database: a connection
+//! pool per collector, every rule of an answer's life applied in one transaction that locks
+//! the answer's row (`SELECT … FOR UPDATE`), so that two nodes given bodies of one answer at
+//! once take turns, and the schema migrated at start under an advisory lock ([`schema`]).
+//!
+//! So far the answers' store ([`AnswerStore`]): storing bodies by the core's lifecycle rules,
+//! the latest display of each survey to a user, and the export. The other stores (answers list,
+//! report, hooks, tokens, samples) are still SQLite's alone, so `serve` does not open a
+//! PostgreSQL database yet.
+
+pub mod schema;
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use nps_widget::core::lifecycle::{effective_shown_at, judge, Facts, Stage, Verdict};
+use nps_widget::core::time::{format_timestamp, parse_timestamp};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{NoTls, Row, Transaction};
+
+use crate::storage::{key_hash, AnswerStore, Applied, LastDisplay, StorageError, StoredAnswer};
+use crate::validate::Answer;
+
+/// Connections one collector keeps open at most.
+const POOL_SIZE: usize = 16;
+
+/// The PostgreSQL store.
+pub struct PgStore {
+    pool: Pool,
+}
+
+impl From<tokio_postgres::Error> for StorageError {
+    fn from(error: tokio_postgres::Error) -> Self {
+        StorageError(error.to_string())
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StorageError {
+    fn from(error: deadpool_postgres::PoolError) -> Self {
+        StorageError(error.to_string())
+    }
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/name`) and brings
+    /// its schema to this build's version.
+    pub async fn connect(url: &str) -> Result<PgStore, StorageError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|error| StorageError(format!("not a PostgreSQL URL: {error}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                // A connection the database dropped is found out before it is handed out.
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(|error| StorageError(error.to_string()))?;
+        let mut client = pool.get().await?;
+        schema::migrate(&mut client).await?;
+        drop(client);
+        Ok(PgStore { pool })
+    }
+}
+
+/// What the lifecycle rules compare of a stored answer, and its first arrival.
+struct Stored {
+    stage: Stage,
+    key_hash: Option<String>,
+    user_id: Option<String>,
+    kind: String,
+    survey: String,
+    received_at: String,
+}
+
+impl Stored {
+    fn from_row(row: &Row) -> Stored {
+        let body_type: String = row.get("type");
+        Stored {
+            // A stored type is always one of the three (validated on the way in).
+            stage: Stage::of(&body_type, row.get("complete")).unwrap_or(Stage::Displayed),
+            key_hash: row.get("key_hash"),
+            user_id: row.get("user_id"),
+            kind: row.get("kind"),
+            survey: row.get("survey"),
+            received_at: row.get("received_at"),
+        }
+    }
+
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            stage: self.stage,
+            key_hash: self.key_hash.as_deref(),
+            user_id: self.user_id.as_deref(),
+            kind: &self.kind,
+            survey: &self.survey,
+        }
+    }
+}
+
+/// The columns every body of an answer writes, in the order of [`BODY_COLUMNS`].
+struct BodyColumns<'a> {
+    answer: &'a Answer,
+    body_type: &'static str,
+    score: Option<i16>,
+    complete: bool,
+    user_created_at: Option<String>,
+    shown_at: String,
+    effective_shown_at: String,
+    answered_at: Option<String>,
+}
+
+/// The columns of [`BodyColumns::params`], `$1` to `$20`; the JSON ones are cast from text.
+const BODY_COLUMNS: &str = "id, type, score, category, comment, complete, user_email, \
+    user_created_at, user_properties, account_id, account_name, account_properties, language, \
+    trigger_name, page, channel, shown_at, effective_shown_at, answered_at, widget_version";
+const BODY_VALUES: &str = "$1, $2, $3, $4, $5, $6, $7, $8, CAST($9::text AS jsonb), $10, $11, \
+    CAST($12::text AS jsonb), $13, $14, $15, $16, $17, $18, $19, $20";
+
+impl<'a> BodyColumns<'a> {
+    /// The columns of `answer`, whose first body arrived at `first_received` (epoch ms).
+    fn new(answer: &'a Answer, first_received: i64) -> Self {
+        BodyColumns {
+            answer,
+            body_type: answer.body_type(),
+            score: answer.score.map(i16::from),
+            complete: answer.stage == Stage::Complete,
+            user_created_at: answer.user.created_at.map(format_timestamp),
+            shown_at: format_timestamp(answer.shown_at),
+            effective_shown_at: format_timestamp(effective_shown_at(
+                answer.shown_at,
+                first_received,
+            )),
+            answered_at: answer.answered_at.map(format_timestamp),
+        }
+    }
+
+    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
+        let answer = self.answer;
+        vec![
+            &answer.id,
+            &self.body_type,
+            &self.score,
+            &answer.category,
+            &answer.comment,
+            &self.complete,
+            &answer.user.label,
+            &self.user_created_at,
+            &answer.user.properties,
+            &answer.account.id,
+            &answer.account.label,
+            &answer.account.properties,
+            &answer.language,
+            &answer.trigger,
+            &answer.page,
+            &answer.channel,
+            &self.shown_at,
+            &self.effective_shown_at,
+            &self.answered_at,
+            &answer.widget_version,
+        ]
+    }
+}
+
+/// Stores an answer's first body unless another node stored one of it meanwhile; whether it
+/// did.
+async fn insert(
+    transaction: &Transaction<'_>,
+    answer: &Answer,
+    key_hash: Option<&str>,
+    received_at: i64,
+) -> Result<bool, StorageError> {
+    let columns = BodyColumns::new(answer, received_at);
+    let (kind, received) = (answer.kind.name(), format_timestamp(received_at));
+    let mut params = columns.params();
+    params.extend([
+        &kind as &(dyn ToSql + Sync),
+        &answer.survey,
+        &answer.preview,
+        &key_hash,
+        &answer.user.id,
+        &received,
+    ]);
+    let sql = format!(
+        "INSERT INTO responses ({BODY_COLUMNS}, kind, survey, preview, key_hash, user_id, \
+         received_at, updated_at) VALUES ({BODY_VALUES}, $21, $22, $23, $24, $25, $26, $26) \
+         ON CONFLICT (id) DO NOTHING"
+    );
+    Ok(transaction.execute(&sql, &params).await? == 1)
+}
+
+/// Moves a stored answer on to the body's state; what only the first body sets is kept.
+async fn update(
+    transaction: &Transaction<'_>,
+    answer: &Answer,
+    first_received: i64,
+    now: i64,
+) -> Result<(), StorageError> {
+    let columns = BodyColumns::new(answer, first_received);
+    let now = format_timestamp(now);
+    let mut params = columns.params();
+    params.push(&now);
+    let sql = format!(
+        "UPDATE responses SET ({BODY_COLUMNS}, updated_at) = ({BODY_VALUES}, $21) WHERE id = $1"
+    );
+    transaction.execute(&sql, &params).await?;
+    Ok(())
+}
+
+#[async_trait]
+impl AnswerStore for PgStore {
+    async fn submit(&self, answer: Answer, received_at: i64) -> Result<Applied, StorageError> {
+        let mut client = self.pool.get().await?;
+        let hash = answer.key.as_deref().map(key_hash);
+        let incoming = Facts {
+            stage: answer.stage,
+            key_hash: hash.as_deref(),
+            user_id: answer.user.id.as_deref(),
+            kind: answer.kind.name(),
+            survey: &answer.survey,
+        };
+        // A first body of one answer given to two nodes at once: one inserts, the other's
+        // insert finds the row and judges its body again, against it, with the row locked.
+        for _ in 0..2 {
+            let transaction = client.transaction().await?;
+            let stored = transaction
+                .query_opt(
+                    "SELECT type, complete, key_hash, user_id, kind, survey, received_at \
+                     FROM responses WHERE id = $1 FOR UPDATE",
+                    &[&answer.id],
+                )
+                .await?
+                .map(|row| Stored::from_row(&row));
+            match judge(stored.as_ref().map(Stored::facts).as_ref(), &incoming) {
+                Verdict::Insert => {
+                    if !insert(&transaction, &answer, hash.as_deref(), received_at).await? {
+                        continue;
+                    }
+                }
+                Verdict::Update => {
+                    let first_received = stored
+                        .as_ref()
+                        .and_then(|s| parse_timestamp(&s.received_at))
+                        .unwrap_or(received_at);
+                    update(&transaction, &answer, first_received, received_at).await?;
+                }
+                Verdict::Ignore => return Ok(Applied::Ignored),
+                Verdict::Conflict(field) => return Ok(Applied::Conflict(field)),
+            }
+            transaction.commit().await?;
+            return Ok(Applied::Stored);
+        }
+        Err(StorageError(
+            "the answer was stored by another collector at the same moment twice; try again".into(),
+        ))
+    }
+
+    async fn latest_displays(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<(String, LastDisplay)>, StorageError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                // A user has a handful of rows; the (user_id, survey, …) index finds them.
+                "SELECT DISTINCT ON (survey) survey, type, complete, effective_shown_at
+                 FROM responses WHERE user_id = $1 AND NOT preview
+                 ORDER BY survey, effective_shown_at DESC, received_at DESC, id DESC",
+                &[&user_id],
+            )
+            .await?;
+        let mut displays: Vec<(String, LastDisplay)> = rows
+            .iter()
+            .map(|row| {
+                let body_type: String = row.get("type");
+                let shown_at: String = row.get("effective_shown_at");
+                (
+                    row.get("survey"),
+                    LastDisplay {
+                        stage: Stage::of(&body_type, row.get("complete"))
+                            .unwrap_or(Stage::Displayed),
+                        shown_at: parse_timestamp(&shown_at).unwrap_or(0),
+                    },
+                )
+            })
+            .collect();
+        displays.sort_by_key(|(_, display)| display.shown_at);
+        Ok(displays)
+    }
+
+    async fn answers(&self) -> Result<Vec<StoredAnswer>, StorageError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query("SELECT * FROM responses ORDER BY received_at, id", &[])
+            .await?;
+        Ok(rows.iter().map(stored_answer).collect())
+    }
+}
+
+/// A `responses` row, by column name.
+fn stored_answer(row: &Row) -> StoredAnswer {
+    let score: Option<i16> = row.get("score");
+    let tags: serde_json::Value = row.get("follow_up_tags");
+    StoredAnswer {
+        id: row.get("id"),
+        body_type: row.get("type"),
+        kind: row.get("kind"),
+        survey: row.get("survey"),
+        score: score.map(i64::from),
+        category: row.get("category"),
+        comment: row.get("comment"),
+        complete: row.get("complete"),
+        preview: row.get("preview"),
+        user_id: row.get("user_id"),
+        user_email: row.get("user_email"),
+        user_created_at: row.get("user_created_at"),
+        user_properties: row.get("user_properties"),
+        account_id: row.get("account_id"),
+        account_name: row.get("account_name"),
+        account_properties: row.get("account_properties"),
+        language: row.get("language"),
+        trigger_name: row.get("trigger_name"),
+        page: row.get("page"),
+        channel: row.get("channel"),
+        shown_at: row.get("shown_at"),
+        effective_shown_at: row.get("effective_shown_at"),
+        answered_at: row.get("answered_at"),
+        widget_version: row.get("widget_version"),
+        received_at: row.get("received_at"),
+        updated_at: row.get("updated_at"),
+        follow_up_status: row.get("follow_up_status"),
+        follow_up_assignee: row.get("follow_up_assignee"),
+        follow_up_note: row.get("follow_up_note"),
+        follow_up_tags: serde_json::from_value(tags).unwrap_or_default(),
+        follow_up_updated_at: row.get("follow_up_updated_at"),
+        sample: row.get("sample"),
+    }
+}
