@@ -7,40 +7,14 @@ mod common;
 
 use std::sync::Arc;
 
+use common::backends::{open, BACKENDS};
 use common::postgres::fresh_database;
 use common::{t, valid, with};
 use nps_collector::storage::postgres::PgStore;
-use nps_collector::storage::sqlite::SqliteStore;
 use nps_collector::storage::{AnswerStore, Applied, StoredAnswer};
 use nps_collector::validate;
 use nps_widget::core::lifecycle::Stage;
 use serde_json::{json, Value};
-
-/// The backends under test.
-#[derive(Clone, Copy, Debug)]
-enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
-
-/// A fresh, empty store of `backend`.
-async fn open(backend: Backend) -> Arc<dyn AnswerStore> {
-    match backend {
-        Backend::Sqlite => {
-            static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-            let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let path = std::env::temp_dir().join(format!(
-                "nps-answer-store-{}-{n}.sqlite3",
-                std::process::id()
-            ));
-            let _ = std::fs::remove_file(&path);
-            Arc::new(SqliteStore::open(&path).unwrap())
-        }
-        Backend::Postgres => Arc::new(PgStore::connect(&fresh_database().await).await.unwrap()),
-    }
-}
 
 /// A body of answer `id` by `key`, from the sample body with `changes` (JSON pointer, value).
 fn body(id: &str, key: &str, changes: &[(&str, Value)]) -> Value {
@@ -210,11 +184,12 @@ fn comparable(mut answers: Vec<StoredAnswer>) -> Vec<StoredAnswer> {
 async fn the_lifecycle_gives_the_same_verdicts_and_answers_on_both_backends() {
     let mut exports = Vec::new();
     for backend in BACKENDS {
-        let store = open(backend).await;
+        let opened = open(backend).await;
+        let store = opened.answers();
         let mut got = Vec::new();
         let mut want = Vec::new();
         for (body, at, expected) in script() {
-            got.push(submit(store.as_ref(), &body, at).await);
+            got.push(submit(store, &body, at).await);
             want.push(expected);
         }
         assert_eq!(got, want, "{backend:?}: the verdicts, step by step");
@@ -260,7 +235,8 @@ async fn the_lifecycle_gives_the_same_verdicts_and_answers_on_both_backends() {
 #[tokio::test]
 async fn the_latest_display_of_each_survey_leaves_previews_out_on_both_backends() {
     for backend in BACKENDS {
-        let store = open(backend).await;
+        let opened = open(backend).await;
+        let store = opened.answers();
         let ids: Vec<String> = (1..=5)
             .map(|n| format!("3f2c8a1e-4b5d-4c6e-8f70-00000000010{n}"))
             .collect();
@@ -312,14 +288,14 @@ async fn the_latest_display_of_each_survey_leaves_previews_out_on_both_backends(
         ];
         for (body, at) in &bodies {
             assert_eq!(
-                submit(store.as_ref(), body, at).await,
+                submit(store, body, at).await,
                 Applied::Stored,
                 "{backend:?}"
             );
         }
         let declined = with(bodies[1].0.clone(), "/type", json!("decline"));
         assert_eq!(
-            submit(store.as_ref(), &declined, "2026-11-01T10:00:09Z").await,
+            submit(store, &declined, "2026-11-01T10:00:09Z").await,
             Applied::Stored
         );
         let latest = store.latest_displays("u_42").await.unwrap();

@@ -2,6 +2,7 @@
 //! test sets, and the sample body of the wire format.
 #![allow(dead_code)]
 
+pub mod backends;
 pub mod hooks;
 pub mod postgres;
 

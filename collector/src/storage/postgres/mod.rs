@@ -3,12 +3,13 @@
 //! the answer's row (`SELECT … FOR UPDATE`), so that two nodes given bodies of one answer at
 //! once take turns, and the schema migrated at start under an advisory lock ([`schema`]).
 //!
-//! So far the answers' store ([`AnswerStore`]): storing bodies by the core's lifecycle rules,
-//! the latest display of each survey to a user, and the export. The other stores (answers list,
-//! report, hooks, tokens, samples) are still SQLite's alone, so `serve` does not open a
-//! PostgreSQL database yet.
+//! So far the answers' store ([`AnswerStore`]: storing bodies by the core's lifecycle rules,
+//! the latest display of each survey to a user, and the export) and the admin tokens and
+//! sessions ([`tokens`]). The other stores (answers list, report, hooks, samples) are still
+//! SQLite's alone, so `serve` does not open a PostgreSQL database yet.
 
 pub mod schema;
+mod tokens;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};

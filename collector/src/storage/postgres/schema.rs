@@ -12,7 +12,7 @@ pub const VERSION: i32 = 1;
 
 /// The steps, in order: `STEPS[n]` takes a database from version `n` to `n + 1`.
 const STEPS: [&str; VERSION as usize] = [
-    // Version 1: answers. Times are RFC 3339 UTC text with milliseconds, as the wire and the
+    // Version 1: answers, admin tokens and dashboard sessions. Times are RFC 3339 UTC text with milliseconds, as the wire and the
     // SQLite store write them, so that they sort as text and read back unchanged; properties
     // are JSONB.
     "
@@ -53,6 +53,18 @@ CREATE TABLE responses (
 );
 CREATE INDEX responses_user_display ON responses (user_id, survey, effective_shown_at)
     WHERE NOT preview;
+CREATE TABLE admin_tokens (
+    name TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT
+);
+CREATE TABLE admin_sessions (
+    session_hash TEXT PRIMARY KEY,
+    token_name TEXT NOT NULL REFERENCES admin_tokens (name) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
 ",
 ];
 
