@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use nps_collector::storage::postgres::PgStore;
 use nps_collector::storage::sqlite::SqliteStore;
-use nps_collector::storage::{AnswerStore, TokenStore};
+use nps_collector::storage::{AnswerStore, SampleStore, TokenStore};
 
 /// A backend under test.
 #[derive(Clone, Copy, Debug)]
@@ -26,6 +26,14 @@ pub enum Opened {
 impl Opened {
     /// The answers' store.
     pub fn answers(&self) -> &dyn AnswerStore {
+        match self {
+            Opened::Sqlite(store) => store,
+            Opened::Postgres(store) => store,
+        }
+    }
+
+    /// The sample answers' store.
+    pub fn samples(&self) -> &dyn SampleStore {
         match self {
             Opened::Sqlite(store) => store,
             Opened::Postgres(store) => store,

@@ -4,10 +4,11 @@
 //! once take turns, and the schema migrated at start under an advisory lock ([`schema`]).
 //!
 //! So far the answers' store ([`AnswerStore`]: storing bodies by the core's lifecycle rules,
-//! the latest display of each survey to a user, and the export) and the admin tokens and
-//! sessions ([`tokens`]). The other stores (answers list, report, hooks, samples) are still
-//! SQLite's alone, so `serve` does not open a PostgreSQL database yet.
+//! the latest display of each survey to a user, and the export), the admin tokens and sessions
+//! ([`tokens`]) and the sample answers ([`samples`]). The other stores (answers list, report,
+//! hooks) are still SQLite's alone, so `serve` does not open a PostgreSQL database yet.
 
+mod samples;
 pub mod schema;
 mod tokens;
 
@@ -167,12 +168,13 @@ impl<'a> BodyColumns<'a> {
 }
 
 /// Stores an answer's first body unless another node stored one of it meanwhile; whether it
-/// did.
+/// did. `sample` marks the sample answers of `seed`.
 async fn insert(
     transaction: &Transaction<'_>,
     answer: &Answer,
     key_hash: Option<&str>,
     received_at: i64,
+    sample: bool,
 ) -> Result<bool, StorageError> {
     let columns = BodyColumns::new(answer, received_at);
     let (kind, received) = (answer.kind.name(), format_timestamp(received_at));
@@ -184,11 +186,12 @@ async fn insert(
         &key_hash,
         &answer.user.id,
         &received,
+        &sample,
     ]);
     let sql = format!(
         "INSERT INTO responses ({BODY_COLUMNS}, kind, survey, preview, key_hash, user_id, \
-         received_at, updated_at) VALUES ({BODY_VALUES}, $21, $22, $23, $24, $25, $26, $26) \
-         ON CONFLICT (id) DO NOTHING"
+         received_at, updated_at, sample) VALUES ({BODY_VALUES}, $21, $22, $23, $24, $25, $26, \
+         $26, $27) ON CONFLICT (id) DO NOTHING"
     );
     Ok(transaction.execute(&sql, &params).await? == 1)
 }
@@ -237,7 +240,7 @@ impl AnswerStore for PgStore {
                 .map(|row| Stored::from_row(&row));
             match judge(stored.as_ref().map(Stored::facts).as_ref(), &incoming) {
                 Verdict::Insert => {
-                    if !insert(&transaction, &answer, hash.as_deref(), received_at).await? {
+                    if !insert(&transaction, &answer, hash.as_deref(), received_at, false).await? {
                         continue;
                     }
                 }
