@@ -246,8 +246,12 @@ install_postgres() {
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     log "installing Debian postgresql (the storage tests start a throwaway cluster)"
     local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    # The tests make their own cluster: no system cluster on port 5432 (Debian makes one
+    # unless told not to).
+    $sudo mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.d/nps-tests.conf >/dev/null
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql >/dev/null
   fi
 }
 

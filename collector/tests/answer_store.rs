@@ -315,7 +315,7 @@ async fn the_latest_display_of_each_survey_leaves_previews_out_on_both_backends(
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_collectors_on_one_postgresql_store_each_answer_once() {
     // Two stores on one database, as two collector processes are; the bodies of 200 answers
     // (display, score, comment) sent to both at once, each body to both.
@@ -433,4 +433,20 @@ async fn a_database_with_a_newer_schema_is_refused_unchanged() {
     let fresh = fresh_database().await;
     let (a, b) = tokio::join!(PgStore::connect(&fresh), PgStore::connect(&fresh));
     assert!(a.is_ok() && b.is_ok());
+    let (client, connection) = tokio_postgres::connect(&fresh, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let versions: Vec<i32> = client
+        .query("SELECT version FROM schema_version", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(versions, [1], "one record of the one migration");
+    assert!(
+        PgStore::connect(&fresh).await.is_ok(),
+        "and a third start finds it done"
+    );
 }

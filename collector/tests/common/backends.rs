@@ -17,17 +17,32 @@ pub enum Backend {
 /// Both, in the order the suites run them.
 pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
 
-/// A fresh, empty store of one backend.
+/// A fresh, empty store of one backend (a SQLite file is deleted when it is dropped).
 pub enum Opened {
-    Sqlite(SqliteStore),
+    Sqlite(SqliteStore, std::path::PathBuf),
     Postgres(PgStore),
+}
+
+impl Drop for Opened {
+    fn drop(&mut self) {
+        if let Opened::Sqlite(_, path) = self {
+            remove_database_files(path);
+        }
+    }
+}
+
+/// Deletes a SQLite database file and its WAL and shared-memory files.
+fn remove_database_files(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
 }
 
 impl Opened {
     /// The answers' store.
     pub fn answers(&self) -> &dyn AnswerStore {
         match self {
-            Opened::Sqlite(store) => store,
+            Opened::Sqlite(store, _) => store,
             Opened::Postgres(store) => store,
         }
     }
@@ -35,7 +50,7 @@ impl Opened {
     /// The sample answers' store.
     pub fn samples(&self) -> &dyn SampleStore {
         match self {
-            Opened::Sqlite(store) => store,
+            Opened::Sqlite(store, _) => store,
             Opened::Postgres(store) => store,
         }
     }
@@ -43,7 +58,7 @@ impl Opened {
     /// The admin tokens' store.
     pub fn tokens(&self) -> &dyn TokenStore {
         match self {
-            Opened::Sqlite(store) => store,
+            Opened::Sqlite(store, _) => store,
             Opened::Postgres(store) => store,
         }
     }
@@ -59,10 +74,8 @@ pub async fn open(backend: Backend) -> Opened {
                 "nps-store-suite-{}-{n}.sqlite3",
                 std::process::id()
             ));
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
-            Opened::Sqlite(SqliteStore::open(&path).unwrap())
+            remove_database_files(&path);
+            Opened::Sqlite(SqliteStore::open(&path).unwrap(), path)
         }
         Backend::Postgres => {
             let url = super::postgres::fresh_database().await;

@@ -3,20 +3,25 @@
 //! free loopback port, stopped when the test process ends (the kernel signals it when the
 //! thread that started it goes, and that thread lives as long as the process). Each test gets a
 //! database of its own. Debian's `postgresql` package provides the programs (`./build.sh`
-//! installs it).
+//! installs it). The server's log is `server.log` in the cluster's directory.
 
 use std::os::unix::fs::chown;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The superuser the cluster is made with (trusted on loopback: the cluster is the test's).
 const SUPERUSER: &str = "nps";
 
-/// The newest installed PostgreSQL's programs.
+/// The cluster's data directory, to check that the server on the port is ours (another
+/// process could take the port between the test choosing it and the server binding it).
+static DATA: OnceLock<PathBuf> = OnceLock::new();
+
+/// The programs of the newest installed PostgreSQL server (a version with `initdb`: one with
+/// the client alone has none).
 fn bin_dir() -> PathBuf {
     let root = Path::new("/usr/lib/postgresql");
     let mut versions: Vec<u32> = std::fs::read_dir(root)
@@ -27,11 +32,12 @@ fn bin_dir() -> PathBuf {
             )
         })
         .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+        .filter(|version: &u32| root.join(version.to_string()).join("bin/initdb").exists())
         .collect();
     versions.sort_unstable();
     let version = versions
         .last()
-        .expect("a PostgreSQL version under /usr/lib/postgresql");
+        .expect("a PostgreSQL server under /usr/lib/postgresql (./build.sh installs it)");
     root.join(version.to_string()).join("bin")
 }
 
@@ -99,15 +105,11 @@ fn start() -> String {
     };
     let data = dir.join("data");
     let mut initdb = Command::new(bin.join("initdb"));
+    // The C locale exists everywhere (the environment's may not be installed); the schema
+    // compares text byte by byte anyway.
     initdb
-        .args([
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--no-sync",
-            "--username",
-            SUPERUSER,
-            "-D",
-        ])
+        .args(["--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"])
+        .args(["--username", SUPERUSER, "-D"])
         .arg(&data);
     as_server(&mut initdb);
     run(&mut initdb, "initdb");
@@ -116,6 +118,7 @@ fn start() -> String {
         .local_addr()
         .unwrap()
         .port();
+    let log = dir.join("server.log");
     let mut server = Command::new(bin.join("postgres"));
     server
         .arg("-D")
@@ -123,17 +126,11 @@ fn start() -> String {
         .args(["-p", &port.to_string(), "-k"])
         .arg(&dir)
         // Tests need no durability of the server's own; they need speed.
-        .args([
-            "-c",
-            "listen_addresses=127.0.0.1",
-            "-c",
-            "fsync=off",
-            "-c",
-            "synchronous_commit=off",
-        ])
-        .args(["-c", "full_page_writes=off", "-c", "max_connections=300"])
+        .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
+        .args(["-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+        .args(["-c", "max_connections=300"])
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(std::fs::File::create(&log).unwrap());
     as_server(&mut server);
     // SAFETY: `prctl` is async-signal-safe; it asks the kernel to stop the server (a fast
     // shutdown) when the thread that started it ends.
@@ -144,22 +141,32 @@ fn start() -> String {
         });
     }
     let (started, ready) = std::sync::mpsc::channel();
+    let exited = Arc::new(AtomicBool::new(false));
+    let gone = exited.clone();
     std::thread::spawn(move || {
         let mut child = server.spawn().expect("the PostgreSQL server starts");
         started.send(()).unwrap();
         let _ = child.wait();
+        gone.store(true, Ordering::SeqCst);
     });
     ready.recv().unwrap();
-    let url = format!("postgres://{SUPERUSER}@127.0.0.1:{port}/postgres");
     let deadline = Instant::now() + Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        let why = || std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(
+            !exited.load(Ordering::SeqCst),
+            "the PostgreSQL server stopped: {}",
+            why()
+        );
         assert!(
             Instant::now() < deadline,
-            "the PostgreSQL server did not start on port {port}"
+            "the PostgreSQL server did not start on port {port}: {}",
+            why()
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    url
+    DATA.set(data).unwrap();
+    format!("postgres://{SUPERUSER}@127.0.0.1:{port}/postgres")
 }
 
 /// The cluster's `postgres` database (started on first use).
@@ -194,6 +201,16 @@ pub async fn fresh_database() -> String {
             }
         }
     };
+    let data: String = client
+        .query_one("SHOW data_directory", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        Path::new(&data),
+        DATA.get().unwrap().as_path(),
+        "the server on the port is the test's"
+    );
     client
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .await

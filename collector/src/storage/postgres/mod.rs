@@ -53,7 +53,8 @@ impl PgStore {
             config,
             NoTls,
             ManagerConfig {
-                // A connection the database dropped is found out before it is handed out.
+                // A connection is handed out again unless it is known to be closed; one the
+                // database dropped meanwhile fails its next statement (a storage error).
                 recycling_method: RecyclingMethod::Fast,
             },
         );

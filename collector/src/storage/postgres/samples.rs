@@ -15,14 +15,18 @@ impl SampleStore for PgStore {
     async fn insert_samples(&self, mut samples: Vec<SampleAnswer>) -> Result<usize, StorageError> {
         samples.sort_by_key(|sample| sample.received_at);
         let mut client = self.pool.get().await?;
+        let mut stored = 0;
         for chunk in samples.chunks(CHUNK) {
             let transaction = client.transaction().await?;
             for sample in chunk {
-                insert(&transaction, &sample.answer, None, sample.received_at, true).await?;
+                // A sample whose id is taken (never, with random ids) is not counted.
+                if insert(&transaction, &sample.answer, None, sample.received_at, true).await? {
+                    stored += 1;
+                }
             }
             transaction.commit().await?;
         }
-        Ok(samples.len())
+        Ok(stored)
     }
 
     async fn remove_samples(&self) -> Result<usize, StorageError> {

@@ -12,60 +12,61 @@ pub const VERSION: i32 = 1;
 
 /// The steps, in order: `STEPS[n]` takes a database from version `n` to `n + 1`.
 const STEPS: [&str; VERSION as usize] = [
-    // Version 1: answers, admin tokens and dashboard sessions. Times are RFC 3339 UTC text with milliseconds, as the wire and the
-    // SQLite store write them, so that they sort as text and read back unchanged; properties
-    // are JSONB.
-    "
+    // Version 1: answers, admin tokens and dashboard sessions. Times are RFC 3339 UTC text
+    // with milliseconds, as the wire and the SQLite store write them, so that they sort as
+    // text and read back unchanged; properties are JSONB. Every text column compares and
+    // sorts byte by byte (`COLLATE "C"`), as SQLite does, whatever the database's locale.
+    r#"
 CREATE TABLE responses (
-    id TEXT PRIMARY KEY,
-    type TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    survey TEXT NOT NULL,
+    id TEXT COLLATE "C" PRIMARY KEY,
+    type TEXT COLLATE "C" NOT NULL,
+    kind TEXT COLLATE "C" NOT NULL,
+    survey TEXT COLLATE "C" NOT NULL,
     score SMALLINT,
-    category TEXT,
-    comment TEXT,
+    category TEXT COLLATE "C",
+    comment TEXT COLLATE "C",
     complete BOOLEAN NOT NULL DEFAULT FALSE,
     preview BOOLEAN NOT NULL DEFAULT FALSE,
-    key_hash TEXT,
-    user_id TEXT,
-    user_email TEXT,
-    user_created_at TEXT,
+    key_hash TEXT COLLATE "C",
+    user_id TEXT COLLATE "C",
+    user_email TEXT COLLATE "C",
+    user_created_at TEXT COLLATE "C",
     user_properties JSONB,
-    account_id TEXT,
-    account_name TEXT,
+    account_id TEXT COLLATE "C",
+    account_name TEXT COLLATE "C",
     account_properties JSONB,
-    language TEXT,
-    trigger_name TEXT,
-    page TEXT,
-    channel TEXT NOT NULL,
-    shown_at TEXT NOT NULL,
-    effective_shown_at TEXT NOT NULL,
-    answered_at TEXT,
-    widget_version TEXT,
-    received_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    follow_up_status TEXT NOT NULL DEFAULT 'open',
-    follow_up_assignee TEXT,
-    follow_up_note TEXT,
+    language TEXT COLLATE "C",
+    trigger_name TEXT COLLATE "C",
+    page TEXT COLLATE "C",
+    channel TEXT COLLATE "C" NOT NULL,
+    shown_at TEXT COLLATE "C" NOT NULL,
+    effective_shown_at TEXT COLLATE "C" NOT NULL,
+    answered_at TEXT COLLATE "C",
+    widget_version TEXT COLLATE "C",
+    received_at TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL,
+    follow_up_status TEXT COLLATE "C" NOT NULL DEFAULT 'open',
+    follow_up_assignee TEXT COLLATE "C",
+    follow_up_note TEXT COLLATE "C",
     follow_up_tags JSONB NOT NULL DEFAULT '[]',
-    follow_up_updated_at TEXT,
+    follow_up_updated_at TEXT COLLATE "C",
     sample BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX responses_user_display ON responses (user_id, survey, effective_shown_at)
     WHERE NOT preview;
 CREATE TABLE admin_tokens (
-    name TEXT PRIMARY KEY,
-    token_hash TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    last_used_at TEXT
+    name TEXT COLLATE "C" PRIMARY KEY,
+    token_hash TEXT COLLATE "C" NOT NULL UNIQUE,
+    created_at TEXT COLLATE "C" NOT NULL,
+    last_used_at TEXT COLLATE "C"
 );
 CREATE TABLE admin_sessions (
-    session_hash TEXT PRIMARY KEY,
-    token_name TEXT NOT NULL REFERENCES admin_tokens (name) ON DELETE CASCADE,
-    created_at TEXT NOT NULL,
-    expires_at TEXT NOT NULL
+    session_hash TEXT COLLATE "C" PRIMARY KEY,
+    token_name TEXT COLLATE "C" NOT NULL REFERENCES admin_tokens (name) ON DELETE CASCADE,
+    created_at TEXT COLLATE "C" NOT NULL,
+    expires_at TEXT COLLATE "C" NOT NULL
 );
-",
+"#,
 ];
 
 /// An arbitrary constant naming this schema's advisory lock.
