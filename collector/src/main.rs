@@ -100,14 +100,15 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
+        // Sends the hooks' deliveries, those left pending by an earlier run first; started
+        // before the collector says it listens, so that it is all there by then.
+        nps_collector::hooks::worker::spawn_apart(state.clone())
+            .map_err(|e| format!("cannot start the hook worker: {e}"))?;
         let mut stdout = std::io::stdout();
         // Tests and scripts read this line to learn the port.
         writeln!(stdout, "nps-collector listening on http://{local}")
             .and_then(|()| stdout.flush())
             .map_err(|e| e.to_string())?;
-        // Sends the hooks' deliveries, those left pending by an earlier run first.
-        nps_collector::hooks::worker::spawn_apart(state.clone())
-            .map_err(|e| format!("cannot start the hook worker: {e}"))?;
         server::serve(listener, app(state), limits, server::shutdown_signal()).await;
         Ok(())
     });

@@ -13,8 +13,14 @@ use common::{t, valid, with};
 use nps_collector::storage::postgres::PgStore;
 use nps_collector::storage::{AnswerStore, Applied, StoredAnswer};
 use nps_collector::validate;
+use nps_widget::core::kind::Kind;
 use nps_widget::core::lifecycle::Stage;
 use serde_json::{json, Value};
+
+/// The NPS category of a 0-10 score, as the wire names it.
+fn nps_category(score: u8) -> &'static str {
+    Kind::Nps.category(score).unwrap()
+}
 
 /// A body of answer `id` by `key`, from the sample body with `changes` (JSON pointer, value).
 fn body(id: &str, key: &str, changes: &[(&str, Value)]) -> Value {
@@ -56,16 +62,7 @@ fn script() -> Vec<(Value, &'static str, Applied)> {
         vec![
             ("/type", json!("response")),
             ("/score", json!(score)),
-            (
-                "/category",
-                json!(if score >= 9 {
-                    "promoter"
-                } else if score >= 7 {
-                    "passive"
-                } else {
-                    "detractor"
-                }),
-            ),
+            ("/category", json!(nps_category(score))),
             ("/complete", json!(complete)),
         ]
     };
@@ -334,16 +331,7 @@ async fn two_collectors_on_one_postgresql_store_each_answer_once() {
                 KEY,
                 &[
                     ("/score", json!(n % 11)),
-                    (
-                        "/category",
-                        json!(if n % 11 >= 9 {
-                            "promoter"
-                        } else if n % 11 >= 7 {
-                            "passive"
-                        } else {
-                            "detractor"
-                        }),
-                    ),
+                    ("/category", json!(nps_category((n % 11) as u8))),
                 ],
             ),
             body(
@@ -351,16 +339,7 @@ async fn two_collectors_on_one_postgresql_store_each_answer_once() {
                 KEY,
                 &[
                     ("/score", json!(n % 11)),
-                    (
-                        "/category",
-                        json!(if n % 11 >= 9 {
-                            "promoter"
-                        } else if n % 11 >= 7 {
-                            "passive"
-                        } else {
-                            "detractor"
-                        }),
-                    ),
+                    ("/category", json!(nps_category((n % 11) as u8))),
                     ("/complete", json!(true)),
                     ("/comment", json!(format!("answer {n}"))),
                 ],

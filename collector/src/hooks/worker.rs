@@ -62,8 +62,10 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
 /// worker threads and doubled their p99 (`./build.sh bench`, section 7); apart, the kernel
 /// schedules the requests first. Runs for as long as the process.
 pub fn spawn_apart(state: AppState) -> std::io::Result<()> {
+    // Sockets and timers; no signal handling (the answers' runtime has that).
     let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
+        .enable_io()
+        .enable_time()
         .build()?;
     std::thread::Builder::new()
         .name("hooks".into())

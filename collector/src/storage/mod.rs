@@ -10,7 +10,7 @@ pub mod sqlite;
 pub mod tokens;
 
 use async_trait::async_trait;
-use nps_widget::core::lifecycle::Stage;
+use nps_widget::core::lifecycle::{Facts, Stage};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -157,6 +157,36 @@ pub trait AnswerStore: Send + Sync {
 
     /// Every stored answer, oldest first by arrival.
     async fn answers(&self) -> Result<Vec<StoredAnswer>, StorageError>;
+}
+
+/// What the lifecycle rules (`nps_widget::core::lifecycle::judge`) compare of a stored answer,
+/// and its first arrival, as every backend reads them from its row.
+pub(crate) struct StoredFacts {
+    /// How far the answer got.
+    pub stage: Stage,
+    /// The hash of its key ([`key_hash`]), if its first body had one.
+    pub key_hash: Option<String>,
+    /// Its user's id, if any.
+    pub user_id: Option<String>,
+    /// Its kind's name.
+    pub kind: String,
+    /// Its survey's id.
+    pub survey: String,
+    /// When its first body arrived (RFC 3339).
+    pub received_at: String,
+}
+
+impl StoredFacts {
+    /// The facts as the rules take them.
+    pub fn facts(&self) -> Facts<'_> {
+        Facts {
+            stage: self.stage,
+            key_hash: self.key_hash.as_deref(),
+            user_id: self.user_id.as_deref(),
+            kind: &self.kind,
+            survey: &self.survey,
+        }
+    }
 }
 
 /// What the collector keeps of an answer's key: its SHA-256, hex. The key has at least 128

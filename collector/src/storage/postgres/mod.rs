@@ -19,7 +19,9 @@ use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row, Transaction};
 
-use crate::storage::{key_hash, AnswerStore, Applied, LastDisplay, StorageError, StoredAnswer};
+use crate::storage::{
+    key_hash, AnswerStore, Applied, LastDisplay, StorageError, StoredAnswer, StoredFacts,
+};
 use crate::validate::Answer;
 
 /// Connections one collector keeps open at most.
@@ -69,38 +71,17 @@ impl PgStore {
     }
 }
 
-/// What the lifecycle rules compare of a stored answer, and its first arrival.
-struct Stored {
-    stage: Stage,
-    key_hash: Option<String>,
-    user_id: Option<String>,
-    kind: String,
-    survey: String,
-    received_at: String,
-}
-
-impl Stored {
-    fn from_row(row: &Row) -> Stored {
-        let body_type: String = row.get("type");
-        Stored {
-            // A stored type is always one of the three (validated on the way in).
-            stage: Stage::of(&body_type, row.get("complete")).unwrap_or(Stage::Displayed),
-            key_hash: row.get("key_hash"),
-            user_id: row.get("user_id"),
-            kind: row.get("kind"),
-            survey: row.get("survey"),
-            received_at: row.get("received_at"),
-        }
-    }
-
-    fn facts(&self) -> Facts<'_> {
-        Facts {
-            stage: self.stage,
-            key_hash: self.key_hash.as_deref(),
-            user_id: self.user_id.as_deref(),
-            kind: &self.kind,
-            survey: &self.survey,
-        }
+/// The stored answer's facts, from its row.
+fn stored_facts(row: &Row) -> StoredFacts {
+    let body_type: String = row.get("type");
+    StoredFacts {
+        // A stored type is always one of the three (validated on the way in).
+        stage: Stage::of(&body_type, row.get("complete")).unwrap_or(Stage::Displayed),
+        key_hash: row.get("key_hash"),
+        user_id: row.get("user_id"),
+        kind: row.get("kind"),
+        survey: row.get("survey"),
+        received_at: row.get("received_at"),
     }
 }
 
@@ -238,8 +219,8 @@ impl AnswerStore for PgStore {
                     &[&answer.id],
                 )
                 .await?
-                .map(|row| Stored::from_row(&row));
-            match judge(stored.as_ref().map(Stored::facts).as_ref(), &incoming) {
+                .map(|row| stored_facts(&row));
+            match judge(stored.as_ref().map(StoredFacts::facts).as_ref(), &incoming) {
                 Verdict::Insert => {
                     if !insert(&transaction, &answer, hash.as_deref(), received_at, false).await? {
                         continue;

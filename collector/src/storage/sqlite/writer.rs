@@ -20,7 +20,7 @@ use tokio::sync::{mpsc, oneshot, Notify};
 
 use super::hooks::{self, Rule};
 use crate::hooks::event::transition;
-use crate::storage::{key_hash, Applied, StorageError};
+use crate::storage::{key_hash, Applied, StorageError, StoredFacts};
 use crate::validate::Answer;
 
 /// Most bodies committed in one transaction.
@@ -210,28 +210,6 @@ fn in_savepoint<T>(
     }
 }
 
-/// What the lifecycle rules compare of a stored answer, and its arrival time.
-struct Stored {
-    stage: Stage,
-    key_hash: Option<String>,
-    user_id: Option<String>,
-    kind: String,
-    survey: String,
-    received_at: String,
-}
-
-impl Stored {
-    fn facts(&self) -> Facts<'_> {
-        Facts {
-            stage: self.stage,
-            key_hash: self.key_hash.as_deref(),
-            user_id: self.user_id.as_deref(),
-            kind: &self.kind,
-            survey: &self.survey,
-        }
-    }
-}
-
 /// Judges one body against the stored answer with its id, writes what the rules allow, and
 /// queues the deliveries of the events of the answer's move (adding their number to `queued`).
 fn apply(
@@ -248,7 +226,7 @@ fn apply(
         )?
         .query_row(named_params! { ":id": answer.id }, |row| {
             let body_type: String = row.get("type")?;
-            Ok(Stored {
+            Ok(StoredFacts {
                 // A stored type is always one of the three (validated on the way in).
                 stage: Stage::of(&body_type, row.get("complete")?).unwrap_or(Stage::Displayed),
                 key_hash: row.get("key_hash")?,
@@ -267,7 +245,7 @@ fn apply(
         kind: answer.kind.name(),
         survey: &answer.survey,
     };
-    match judge(stored.as_ref().map(Stored::facts).as_ref(), &incoming) {
+    match judge(stored.as_ref().map(StoredFacts::facts).as_ref(), &incoming) {
         Verdict::Insert => insert(conn, answer, hash.as_deref(), received_at, false)?,
         Verdict::Update => {
             let first_received = stored
