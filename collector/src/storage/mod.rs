@@ -10,7 +10,8 @@ pub mod sqlite;
 pub mod tokens;
 
 use async_trait::async_trait;
-use nps_widget::core::lifecycle::{Facts, Stage};
+use nps_widget::core::lifecycle::{effective_shown_at, Facts, Stage};
+use nps_widget::core::time::format_timestamp;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -157,6 +158,47 @@ pub trait AnswerStore: Send + Sync {
 
     /// Every stored answer, oldest first by arrival.
     async fn answers(&self) -> Result<Vec<StoredAnswer>, StorageError>;
+}
+
+/// The values every body of an answer writes, as both backends store them: the times
+/// formatted for storage (RFC 3339 UTC with milliseconds), the effective shown time judged
+/// against the answer's first arrival. Each backend binds them in its own way.
+pub(crate) struct BodyColumns<'a> {
+    /// The body.
+    pub answer: &'a Answer,
+    /// Its wire `type`.
+    pub body_type: &'static str,
+    /// Its score.
+    pub score: Option<i16>,
+    /// Whether the answer is complete.
+    pub complete: bool,
+    /// The user's sign-up time.
+    pub user_created_at: Option<String>,
+    /// The device's shown time.
+    pub shown_at: String,
+    /// The shown time the rules and the report use.
+    pub effective_shown_at: String,
+    /// When the score or comment was given.
+    pub answered_at: Option<String>,
+}
+
+impl<'a> BodyColumns<'a> {
+    /// The values of `answer`, whose first body arrived at `first_received` (epoch ms).
+    pub fn new(answer: &'a Answer, first_received: i64) -> Self {
+        BodyColumns {
+            answer,
+            body_type: answer.body_type(),
+            score: answer.score.map(i16::from),
+            complete: answer.stage == Stage::Complete,
+            user_created_at: answer.user.created_at.map(format_timestamp),
+            shown_at: format_timestamp(answer.shown_at),
+            effective_shown_at: format_timestamp(effective_shown_at(
+                answer.shown_at,
+                first_received,
+            )),
+            answered_at: answer.answered_at.map(format_timestamp),
+        }
+    }
 }
 
 /// What the lifecycle rules (`nps_widget::core::lifecycle::judge`) compare of a stored answer,

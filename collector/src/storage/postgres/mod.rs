@@ -14,13 +14,14 @@ mod tokens;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use nps_widget::core::lifecycle::{effective_shown_at, judge, Facts, Stage, Verdict};
+use nps_widget::core::lifecycle::{judge, Facts, Stage, Verdict};
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row, Transaction};
 
 use crate::storage::{
-    key_hash, AnswerStore, Applied, LastDisplay, StorageError, StoredAnswer, StoredFacts,
+    key_hash, AnswerStore, Applied, BodyColumns, LastDisplay, StorageError, StoredAnswer,
+    StoredFacts,
 };
 use crate::validate::Answer;
 
@@ -85,68 +86,38 @@ fn stored_facts(row: &Row) -> StoredFacts {
     }
 }
 
-/// The columns every body of an answer writes, in the order of [`BODY_COLUMNS`].
-struct BodyColumns<'a> {
-    answer: &'a Answer,
-    body_type: &'static str,
-    score: Option<i16>,
-    complete: bool,
-    user_created_at: Option<String>,
-    shown_at: String,
-    effective_shown_at: String,
-    answered_at: Option<String>,
-}
-
-/// The columns of [`BodyColumns::params`], `$1` to `$20`; the JSON ones are cast from text.
+/// The columns of [`params`], `$1` to `$20`; the JSON ones are cast from text.
 const BODY_COLUMNS: &str = "id, type, score, category, comment, complete, user_email, \
     user_created_at, user_properties, account_id, account_name, account_properties, language, \
     trigger_name, page, channel, shown_at, effective_shown_at, answered_at, widget_version";
 const BODY_VALUES: &str = "$1, $2, $3, $4, $5, $6, $7, $8, CAST($9::text AS jsonb), $10, $11, \
     CAST($12::text AS jsonb), $13, $14, $15, $16, $17, $18, $19, $20";
 
-impl<'a> BodyColumns<'a> {
-    /// The columns of `answer`, whose first body arrived at `first_received` (epoch ms).
-    fn new(answer: &'a Answer, first_received: i64) -> Self {
-        BodyColumns {
-            answer,
-            body_type: answer.body_type(),
-            score: answer.score.map(i16::from),
-            complete: answer.stage == Stage::Complete,
-            user_created_at: answer.user.created_at.map(format_timestamp),
-            shown_at: format_timestamp(answer.shown_at),
-            effective_shown_at: format_timestamp(effective_shown_at(
-                answer.shown_at,
-                first_received,
-            )),
-            answered_at: answer.answered_at.map(format_timestamp),
-        }
-    }
-
-    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
-        let answer = self.answer;
-        vec![
-            &answer.id,
-            &self.body_type,
-            &self.score,
-            &answer.category,
-            &answer.comment,
-            &self.complete,
-            &answer.user.label,
-            &self.user_created_at,
-            &answer.user.properties,
-            &answer.account.id,
-            &answer.account.label,
-            &answer.account.properties,
-            &answer.language,
-            &answer.trigger,
-            &answer.page,
-            &answer.channel,
-            &self.shown_at,
-            &self.effective_shown_at,
-            &self.answered_at,
-            &answer.widget_version,
-        ]
-    }
+/// The values of [`BodyColumns`] as the parameters of [`BODY_VALUES`].
+fn params<'a>(columns: &'a BodyColumns) -> Vec<&'a (dyn ToSql + Sync)> {
+    let answer = columns.answer;
+    vec![
+        &answer.id,
+        &columns.body_type,
+        &columns.score,
+        &answer.category,
+        &answer.comment,
+        &columns.complete,
+        &answer.user.label,
+        &columns.user_created_at,
+        &answer.user.properties,
+        &answer.account.id,
+        &answer.account.label,
+        &answer.account.properties,
+        &answer.language,
+        &answer.trigger,
+        &answer.page,
+        &answer.channel,
+        &columns.shown_at,
+        &columns.effective_shown_at,
+        &columns.answered_at,
+        &answer.widget_version,
+    ]
 }
 
 /// Stores an answer's first body unless another node stored one of it meanwhile; whether it
@@ -160,7 +131,7 @@ async fn insert(
 ) -> Result<bool, StorageError> {
     let columns = BodyColumns::new(answer, received_at);
     let (kind, received) = (answer.kind.name(), format_timestamp(received_at));
-    let mut params = columns.params();
+    let mut params = params(&columns);
     params.extend([
         &kind as &(dyn ToSql + Sync),
         &answer.survey,
@@ -187,7 +158,7 @@ async fn update(
 ) -> Result<(), StorageError> {
     let columns = BodyColumns::new(answer, first_received);
     let now = format_timestamp(now);
-    let mut params = columns.params();
+    let mut params = params(&columns);
     params.push(&now);
     let sql = format!(
         "UPDATE responses SET ({BODY_COLUMNS}, updated_at) = ({BODY_VALUES}, $21) WHERE id = $1"

@@ -13,14 +13,14 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use nps_widget::core::lifecycle::{effective_shown_at, judge, Facts, Stage, Verdict};
+use nps_widget::core::lifecycle::{judge, Facts, Stage, Verdict};
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use rusqlite::{named_params, Connection, OptionalExtension, ToSql};
 use tokio::sync::{mpsc, oneshot, Notify};
 
 use super::hooks::{self, Rule};
 use crate::hooks::event::transition;
-use crate::storage::{key_hash, Applied, StorageError, StoredFacts};
+use crate::storage::{key_hash, Applied, BodyColumns, StorageError, StoredFacts};
 use crate::validate::Answer;
 
 /// Most bodies committed in one transaction.
@@ -268,60 +268,31 @@ fn apply(
     Ok(Applied::Stored)
 }
 
-/// The columns every body of an answer writes, as the named parameters of both the insert and
-/// the update, with the times formatted for storage.
-struct BodyColumns<'a> {
-    answer: &'a Answer,
-    body_type: &'static str,
-    complete: bool,
-    user_created_at: Option<String>,
-    shown_at: String,
-    effective_shown_at: String,
-    answered_at: Option<String>,
-}
-
-impl<'a> BodyColumns<'a> {
-    /// The columns of `answer`, whose first body arrived at `first_received` (epoch ms).
-    fn new(answer: &'a Answer, first_received: i64) -> Self {
-        BodyColumns {
-            answer,
-            body_type: answer.body_type(),
-            complete: answer.stage == Stage::Complete,
-            user_created_at: answer.user.created_at.map(format_timestamp),
-            shown_at: format_timestamp(answer.shown_at),
-            effective_shown_at: format_timestamp(effective_shown_at(
-                answer.shown_at,
-                first_received,
-            )),
-            answered_at: answer.answered_at.map(format_timestamp),
-        }
-    }
-
-    fn params(&self) -> Vec<(&'static str, &dyn ToSql)> {
-        let answer = self.answer;
-        vec![
-            (":id", &answer.id),
-            (":type", &self.body_type),
-            (":score", &answer.score),
-            (":category", &answer.category),
-            (":comment", &answer.comment),
-            (":complete", &self.complete),
-            (":user_email", &answer.user.label),
-            (":user_created_at", &self.user_created_at),
-            (":user_properties", &answer.user.properties),
-            (":account_id", &answer.account.id),
-            (":account_name", &answer.account.label),
-            (":account_properties", &answer.account.properties),
-            (":language", &answer.language),
-            (":trigger_name", &answer.trigger),
-            (":page", &answer.page),
-            (":channel", &answer.channel),
-            (":shown_at", &self.shown_at),
-            (":effective_shown_at", &self.effective_shown_at),
-            (":answered_at", &self.answered_at),
-            (":widget_version", &answer.widget_version),
-        ]
-    }
+/// The values of [`BodyColumns`] as the named parameters of both the insert and the update.
+fn params<'a>(columns: &'a BodyColumns) -> Vec<(&'static str, &'a dyn ToSql)> {
+    let answer = columns.answer;
+    vec![
+        (":id", &answer.id),
+        (":type", &columns.body_type),
+        (":score", &columns.score),
+        (":category", &answer.category),
+        (":comment", &answer.comment),
+        (":complete", &columns.complete),
+        (":user_email", &answer.user.label),
+        (":user_created_at", &columns.user_created_at),
+        (":user_properties", &answer.user.properties),
+        (":account_id", &answer.account.id),
+        (":account_name", &answer.account.label),
+        (":account_properties", &answer.account.properties),
+        (":language", &answer.language),
+        (":trigger_name", &answer.trigger),
+        (":page", &answer.page),
+        (":channel", &answer.channel),
+        (":shown_at", &columns.shown_at),
+        (":effective_shown_at", &columns.effective_shown_at),
+        (":answered_at", &columns.answered_at),
+        (":widget_version", &answer.widget_version),
+    ]
 }
 
 /// Stores an answer's first body, with what only the first body sets: the answer's identity
@@ -336,7 +307,7 @@ pub(super) fn insert(
 ) -> rusqlite::Result<()> {
     let columns = BodyColumns::new(answer, received_at);
     let (kind, received) = (answer.kind.name(), format_timestamp(received_at));
-    let mut params = columns.params();
+    let mut params = params(&columns);
     params.extend([
         (":kind", &kind as &dyn ToSql),
         (":survey", &answer.survey),
@@ -378,7 +349,7 @@ fn update(
 ) -> rusqlite::Result<()> {
     let columns = BodyColumns::new(answer, first_received);
     let now = format_timestamp(now);
-    let mut params = columns.params();
+    let mut params = params(&columns);
     params.push((":now", &now));
     conn.prepare_cached(
         "UPDATE responses SET
