@@ -2,7 +2,7 @@
 //! [`Answer`]. The limits are the core's, the ones the widget applies before sending.
 
 use nps_widget::core::kind::{Kind, CHANNELS};
-use nps_widget::core::lifecycle::Stage;
+use nps_widget::core::lifecycle::{Facts, Stage};
 use nps_widget::core::limits::{
     is_key, is_survey_id, MAX_COMMENT_CHARS, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES,
 };
@@ -84,6 +84,18 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// What the lifecycle rules compare of this body, with `key_hash` the hash of its key
+    /// (`crate::storage::key_hash`).
+    pub fn facts<'a>(&'a self, key_hash: Option<&'a str>) -> Facts<'a> {
+        Facts {
+            stage: self.stage,
+            key_hash,
+            user_id: self.user.id.as_deref(),
+            kind: self.kind.name(),
+            survey: &self.survey,
+        }
+    }
+
     /// The wire `type` of the body.
     pub fn body_type(&self) -> &'static str {
         match self.stage {

@@ -14,7 +14,7 @@ mod tokens;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use nps_widget::core::lifecycle::{judge, Facts, Stage, Verdict};
+use nps_widget::core::lifecycle::{judge, Stage, Verdict};
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row, Transaction};
@@ -172,13 +172,7 @@ impl AnswerStore for PgStore {
     async fn submit(&self, answer: Answer, received_at: i64) -> Result<Applied, StorageError> {
         let mut client = self.pool.get().await?;
         let hash = answer.key.as_deref().map(key_hash);
-        let incoming = Facts {
-            stage: answer.stage,
-            key_hash: hash.as_deref(),
-            user_id: answer.user.id.as_deref(),
-            kind: answer.kind.name(),
-            survey: &answer.survey,
-        };
+        let incoming = answer.facts(hash.as_deref());
         // A first body of one answer given to two nodes at once: one inserts, the other's
         // insert finds the row and judges its body again, against it, with the row locked.
         for _ in 0..2 {

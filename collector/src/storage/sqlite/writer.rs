@@ -13,7 +13,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use nps_widget::core::lifecycle::{judge, Facts, Stage, Verdict};
+use nps_widget::core::lifecycle::{judge, Stage, Verdict};
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use rusqlite::{named_params, Connection, OptionalExtension, ToSql};
 use tokio::sync::{mpsc, oneshot, Notify};
@@ -238,13 +238,7 @@ fn apply(
         })
         .optional()?;
     let hash = answer.key.as_deref().map(key_hash);
-    let incoming = Facts {
-        stage: answer.stage,
-        key_hash: hash.as_deref(),
-        user_id: answer.user.id.as_deref(),
-        kind: answer.kind.name(),
-        survey: &answer.survey,
-    };
+    let incoming = answer.facts(hash.as_deref());
     match judge(stored.as_ref().map(StoredFacts::facts).as_ref(), &incoming) {
         Verdict::Insert => insert(conn, answer, hash.as_deref(), received_at, false)?,
         Verdict::Update => {
