@@ -283,6 +283,14 @@ run_tests() {
   tsc -p tests/types
   log "native tests"
   cargo test --quiet --workspace
+  # The collector's API suites (every test file whose collectors are TestApps) once more, with
+  # each TestApp's database on PostgreSQL instead of SQLite: one suite, both backends.
+  local api_suites=()
+  for suite in $(grep -l 'TestApp::' collector/tests/*.rs | xargs grep -l '^mod common;'); do
+    api_suites+=(--test "$(basename "$suite" .rs)")
+  done
+  log "the collector's API suites on PostgreSQL (${#api_suites[@]} files)"
+  NPS_TEST_BACKEND=postgres cargo test --quiet -p nps-collector "${api_suites[@]}"
   log "browser tests (wasm-bindgen-test in headless Chromium)"
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=60 \
     cargo test --target wasm32-unknown-unknown --test browser
@@ -292,8 +300,10 @@ run_tests() {
 
 # Benchmarks: bytes a host downloads, timings, long tasks and memory in headless Chromium, each
 # next to posthog-js (pinned in bench/package-lock.json), and the collector's throughput under
-# concurrent clients (bench/loadgen), the report, answers list, CSV and dashboard on a database
-# of seeded answers (bench/report.mjs; seeded once into target/bench/, about two minutes), and
+# concurrent clients (bench/loadgen) on SQLite, on PostgreSQL and two collectors on one
+# PostgreSQL (a throwaway cluster, bench/postgres.mjs), the report, answers list, CSV and
+# dashboard on a database of seeded answers (bench/report.mjs; seeded once into target/bench/,
+# about two minutes; the report's figures again after copying it into PostgreSQL), and
 # the answer POST's latency at 1,000 answers/s with and without three hooks (bench/hooks.mjs),
 # and the quiet page view of a user who is not due (bench/quiet.mjs).
 # Prints a report and writes bench-results/*.json.
@@ -303,6 +313,7 @@ run_tests() {
 bench() {
   build
   install_browser
+  install_postgres
   build_collector
   log "building the load generator (bench/loadgen)"
   cargo build --quiet --release -p nps-loadgen
@@ -310,7 +321,7 @@ bench() {
     log "installing the benchmark's npm packages (bench/package-lock.json)"
     (cd bench && npm ci --no-fund --no-audit --ignore-scripts)
   fi
-  log "benchmarks (about seven minutes, plus two the first time to seed the report's database)"
+  log "benchmarks (about fifteen minutes, plus two the first time to seed the report's database)"
   node bench/run.mjs
 }
 

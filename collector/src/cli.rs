@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use nps_widget::core::duration::{parse_duration, Duration};
 
 use crate::server::ConnectionLimits;
+use crate::storage::Database;
 use crate::Settings;
 
 /// Reference collector for nps-widget answers: validates, stores in SQLite, answers
@@ -50,6 +51,20 @@ pub enum Command {
     Report(crate::report::command::ReportArgs),
     /// Create, list and revoke admin tokens
     Token(crate::auth::cli::TokenArgs),
+    /// Copy a SQLite database into an empty PostgreSQL one (answers, hooks and their
+    /// deliveries, admin tokens and sessions)
+    Migrate(MigrateArgs),
+}
+
+/// The flags of `migrate`.
+#[derive(Args)]
+pub struct MigrateArgs {
+    /// The SQLite database to copy (migrated to this build's schema first, as `serve` would)
+    #[arg(long, value_name = "sqlite:PATH", value_parser = Database::parse)]
+    pub from: Database,
+    /// The PostgreSQL database to copy into; it must hold no answers, hooks or tokens
+    #[arg(long, value_name = "postgres://…", value_parser = Database::parse)]
+    pub to: Database,
 }
 
 /// The flags of `serve`.
@@ -64,14 +79,17 @@ pub struct ServeArgs {
     )]
     pub addr: String,
 
-    /// SQLite database file, created if missing
+    /// Where answers are kept: a SQLite file (created if missing; `sqlite:PATH` also works) or a
+    /// PostgreSQL URL, postgres://USER:PASSWORD@HOST:PORT/NAME, shared by any number of
+    /// collectors
     #[arg(
         long,
         env = "NPS_DB",
         default_value = "nps.sqlite3",
-        value_name = "FILE"
+        value_name = "DB",
+        value_parser = Database::parse
     )]
-    pub db: PathBuf,
+    pub db: Database,
 
     /// Directory served at / (the demo app)
     #[arg(long, env = "NPS_WWW", value_name = "DIR")]
@@ -191,27 +209,30 @@ impl ServeArgs {
 /// The flags of `export`.
 #[derive(Args)]
 pub struct ExportArgs {
-    /// SQLite database file to read
+    /// The database to read: a SQLite file or a postgres:// URL
     #[arg(
         long,
         env = "NPS_DB",
         default_value = "nps.sqlite3",
-        value_name = "FILE"
+        value_name = "DB",
+        value_parser = Database::parse
     )]
-    pub db: PathBuf,
+    pub db: Database,
 }
 
 /// The flags of `seed`.
 #[derive(Args)]
 pub struct SeedArgs {
-    /// SQLite database file to write (created and migrated if needed)
+    /// The database to write: a SQLite file (created and migrated if needed) or a postgres://
+    /// URL
     #[arg(
         long,
         env = "NPS_DB",
         default_value = "nps.sqlite3",
-        value_name = "FILE"
+        value_name = "DB",
+        value_parser = Database::parse
     )]
-    pub db: PathBuf,
+    pub db: Database,
     /// How many sample answers to write (displays, declines and responses)
     #[arg(long, default_value_t = 2_000, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=5_000_000))]
@@ -364,7 +385,7 @@ mod tests {
         for args in [&[][..], &["serve"]] {
             let serve = serve(args);
             assert_eq!(serve.addr, "127.0.0.1:8787");
-            assert_eq!(serve.db, PathBuf::from("nps.sqlite3"));
+            assert_eq!(serve.db, Database::Sqlite(PathBuf::from("nps.sqlite3")));
             let settings = serve.settings();
             assert_eq!(settings.www, None);
             assert_eq!(settings.pkg, None);
@@ -412,12 +433,21 @@ mod tests {
         for serve in [without, with] {
             assert_eq!(serve.addr, "127.0.0.1:0");
             assert_eq!(serve.rate_limit, 0);
-            assert_eq!(serve.db, PathBuf::from("a.sqlite3"));
+            assert_eq!(serve.db, Database::Sqlite(PathBuf::from("a.sqlite3")));
         }
         match parse(&["export", "--db", "f.sqlite3"]) {
-            Ok(Command::Export(export)) => assert_eq!(export.db, PathBuf::from("f.sqlite3")),
+            Ok(Command::Export(export)) => {
+                assert_eq!(export.db, Database::Sqlite(PathBuf::from("f.sqlite3")))
+            }
             _ => panic!("expected export"),
         }
+        let url = "postgres://nps:pw@db.internal:5432/nps";
+        assert_eq!(serve(&["--db", url]).db, Database::Postgres(url.into()));
+        assert_eq!(
+            serve(&["--db", "sqlite:b.db"]).db,
+            Database::Sqlite(PathBuf::from("b.db"))
+        );
+        assert!(parse(&["--db", "postgres://nps@db/nps?sslmode=sometimes"]).is_err());
     }
 
     #[test]
@@ -439,7 +469,7 @@ mod tests {
         env.set("NPS_ALLOW_PRIVATE_HOOKS", "true");
         let serve = serve(&[]);
         assert_eq!(serve.addr, "0.0.0.0:9000");
-        assert_eq!(serve.db, PathBuf::from("env.sqlite3"));
+        assert_eq!(serve.db, Database::Sqlite(PathBuf::from("env.sqlite3")));
         let settings = serve.settings();
         assert_eq!(settings.www, Some(PathBuf::from("www")));
         assert_eq!(settings.pkg, Some(PathBuf::from("pkg")));
@@ -469,7 +499,9 @@ mod tests {
         );
         // `export` reads the same database variable.
         match parse(&["export"]) {
-            Ok(Command::Export(export)) => assert_eq!(export.db, PathBuf::from("env.sqlite3")),
+            Ok(Command::Export(export)) => {
+                assert_eq!(export.db, Database::Sqlite(PathBuf::from("env.sqlite3")))
+            }
             _ => panic!("expected export"),
         }
     }

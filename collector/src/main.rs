@@ -5,9 +5,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use nps_collector::cli::{Cli, Command, SeedArgs, ServeArgs};
+use nps_collector::cli::{Cli, Command, MigrateArgs, SeedArgs, ServeArgs};
+use nps_collector::storage::postgres::PgStore;
 use nps_collector::storage::sqlite::SqliteStore;
-use nps_collector::storage::{AnswerStore, SampleStore};
+use nps_collector::storage::{Access, Database};
 use nps_collector::{app, auth, server, telemetry, AppState};
 
 fn main() -> ExitCode {
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
         Command::Serve(serve_args) => serve(&serve_args),
         Command::Seed(seed_args) => seed(&seed_args),
         Command::Token(token_args) => auth::cli::run(&token_args),
+        Command::Migrate(migrate_args) => migrate(&migrate_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -29,18 +31,22 @@ fn main() -> ExitCode {
     }
 }
 
-fn export(path: &std::path::Path) -> Result<(), String> {
-    if !path.exists() {
-        return Err(format!("no database at {}", path.display()));
-    }
-    let db = SqliteStore::open_read_only(path)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// A runtime for a command other than `serve`: one thread, sockets and timers.
+fn command_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
-    let rows = runtime
-        .block_on(db.answers())
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        .map_err(|e| e.to_string())
+}
+
+fn export(database: &Database) -> Result<(), String> {
+    let rows = command_runtime()?.block_on(async {
+        let store = database.open(Access::Read).await?;
+        store
+            .answers()
+            .await
+            .map_err(|e| format!("cannot read {database}: {e}"))
+    })?;
     let mut out = std::io::stdout().lock();
     for row in rows {
         let line = serde_json::to_string(&row).map_err(|e| e.to_string())?;
@@ -51,33 +57,64 @@ fn export(path: &std::path::Path) -> Result<(), String> {
 
 /// Writes (or with `--remove` deletes) sample answers; says what it did on stdout.
 fn seed(args: &SeedArgs) -> Result<(), String> {
-    let path = &args.db;
-    let store =
-        SqliteStore::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let done = if args.remove {
-        runtime
-            .block_on(store.remove_samples())
-            .map(|n| format!("removed {n} sample answers from {}", path.display()))
-    } else {
-        let now = nps_collector::system_clock()();
-        let samples = nps_collector::seed::sample_answers(args.answers as usize, now, args.seed);
-        runtime.block_on(store.insert_samples(samples)).map(|n| {
-            format!(
-                "wrote {n} sample answers to {} (marked as samples; `nps-collector seed --remove` deletes them)",
-                path.display()
-            )
-        })
-    }
-    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let database = &args.db;
+    let done = command_runtime()?.block_on(async {
+        let store = database.open(Access::Write).await?;
+        if args.remove {
+            store
+                .remove_samples()
+                .await
+                .map(|n| format!("removed {n} sample answers from {database}"))
+        } else {
+            let now = nps_collector::system_clock()();
+            let samples =
+                nps_collector::seed::sample_answers(args.answers as usize, now, args.seed);
+            store.insert_samples(samples).await.map(|n| {
+                format!(
+                    "wrote {n} sample answers to {database} (marked as samples; `nps-collector seed --remove` deletes them)"
+                )
+            })
+        }
+        .map_err(|e| format!("cannot write {database}: {e}"))
+    })?;
     println!("{done}");
     Ok(())
 }
 
+/// Copies a SQLite database into an empty PostgreSQL one; says what it copied on stdout.
+fn migrate(args: &MigrateArgs) -> Result<(), String> {
+    let (Database::Sqlite(path), Database::Postgres(url)) = (&args.from, &args.to) else {
+        return Err("--from must be a SQLite file (sqlite:PATH) and --to a postgres:// URL".into());
+    };
+    if !path.exists() {
+        return Err(format!("no database at {}", path.display()));
+    }
+    // Brought to this build's schema first (as `serve` would), then closed for the copy.
+    drop(SqliteStore::open(path).map_err(|e| format!("cannot open {}: {e}", args.from))?);
+    let copied = command_runtime()?.block_on(async {
+        let target = PgStore::connect(url)
+            .await
+            .map_err(|e| format!("cannot open {}: {e}", args.to))?;
+        target
+            .import_sqlite(path)
+            .await
+            .map_err(|e| format!("cannot copy into {}: {e}", args.to))
+    })?;
+    let counts: Vec<String> = copied
+        .iter()
+        .map(|(table, rows)| format!("{rows} {table}"))
+        .collect();
+    println!(
+        "copied {} into {}: {}",
+        args.from,
+        args.to,
+        counts.join(", ")
+    );
+    Ok(())
+}
+
 fn serve(args: &ServeArgs) -> Result<(), String> {
-    let (addr, db_path, limits) = (args.addr.as_str(), &args.db, args.limits());
+    let (addr, database, limits) = (args.addr.as_str(), &args.db, args.limits());
     match server::raise_open_file_limit() {
         Ok(files) if (files as usize) < limits.max_connections + 64 => tracing::warn!(
             "the open file limit ({files}) leaves little room beyond --max-connections {}",
@@ -86,11 +123,10 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
         Ok(_) => {}
         Err(error) => tracing::debug!(%error, "open file limit unchanged"),
     }
-    let db = SqliteStore::open(db_path)
-        .map_err(|e| format!("cannot open {}: {e}", db_path.display()))?;
-    let state = AppState::new(db, args.settings());
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let served = runtime.block_on(async move {
+        let store = database.open(Access::Write).await?;
+        let state = AppState::shared(store, args.settings(), nps_collector::system_clock());
         // Read from the environment only: a flag would show the token to `ps`.
         if let Some(token) = std::env::var_os("NPS_ADMIN_TOKEN") {
             let token = token.to_str().unwrap_or_default();

@@ -116,8 +116,13 @@ impl AppState {
 
     /// State over an opened store, on `clock`.
     pub fn with_clock(store: impl Store + 'static, settings: Settings, clock: Clock) -> Self {
+        Self::shared(Arc::new(store), settings, clock)
+    }
+
+    /// State over an opened store of any backend, on `clock`.
+    pub fn shared(store: Arc<dyn Store>, settings: Settings, clock: Clock) -> Self {
         AppState {
-            store: Arc::new(store),
+            store,
             limiter: Arc::new(RateLimiter::new(settings.rate_limit)),
             settings: Arc::new(settings),
             clock,

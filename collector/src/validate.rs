@@ -307,7 +307,7 @@ fn optional_string(
         None => Ok(None),
         Some(Value::String(text)) => {
             check_length(text, field, max_chars)?;
-            Ok(Some(text.clone()))
+            Ok(Some(without_nul(text)))
         }
         Some(_) => Err(Invalid::new(field, format!("{field} must be a string"))),
     }
@@ -340,7 +340,14 @@ fn optional_timestamp(
     }
 }
 
-/// Checks a `properties` object (at most 50 keys, scalar values) and serialises it.
+/// `text` without its NUL characters: valid JSON, but no use in an answer, and PostgreSQL
+/// stores no text with one. Dropped rather than refused, so that the answer is kept.
+fn without_nul(text: &str) -> String {
+    text.replace('\0', "")
+}
+
+/// Checks a `properties` object (at most 50 keys, scalar values) and serialises it, without
+/// NUL characters in its keys and strings (see [`without_nul`]).
 fn properties(owner: &Map<String, Value>, field: &str) -> Result<Option<String>, Invalid> {
     let Some(value) = present(owner, "properties") else {
         return Ok(None);
@@ -371,5 +378,15 @@ fn properties(owner: &Map<String, Value>, field: &str) -> Result<Option<String>,
             }
         }
     }
-    Ok(Some(value.to_string()))
+    let cleaned: Map<String, Value> = map
+        .iter()
+        .map(|(key, value)| {
+            let value = match value {
+                Value::String(text) => Value::String(without_nul(text)),
+                other => other.clone(),
+            };
+            (without_nul(key), value)
+        })
+        .collect();
+    Ok(Some(Value::Object(cleaned).to_string()))
 }

@@ -399,7 +399,9 @@ async fn a_database_with_a_newer_schema_is_refused_unchanged() {
         .unwrap();
     let error = PgStore::connect(&url).await.err().expect("refused");
     assert!(
-        error.0.contains("version 99, newer than this collector's"),
+        error
+            .to_string()
+            .contains("version 99, newer than this collector's"),
         "{error}"
     );
     let version: i32 = client

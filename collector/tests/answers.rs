@@ -93,7 +93,7 @@ async fn csv(app: &TestApp, query: &str) -> (StatusCode, HeaderMap, String) {
 
 #[tokio::test]
 async fn lists_every_survey_newest_first_in_the_wire_shape() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     post_at_shown_time(&app, &body(1, &minute(0), |_| {})).await;
     post_at_shown_time(
         &app,
@@ -145,7 +145,7 @@ async fn lists_every_survey_newest_first_in_the_wire_shape() {
 
 #[tokio::test]
 async fn server_time_wins_for_the_order() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     // Answer 1 claims to have been shown in 2020: it counts as shown when it arrived.
     app.set_now(&minute(5));
     let mut old = body(1, "2020-01-01T00:00:00.000Z", |_| {});
@@ -160,7 +160,7 @@ async fn server_time_wins_for_the_order() {
 
 #[tokio::test]
 async fn every_filter_selects_its_answers() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     // 1: the sample body (nps promoter, u_42, plan pro, acme, en, in-app, no comment).
     post_at_shown_time(&app, &body(1, &minute(0), |_| {})).await;
     // 2: a detractor of another user and account, in German, by email, with a comment.
@@ -286,7 +286,7 @@ async fn every_filter_selects_its_answers() {
 
 #[tokio::test]
 async fn previews_are_listed_only_when_asked_for() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     post_at_shown_time(&app, &body(1, &minute(0), |_| {})).await;
     post_at_shown_time(&app, &body(2, &minute(1), |b| b["preview"] = json!(true))).await;
     assert_eq!(ids(&app, "").await, vec![id(1)]);
@@ -301,7 +301,7 @@ async fn previews_are_listed_only_when_asked_for() {
 
 #[tokio::test]
 async fn pages_return_each_answer_once_while_new_answers_arrive() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     for n in 0..25 {
         post_at_shown_time(&app, &body(n, &minute(n as i64), |_| {})).await;
     }
@@ -409,8 +409,8 @@ fn expected_cells(answer: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn the_csv_is_the_list_row_for_row_with_formulas_defused() {
-    let app = TestApp::new();
-    app.add_admin("-Ada");
+    let app = TestApp::new().await;
+    app.add_admin("-Ada").await;
     let comments = [
         "=HYPERLINK(\"http://x\")",
         "+1",
@@ -518,7 +518,7 @@ async fn the_csv_is_the_list_row_for_row_with_formulas_defused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_csv_of_20000_answers_streams_in_chunks() {
     const ANSWERS: u64 = 20_000;
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     // Posted concurrently, so that the writer commits them in groups.
     let mut tasks = tokio::task::JoinSet::new();
     for n in 0..ANSWERS {
@@ -565,7 +565,7 @@ async fn the_csv_of_20000_answers_streams_in_chunks() {
 
 #[tokio::test]
 async fn the_follow_up_goes_round_and_shows_in_the_list() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     post_at_shown_time(&app, &body(1, &minute(0), |_| {})).await;
     post_at_shown_time(&app, &body(2, &minute(1), |_| {})).await;
 
@@ -573,7 +573,7 @@ async fn the_follow_up_goes_round_and_shows_in_the_list() {
     let (status, error) = patch(&app, &id(1), r#"{"status":"claimed","assignee":"Ada"}"#).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
     assert_eq!(error["field"], "assignee");
-    app.add_admin("Ada");
+    app.add_admin("Ada").await;
 
     app.set_now("2026-11-23T08:00:00Z");
     let (status, answer) = patch(&app, &id(1), r#"{"status":"claimed","assignee":"Ada"}"#).await;
@@ -647,10 +647,10 @@ async fn the_follow_up_goes_round_and_shows_in_the_list() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn follow_up_changes_and_bodies_arriving_at_once_all_succeed() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     for n in 0..20 {
         post_at_shown_time(&app, &body(n, &minute(n as i64), |_| {})).await;
-        app.add_admin(&format!("a{n}"));
+        app.add_admin(&format!("a{n}")).await;
     }
     let mut tasks = tokio::task::JoinSet::new();
     for n in 20..420u64 {
@@ -703,7 +703,7 @@ async fn follow_up_changes_and_bodies_arriving_at_once_all_succeed() {
 
 #[tokio::test]
 async fn follow_up_changes_are_checked() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     post_at_shown_time(&app, &body(1, &minute(0), |_| {})).await;
     let long_note = format!(r#"{{"note":"{}"}}"#, "n".repeat(5_001));
     let many_tags = format!(
@@ -755,7 +755,7 @@ async fn follow_up_changes_are_checked() {
 
 #[tokio::test]
 async fn deleting_a_user_deletes_their_answers() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let user = |id: &str| json!({ "id": id });
     post_at_shown_time(&app, &body(1, &minute(0), |b| b["user"] = user("u_1"))).await;
     post_at_shown_time(&app, &body(2, &minute(1), |b| b["user"] = user("u_1"))).await;
@@ -788,7 +788,7 @@ async fn deleting_a_user_deletes_their_answers() {
 
 #[tokio::test]
 async fn bad_parameters_name_the_field() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     post_at_shown_time(&app, &body(1, &minute(0), |_| {})).await;
     for (query, field) in [
         ("tz=Mars%2FOlympus", "tz"),

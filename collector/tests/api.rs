@@ -23,7 +23,7 @@ async fn assert_invalid(app: &TestApp, body: &Value, field: &str) {
 
 #[tokio::test]
 async fn valid_response_is_accepted_and_stored() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let (status, body) = app.post(&valid()).await;
     assert_eq!(
         (status, body),
@@ -54,7 +54,7 @@ async fn valid_response_is_accepted_and_stored() {
 
 #[tokio::test]
 async fn category_is_derived_when_absent_and_checked_when_given() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let mut body = with(valid(), "/score", json!(6));
     body.as_object_mut().unwrap().remove("category");
     assert_eq!(app.post(&body).await.0, StatusCode::ACCEPTED);
@@ -69,7 +69,7 @@ async fn category_is_derived_when_absent_and_checked_when_given() {
 
 #[tokio::test]
 async fn scores_outside_0_to_10_are_refused() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     for score in [json!(11), json!(-1), json!(3.5), json!("9"), json!(true)] {
         assert_invalid(&app, &with(valid(), "/score", score), "score").await;
     }
@@ -81,7 +81,7 @@ async fn scores_outside_0_to_10_are_refused() {
 
 #[tokio::test]
 async fn declines_must_not_carry_a_score() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let decline =
         json!({ "id": ID, "type": "decline", "kind": "nps", "shownAt": "2026-11-22T10:00:00Z" });
     let mut scored = decline.clone();
@@ -100,7 +100,7 @@ async fn declines_must_not_carry_a_score() {
 
 #[tokio::test]
 async fn malformed_fields_are_named() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     for id in [
         json!("not-a-uuid"),
         json!(42),
@@ -199,7 +199,7 @@ async fn malformed_fields_are_named() {
 
 #[tokio::test]
 async fn properties_are_limited_to_50_scalar_values() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let many: serde_json::Map<String, Value> =
         (0..51).map(|i| (format!("k{i}"), json!(i))).collect();
     assert_invalid(
@@ -249,7 +249,7 @@ async fn properties_are_limited_to_50_scalar_values() {
 
 #[tokio::test]
 async fn oversize_bodies_get_413() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     for size in [17 * 1024, 1024 * 1024] {
         let body = with(valid(), "/page", json!("p".repeat(size)));
         let (status, error) = app.post(&body).await;
@@ -268,7 +268,7 @@ async fn oversize_bodies_get_413() {
 
 #[tokio::test]
 async fn garbage_gets_4xx_and_the_service_keeps_working() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     // 10,000 levels is over the size limit; 5,000 (or 10,000 left open) is under it and is
     // stopped by the parser's depth limit.
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
@@ -300,7 +300,7 @@ async fn garbage_gets_4xx_and_the_service_keeps_working() {
 
 #[tokio::test]
 async fn wrong_content_type_gets_415() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     for content_type in [
         Some("text/plain"),
         Some("application/x-www-form-urlencoded"),
@@ -325,7 +325,7 @@ async fn wrong_content_type_gets_415() {
 
 #[tokio::test]
 async fn the_same_body_twice_is_one_unchanged_row() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
     let first = app.rows().await;
     assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
@@ -334,7 +334,7 @@ async fn the_same_body_twice_is_one_unchanged_row() {
 
 #[tokio::test]
 async fn the_comment_completes_the_score_and_a_late_score_does_not_undo_it() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let score = valid();
     let comment = with(
         with(valid(), "/comment", json!("Fast and simple")),
@@ -361,7 +361,7 @@ async fn the_comment_completes_the_score_and_a_late_score_does_not_undo_it() {
 
 #[tokio::test]
 async fn unknown_fields_are_ignored() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let mut body = valid();
     body["surprise"] = json!({ "deep": [1, 2, 3] });
     body["user"]["shoeSize"] = json!(44);
@@ -371,8 +371,26 @@ async fn unknown_fields_are_ignored() {
 }
 
 #[tokio::test]
+async fn nul_characters_are_dropped_and_the_answer_kept() {
+    // Valid JSON that no database column should hold (PostgreSQL refuses it in text).
+    let app = TestApp::new().await;
+    let mut body = valid();
+    body["comment"] = json!("slow\u{0} exports");
+    body["user"]["properties"] = json!({ "pl\u{0}an": "p\u{0}ro", "seats": 12 });
+    body["trigger"] = json!("event:\u{0}x");
+    assert_eq!(app.post(&body).await.0, StatusCode::ACCEPTED);
+    let row = &app.rows().await[0];
+    assert_eq!(row.comment.as_deref(), Some("slow exports"));
+    assert_eq!(
+        row.user_properties,
+        Some(json!({ "plan": "pro", "seats": 12 }))
+    );
+    assert_eq!(row.trigger_name.as_deref(), Some("event:x"));
+}
+
+#[tokio::test]
 async fn uuids_are_matched_case_insensitively() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
     let upper = with(valid(), "/id", json!(ID.to_uppercase()));
     assert_eq!(
@@ -389,7 +407,8 @@ async fn the_rate_limit_answers_429_with_retry_after() {
     let app = TestApp::with(Settings {
         rate_limit: 3,
         ..Settings::default()
-    });
+    })
+    .await;
     for _ in 0..3 {
         assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
     }
@@ -414,7 +433,8 @@ async fn cors_preflight_allows_only_listed_origins() {
         cors_origins: vec!["https://app.example.com".to_owned()],
         rate_limit: 0,
         ..Settings::default()
-    });
+    })
+    .await;
     let preflight = |origin: &str| {
         Request::options("/v1/responses")
             .header("origin", origin)
@@ -464,7 +484,8 @@ async fn cors_star_allows_any_origin() {
     let app = TestApp::with(Settings {
         cors_origins: vec!["*".to_owned()],
         ..Settings::default()
-    });
+    })
+    .await;
     let request = Request::get("/v1/eligibility?userId=u_1")
         .header("origin", "https://anywhere.example")
         .body(Body::empty())
@@ -484,7 +505,7 @@ fn prompt(id: &str, kind: &str, shown_at: &str) -> Value {
 
 #[tokio::test]
 async fn eligibility_without_history_is_yes() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let (status, body) = app.eligibility("?userId=u_7&kind=nps").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
@@ -495,7 +516,7 @@ async fn eligibility_without_history_is_yes() {
 
 #[tokio::test]
 async fn eligibility_needs_a_user_id_and_a_known_survey() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     for query in ["", "?kind=nps", "?userId=&kind=nps"] {
         let (status, error) = app.eligibility(query).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -518,7 +539,7 @@ async fn eligibility_needs_a_user_id_and_a_known_survey() {
 
 #[tokio::test]
 async fn an_answer_blocks_for_six_calendar_months() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     app.set_now("2026-11-23T10:00:00Z");
     // Shown one day ago: blocked until the same date-time six calendar months later.
     let shown = t("2026-11-22T10:00:00Z");
@@ -550,7 +571,7 @@ async fn an_answer_blocks_for_six_calendar_months() {
 
 #[tokio::test]
 async fn eligibility_uses_calendar_months_and_the_latest_prompt() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let old = "00000000-0000-4000-8000-000000000002";
     app.set_now("2020-08-31T09:30:05Z");
     assert_eq!(
@@ -592,7 +613,7 @@ async fn eligibility_uses_calendar_months_and_the_latest_prompt() {
 
 #[tokio::test]
 async fn the_gap_after_another_survey_holds_a_survey_back_to_the_millisecond() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     app.set_now("2026-11-01T10:00:05Z");
     let csat = json!({
         "id": "00000000-0000-4000-8000-000000000031", "type": "response", "kind": "csat",
@@ -635,7 +656,7 @@ async fn the_gap_after_another_survey_holds_a_survey_back_to_the_millisecond() {
 
 #[tokio::test]
 async fn a_preview_of_another_survey_starts_no_gap() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     app.set_now("2026-11-01T10:00:05Z");
     let preview = json!({
         "id": "00000000-0000-4000-8000-000000000033", "type": "display", "kind": "csat",
@@ -655,7 +676,8 @@ async fn a_survey_gap_of_zero_days_holds_nothing_back() {
         rate_limit: 0,
         survey_gap: nps_widget::core::duration::Duration::Days(0),
         ..Settings::default()
-    });
+    })
+    .await;
     app.set_now("2026-11-01T10:00:05Z");
     let ces = json!({
         "id": "00000000-0000-4000-8000-000000000032", "type": "display", "kind": "ces",
@@ -678,7 +700,8 @@ async fn a_recent_decline_blocks_for_the_decline_duration() {
         rate_limit: 0,
         decline_resurvey_after: nps_widget::core::duration::Duration::Days(3650),
         ..Settings::default()
-    });
+    })
+    .await;
     app.set_now("2020-01-01T00:00:03Z");
     let id = "00000000-0000-4000-8000-000000000004";
     assert_eq!(
@@ -699,7 +722,7 @@ async fn a_recent_decline_blocks_for_the_decline_duration() {
 
 #[tokio::test]
 async fn unknown_paths_and_methods_get_json_errors() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let (status, _, body) = app
         .send(Request::get("/nope").body(Body::empty()).unwrap())
         .await;
@@ -725,7 +748,8 @@ async fn static_directories_are_served_with_wasm_and_js_types() {
         www: Some(www),
         pkg: Some(pkg),
         ..Settings::default()
-    });
+    })
+    .await;
 
     let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
     for (path, content_type) in [

@@ -81,7 +81,7 @@ async fn log_in(app: &TestApp, token: &str) -> String {
 
 #[tokio::test]
 async fn me_needs_a_valid_bearer_token() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let ada = token(&app, "Ada").await;
 
     let (status, headers, body) = common::send(&app.anonymous, me(None, None)).await;
@@ -122,7 +122,7 @@ async fn me_needs_a_valid_bearer_token() {
 
 #[tokio::test]
 async fn a_wrong_authorization_header_is_not_made_up_for_by_a_cookie() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let ada = token(&app, "Ada").await;
     let session = log_in(&app, &ada).await;
     let (status, headers, body) =
@@ -132,7 +132,7 @@ async fn a_wrong_authorization_header_is_not_made_up_for_by_a_cookie() {
 
 #[tokio::test]
 async fn a_revoked_token_and_its_sessions_are_refused() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let ada = token(&app, "Ada").await;
     let bob = token(&app, "Bob").await;
     let session = log_in(&app, &ada).await;
@@ -150,7 +150,7 @@ async fn a_revoked_token_and_its_sessions_are_refused() {
 
 #[tokio::test]
 async fn the_environment_token_adds_and_replaces_the_token_named_admin() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let store = app.state.store();
     let first = "first-admin-token-0123456789";
     auth::install_env_token(store, first, app.state.now())
@@ -207,7 +207,7 @@ async fn the_environment_token_adds_and_replaces_the_token_named_admin() {
 
 #[tokio::test]
 async fn the_login_page_has_a_labelled_input_and_no_inline_script_or_style() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
     let (status, headers, html) = raw(&app.anonymous, get("/dashboard/login")).await;
     assert_eq!(status, StatusCode::OK);
@@ -266,7 +266,7 @@ async fn the_login_page_has_a_labelled_input_and_no_inline_script_or_style() {
 
 #[tokio::test]
 async fn login_sets_the_session_cookie_with_exactly_its_flags() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let ada = token(&app, "Ada").await;
 
     let (status, headers, _) = raw(&app.anonymous, login_json(&ada)).await;
@@ -288,17 +288,15 @@ async fn login_sets_the_session_cookie_with_exactly_its_flags() {
     assert_eq!(flags, " HttpOnly; SameSite=Strict; Path=/; Max-Age=2592000");
 
     // Only the session's hash is stored, with its expiry 30 days on.
-    let conn = rusqlite::Connection::open(&app.path).unwrap();
-    let (stored, name, expires): (String, String, String) = conn
-        .query_row(
-            "SELECT session_hash, token_name, expires_at FROM admin_sessions",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-        )
-        .unwrap();
-    assert_eq!(stored, secret::hash(session));
-    assert_eq!(name, "Ada");
-    assert_eq!(expires, "2026-12-22T10:00:30.000Z");
+    let stored = app
+        .sql_rows("SELECT session_hash, token_name, expires_at FROM admin_sessions")
+        .await;
+    let expected = [
+        secret::hash(session),
+        "Ada".into(),
+        "2026-12-22T10:00:30.000Z".into(),
+    ];
+    assert_eq!(stored, [expected.map(Some)]);
 
     // Over HTTPS (a proxy in front says so), the cookie is Secure too; a form works as JSON does.
     let request = Request::post("/dashboard/login")
@@ -328,7 +326,7 @@ async fn login_sets_the_session_cookie_with_exactly_its_flags() {
 
 #[tokio::test]
 async fn the_cookie_authenticates_until_logout_or_expiry() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let ada = token(&app, "Ada").await;
     let get_dashboard = |cookie: Option<&str>| {
         let mut request = Request::get("/dashboard/");
@@ -381,7 +379,7 @@ async fn the_cookie_authenticates_until_logout_or_expiry() {
 
 #[tokio::test]
 async fn the_cookie_acts_only_for_requests_from_the_collectors_own_origin() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let ada = token(&app, "Ada").await;
     let session = log_in(&app, &ada).await;
     // An admin route that changes something, wrapped as every admin route is.
@@ -435,7 +433,7 @@ async fn the_cookie_acts_only_for_requests_from_the_collectors_own_origin() {
 
 #[tokio::test]
 async fn failed_logins_are_limited_per_client() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let ada = token(&app, "Ada").await;
     for attempt in 0..10 {
         let (status, _, body) =
@@ -461,7 +459,7 @@ async fn failed_logins_are_limited_per_client() {
 
 #[tokio::test]
 async fn successful_logins_are_not_limited() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let ada = token(&app, "Ada").await;
     for _ in 0..15 {
         log_in(&app, &ada).await;
@@ -660,7 +658,7 @@ fn the_environment_token_lets_its_holder_in_and_no_secret_is_logged() {
 
 #[tokio::test]
 async fn every_admin_endpoint_needs_a_token() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let requests = [
         ("GET", "/v1/me"),
         ("GET", "/v1/report"),

@@ -128,7 +128,7 @@ async fn every_body_the_widget_writes_is_accepted() {
         ("\u{1}", 6),
     ] {
         let config = config_at_limits(unit, unit_bytes);
-        let app = TestApp::new();
+        let app = TestApp::new().await;
         for (n, (name, body)) in bodies(&config, unit).into_iter().enumerate() {
             let case = format!("{name} of {unit:?}");
             assert!(body.len() <= MAX_BODY_BYTES, "{case}: {} bytes", body.len());

@@ -68,7 +68,7 @@ fn digest_hook(url: &str, format: &str) -> Value {
 
 #[tokio::test]
 async fn the_digest_of_a_seeded_day_comes_once_at_the_hour_signed() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let receiver = Receiver::ok().await;
     seed(&app).await;
     app.set_now(CREATED);
@@ -180,7 +180,7 @@ async fn the_digest_of_a_seeded_day_comes_once_at_the_hour_signed() {
 
 #[tokio::test]
 async fn a_slack_digest_lists_the_comments_and_follows_the_filter() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let receiver = Receiver::ok().await;
     seed(&app).await;
     app.set_now(CREATED);
@@ -231,7 +231,7 @@ async fn a_slack_digest_lists_the_comments_and_follows_the_filter() {
 
 #[tokio::test]
 async fn a_paused_hook_sends_no_digest_and_the_test_button_sends_yesterday() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let receiver = Receiver::ok().await;
     seed(&app).await;
     app.set_now(CREATED);
@@ -262,7 +262,7 @@ async fn a_paused_hook_sends_no_digest_and_the_test_button_sends_yesterday() {
 
 #[tokio::test]
 async fn digest_rules_are_checked_naming_the_field() {
-    let app = TestApp::with(settings());
+    let app = TestApp::with(settings()).await;
     let url = "http://127.0.0.1:9/hooks";
     let refused = |body: Value, field: &'static str| {
         let app = &app;
@@ -360,7 +360,7 @@ async fn digest_rules_are_checked_naming_the_field() {
 
 #[tokio::test]
 async fn finished_deliveries_are_pruned_after_thirty_days() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let receiver = Receiver::ok().await;
     let hook = create_hook(&app, json!({
         "name": "all", "url": receiver.url, "format": "webhook", "events": ["response.completed"]

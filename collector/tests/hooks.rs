@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 #[tokio::test]
 async fn a_detractor_is_delivered_once_signed_as_standard_webhooks() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let receiver = Receiver::ok().await;
     let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
     let secret = hook["secret"].as_str().unwrap().to_owned();
@@ -71,7 +71,7 @@ async fn a_detractor_is_delivered_once_signed_as_standard_webhooks() {
 
 #[tokio::test]
 async fn a_promoter_fires_nothing_for_a_detractor_rule() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let detractors = Receiver::ok().await;
     let everyone = Receiver::ok().await;
     let detractor_hook = create_hook(&app, detractor_hook(&detractors.url)).await;
@@ -96,7 +96,7 @@ async fn a_promoter_fires_nothing_for_a_detractor_rule() {
 
 #[tokio::test]
 async fn a_receiver_failing_twice_gets_it_on_the_third_attempt_with_the_same_id() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let receiver = Receiver::start(|n| (if n <= 2 { 500 } else { 204 }, 0)).await;
     let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
     let secret = hook["secret"].as_str().unwrap().to_owned();
@@ -158,7 +158,7 @@ async fn a_receiver_failing_twice_gets_it_on_the_third_attempt_with_the_same_id(
 
 #[tokio::test]
 async fn one_attempt_at_a_time_per_hook() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let slow = Receiver::start(|_| (200, 100)).await;
     let other = Receiver::start(|_| (200, 100)).await;
     let hook = create_hook(&app, detractor_hook(&slow.url)).await;
@@ -178,7 +178,7 @@ async fn one_attempt_at_a_time_per_hook() {
 
 #[tokio::test]
 async fn a_receiver_slower_than_the_timeout_is_tried_again() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let receiver = Receiver::start(|n| (200, if n == 1 { 3_000 } else { 0 })).await;
     let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
     answer(&app, 1, 2).await;
@@ -210,7 +210,7 @@ async fn a_receiver_slower_than_the_timeout_is_tried_again() {
 
 #[tokio::test]
 async fn a_status_in_time_counts_even_when_the_body_is_slow() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let head = "HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\naccepted, more to come";
     let (url, count, server) = raw_receiver(head.into(), 3_000).await;
     let hook = create_hook(&app, detractor_hook(&url)).await;
@@ -225,7 +225,7 @@ async fn a_status_in_time_counts_even_when_the_body_is_slow() {
 
 #[tokio::test]
 async fn an_https_hook_never_falls_back_to_plain_http() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     // A receiver that speaks plain HTTP on the port an https URL names: it answers whatever
     // first bytes it gets, and counts those that are a plain request.
@@ -259,7 +259,7 @@ async fn an_https_hook_never_falls_back_to_plain_http() {
 
 #[tokio::test]
 async fn a_redirect_is_not_followed() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let elsewhere = Receiver::ok().await;
     let head = format!(
         "HTTP/1.1 307 Temporary Redirect\r\nlocation: {}\r\ncontent-length: 0\r\n\r\n",
@@ -279,7 +279,7 @@ async fn a_redirect_is_not_followed() {
 
 #[tokio::test]
 async fn previews_fire_nothing() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let receiver = Receiver::ok().await;
     let hook = create_hook(
         &app,
@@ -312,7 +312,7 @@ async fn previews_fire_nothing() {
 
 #[tokio::test]
 async fn follow_ups_fire_and_deleting_a_user_takes_their_deliveries() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let receiver = Receiver::ok().await;
     let hook = create_hook(
         &app,
@@ -346,7 +346,7 @@ async fn follow_ups_fire_and_deleting_a_user_takes_their_deliveries() {
 
 #[tokio::test]
 async fn a_private_url_is_refused_without_the_flag() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     for url in [
         "http://127.0.0.1:9/x",
         "http://localhost/x",
@@ -433,7 +433,7 @@ async fn a_private_url_is_refused_without_the_flag() {
 
 #[tokio::test]
 async fn a_slack_message_stays_within_block_kit_limits_for_a_5000_character_comment() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let receiver = Receiver::ok().await;
     let hook = create_hook(
         &app,
@@ -569,7 +569,7 @@ async fn a_backlog_goes_over_one_kept_alive_connection_in_order() {
         }
     });
     // Twenty deliveries queued while no worker runs, then one run sends them all.
-    let app = TestApp::with(settings());
+    let app = TestApp::with(settings()).await;
     let hook = create_hook(&app, detractor_hook(&url)).await;
     for n in 1..=20 {
         answer(&app, n, 2).await;
@@ -589,7 +589,7 @@ async fn a_backlog_goes_over_one_kept_alive_connection_in_order() {
 async fn a_delivery_the_receiver_refuses_does_not_hold_the_others() {
     // 400 for the first request only: about that delivery, not the receiver's health.
     let receiver = Receiver::start(|n| (if n == 1 { 400 } else { 200 }, 0)).await;
-    let app = TestApp::with(settings());
+    let app = TestApp::with(settings()).await;
     let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
     for n in 1..=5 {
         answer(&app, n, 2).await;
@@ -629,7 +629,7 @@ async fn a_receiver_that_is_down_is_probed_not_hammered_and_its_backlog_given_up
         )
     })
     .await;
-    let app = TestApp::with(settings());
+    let app = TestApp::with(settings()).await;
     let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
     for n in 1..=10 {
         answer(&app, n, 2).await;
@@ -705,7 +705,7 @@ async fn a_receiver_that_is_down_is_probed_not_hammered_and_its_backlog_given_up
 #[tokio::test]
 async fn pending_deliveries_survive_a_restart() {
     // No worker: the deliveries are queued and wait, as when the collector is killed.
-    let app = TestApp::with(settings());
+    let app = TestApp::with(settings()).await;
     let receiver = Receiver::ok().await;
     let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
     answer(&app, 1, 1).await;
@@ -716,7 +716,7 @@ async fn pending_deliveries_survive_a_restart() {
         .iter()
         .all(|d| d["status"] == "pending" && d["attempts"] == 0));
 
-    let app = app.reopen();
+    let app = app.reopen().await;
     let _worker = worker::spawn(app.state.clone());
     wait_deliveries(&app, &hook, |d| {
         d.iter().all(|d| d["status"] == "delivered")
@@ -735,7 +735,7 @@ async fn pending_deliveries_survive_a_restart() {
 
 #[tokio::test]
 async fn hooks_are_created_listed_changed_tested_retried_and_deleted() {
-    let (app, _worker) = collector(settings());
+    let (app, _worker) = collector(settings()).await;
     let receiver = Receiver::start(|n| (if n == 1 { 503 } else { 200 }, 0)).await;
     let hook = create_hook(
         &app,
@@ -844,7 +844,7 @@ async fn hooks_are_created_listed_changed_tested_retried_and_deleted() {
 
 #[tokio::test]
 async fn bad_hooks_are_refused_naming_the_field() {
-    let app = TestApp::with(settings());
+    let app = TestApp::with(settings()).await;
     let good = json!({ "name": "x", "url": "http://127.0.0.1:9/", "format": "webhook" });
     let with = |key: &str, value: Value| {
         let mut hook = good.clone();

@@ -76,7 +76,7 @@ async fn every_transition_with_the_right_key_a_wrong_key_and_none() {
         ("declined", "complete", DECLINED),
         ("declined", "declined", DECLINED),
     ];
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let stage_state = |stage: &str| match stage {
         "display" => DISPLAY,
         "scored" => SCORED,
@@ -128,7 +128,7 @@ async fn every_transition_with_the_right_key_a_wrong_key_and_none() {
 
 #[tokio::test]
 async fn a_stolen_id_cannot_rewrite_an_answer() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     assert_eq!(
         app.post(&body(1, "complete", Some(KEY))).await.0,
         StatusCode::ACCEPTED
@@ -160,7 +160,7 @@ async fn a_stolen_id_cannot_rewrite_an_answer() {
 
 #[tokio::test]
 async fn user_kind_and_survey_of_a_stored_answer_never_change() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     assert_eq!(
         app.post(&body(1, "scored", Some(KEY))).await.0,
         StatusCode::ACCEPTED
@@ -186,7 +186,7 @@ async fn user_kind_and_survey_of_a_stored_answer_never_change() {
 
 #[tokio::test]
 async fn answers_of_widgets_without_keys_still_work_but_cannot_be_taken_over() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     assert_eq!(
         app.post(&body(1, "scored", None)).await.0,
         StatusCode::ACCEPTED
@@ -210,7 +210,7 @@ async fn answers_of_widgets_without_keys_still_work_but_cannot_be_taken_over() {
 
 #[tokio::test]
 async fn previews_are_stored_and_left_out_of_eligibility() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     for stage in ["display", "complete"] {
         let mut preview = body(1, stage, Some(KEY));
         preview["preview"] = json!(true);
@@ -233,7 +233,7 @@ async fn previews_are_stored_and_left_out_of_eligibility() {
 
 #[tokio::test]
 async fn a_display_nobody_answered_blocks_other_devices() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     assert_eq!(
         app.post(&body(1, "display", Some(KEY))).await.0,
         StatusCode::ACCEPTED
@@ -258,7 +258,7 @@ async fn a_display_nobody_answered_blocks_other_devices() {
 /// A body shown at `shown_at` by the device's clock, received at the collector's `now`; the
 /// user's eligibility right after.
 async fn skewed(shown_at: &str) -> (StoredAnswer, Value) {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     app.set_now("2026-11-22T10:00:30Z");
     let mut answer = body(1, "complete", Some(KEY));
     answer["shownAt"] = json!(shown_at);
@@ -307,7 +307,7 @@ async fn server_time_wins_over_a_device_clock_a_year_off() {
 
 #[tokio::test]
 async fn the_effective_time_is_judged_against_the_first_arrival() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     app.set_now("2026-11-22T10:00:30Z");
     assert_eq!(
         app.post(&body(1, "display", Some(KEY))).await.0,
@@ -325,17 +325,18 @@ async fn the_effective_time_is_judged_against_the_first_arrival() {
     assert_eq!(row.updated_at, "2026-11-28T10:00:00.000Z");
 }
 
-fn verified() -> TestApp {
+async fn verified() -> TestApp {
     TestApp::with(Settings {
         rate_limit: 0,
         identity_secret: Some("s3cret".to_owned()),
         ..Settings::default()
     })
+    .await
 }
 
 #[tokio::test]
 async fn with_an_identity_secret_named_users_need_their_hash() {
-    let app = verified();
+    let app = verified().await;
     let hash = user_hash("s3cret", "u_1");
     let mut answer = body(1, "complete", Some(KEY));
     let (status, error) = app.post(&answer).await;
@@ -374,7 +375,7 @@ async fn with_an_identity_secret_named_users_need_their_hash() {
 
 #[tokio::test]
 async fn with_an_identity_secret_eligibility_needs_the_hash_too() {
-    let app = verified();
+    let app = verified().await;
     let (status, error) = app.eligibility("?userId=u_1").await;
     assert_eq!(
         (status, &error["field"]),
@@ -390,14 +391,14 @@ async fn with_an_identity_secret_eligibility_needs_the_hash_too() {
     );
     // Without a secret the hash is not needed (and anyone can ask about any user id).
     assert_eq!(
-        TestApp::new().eligibility("?userId=u_1").await.0,
+        TestApp::new().await.eligibility("?userId=u_1").await.0,
         StatusCode::OK
     );
 }
 
 #[tokio::test]
 async fn surveys_and_kinds_have_their_own_ranges_and_categories() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let cases = [
         ("csat", 1, "unsatisfied"),
         ("csat", 3, "neutral"),

@@ -84,14 +84,20 @@ impl Answer {
 }
 
 /// Stores `answers` as received one second after they were shown (so that their effective
-/// shown time is their `shownAt`), all at once (the writer commits them in groups).
+/// shown time is their `shownAt`), 256 at a time (SQLite's writer commits them in groups; a
+/// PostgreSQL store's pool hands its connections out in turn).
 async fn store(app: &TestApp, answers: &[Answer]) {
     let mut tasks = tokio::task::JoinSet::new();
+    let in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(256));
     for (n, answer) in answers.iter().enumerate() {
         let parsed = validate::answer(&answer.body(n)).unwrap();
         let received = t(answer.shown) + 1000;
         let state = app.state.clone();
-        tasks.spawn(async move { state.store().submit(parsed, received).await.unwrap() });
+        let turn = in_flight.clone().acquire_owned().await.unwrap();
+        tasks.spawn(async move {
+            state.store().submit(parsed, received).await.unwrap();
+            drop(turn);
+        });
     }
     while let Some(done) = tasks.join_next().await {
         done.unwrap();
@@ -333,7 +339,7 @@ fn nps_fixture() -> Vec<Answer> {
 const RANGE: &str = "from=2026-11-02&to=2026-11-15&tz=Europe/Berlin";
 
 async fn nps_app() -> TestApp {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     app.set_now("2026-11-22T10:00:00Z");
     store(&app, &nps_fixture()).await;
     app
@@ -405,7 +411,7 @@ async fn the_figures_of_a_hand_counted_fixture() {
 
 #[tokio::test]
 async fn previews_are_never_counted() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let preview = Answer {
         preview: true,
         user: Some("u1".into()),
@@ -531,7 +537,7 @@ async fn segments_by_a_property_with_a_missing_value() {
 
 #[tokio::test]
 async fn segments_past_fifty_values_add_up_in_other() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let mut answers: Vec<Answer> = (0..60)
         .map(|i| Answer {
             user: Some(format!("u{i:02}")),
@@ -569,7 +575,7 @@ async fn segments_past_fifty_values_add_up_in_other() {
 
 #[tokio::test]
 async fn csat_and_ces_surveys() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let answer = |survey, kind, body_type, score, shown| Answer {
         survey,
         kind,
@@ -664,7 +670,7 @@ async fn csat_and_ces_surveys() {
 
 #[tokio::test]
 async fn weeks_across_the_end_of_daylight_saving_time() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let answers = [
         // 23:59 PDT on Saturday 2026-10-31: before the range.
         Answer::nps("response", Some(0), "2026-11-01T06:59:00.000Z"),
@@ -798,7 +804,7 @@ async fn wrong_parameters_are_refused_naming_them() {
 
 #[tokio::test]
 async fn twenty_thousand_answers_report_quickly() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     let shown = [
         "2026-09-03T10:00:00.000Z",
         "2026-10-14T10:00:00.000Z",
@@ -852,12 +858,12 @@ async fn twenty_thousand_answers_report_quickly() {
     assert!(by_plan_elapsed.as_secs_f64() < 5.0, "{by_plan_elapsed:?}");
 }
 
-/// Runs `nps-collector report --db <the app's file> args…`; its status, stdout and stderr.
+/// Runs `nps-collector report --db <the app's database> args…`; its status, stdout and stderr.
 fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_nps-collector"))
         .arg("report")
         .arg("--db")
-        .arg(&app.path)
+        .arg(app.db_arg())
         .args(args)
         .env_remove("NPS_DB")
         .output()

@@ -13,7 +13,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_nps-collector");
 
 #[tokio::test]
 async fn samples_are_marked_and_removed_alone() {
-    let app = TestApp::new();
+    let app = TestApp::new().await;
     assert_eq!(app.post(&valid()).await.0, StatusCode::ACCEPTED);
     let samples = sample_answers(300, common::t("2026-11-22T10:00:30Z"), 3);
     assert_eq!(

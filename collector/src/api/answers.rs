@@ -132,7 +132,7 @@ async fn list(
             query.limit.unwrap_or(answer_filters::DEFAULT_LIMIT),
         )
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::from)?;
     let answers: Vec<Value> = page.answers.iter().map(answer_json).collect();
     let next = page.next.map(|cursor| cursor.encode());
     Ok(Json(json!({ "answers": answers, "next": next })).into_response())
@@ -140,12 +140,7 @@ async fn list(
 
 /// `GET /v1/answers/{id}`: the answer, previews included; `404` when no answer has the id.
 async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    match state
-        .store()
-        .answer(&id)
-        .await
-        .map_err(ApiError::internal)?
-    {
+    match state.store().answer(&id).await.map_err(ApiError::from)? {
         Some(answer) => Ok(Json(answer_json(&answer)).into_response()),
         None => Err(no_answer()),
     }
@@ -368,7 +363,7 @@ async fn follow_up(
     })?;
     let change = follow_up_change(&value)?;
     if let Some(Some(assignee)) = &change.assignee {
-        let tokens = state.store().tokens().await.map_err(ApiError::internal)?;
+        let tokens = state.store().tokens().await.map_err(ApiError::from)?;
         if !tokens.iter().any(|token| &token.name == assignee) {
             return Err(ApiError::bad_request(
                 format!("assignee {assignee:?} is not the name of an admin token"),
@@ -380,7 +375,7 @@ async fn follow_up(
         .store()
         .update_follow_up(&id, &change, state.now())
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::from)?
     {
         Some(answer) => Ok(Json(answer_json(&answer)).into_response()),
         None => Err(no_answer()),
@@ -402,7 +397,7 @@ async fn delete_user(
         .store()
         .delete_user(&user_id)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::from)?;
     Ok(Json(json!({ "deleted": deleted })).into_response())
 }
 

@@ -77,7 +77,7 @@ pub async fn get_eligibility(
         .store()
         .latest_displays(&user_id)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::from)?;
     let mut shown = Displays::default();
     for (survey, display) in displays {
         shown.record(&survey, display.shown_at, display.stage.outcome());

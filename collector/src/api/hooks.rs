@@ -230,7 +230,7 @@ async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, 
     let filter = HookFilter::from_json(object.get("filter").unwrap_or(&Value::Null))?;
     let url = url(&state, object.get("url").ok_or_else(|| missing("url"))?).await?;
     let store = state.store();
-    if store.hooks().await.map_err(ApiError::internal)?.len() >= MAX_HOOKS {
+    if store.hooks().await.map_err(ApiError::from)?.len() >= MAX_HOOKS {
         return Err(ApiError::bad_request(
             format!("a collector keeps at most {MAX_HOOKS} hooks: delete one first"),
             "body",
@@ -252,14 +252,14 @@ async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, 
     let hook = store
         .create_hook(new, state.now())
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::from)?;
     state.wake_hooks();
     Ok((StatusCode::CREATED, Json(hook_with_secret(&hook))).into_response())
 }
 
 /// `GET /v1/hooks`: `{ "hooks": [...] }`, oldest first.
 async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let hooks = state.store().hooks().await.map_err(ApiError::internal)?;
+    let hooks = state.store().hooks().await.map_err(ApiError::from)?;
     let hooks: Vec<Value> = hooks.iter().map(hook_json).collect();
     Ok(Json(json!({ "hooks": hooks })).into_response())
 }
@@ -267,7 +267,7 @@ async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
 /// `GET /v1/hooks/{id}`.
 async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id = self::id(&id, "id", "hook")?;
-    let hook = state.store().hook(id).await.map_err(ApiError::internal)?;
+    let hook = state.store().hook(id).await.map_err(ApiError::from)?;
     hook.map(|hook| Json(hook_json(&hook)).into_response())
         .ok_or_else(no_hook)
 }
@@ -324,7 +324,7 @@ async fn update(
         let hook = store
             .hook(id)
             .await
-            .map_err(ApiError::internal)?
+            .map_err(ApiError::from)?
             .ok_or_else(no_hook)?;
         let events = change.events.as_ref().unwrap_or(&hook.events);
         let digest = change
@@ -336,7 +336,7 @@ async fn update(
     let hook = store
         .update_hook(id, change)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::from)?;
     state.wake_hooks();
     hook.map(|hook| Json(hook_json(&hook)).into_response())
         .ok_or_else(no_hook)
@@ -352,7 +352,7 @@ async fn remove(
         .store()
         .delete_hook(id)
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::from)?
     {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
@@ -371,7 +371,7 @@ async fn rotate_secret(
     let hook = store
         .hook(id)
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::from)?
         .ok_or_else(no_hook)?;
     if hook.format != Format::Webhook {
         return Err(ApiError::bad_request(
@@ -383,7 +383,7 @@ async fn rotate_secret(
     let hook = store
         .set_hook_secret(id, secret)
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::from)?
         .ok_or_else(no_hook)?;
     Ok(Json(hook_with_secret(&hook)).into_response())
 }
@@ -433,7 +433,7 @@ async fn test(
     let hook = store
         .hook(id)
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::from)?
         .ok_or_else(no_hook)?;
     let now = state.now();
     let event = event.unwrap_or_else(|| match (hook.events.first(), &hook.digest) {
@@ -459,7 +459,7 @@ async fn test(
             store.queue_digest(id, None, body.to_string(), now).await
         }
     }
-    .map_err(ApiError::internal)?
+    .map_err(ApiError::from)?
     .ok_or_else(no_hook)?;
     Ok((StatusCode::ACCEPTED, Json(delivery_json(&delivery))).into_response())
 }
@@ -498,12 +498,9 @@ async fn deliveries(
     store
         .hook(id)
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::from)?
         .ok_or_else(no_hook)?;
-    let deliveries = store
-        .deliveries(id, limit)
-        .await
-        .map_err(ApiError::internal)?;
+    let deliveries = store.deliveries(id, limit).await.map_err(ApiError::from)?;
     let deliveries: Vec<Value> = deliveries.iter().map(delivery_json).collect();
     Ok(Json(json!({ "deliveries": deliveries })).into_response())
 }
@@ -520,7 +517,7 @@ async fn retry(
         .store()
         .retry_delivery(id, delivery_id, state.now())
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::from)?
         .ok_or_else(|| not_found("deliveryId", "delivery of this hook"))?;
     Ok((StatusCode::ACCEPTED, Json(delivery_json(&delivery))).into_response())
 }

@@ -32,7 +32,7 @@ struct SurveyItem {
 
 /// `{ "surveys": [{ "survey", "kind", "displays" }] }`, most shown first.
 async fn get_surveys(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let surveys = state.store().surveys().await.map_err(ApiError::internal)?;
+    let surveys = state.store().surveys().await.map_err(ApiError::from)?;
     let items: Vec<SurveyItem> = surveys
         .into_iter()
         .map(|s| SurveyItem {
@@ -61,6 +61,6 @@ pub async fn get_report(
 fn api_error(error: ReportError) -> ApiError {
     match error {
         ReportError::Invalid { field, message } => ApiError::bad_request(message, &field),
-        ReportError::Storage(error) => ApiError::internal(error),
+        ReportError::Storage(error) => ApiError::from(error),
     }
 }

@@ -46,7 +46,7 @@ pub async fn post_response(
         .store()
         .submit(answer, received_at)
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::from)?
     {
         Applied::Stored => Ok(accepted(false)),
         Applied::Ignored => Ok(accepted(true)),

@@ -3,15 +3,13 @@
 //! `revoke` deletes a token and ends its dashboard sessions.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use nps_widget::core::time::format_timestamp;
 
 use crate::auth::{check_token_name, secret};
 use crate::state::system_clock;
-use crate::storage::sqlite::SqliteStore;
-use crate::storage::TokenStore;
+use crate::storage::{Access, Database, Store};
 
 /// The flags of `token`.
 #[derive(Args)]
@@ -35,14 +33,15 @@ pub enum TokenCommand {
 /// The database flag of every `token` subcommand.
 #[derive(Args)]
 pub struct DbArgs {
-    /// SQLite database file (`create` makes it if missing)
+    /// The database: a SQLite file (`create` makes it if missing) or a postgres:// URL
     #[arg(
         long,
         env = "NPS_DB",
         default_value = "nps.sqlite3",
-        value_name = "FILE"
+        value_name = "DB",
+        value_parser = Database::parse
     )]
-    pub db: PathBuf,
+    pub db: Database,
 }
 
 /// The flags of `token create` and `token revoke`.
@@ -59,6 +58,7 @@ pub struct NamedArgs {
 /// Runs a `token` subcommand; the error is the message to print.
 pub fn run(args: &TokenArgs) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
     match &args.command {
@@ -68,16 +68,18 @@ pub fn run(args: &TokenArgs) -> Result<(), String> {
     }
 }
 
-fn open(path: &Path, create: bool) -> Result<SqliteStore, String> {
-    if !create && !path.exists() {
-        return Err(format!("no database at {}", path.display()));
-    }
-    SqliteStore::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))
+async fn open(database: &Database, create: bool) -> Result<std::sync::Arc<dyn Store>, String> {
+    let access = if create {
+        Access::Write
+    } else {
+        Access::WriteExisting
+    };
+    database.open(access).await
 }
 
-async fn create(name: &str, path: &Path) -> Result<(), String> {
+async fn create(name: &str, database: &Database) -> Result<(), String> {
     check_token_name(name)?;
-    let store = open(path, true)?;
+    let store = open(database, true).await?;
     let token = secret::new_token().map_err(|e| format!("no random source: {e}"))?;
     let created = store
         .create_token(name, &secret::hash(&token), system_clock()())
@@ -96,12 +98,12 @@ async fn create(name: &str, path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-async fn list(path: &Path) -> Result<(), String> {
-    let store = open(path, false)?;
+async fn list(database: &Database) -> Result<(), String> {
+    let store = open(database, false).await?;
     let tokens = store
         .tokens()
         .await
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        .map_err(|e| format!("cannot read {database}: {e}"))?;
     if tokens.is_empty() {
         eprintln!("no admin tokens; make one with `nps-collector token create --name NAME`");
         return Ok(());
@@ -130,8 +132,8 @@ async fn list(path: &Path) -> Result<(), String> {
     stdout.flush().map_err(|e| e.to_string())
 }
 
-async fn revoke(name: &str, path: &Path) -> Result<(), String> {
-    let store = open(path, false)?;
+async fn revoke(name: &str, database: &Database) -> Result<(), String> {
+    let store = open(database, false).await?;
     let revoked = store
         .revoke_token(name)
         .await

@@ -106,7 +106,7 @@ async fn index(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     match authenticate(&parts, &state).await {
         Ok(_) => asset(HTML, INDEX_HTML).await,
-        Err(AuthError::Storage(error)) => ApiError::internal(error).into_response(),
+        Err(AuthError::Storage(error)) => ApiError::from(error).into_response(),
         Err(_) => redirect("/dashboard/login"),
     }
 }
@@ -201,7 +201,7 @@ async fn login(
     let now = state.now();
     let found = match store.token_by_hash(&secret::hash(token.trim())).await {
         Ok(found) => found,
-        Err(error) => return ApiError::internal(error).into_response(),
+        Err(error) => return ApiError::from(error).into_response(),
     };
     let Some(found) = found else {
         limiter.fail(client, Instant::now());
@@ -218,7 +218,7 @@ async fn login(
         .create_session(&hash, &found.name, now, expires_at)
         .await
     {
-        return ApiError::internal(error).into_response();
+        return ApiError::from(error).into_response();
     }
     super::touch(store, &found, now).await;
     let cookie = session_cookie_header(Some(&session), secure);
@@ -240,7 +240,7 @@ async fn logout(State(state): State<AppState>, request: Request) -> Response {
     }
     if let Some(session) = session_cookie(headers) {
         if let Err(error) = state.store().delete_session(&secret::hash(session)).await {
-            return ApiError::internal(error).into_response();
+            return ApiError::from(error).into_response();
         }
     }
     let cookie = session_cookie_header(None, is_https(&request));

@@ -71,7 +71,7 @@ impl IntoResponse for AuthError {
                 return ApiError::new(StatusCode::FORBIDDEN, message, Some("Origin"))
                     .into_response();
             }
-            AuthError::Storage(error) => return ApiError::internal(error).into_response(),
+            AuthError::Storage(error) => return ApiError::from(error).into_response(),
         };
         let error = ApiError::new(StatusCode::UNAUTHORIZED, message, Some("Authorization"));
         (

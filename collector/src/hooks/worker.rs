@@ -165,6 +165,10 @@ async fn run_hook(state: AppState, mut hook: Hook, deliveries: Vec<Delivery>) {
         }
     }
     record(&state, attempts).await;
+    if let Err(error) = state.store().end_run(hook.id).await {
+        // Another collector takes the hook when the run's claim runs out.
+        tracing::warn!(%error, hook = hook.id, "hooks: cannot end the run");
+    }
 }
 
 /// Records `attempts`; waits a little when they cannot be written (their deliveries are still

@@ -2,25 +2,25 @@
 //! database file, computed by the same [`super::build`].
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use clap::Args;
 
 use super::{build, text, ReportError, ReportParams};
 use crate::state::system_clock;
-use crate::storage::sqlite::SqliteStore;
+use crate::storage::{Access, Database};
 
 /// The flags of `report`.
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// SQLite database file to read
+    /// The database to read: a SQLite file or a postgres:// URL
     #[arg(
         long,
         env = "NPS_DB",
         default_value = "nps.sqlite3",
-        value_name = "FILE"
+        value_name = "DB",
+        value_parser = Database::parse
     )]
-    pub db: PathBuf,
+    pub db: Database,
 
     /// Survey id
     #[arg(long, default_value = "nps", value_name = "ID")]
@@ -72,24 +72,22 @@ impl ReportArgs {
 
 /// Prints the report the flags ask for, "today" by the system clock.
 pub fn run(args: &ReportArgs) -> Result<(), String> {
-    let path = &args.db;
-    if !path.exists() {
-        return Err(format!("no database at {}", path.display()));
-    }
-    let db = SqliteStore::open_read_only(path)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let database = &args.db;
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
     let now = system_clock()();
-    let report =
-        runtime
-            .block_on(build(&db, now, &args.params()))
+    let report = runtime.block_on(async {
+        let store = database.open(Access::Read).await?;
+        build(store.as_ref(), now, &args.params())
+            .await
             .map_err(|error| match error {
                 // The API's parameters are this command's flags of the same names.
                 ReportError::Invalid { field, message } => format!("--{field}: {message}"),
-                ReportError::Storage(error) => format!("cannot read {}: {error}", path.display()),
-            })?;
+                ReportError::Storage(error) => format!("cannot read {database}: {error}"),
+            })
+    })?;
     let output = if args.json {
         let mut json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
         json.push('\n');

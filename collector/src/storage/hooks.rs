@@ -4,6 +4,7 @@
 //! (`crate::hooks::worker`) reads the deliveries that are due and records each attempt.
 
 use async_trait::async_trait;
+use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use tokio::sync::Notify;
 
 use crate::hooks::digest::DigestSchedule;
@@ -209,6 +210,152 @@ pub struct Attempt {
     pub hold: Option<i64>,
 }
 
+/// A hook's events as stored: a JSON array of their names.
+pub(crate) fn events_json(events: &[Event]) -> String {
+    serde_json::Value::from(events.iter().map(|e| e.name()).collect::<Vec<_>>()).to_string()
+}
+
+/// The events of [`events_json`]; `None` when the text is not what it writes.
+pub(crate) fn parse_events(text: &str) -> Option<Vec<Event>> {
+    let names: Vec<String> = serde_json::from_str(text).ok()?;
+    names.iter().map(|name| Event::from_name(name)).collect()
+}
+
+/// A hook's filter as stored: its JSON.
+pub(crate) fn filter_json(filter: &HookFilter) -> String {
+    filter.to_json().to_string()
+}
+
+/// The filter of [`filter_json`]; `None` when the text is not what it writes.
+pub(crate) fn parse_filter(text: &str) -> Option<HookFilter> {
+    HookFilter::from_json(&serde_json::from_str(text).ok()?).ok()
+}
+
+/// A hook's digest schedule as stored: its JSON, or nothing.
+pub(crate) fn digest_json(digest: Option<&DigestSchedule>) -> Option<String> {
+    digest.map(|d| d.to_json().to_string())
+}
+
+/// The schedule of [`digest_json`]; `None` when the text is not what it writes.
+pub(crate) fn parse_digest(text: Option<&str>) -> Option<Option<DigestSchedule>> {
+    match text {
+        None => Some(None),
+        Some(text) => DigestSchedule::from_json(&serde_json::from_str(text).ok()?).ok(),
+    }
+}
+
+/// What queueing needs of a hook that is not paused: whom it listens to.
+pub(crate) struct Rule {
+    /// The hook's id.
+    pub id: i64,
+    /// Its events.
+    pub events: Vec<Event>,
+    /// Its filter.
+    pub filter: HookFilter,
+}
+
+/// Which deliveries a move of an answer queues, by the hooks' rules: each backend reads the
+/// rules and the answer in the transaction that moves it, and writes what this says.
+pub(crate) struct Queueing<'a> {
+    rules: &'a [Rule],
+    events: &'a [Event],
+}
+
+impl<'a> Queueing<'a> {
+    /// The deliveries of `events` (the answer's move) to the hooks of `rules`.
+    pub fn new(rules: &'a [Rule], events: &'a [Event]) -> Self {
+        Queueing { rules, events }
+    }
+
+    fn listens(&self, rule: &Rule) -> bool {
+        self.events.iter().any(|e| rule.events.contains(e))
+    }
+
+    /// Whether any hook listens to the events: nothing else needs reading when none does.
+    pub fn any(&self) -> bool {
+        self.rules.iter().any(|rule| self.listens(rule))
+    }
+
+    /// Whether a hook that listens has a filter, so that the whole answer must be read; without
+    /// one, knowing the answer is no preview is enough.
+    pub fn needs_answer(&self) -> bool {
+        let unfiltered = HookFilter::default();
+        self.rules
+            .iter()
+            .any(|rule| self.listens(rule) && rule.filter != unfiltered)
+    }
+
+    /// The (hook, event) pairs to queue, events first: none for a preview; `answer` is the
+    /// answer as it is now when [`needs_answer`](Self::needs_answer), else `None`.
+    pub fn deliveries(&self, preview: bool, answer: Option<&StoredAnswer>) -> Vec<(i64, Event)> {
+        if preview || answer.is_some_and(|a| a.preview) {
+            return Vec::new();
+        }
+        let mut queued = Vec::new();
+        for event in self.events {
+            for rule in self.rules {
+                let passes = answer.is_none_or(|answer| rule.filter.matches(answer));
+                if rule.events.contains(event) && passes {
+                    queued.push((rule.id, *event));
+                }
+            }
+        }
+        queued
+    }
+}
+
+/// What recording an attempt writes: the delivery's status and next attempt time (RFC 3339),
+/// and the change to its hook's hold: `Some(None)` ends it, `Some(Some(until))` starts a
+/// longer one, `None` leaves it.
+pub(crate) struct AttemptColumns {
+    /// The delivery's status after the attempt.
+    pub status: DeliveryStatus,
+    /// When it is next tried, if it still is.
+    pub next_attempt_at: Option<String>,
+    /// The hold's change.
+    pub hold: Option<Option<String>>,
+    /// When the attempt ended.
+    pub at: String,
+}
+
+impl Attempt {
+    /// What recording this attempt writes.
+    pub(crate) fn columns(&self) -> AttemptColumns {
+        let (status, next_attempt_at) = match self.outcome {
+            Outcome::Delivered => (DeliveryStatus::Delivered, None),
+            Outcome::RetryAt(at) => (DeliveryStatus::Pending, Some(format_timestamp(at))),
+            Outcome::Failed => (DeliveryStatus::Failed, None),
+        };
+        // A failing receiver is left alone for longer each time, and a delivery ends it.
+        let hold = match (self.outcome, self.hold) {
+            (Outcome::Delivered, _) => Some(None),
+            (_, Some(until)) => Some(Some(format_timestamp(until))),
+            _ => None,
+        };
+        AttemptColumns {
+            status,
+            next_attempt_at,
+            hold,
+            at: format_timestamp(self.at),
+        }
+    }
+}
+
+/// Shows, in a held hook's delivery log, that its pending deliveries are next tried when the
+/// hold ends (`until`, epoch ms), not before.
+pub(crate) fn show_hold(deliveries: &mut [Delivery], until: Option<i64>) {
+    let Some(until) = until else { return };
+    for delivery in deliveries {
+        let next = delivery
+            .next_attempt_at
+            .as_deref()
+            .and_then(parse_timestamp);
+        if delivery.status == DeliveryStatus::Pending && next.is_none_or(|n| n < until) {
+            delivery.next_attempt_at = Some(format_timestamp(until));
+        }
+    }
+}
+
 /// Hooks, their deliveries and the signal that wakes the worker.
 #[async_trait]
 pub trait HookStore: Send + Sync {
@@ -269,6 +416,14 @@ pub trait HookStore: Send + Sync {
     /// Records attempts, in one transaction, and their hooks' holds: a hold starts a longer
     /// one each time, a delivery ends it.
     async fn record_attempts(&self, attempts: Vec<Attempt>) -> Result<(), StorageError>;
+
+    /// The worker's run of the hook with `id` is over: with several collectors on one
+    /// database, another may now take the hook's next deliveries. (A run claims its hook in
+    /// [`due_deliveries`](Self::due_deliveries); a collector alone has no one to tell.)
+    async fn end_run(&self, id: i64) -> Result<(), StorageError> {
+        let _ = id;
+        Ok(())
+    }
 
     /// Queues `body`, a digest, to the hook with `id` at `now`. With `Some(day)`
     /// (`YYYY-MM-DD`) it is that day's digest, queued only if the hook is not paused, sends a

@@ -2,6 +2,7 @@
 //! embedded backend, and a second backend implements the same trait without touching them.
 
 pub mod answer_list;
+pub mod database;
 pub mod hooks;
 pub mod postgres;
 pub mod report;
@@ -17,6 +18,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 pub use answer_list::AnswerListStore;
+pub use database::{Access, Database};
 pub use hooks::HookStore;
 pub use samples::SampleStore;
 pub use tokens::{TokenInfo, TokenStore};
@@ -119,11 +121,38 @@ pub struct StoredAnswer {
 
 /// Why the store could not do what was asked. Nothing of a failed write is stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StorageError(pub String);
+pub struct StorageError {
+    message: String,
+    unavailable: bool,
+}
+
+impl StorageError {
+    /// The store failed: `message` says how.
+    pub fn new(message: impl Into<String>) -> Self {
+        StorageError {
+            message: message.into(),
+            unavailable: false,
+        }
+    }
+
+    /// The database cannot be reached at the moment (a server that is down, restarting or out
+    /// of connections): the same request may well succeed in a few seconds.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        StorageError {
+            message: message.into(),
+            unavailable: true,
+        }
+    }
+
+    /// Whether the database could not be reached (see [`StorageError::unavailable`]).
+    pub fn is_unavailable(&self) -> bool {
+        self.unavailable
+    }
+}
 
 impl std::fmt::Display for StorageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 

@@ -74,7 +74,31 @@ impl Field {
     }
 }
 
+/// Where a stored answer keeps a field's value, in every backend's `responses` table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Column<'a> {
+    /// A text column, by name.
+    Text(&'static str),
+    /// A property of a JSON column (`user_properties` or `account_properties`), by name.
+    Property(&'static str, &'a str),
+}
+
 impl Field {
+    /// Where a stored answer keeps this field's value.
+    pub(crate) fn column(&self) -> Column<'_> {
+        match self {
+            Field::UserId => Column::Text("user_id"),
+            Field::AccountId => Column::Text("account_id"),
+            Field::AccountName => Column::Text("account_name"),
+            Field::Language => Column::Text("language"),
+            Field::Trigger => Column::Text("trigger_name"),
+            Field::Channel => Column::Text("channel"),
+            Field::Category => Column::Text("category"),
+            Field::UserProperty(name) => Column::Property("user_properties", name),
+            Field::AccountProperty(name) => Column::Property("account_properties", name),
+        }
+    }
+
     /// The `PATH` that names this field (what [`Field::parse`] reads back).
     pub fn path(&self) -> String {
         match self {

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use nps_collector::storage::postgres::PgStore;
 use nps_collector::storage::sqlite::SqliteStore;
-use nps_collector::storage::{AnswerStore, SampleStore, TokenStore};
+use nps_collector::storage::{AnswerStore, ReportStore, SampleStore, TokenStore};
 
 /// A backend under test.
 #[derive(Clone, Copy, Debug)]
@@ -41,6 +41,14 @@ fn remove_database_files(path: &std::path::Path) {
 impl Opened {
     /// The answers' store.
     pub fn answers(&self) -> &dyn AnswerStore {
+        match self {
+            Opened::Sqlite(store, _) => store,
+            Opened::Postgres(store) => store,
+        }
+    }
+
+    /// The report's reads.
+    pub fn reports(&self) -> &dyn ReportStore {
         match self {
             Opened::Sqlite(store, _) => store,
             Opened::Postgres(store) => store,

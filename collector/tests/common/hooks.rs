@@ -32,8 +32,8 @@ pub fn settings() -> Settings {
 }
 
 /// A collector with `settings` and its hook worker running.
-pub fn collector(settings: Settings) -> (TestApp, JoinHandle<()>) {
-    let app = TestApp::with(settings);
+pub async fn collector(settings: Settings) -> (TestApp, JoinHandle<()>) {
+    let app = TestApp::with(settings).await;
     let worker = worker::spawn(app.state.clone());
     (app, worker)
 }

@@ -1,20 +1,20 @@
-//! What the in-process API tests share: a collector over a fresh SQLite file on a clock the
-//! test sets, and the sample body of the wire format.
+//! What the in-process API tests share: a collector over a fresh database (SQLite, or
+//! PostgreSQL: see [`backend`]) on a clock the test sets, and the sample body of the wire
+//! format.
 #![allow(dead_code)]
 
 pub mod backends;
 pub mod hooks;
+pub mod nodes;
 pub mod postgres;
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
-use nps_collector::storage::sqlite::SqliteStore;
-use nps_collector::storage::StoredAnswer;
+use nps_collector::storage::{Access, Database, StoredAnswer};
 use nps_collector::{app, AppState, Settings};
 use nps_widget::core::time::parse_timestamp;
 use serde_json::{json, Value};
@@ -22,59 +22,81 @@ use tower::ServiceExt;
 
 pub const ID: &str = "3f2c8a1e-4b5d-4c6e-8f70-123456789abc";
 
-/// A collector over a fresh database file, with `settings` (rate limit off unless set), on a
-/// clock the test sets (30 s after the sample body's `shownAt` unless told otherwise).
+/// The backend every [`TestApp`] of this run stores in: SQLite, or PostgreSQL when
+/// `NPS_TEST_BACKEND=postgres` (`./build.sh test` runs the API suites both ways).
+pub fn backend() -> backends::Backend {
+    match std::env::var("NPS_TEST_BACKEND").as_deref() {
+        Ok("postgres") => backends::Backend::Postgres,
+        Ok("sqlite") | Err(_) => backends::Backend::Sqlite,
+        Ok(other) => panic!("NPS_TEST_BACKEND={other}: expected sqlite or postgres"),
+    }
+}
+
+/// A collector over a fresh database of the run's [`backend`], with `settings` (rate limit
+/// off unless set), on a clock the test sets (30 s after the sample body's `shownAt` unless
+/// told otherwise).
 pub struct TestApp {
     /// The collector, with requests sent as the `test` admin (see [`ADMIN_TOKEN`]).
     pub router: Router,
     /// The collector, with requests sent as they are.
     pub anonymous: Router,
     pub state: AppState,
-    pub path: PathBuf,
+    /// Its database, as `--db` names it.
+    pub db: Database,
     now: Arc<AtomicI64>,
+    /// Whether dropping the app deletes its database (not when a reopened app took it over).
+    owns_db: bool,
 }
 
 impl TestApp {
-    pub fn new() -> Self {
+    pub async fn new() -> Self {
         Self::with(Settings {
             rate_limit: 0,
             ..Settings::default()
         })
+        .await
     }
 
-    pub fn with(settings: Settings) -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let name = format!(
-            "nps-collector-test-{}-{}.sqlite3",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(name);
-        Self::open(path, settings, t("2026-11-22T10:00:30Z"))
+    pub async fn with(settings: Settings) -> Self {
+        let db = match backend() {
+            backends::Backend::Sqlite => {
+                static COUNTER: AtomicU32 = AtomicU32::new(0);
+                let name = format!(
+                    "nps-collector-test-{}-{}.sqlite3",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::Relaxed)
+                );
+                Database::Sqlite(std::env::temp_dir().join(name))
+            }
+            backends::Backend::Postgres => Database::Postgres(postgres::fresh_database().await),
+        };
+        Self::open(db, settings, t("2026-11-22T10:00:30Z")).await
     }
 
-    /// Closes the store (its writer commits what it holds) and opens the same database file
+    /// Closes the store (SQLite's writer commits what it holds) and opens the same database
     /// again, with the same settings and clock: what a restart of the collector finds.
-    pub fn reopen(mut self) -> Self {
-        let path = std::mem::take(&mut self.path);
+    pub async fn reopen(mut self) -> Self {
+        self.owns_db = false;
+        let db = self.db.clone();
         let settings = self.state.settings().clone();
         let now = self.now.load(Ordering::Relaxed);
         drop(self);
-        Self::open(path, settings, now)
+        Self::open(db, settings, now).await
     }
 
-    fn open(path: PathBuf, settings: Settings, at: i64) -> Self {
+    async fn open(db: Database, settings: Settings, at: i64) -> Self {
         let now = Arc::new(AtomicI64::new(at));
         let clock = now.clone();
-        let store = SqliteStore::open(&path).unwrap();
-        rusqlite::Connection::open(&path)
-            .unwrap()
-            .execute(
-                "INSERT OR IGNORE INTO admin_tokens (name, token_hash, created_at) VALUES ('test', ?1, '2026-01-01T00:00:00.000Z')",
-                [nps_collector::auth::secret::hash(ADMIN_TOKEN)],
+        let store = db.open(Access::Write).await.unwrap();
+        store
+            .create_token(
+                "test",
+                &nps_collector::auth::secret::hash(ADMIN_TOKEN),
+                t("2026-01-01T00:00:00Z"),
             )
+            .await
             .unwrap();
-        let state = AppState::with_clock(
+        let state = AppState::shared(
             store,
             settings,
             Arc::new(move || clock.load(Ordering::Relaxed)),
@@ -83,20 +105,71 @@ impl TestApp {
             router: app(state.clone()).layer(axum::middleware::map_request(as_admin)),
             anonymous: app(state.clone()),
             state,
-            path,
+            db,
             now,
+            owns_db: true,
+        }
+    }
+
+    /// Its database as the `--db` flag takes it.
+    pub fn db_arg(&self) -> String {
+        match &self.db {
+            Database::Sqlite(path) => path.display().to_string(),
+            Database::Postgres(url) => url.clone(),
         }
     }
 
     /// Adds an admin token named `name` (a person answers can be assigned to).
-    pub fn add_admin(&self, name: &str) {
-        rusqlite::Connection::open(&self.path)
-            .unwrap()
-            .execute(
-                "INSERT INTO admin_tokens (name, token_hash, created_at) VALUES (?1, ?2, '2026-01-01T00:00:00.000Z')",
-                [name, &nps_collector::auth::secret::hash(&format!("{ADMIN_TOKEN}-{name}"))],
-            )
+    pub async fn add_admin(&self, name: &str) {
+        let hash = nps_collector::auth::secret::hash(&format!("{ADMIN_TOKEN}-{name}"));
+        let created = self
+            .state
+            .store()
+            .create_token(name, &hash, t("2026-01-01T00:00:00Z"))
+            .await
             .unwrap();
+        assert!(created, "a token named {name} exists");
+    }
+
+    /// The text of every column of every row `sql` selects, straight from the database
+    /// (`NULL` as `None`): for checking what is stored, on either backend.
+    pub async fn sql_rows(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match &self.db {
+            Database::Sqlite(path) => {
+                let conn = rusqlite::Connection::open(path).unwrap();
+                let mut statement = conn.prepare(sql).unwrap();
+                let columns = statement.column_count();
+                statement
+                    .query_map([], |row| {
+                        (0..columns)
+                            .map(|i| row.get::<_, Option<String>>(i))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
+            }
+            Database::Postgres(url) => {
+                let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                    .await
+                    .unwrap();
+                tokio::spawn(connection);
+                client
+                    .simple_query(sql)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter_map(|message| match message {
+                        tokio_postgres::SimpleQueryMessage::Row(row) => Some(
+                            (0..row.len())
+                                .map(|i| row.get(i).map(str::to_owned))
+                                .collect(),
+                        ),
+                        _ => None,
+                    })
+                    .collect()
+            }
+        }
     }
 
     /// Sets the collector's clock.
@@ -191,12 +264,11 @@ pub async fn get_json(router: &Router, path: &str) -> (StatusCode, Value) {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        // A reopened app's file lives on in its successor.
-        if self.path.as_os_str().is_empty() {
-            return;
-        }
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        // A PostgreSQL test database goes with the cluster at the end of the run.
+        if let (true, Database::Sqlite(path)) = (self.owns_db, &self.db) {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
         }
     }
 }

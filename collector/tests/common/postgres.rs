@@ -16,10 +16,6 @@ use std::time::{Duration, Instant};
 /// The superuser the cluster is made with (trusted on loopback: the cluster is the test's).
 const SUPERUSER: &str = "nps";
 
-/// The cluster's data directory, to check that the server on the port is ours (another
-/// process could take the port between the test choosing it and the server binding it).
-static DATA: OnceLock<PathBuf> = OnceLock::new();
-
 /// The programs of the newest installed PostgreSQL server (a version with `initdb`: one with
 /// the client alone has none).
 fn bin_dir() -> PathBuf {
@@ -86,6 +82,88 @@ fn run(command: &mut Command, what: &str) {
     );
 }
 
+/// What it takes to start the cluster's server (again).
+struct Server {
+    bin: PathBuf,
+    dir: PathBuf,
+    data: PathBuf,
+    port: u16,
+    user: Option<(u32, u32)>,
+}
+
+/// The cluster's server; its data directory tells that the server on the port is ours (another
+/// process could take the port between the test choosing it and the server binding it).
+static SERVER: OnceLock<Server> = OnceLock::new();
+
+impl Server {
+    /// A command run as the server's user.
+    fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(self.bin.join(program));
+        if let Some((uid, gid)) = self.user {
+            command.uid(uid).gid(gid);
+        }
+        command
+    }
+
+    /// Starts the server and waits until it accepts connections.
+    fn spawn(&self) {
+        let log = self.dir.join("server.log");
+        let mut server = self.command("postgres");
+        server
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-p", &self.port.to_string(), "-k"])
+            .arg(&self.dir)
+            // Tests need no durability of the server's own; they need speed.
+            .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
+            .args(["-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+            .args(["-c", "max_connections=300"])
+            .stdout(Stdio::null())
+            .stderr(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&log)
+                    .unwrap(),
+            );
+        // SAFETY: `prctl` is async-signal-safe; it asks the kernel to stop the server (a fast
+        // shutdown) when the thread that started it ends.
+        unsafe {
+            server.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT);
+                Ok(())
+            });
+        }
+        let (started, ready) = std::sync::mpsc::channel();
+        let exited = Arc::new(AtomicBool::new(false));
+        let gone = exited.clone();
+        // The thread lives as long as the server: it is the server's parent thread.
+        std::thread::spawn(move || {
+            let mut child = server.spawn().expect("the PostgreSQL server starts");
+            started.send(()).unwrap();
+            let _ = child.wait();
+            gone.store(true, Ordering::SeqCst);
+        });
+        ready.recv().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            let why = || std::fs::read_to_string(&log).unwrap_or_default();
+            assert!(
+                !exited.load(Ordering::SeqCst),
+                "the PostgreSQL server stopped: {}",
+                why()
+            );
+            assert!(
+                Instant::now() < deadline,
+                "the PostgreSQL server did not start on port {}: {}",
+                self.port,
+                why()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 /// Starts the cluster; its `postgres` database's URL.
 fn start() -> String {
     let bin = bin_dir();
@@ -98,75 +176,45 @@ fn start() -> String {
     if let Some((uid, gid)) = user {
         chown(&dir, Some(uid), Some(gid)).unwrap();
     }
-    let as_server = |command: &mut Command| {
-        if let Some((uid, gid)) = user {
-            command.uid(uid).gid(gid);
-        }
-    };
-    let data = dir.join("data");
-    let mut initdb = Command::new(bin.join("initdb"));
-    // The C locale exists everywhere (the environment's may not be installed); the schema
-    // compares text byte by byte anyway.
-    initdb
-        .args(["--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"])
-        .args(["--username", SUPERUSER, "-D"])
-        .arg(&data);
-    as_server(&mut initdb);
-    run(&mut initdb, "initdb");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let log = dir.join("server.log");
-    let mut server = Command::new(bin.join("postgres"));
-    server
-        .arg("-D")
-        .arg(&data)
-        .args(["-p", &port.to_string(), "-k"])
-        .arg(&dir)
-        // Tests need no durability of the server's own; they need speed.
-        .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
-        .args(["-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
-        .args(["-c", "max_connections=300"])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap());
-    as_server(&mut server);
-    // SAFETY: `prctl` is async-signal-safe; it asks the kernel to stop the server (a fast
-    // shutdown) when the thread that started it ends.
-    unsafe {
-        server.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT);
-            Ok(())
-        });
-    }
-    let (started, ready) = std::sync::mpsc::channel();
-    let exited = Arc::new(AtomicBool::new(false));
-    let gone = exited.clone();
-    std::thread::spawn(move || {
-        let mut child = server.spawn().expect("the PostgreSQL server starts");
-        started.send(()).unwrap();
-        let _ = child.wait();
-        gone.store(true, Ordering::SeqCst);
-    });
-    ready.recv().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        let why = || std::fs::read_to_string(&log).unwrap_or_default();
-        assert!(
-            !exited.load(Ordering::SeqCst),
-            "the PostgreSQL server stopped: {}",
-            why()
-        );
-        assert!(
-            Instant::now() < deadline,
-            "the PostgreSQL server did not start on port {port}: {}",
-            why()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    DATA.set(data).unwrap();
+    let server = Server {
+        bin,
+        data: dir.join("data"),
+        dir,
+        port,
+        user,
+    };
+    let mut initdb = server.command("initdb");
+    // The C locale exists everywhere (the environment's may not be installed); the schema
+    // compares text byte by byte anyway.
+    initdb
+        .args(["--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"])
+        .args(["--username", SUPERUSER, "-D"])
+        .arg(&server.data);
+    run(&mut initdb, "initdb");
+    server.spawn();
+    let _ = SERVER.set(server);
     format!("postgres://{SUPERUSER}@127.0.0.1:{port}/postgres")
+}
+
+/// Stops the cluster's server (a fast shutdown: connections are cut, nothing committed is
+/// lost), as an outage would; [`start_again`] brings it back on the same port.
+pub fn stop() {
+    let server = SERVER.get().expect("the cluster was started");
+    let mut pg_ctl = server.command("pg_ctl");
+    pg_ctl
+        .args(["stop", "-m", "fast", "-w", "-D"])
+        .arg(&server.data);
+    run(&mut pg_ctl, "pg_ctl stop");
+}
+
+/// Starts the cluster's server again after [`stop`].
+pub fn start_again() {
+    SERVER.get().expect("the cluster was started").spawn();
 }
 
 /// The cluster's `postgres` database (started on first use).
@@ -208,7 +256,7 @@ pub async fn fresh_database() -> String {
         .get(0);
     assert_eq!(
         Path::new(&data),
-        DATA.get().unwrap().as_path(),
+        SERVER.get().unwrap().data.as_path(),
         "the server on the port is the test's"
     );
     client

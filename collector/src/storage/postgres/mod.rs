@@ -3,22 +3,32 @@
 //! the answer's row (`SELECT … FOR UPDATE`), so that two nodes given bodies of one answer at
 //! once take turns, and the schema migrated at start under an advisory lock ([`schema`]).
 //!
-//! So far the answers' store ([`AnswerStore`]: storing bodies by the core's lifecycle rules,
-//! the latest display of each survey to a user, and the export), the admin tokens and sessions
-//! ([`tokens`]) and the sample answers ([`samples`]). The other stores (answers list, report,
-//! hooks) are still SQLite's alone, so `serve` does not open a PostgreSQL database yet.
+//! Hook deliveries are queued in the answer's transaction and shared out among the collectors
+//! by hook ([`hooks`]). The report counts the answers themselves, in one snapshot
+//! ([`report`]); the answers list ([`answer_list`]), the admin tokens and sessions
+//! ([`tokens`]) and the sample answers ([`samples`]) are plain statements; [`import`] copies a
+//! SQLite database in.
 
+mod answer_list;
+mod hooks;
+mod import;
+mod report;
 mod samples;
 pub mod schema;
 mod tokens;
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use async_trait::async_trait;
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use nps_widget::core::lifecycle::{judge, Stage, Verdict};
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
+use tokio::sync::Notify;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row, Transaction};
 
+use crate::hooks::event::transition;
 use crate::storage::{
     key_hash, AnswerStore, Applied, BodyColumns, LastDisplay, StorageError, StoredAnswer,
     StoredFacts,
@@ -27,21 +37,63 @@ use crate::validate::Answer;
 
 /// Connections one collector keeps open at most.
 const POOL_SIZE: usize = 16;
+/// How long a request waits for a connection (a free one, or a new one to be made) before it
+/// is answered `503`: the database is down or overwhelmed, and the client tries again later.
+const CONNECTION_WAIT: Duration = Duration::from_secs(5);
 
 /// The PostgreSQL store.
 pub struct PgStore {
     pool: Pool,
+    /// The runtime the store was opened on, where connections are made (see
+    /// [`PgStore::client`]).
+    runtime: tokio::runtime::Handle,
+    /// This collector's name among those on the database: the claims its hook runs hold.
+    node: String,
+    /// Wakes the hook worker when deliveries are queued, by this collector or another.
+    hook_signal: Arc<Notify>,
+}
+
+/// Whether `error` says the server could not be reached or talked to (so trying again later
+/// may succeed) rather than that a statement failed: a connection that closed or could not be
+/// made, or a server shutting down, starting or out of connections.
+fn unreachable(error: &tokio_postgres::Error) -> bool {
+    use tokio_postgres::error::SqlState;
+    match error.code() {
+        Some(code) => {
+            code.code().starts_with("08")
+                || [
+                    SqlState::ADMIN_SHUTDOWN,
+                    SqlState::CRASH_SHUTDOWN,
+                    SqlState::CANNOT_CONNECT_NOW,
+                    SqlState::TOO_MANY_CONNECTIONS,
+                ]
+                .contains(code)
+        }
+        None => {
+            error.is_closed()
+                || std::error::Error::source(error)
+                    .is_some_and(|source| source.is::<std::io::Error>())
+        }
+    }
 }
 
 impl From<tokio_postgres::Error> for StorageError {
     fn from(error: tokio_postgres::Error) -> Self {
-        StorageError(error.to_string())
+        if unreachable(&error) {
+            StorageError::unavailable(format!("the database cannot be reached: {error}"))
+        } else {
+            StorageError::new(error.to_string())
+        }
     }
 }
 
 impl From<deadpool_postgres::PoolError> for StorageError {
     fn from(error: deadpool_postgres::PoolError) -> Self {
-        StorageError(error.to_string())
+        match error {
+            deadpool_postgres::PoolError::Backend(error) => error.into(),
+            // No connection came free or could be made in time, or the pool is closing.
+            other => StorageError::unavailable(format!("the database cannot be reached: {other}")),
+        }
     }
 }
 
@@ -49,11 +101,14 @@ impl PgStore {
     /// Connects to the database at `url` (`postgres://user:password@host:port/name`) and brings
     /// its schema to this build's version.
     pub async fn connect(url: &str) -> Result<PgStore, StorageError> {
-        let config: tokio_postgres::Config = url
+        let mut config: tokio_postgres::Config = url
             .parse()
-            .map_err(|error| StorageError(format!("not a PostgreSQL URL: {error}")))?;
+            .map_err(|error| StorageError::new(format!("not a PostgreSQL URL: {error}")))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECTION_WAIT);
+        }
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             NoTls,
             ManagerConfig {
                 // A connection is handed out again unless it is known to be closed; one the
@@ -63,12 +118,36 @@ impl PgStore {
         );
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(CONNECTION_WAIT))
+            .create_timeout(Some(CONNECTION_WAIT))
             .build()
-            .map_err(|error| StorageError(error.to_string()))?;
+            .map_err(|error| StorageError::new(error.to_string()))?;
         let mut client = pool.get().await?;
         schema::migrate(&mut client).await?;
         drop(client);
-        Ok(PgStore { pool })
+        let hook_signal = Arc::new(Notify::new());
+        hooks::listen(config, hook_signal.clone());
+        Ok(PgStore {
+            pool,
+            runtime: tokio::runtime::Handle::current(),
+            node: format!("node_{}", hex::encode(rand::random::<[u8; 8]>())),
+            hook_signal,
+        })
+    }
+}
+
+impl PgStore {
+    /// A connection from the pool. A new connection's I/O runs as a task on the runtime that
+    /// makes it, so connections are made on the store's runtime (the answers'), never on the
+    /// hook worker's, whose thread runs at a lower priority.
+    async fn client(&self) -> Result<deadpool_postgres::Client, StorageError> {
+        let pool = self.pool.clone();
+        self.runtime
+            .spawn(async move { pool.get().await })
+            .await
+            .map_err(|error| StorageError::new(error.to_string()))?
+            .map_err(StorageError::from)
     }
 }
 
@@ -170,7 +249,7 @@ async fn update(
 #[async_trait]
 impl AnswerStore for PgStore {
     async fn submit(&self, answer: Answer, received_at: i64) -> Result<Applied, StorageError> {
-        let mut client = self.pool.get().await?;
+        let mut client = self.client().await?;
         let hash = answer.key.as_deref().map(key_hash);
         let incoming = answer.facts(hash.as_deref());
         // A first body of one answer given to two nodes at once: one inserts, the other's
@@ -185,6 +264,7 @@ impl AnswerStore for PgStore {
                 )
                 .await?
                 .map(|row| stored_facts(&row));
+            let before = stored.as_ref().map(|s| s.stage);
             match judge(stored.as_ref().map(StoredFacts::facts).as_ref(), &incoming) {
                 Verdict::Insert => {
                     if !insert(&transaction, &answer, hash.as_deref(), received_at, false).await? {
@@ -201,11 +281,21 @@ impl AnswerStore for PgStore {
                 Verdict::Ignore => return Ok(Applied::Ignored),
                 Verdict::Conflict(field) => return Ok(Applied::Conflict(field)),
             }
+            let events = transition(before, answer.stage);
+            let mut queued = 0;
+            if !events.is_empty() {
+                let rules = hooks::active_rules(&transaction).await?;
+                queued =
+                    hooks::queue(&transaction, &rules, &answer.id, &events, received_at).await?;
+            }
             transaction.commit().await?;
+            if queued > 0 {
+                self.hook_signal.notify_one();
+            }
             return Ok(Applied::Stored);
         }
-        Err(StorageError(
-            "the answer was stored by another collector at the same moment twice; try again".into(),
+        Err(StorageError::new(
+            "the answer was stored by another collector at the same moment twice; try again",
         ))
     }
 
@@ -213,7 +303,7 @@ impl AnswerStore for PgStore {
         &self,
         user_id: &str,
     ) -> Result<Vec<(String, LastDisplay)>, StorageError> {
-        let client = self.pool.get().await?;
+        let client = self.client().await?;
         let rows = client
             .query(
                 // A user has a handful of rows; the (user_id, survey, …) index finds them.
@@ -243,7 +333,7 @@ impl AnswerStore for PgStore {
     }
 
     async fn answers(&self) -> Result<Vec<StoredAnswer>, StorageError> {
-        let client = self.pool.get().await?;
+        let client = self.client().await?;
         let rows = client
             .query("SELECT * FROM responses ORDER BY received_at, id", &[])
             .await?;

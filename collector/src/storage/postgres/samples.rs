@@ -14,7 +14,7 @@ const CHUNK: usize = 10_000;
 impl SampleStore for PgStore {
     async fn insert_samples(&self, mut samples: Vec<SampleAnswer>) -> Result<usize, StorageError> {
         samples.sort_by_key(|sample| sample.received_at);
-        let mut client = self.pool.get().await?;
+        let mut client = self.client().await?;
         let mut stored = 0;
         for chunk in samples.chunks(CHUNK) {
             let transaction = client.transaction().await?;
@@ -30,7 +30,7 @@ impl SampleStore for PgStore {
     }
 
     async fn remove_samples(&self) -> Result<usize, StorageError> {
-        let client = self.pool.get().await?;
+        let client = self.client().await?;
         let deleted = client
             .execute("DELETE FROM responses WHERE sample", &[])
             .await?;

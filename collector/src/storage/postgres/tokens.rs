@@ -27,7 +27,7 @@ impl TokenStore for PgStore {
         token_hash: &str,
         now: i64,
     ) -> Result<bool, StorageError> {
-        let client = self.pool.get().await?;
+        let client = self.client().await?;
         let inserted = client
             .execute(
                 "INSERT INTO admin_tokens (name, token_hash, created_at) VALUES ($1, $2, $3)
@@ -39,7 +39,7 @@ impl TokenStore for PgStore {
     }
 
     async fn put_token(&self, name: &str, token_hash: &str, now: i64) -> Result<(), StorageError> {
-        let mut client = self.pool.get().await?;
+        let mut client = self.client().await?;
         let transaction = client.transaction().await?;
         let stored: Option<String> = transaction
             .query_opt(
@@ -67,7 +67,7 @@ impl TokenStore for PgStore {
     }
 
     async fn tokens(&self) -> Result<Vec<TokenInfo>, StorageError> {
-        let client = self.pool.get().await?;
+        let client = self.client().await?;
         let rows = client
             .query(
                 "SELECT name, created_at, last_used_at FROM admin_tokens ORDER BY name",
@@ -78,7 +78,7 @@ impl TokenStore for PgStore {
     }
 
     async fn revoke_token(&self, name: &str) -> Result<bool, StorageError> {
-        let client = self.pool.get().await?;
+        let client = self.client().await?;
         let deleted = client
             .execute("DELETE FROM admin_tokens WHERE name = $1", &[&name])
             .await?;
@@ -86,7 +86,7 @@ impl TokenStore for PgStore {
     }
 
     async fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenInfo>, StorageError> {
-        let client = self.pool.get().await?;
+        let client = self.client().await?;
         let row = client
             .query_opt(
                 "SELECT name, created_at, last_used_at FROM admin_tokens WHERE token_hash = $1",
@@ -97,7 +97,7 @@ impl TokenStore for PgStore {
     }
 
     async fn touch_token(&self, name: &str, now: i64) -> Result<(), StorageError> {
-        let client = self.pool.get().await?;
+        let client = self.client().await?;
         client
             .execute(
                 "UPDATE admin_tokens SET last_used_at = $1 WHERE name = $2",
@@ -114,7 +114,7 @@ impl TokenStore for PgStore {
         now: i64,
         expires_at: i64,
     ) -> Result<(), StorageError> {
-        let mut client = self.pool.get().await?;
+        let mut client = self.client().await?;
         let transaction = client.transaction().await?;
         let now = format_timestamp(now);
         transaction
@@ -141,7 +141,7 @@ impl TokenStore for PgStore {
         session_hash: &str,
         now: i64,
     ) -> Result<Option<TokenInfo>, StorageError> {
-        let client = self.pool.get().await?;
+        let client = self.client().await?;
         let row = client
             .query_opt(
                 "SELECT t.name, t.created_at, t.last_used_at
@@ -154,7 +154,7 @@ impl TokenStore for PgStore {
     }
 
     async fn delete_session(&self, session_hash: &str) -> Result<(), StorageError> {
-        let client = self.pool.get().await?;
+        let client = self.client().await?;
         client
             .execute(
                 "DELETE FROM admin_sessions WHERE session_hash = $1",

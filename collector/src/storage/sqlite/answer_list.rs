@@ -21,7 +21,7 @@ use crate::hooks::Event;
 use crate::storage::answer_list::{
     AnswerFilter, AnswerListStore, AnswerPage, Cursor, FollowUpChange,
 };
-use crate::storage::report::Field;
+use crate::storage::report::Column;
 use crate::storage::{StorageError, StoredAnswer};
 
 /// The effective shown time of a row, the order of the list (index `responses_time`). A row a
@@ -115,22 +115,12 @@ fn clause(filter: &AnswerFilter, cursor: Option<&Cursor>) -> Clause {
     }
     for (index, condition) in filter.conditions.iter().enumerate() {
         let (value, property) = (format!("where{index}"), format!("where{index}_name"));
-        let field = match &condition.path {
-            Field::UserId => "user_id".to_owned(),
-            Field::AccountId => "account_id".to_owned(),
-            Field::AccountName => "account_name".to_owned(),
-            Field::Language => "language".to_owned(),
-            Field::Trigger => "trigger_name".to_owned(),
-            Field::Channel => "channel".to_owned(),
-            Field::Category => "category".to_owned(),
-            Field::UserProperty(name) | Field::AccountProperty(name) => {
-                let column = match condition.path {
-                    Field::UserProperty(_) => "user_properties",
-                    _ => "account_properties",
-                };
+        let field = match condition.path.column() {
+            Column::Text(column) => column.to_owned(),
+            Column::Property(column, name) => {
                 clause
                     .params
-                    .push((format!(":{property}"), Value::Text(name.clone())));
+                    .push((format!(":{property}"), Value::Text(name.to_owned())));
                 property_text(column, &property)
             }
         };
@@ -204,7 +194,7 @@ impl SqliteStore {
             read(&conn)
         })
         .await
-        .map_err(|error| StorageError(error.to_string()))?
+        .map_err(|error| StorageError::new(error.to_string()))?
         .map_err(StorageError::from)
     }
 }
@@ -257,7 +247,7 @@ impl AnswerListStore for SqliteStore {
         let (id, change) = (id.to_owned(), change.clone());
         let tags = match &change.tags {
             Some(tags) => {
-                Some(serde_json::to_string(tags).map_err(|e| StorageError(e.to_string()))?)
+                Some(serde_json::to_string(tags).map_err(|e| StorageError::new(e.to_string()))?)
             }
             None => None,
         };

@@ -15,7 +15,8 @@ use crate::hooks::event::envelope;
 use crate::hooks::webhook::new_message_id;
 use crate::hooks::{Event, Format, HookFilter};
 use crate::storage::hooks::{
-    Attempt, Delivery, DeliveryStatus, Due, Hook, HookChange, HookStore, NewHook, Outcome,
+    digest_json, events_json, filter_json, parse_digest, parse_events, parse_filter, show_hold,
+    Attempt, Delivery, DeliveryStatus, Due, Hook, HookChange, HookStore, NewHook, Queueing, Rule,
 };
 use crate::storage::{StorageError, StoredAnswer};
 
@@ -24,35 +25,17 @@ fn corrupt(column: usize, what: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, Type::Text, what.to_owned().into())
 }
 
-fn events_json(events: &[Event]) -> String {
-    serde_json::Value::from(events.iter().map(|e| e.name()).collect::<Vec<_>>()).to_string()
-}
-
 fn read_events(row: &Row, column: &str) -> rusqlite::Result<Vec<Event>> {
-    let text: String = row.get(column)?;
-    let names: Vec<String> = serde_json::from_str(&text).map_err(|_| corrupt(0, "hook events"))?;
-    names
-        .iter()
-        .map(|name| Event::from_name(name).ok_or_else(|| corrupt(0, "hook event")))
-        .collect()
+    parse_events(&row.get::<_, String>(column)?).ok_or_else(|| corrupt(0, "hook events"))
 }
 
 fn read_filter(row: &Row, column: &str) -> rusqlite::Result<HookFilter> {
-    let text: String = row.get(column)?;
-    let value = serde_json::from_str(&text).map_err(|_| corrupt(0, "hook filter"))?;
-    HookFilter::from_json(&value).map_err(|_| corrupt(0, "hook filter"))
+    parse_filter(&row.get::<_, String>(column)?).ok_or_else(|| corrupt(0, "hook filter"))
 }
 
 fn read_digest(row: &Row) -> rusqlite::Result<Option<DigestSchedule>> {
-    let Some(text) = row.get::<_, Option<String>>("digest")? else {
-        return Ok(None);
-    };
-    let value = serde_json::from_str(&text).map_err(|_| corrupt(0, "hook digest"))?;
-    DigestSchedule::from_json(&value).map_err(|_| corrupt(0, "hook digest"))
-}
-
-fn digest_json(digest: Option<&DigestSchedule>) -> Option<String> {
-    digest.map(|d| d.to_json().to_string())
+    parse_digest(row.get::<_, Option<String>>("digest")?.as_deref())
+        .ok_or_else(|| corrupt(0, "hook digest"))
 }
 
 /// A `hooks` row.
@@ -131,13 +114,6 @@ fn select_delivery(conn: &Connection, id: i64) -> rusqlite::Result<Option<Delive
         .optional()
 }
 
-/// What the writer needs of a hook that is not paused.
-pub(super) struct Rule {
-    id: i64,
-    events: Vec<Event>,
-    filter: HookFilter,
-}
-
 /// The rules of every hook that is not paused.
 pub(super) fn active_rules(conn: &Connection) -> rusqlite::Result<Vec<Rule>> {
     conn.prepare_cached("SELECT id, events, filter FROM hooks WHERE paused = 0 ORDER BY id")?
@@ -203,49 +179,33 @@ pub(super) fn queue(
     events: &[Event],
     at: i64,
 ) -> rusqlite::Result<usize> {
-    let listens = |rule: &Rule| events.iter().any(|e| rule.events.contains(e));
-    if !rules.iter().any(listens) {
+    let queueing = Queueing::new(rules, events);
+    if !queueing.any() {
         return Ok(0);
     }
-    // Rules without a filter need only know that the answer is no preview: the whole answer
-    // is read only for a filter.
-    let unfiltered = HookFilter::default();
-    let answer = if rules
-        .iter()
-        .any(|rule| listens(rule) && rule.filter != unfiltered)
-    {
+    let deliveries = if queueing.needs_answer() {
         let answer = conn
             .prepare_cached("SELECT * FROM responses WHERE id = :id")?
             .query_row(named_params! { ":id": answer_id }, super::stored_answer)
             .optional()?;
         match answer {
-            Some(answer) if !answer.preview => Some(answer),
-            _ => return Ok(0),
+            Some(answer) => queueing.deliveries(answer.preview, Some(&answer)),
+            None => return Ok(0),
         }
     } else {
         let preview: Option<bool> = conn
             .prepare_cached("SELECT preview FROM responses WHERE id = :id")?
             .query_row(named_params! { ":id": answer_id }, |row| row.get(0))
             .optional()?;
-        if preview != Some(false) {
-            return Ok(0);
+        match preview {
+            Some(preview) => queueing.deliveries(preview, None),
+            None => return Ok(0),
         }
-        None
     };
-    let mut queued = 0;
-    for event in events {
-        for rule in rules {
-            let passes = match &answer {
-                Some(answer) => rule.filter.matches(answer),
-                None => true,
-            };
-            if rule.events.contains(event) && passes {
-                insert_delivery(conn, rule.id, *event, answer_id, at)?;
-                queued += 1;
-            }
-        }
+    for &(hook_id, event) in &deliveries {
+        insert_delivery(conn, hook_id, event, answer_id, at)?;
     }
-    Ok(queued)
+    Ok(deliveries.len())
 }
 
 impl SqliteStore {
@@ -279,7 +239,7 @@ impl HookStore for SqliteStore {
                 ":url": new.url,
                 ":format": new.format.name(),
                 ":events": events_json(&new.events),
-                ":filter": new.filter.to_json().to_string(),
+                ":filter": filter_json(&new.filter),
                 ":digest": digest_json(new.digest.as_ref()),
                 ":secret": new.secret,
                 ":created_at": format_timestamp(now),
@@ -304,7 +264,7 @@ impl HookStore for SqliteStore {
 
     async fn update_hook(&self, id: i64, change: HookChange) -> Result<Option<Hook>, StorageError> {
         let events = change.events.as_deref().map(events_json);
-        let filter = change.filter.as_ref().map(|f| f.to_json().to_string());
+        let filter = change.filter.as_ref().map(filter_json);
         let digest = change.digest.as_ref().map(|(d, _)| digest_json(d.as_ref()));
         let digest_last_day = change.digest.as_ref().and_then(|(_, day)| day.clone());
         self.admin_write_and_signal(move |tx| {
@@ -394,19 +354,8 @@ impl HookStore for SqliteStore {
                     delivery,
                 )?
                 .collect::<rusqlite::Result<_>>()?;
-            // A held hook's pending deliveries are next tried when the hold ends.
-            if let Some(until) = select_hook(conn, id)?.and_then(|hook| hook.hold_until) {
-                for delivery in list.iter_mut() {
-                    let next = delivery
-                        .next_attempt_at
-                        .as_deref()
-                        .and_then(parse_timestamp);
-                    if delivery.status == DeliveryStatus::Pending && next.is_none_or(|n| n < until)
-                    {
-                        delivery.next_attempt_at = Some(format_timestamp(until));
-                    }
-                }
-            }
+            let hold = select_hook(conn, id)?.and_then(|hook| hook.hold_until);
+            show_hold(&mut list, hold);
             Ok(list)
         })
         .await
@@ -508,11 +457,7 @@ impl HookStore for SqliteStore {
         // As frequent as the answers when hooks are busy: in the answers' group commit.
         self.group_write(move |tx| {
             for attempt in attempts {
-                let (status, next) = match attempt.outcome {
-                    Outcome::Delivered => (DeliveryStatus::Delivered, None),
-                    Outcome::RetryAt(at) => (DeliveryStatus::Pending, Some(format_timestamp(at))),
-                    Outcome::Failed => (DeliveryStatus::Failed, None),
-                };
+                let columns = attempt.columns();
                 tx.prepare_cached(
                     "UPDATE hook_deliveries SET status = :status, attempts = attempts + 1,
                          last_status = :last_status, last_latency_ms = :latency,
@@ -520,22 +465,15 @@ impl HookStore for SqliteStore {
                      WHERE id = :id",
                 )?
                 .execute(named_params! {
-                    ":status": status.name(),
+                    ":status": columns.status.name(),
                     ":last_status": attempt.status,
                     ":latency": attempt.latency_ms,
                     ":response": attempt.response,
-                    ":next": next,
-                    ":now": format_timestamp(attempt.at),
+                    ":next": columns.next_attempt_at,
+                    ":now": columns.at,
                     ":id": attempt.delivery_id,
                 })?;
-                // The hook's hold: a failing receiver is left alone for longer each time, and
-                // a delivery ends it.
-                let hold = match (attempt.outcome, attempt.hold) {
-                    (Outcome::Delivered, _) => Some(None),
-                    (_, Some(until)) => Some(Some(format_timestamp(until))),
-                    _ => None,
-                };
-                if let Some(until) = hold {
+                if let Some(until) = columns.hold {
                     tx.prepare_cached(
                         "UPDATE hooks SET hold_until = :until,
                              hold_failures = CASE WHEN :until IS NULL THEN 0

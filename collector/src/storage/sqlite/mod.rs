@@ -154,7 +154,7 @@ impl SqliteStore {
         let admin = self
             .admin
             .clone()
-            .ok_or_else(|| StorageError("the database is open read-only".into()))?;
+            .ok_or_else(|| StorageError::new("the database is open read-only"))?;
         tokio::task::spawn_blocking(move || {
             let mut conn = admin.lock().unwrap_or_else(PoisonError::into_inner);
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -163,7 +163,7 @@ impl SqliteStore {
             Ok::<T, rusqlite::Error>(result)
         })
         .await
-        .map_err(|error| StorageError(error.to_string()))?
+        .map_err(|error| StorageError::new(error.to_string()))?
         .map_err(StorageError::from)
     }
 
@@ -192,7 +192,7 @@ impl SqliteStore {
             .threads
             .as_ref()
             .and_then(|threads| threads.inbox.as_ref())
-            .ok_or_else(|| StorageError("the database is open read-only".into()))?;
+            .ok_or_else(|| StorageError::new("the database is open read-only"))?;
         let (reply, done) = oneshot::channel();
         inbox.send(job(reply)).await.map_err(|_| stopped())?;
         done.await.map_err(|_| stopped())?
@@ -209,7 +209,7 @@ impl SqliteStore {
             read(&conn)
         })
         .await
-        .map_err(|error| StorageError(error.to_string()))?
+        .map_err(|error| StorageError::new(error.to_string()))?
         .map_err(StorageError::from)
     }
 }
@@ -336,7 +336,7 @@ impl Drop for SqliteStore {
 }
 
 fn stopped() -> StorageError {
-    StorageError("the database writer has stopped".into())
+    StorageError::new("the database writer has stopped")
 }
 
 /// The checkpoint thread: a passive checkpoint every [`CHECKPOINT_EVERY`] until `stop` is

@@ -19,7 +19,9 @@ use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 
 use super::report_slots::{property_text_sql, SLOT_SECONDS};
 use super::SqliteStore;
-use crate::storage::report::{Field, ReportCounts, ReportQuery, ReportStore, SurveySummary, Tally};
+use crate::storage::report::{
+    Column, Field, ReportCounts, ReportQuery, ReportStore, SurveySummary, Tally,
+};
 use crate::storage::StorageError;
 
 /// A statement: its text and its positional parameters, in order.
@@ -40,18 +42,10 @@ impl Statement {
 /// The SQL expression of a field's value (text, or NULL when the answer has none), over the
 /// table aliased `r`.
 fn field_sql(field: &Field, statement: &mut Statement) -> String {
-    let column = match field {
-        Field::UserId => "user_id",
-        Field::AccountId => "account_id",
-        Field::AccountName => "account_name",
-        Field::Language => "language",
-        Field::Trigger => "trigger_name",
-        Field::Channel => "channel",
-        Field::Category => "category",
-        Field::UserProperty(name) => return property_sql("user_properties", name, statement),
-        Field::AccountProperty(name) => return property_sql("account_properties", name, statement),
-    };
-    format!("r.{column}")
+    match field.column() {
+        Column::Text(column) => format!("r.{column}"),
+        Column::Property(column, name) => property_sql(column, name, statement),
+    }
 }
 
 /// A property of a `properties` column as text (see [`property_text_sql`]); the name is a

@@ -53,6 +53,6 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, StorageError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|error| StorageError(error.to_string()))?
+        .map_err(|error| StorageError::new(error.to_string()))?
         .map_err(StorageError::from)
 }

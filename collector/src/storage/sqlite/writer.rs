@@ -18,8 +18,9 @@ use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use rusqlite::{named_params, Connection, OptionalExtension, ToSql};
 use tokio::sync::{mpsc, oneshot, Notify};
 
-use super::hooks::{self, Rule};
+use super::hooks;
 use crate::hooks::event::transition;
+use crate::storage::hooks::Rule;
 use crate::storage::{key_hash, Applied, BodyColumns, StorageError, StoredFacts};
 use crate::validate::Answer;
 
@@ -87,7 +88,7 @@ impl Done {
 
 impl From<rusqlite::Error> for StorageError {
     fn from(error: rusqlite::Error) -> Self {
-        StorageError(error.to_string())
+        StorageError::new(error.to_string())
     }
 }
 
