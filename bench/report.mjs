@@ -49,7 +49,52 @@ function csvRecords(text) {
   return records;
 }
 
-export async function reportBench({ collectorBin, work, startCollector, stats, chromium, chromiumArgs, answers, runs }) {
+/** The API figures of REPORT_FIGURES (all but the dashboard's) from the collector at `url`. */
+async function apiFigures({ url, headers, year, runs, stats }) {
+  const timed = async (path) => {
+    const times = [];
+    for (let i = 0; i <= runs; i++) {
+      const start = performance.now();
+      const response = await fetch(url + path, { headers });
+      if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      await response.arrayBuffer();
+      if (i > 0) times.push(performance.now() - start); // the first run warms the cache
+    }
+    return stats(times);
+  };
+  return {
+    report_week_by_plan: await timed(`/v1/report?${year}&by=user.properties.plan`),
+    report_week: await timed(`/v1/report?${year}`),
+    report_week_by_account: await timed(`/v1/report?${year}&by=account.name`),
+    report_where_plan_by_language: await timed(`/v1/report?${year}&where=user.properties.plan:pro&by=language`),
+    answers_first_page: await timed('/v1/answers?limit=50'),
+  };
+}
+
+/**
+ * The same API figures with the seeded answers copied into PostgreSQL (`nps-collector
+ * migrate`, timed) and a collector on it.
+ */
+async function postgresFigures({ collectorBin, work, startCollector, startPostgres, db, token, headers, year, runs, stats }) {
+  const postgres = await startPostgres();
+  try {
+    const url = postgres.database('report');
+    const start = performance.now();
+    execFileSync(collectorBin, ['migrate', '--from', `sqlite:${db}`, '--to', url], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const migrated_s = Math.round((performance.now() - start) / 100) / 10;
+    const collector = await startCollector([], join(work, 'collector-report-postgres.log'),
+      { db: url, env: { NPS_ADMIN_TOKEN: token }, startSeconds: 120 });
+    try {
+      return { migrated_s, figures: await apiFigures({ url: collector.url, headers, year, runs, stats }) };
+    } finally {
+      await collector.stop();
+    }
+  } finally {
+    postgres.stop();
+  }
+}
+
+export async function reportBench({ collectorBin, work, startCollector, startPostgres, stats, chromium, chromiumArgs, answers, runs }) {
   const { db, seeded_s } = seededDatabase(collectorBin, work, answers);
   const token = 'npsa_' + randomBytes(32).toString('hex');
   const collector = await startCollector([], join(work, 'collector-report.log'),
@@ -60,22 +105,7 @@ export async function reportBench({ collectorBin, work, startCollector, stats, c
   const year = `from=${day(from)}&to=${day(to)}&tz=Europe/Berlin&interval=week`;
   const figures = {};
   try {
-    const timed = async (path) => {
-      const times = [];
-      for (let i = 0; i <= runs; i++) {
-        const start = performance.now();
-        const response = await fetch(collector.url + path, { headers });
-        if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-        await response.arrayBuffer();
-        if (i > 0) times.push(performance.now() - start); // the first run warms the cache
-      }
-      return stats(times);
-    };
-    figures.report_week_by_plan = await timed(`/v1/report?${year}&by=user.properties.plan`);
-    figures.report_week = await timed(`/v1/report?${year}`);
-    figures.report_week_by_account = await timed(`/v1/report?${year}&by=account.name`);
-    figures.report_where_plan_by_language = await timed(`/v1/report?${year}&where=user.properties.plan:pro&by=language`);
-    figures.answers_first_page = await timed('/v1/answers?limit=50');
+    Object.assign(figures, await apiFigures({ url: collector.url, headers, year, runs, stats }));
 
     // About 100,000 answers: the last 37 days. Memory is sampled while the CSV streams.
     const csvFrom = day(new Date(to.getTime() - 36 * 86_400_000));
@@ -97,7 +127,9 @@ export async function reportBench({ collectorBin, work, startCollector, stats, c
     };
 
     figures.dashboard_paint = await dashboardPaint({ chromium, chromiumArgs, url: collector.url, token, year, runs, stats });
-    return { answers, db_bytes: statSync(db).size, seeded_s, figures, csv };
+    await collector.stop();
+    const postgres = await postgresFigures({ collectorBin, work, startCollector, startPostgres, db, token, headers, year, runs, stats });
+    return { answers, db_bytes: statSync(db).size, seeded_s, figures, csv, postgres };
   } finally {
     await collector.stop();
   }
@@ -149,12 +181,14 @@ export function printReportBench(p, r, previous) {
   const median = (x) => (x ? `${x.median}` : 'n/a');
   p(`6. The report on ${r.answers.toLocaleString('en')} seeded answers (SQLite, ${Math.round(r.db_bytes / 1e6)} MB` +
     (r.seeded_s ? `, seeded in ${r.seeded_s} s` : '') + '); median ms');
-  p(`   ${'figure'.padEnd(54)}${'goal'.padStart(7)}${'now'.padStart(9)}${'p95'.padStart(9)}${'previous'.padStart(10)}`);
+  p(`   ${'figure'.padEnd(54)}${'goal'.padStart(7)}${'now'.padStart(9)}${'p95'.padStart(9)}${'previous'.padStart(10)}${'PostgreSQL'.padStart(12)}`);
   for (const [key, label, goal] of REPORT_FIGURES) {
     const now = r.figures[key];
     const before = previous?.figures?.[key];
-    p(`   ${label.padEnd(54)}${(goal ? '<= ' + goal : '').padStart(7)}${median(now).padStart(9)}${String(now?.p95 ?? 'n/a').padStart(9)}${median(before).padStart(10)}`);
+    const pg = r.postgres?.figures?.[key];
+    p(`   ${label.padEnd(54)}${(goal ? '<= ' + goal : '').padStart(7)}${median(now).padStart(9)}${String(now?.p95 ?? 'n/a').padStart(9)}${median(before).padStart(10)}${median(pg).padStart(12)}`);
   }
+  if (r.postgres) p(`   PostgreSQL: the same answers copied by nps-collector migrate in ${r.postgres.migrated_s} s; medians of the same requests`);
   const c = r.csv;
   const pc = previous?.csv;
   p(`   GET /v1/answers.csv, last 37 days: ${c.rows} rows, ${c.megabytes} MB in ${c.seconds} s; collector memory ` +

@@ -2,7 +2,8 @@
 //   1. bytes a host downloads (raw, gzip -9, brotli) next to posthog-js surveys.js + array.js;
 //   2. timings in headless Chromium (load -> ready, show -> frame, posthog-js surveys.js load);
 //   3. long tasks on the main thread; 4. wasm memory and JS heap;
-//   5. collector throughput under concurrent keep-alive clients (bench/loadgen);
+//   5. collector throughput under concurrent keep-alive clients (bench/loadgen): one collector on
+//      SQLite, one on PostgreSQL, two on one PostgreSQL (bench/postgres.mjs);
 //   6. the report, the answers list, the CSV and the dashboard on 1,000,000 seeded answers
 //      (bench/report.mjs);
 //   7. the answer POST's latency at 1,000 answers/s with and without three hooks (bench/hooks.mjs);
@@ -20,6 +21,7 @@ import { chromium } from 'playwright-core';
 import { reportBench, printReportBench } from './report.mjs';
 import { hooksBench, printHooksBench } from './hooks.mjs';
 import { quietBench, printQuietBench } from './quiet.mjs';
+import { startPostgres } from './postgres.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -313,28 +315,73 @@ async function quietPageBench() {
 
 // -------------------------------------------------------------------------------- collector
 
-async function collectorBench() {
-  const levels = [];
-  for (const connections of LEVELS) {
-    const collector = await startCollector([], join(WORK, `collector-load-${connections}.log`));
-    try {
-      const out = await run(LOADGEN, ['--url', collector.url + '/v1/responses', '--connections', String(connections),
-        '--duration', String(SECONDS), '--warmup', '1']);
-      const result = JSON.parse(out);
-      await collector.stop();
-      // Every 202 is a row: count what the database holds once the server has stopped.
-      const rows = execFileSync(COLLECTOR, ['export', '--db', collector.db], { maxBuffer: 1 << 30 })
-        .toString().split('\n').filter(Boolean).length;
-      result.rows_stored = rows;
-      // Unique ids and no request left unanswered: one row per 202, no more, no fewer.
-      result.every_202_stored = rows === result.accepted_202_total;
-      levels.push(result);
-    } finally {
+/**
+ * One level of load on `nodes` collectors over one database: the clients split evenly across
+ * them, one load generator per collector at once, their figures added up and their latencies
+ * pooled. Then the collectors stop and the database's rows are counted: one per 202.
+ */
+async function loadLevel(connections, nodes, label) {
+  const collectors = [];
+  try {
+    for (let i = 0; i < nodes.count; i++) {
+      collectors.push(await startCollector([], join(WORK, `collector-load-${label}-${connections}-${i}.log`), { db: nodes.db?.() }));
+    }
+    const runs = await Promise.all(collectors.map((collector, i) => {
+      const latencies = join(WORK, `collector-load-${label}-${connections}-${i}.latencies`);
+      return run(LOADGEN, ['--url', collector.url + '/v1/responses', '--connections', String(connections / collectors.length),
+        '--duration', String(SECONDS), '--warmup', '1', '--seed', String(1 + i), '--latencies', latencies])
+        .then((out) => ({ ...JSON.parse(out), latencies }));
+    }));
+    const sum = (key) => runs.reduce((total, r) => total + r[key], 0);
+    const all = runs.flatMap((r) => readFileSync(r.latencies, 'utf8').split('\n').filter(Boolean).map(Number)).sort((a, b) => a - b);
+    const at = (p) => all[Math.min(all.length - 1, Math.ceil((p / 100) * all.length) - 1)] / 1000;
+    const result = {
+      connections, answers_per_s: sum('answers_per_s'), requests: sum('requests'), accepted_202: sum('accepted_202'),
+      accepted_202_total: sum('accepted_202_total'), errors: sum('errors'),
+      latency_ms: { p50: at(50), p99: at(99), max: all.at(-1) / 1000 },
+    };
+    for (const collector of collectors) await collector.stop();
+    // Every 202 is a row: count what the database holds once the servers have stopped.
+    const rows = execFileSync(COLLECTOR, ['export', '--db', collectors[0].db], { maxBuffer: 1 << 30 })
+      .toString().split('\n').filter(Boolean).length;
+    result.rows_stored = rows;
+    // Unique ids and no request left unanswered: one row per 202, no more, no fewer.
+    result.every_202_stored = rows === result.accepted_202_total;
+    return result;
+  } finally {
+    for (const collector of collectors) {
       await collector.stop();
       collector.cleanup();
     }
   }
-  return { sqlite: 'WAL, synchronous=FULL, group commit', rate_limit: 0, seconds: SECONDS, levels };
+}
+
+/** Section 5: throughput at each level on SQLite, on PostgreSQL, and two collectors on one PostgreSQL. */
+async function collectorBench() {
+  const postgres = await startPostgres();
+  let database = 0;
+  const fresh = () => postgres.database(`load_${database++}`);
+  const setups = [
+    { label: 'sqlite', name: 'one collector, SQLite (WAL, synchronous=FULL, group commit)', count: 1 },
+    { label: 'postgres', name: 'one collector, PostgreSQL (fsync and synchronous_commit on)', count: 1, db: fresh },
+    { label: 'postgres-2', name: 'two collectors, one PostgreSQL (clients split between them)', count: 2 },
+  ];
+  const results = [];
+  try {
+    for (const setup of setups) {
+      const levels = [];
+      for (const connections of LEVELS) {
+        // Two collectors share one database: made once per level, named for both.
+        let shared = null;
+        const db = setup.count === 2 ? () => (shared ??= fresh()) : setup.db;
+        levels.push(await loadLevel(connections, { count: setup.count, db }, setup.label));
+      }
+      results.push({ setup: setup.name, levels });
+    }
+  } finally {
+    postgres.stop();
+  }
+  return { rate_limit: 0, seconds: SECONDS, setups: results };
 }
 
 // ----------------------------------------------------------------------------------- report
@@ -389,12 +436,15 @@ function printReport(r) {
   }
   if (r.report) printReportBench(p, r.report, r.previous_report);
   if (r.collector) {
-    p(`5. Collector throughput: POST /v1/responses on loopback, ${r.collector.seconds} s per level, ${r.collector.sqlite}`);
-    p(`   ${'clients'.padStart(7)}${'answers/s'.padStart(11)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}${'non-202'.padStart(9)}  every 202 stored`);
-    for (const l of r.collector.levels) {
-      const non202 = l.requests - l.accepted_202 + l.errors;
-      p(`   ${String(l.connections).padStart(7)}${String(Math.round(l.answers_per_s)).padStart(11)}${String(l.latency_ms.p50).padStart(9)}` +
-        `${String(l.latency_ms.p99).padStart(9)}${String(l.latency_ms.max).padStart(9)}${String(non202).padStart(9)}  ${l.every_202_stored} (${l.rows_stored} rows, ${l.accepted_202_total} 202s)`);
+    p(`5. Collector throughput: POST /v1/responses on loopback, ${r.collector.seconds} s per level`);
+    for (const setup of r.collector.setups) {
+      p(`   ${setup.setup}`);
+      p(`   ${'clients'.padStart(7)}${'answers/s'.padStart(11)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}${'non-202'.padStart(9)}  every 202 stored`);
+      for (const l of setup.levels) {
+        const non202 = l.requests - l.accepted_202 + l.errors;
+        p(`   ${String(l.connections).padStart(7)}${String(Math.round(l.answers_per_s)).padStart(11)}${String(l.latency_ms.p50).padStart(9)}` +
+          `${String(l.latency_ms.p99).padStart(9)}${String(l.latency_ms.max).padStart(9)}${String(non202).padStart(9)}  ${l.every_202_stored} (${l.rows_stored} rows, ${l.accepted_202_total} 202s)`);
+      }
     }
     p();
   }
@@ -420,7 +470,7 @@ if (ONLY === 'all' || ONLY === 'browser') report.browser = await browserBench();
 if (ONLY === 'all' || ONLY === 'quiet') report.quiet = await quietPageBench();
 if (ONLY === 'all' || ONLY === 'collector') report.collector = await collectorBench();
 if (ONLY === 'all' || ONLY === 'report') {
-  report.report = await reportBench({ collectorBin: COLLECTOR, work: WORK, startCollector, stats, chromium,
+  report.report = await reportBench({ collectorBin: COLLECTOR, work: WORK, startCollector, startPostgres, stats, chromium,
     chromiumArgs: CHROMIUM_ARGS, answers: REPORT_ANSWERS, runs: RUNS });
 }
 if (ONLY === 'all' || ONLY === 'hooks') {
