@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use nps_collector::cli::{Cli, Command, MigrateArgs, SeedArgs, ServeArgs};
-use nps_collector::storage::postgres::PgStore;
+use nps_collector::storage::postgres::{Opening, PgStore};
 use nps_collector::storage::sqlite::SqliteStore;
 use nps_collector::storage::{Access, Database};
 use nps_collector::{app, auth, server, telemetry, AppState};
@@ -92,7 +92,7 @@ fn migrate(args: &MigrateArgs) -> Result<(), String> {
     // Brought to this build's schema first (as `serve` would), then closed for the copy.
     drop(SqliteStore::open(path).map_err(|e| format!("cannot open {}: {e}", args.from))?);
     let copied = command_runtime()?.block_on(async {
-        let target = PgStore::connect(url)
+        let target = PgStore::open(url, Opening::Write)
             .await
             .map_err(|e| format!("cannot open {}: {e}", args.to))?;
         target
@@ -125,7 +125,7 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let served = runtime.block_on(async move {
-        let store = database.open(Access::Write).await?;
+        let store = database.open(Access::Serve).await?;
         let state = AppState::shared(store, args.settings(), nps_collector::system_clock());
         // Read from the environment only: a flag would show the token to `ps`.
         if let Some(token) = std::env::var_os("NPS_ADMIN_TOKEN") {

@@ -186,7 +186,7 @@ pub fn answer(body: &Value) -> Result<Answer, Invalid> {
             }
         }
     }
-    let comment = optional_string(obj, "comment", "comment", MAX_COMMENT_CHARS)?;
+    let comment = optional_text(obj, "comment", "comment", MAX_COMMENT_CHARS)?;
     if comment.is_some() && !is_response {
         let message = format!("a {body_type} must not have a comment");
         return Err(Invalid::new("comment", message));
@@ -203,7 +203,7 @@ pub fn answer(body: &Value) -> Result<Answer, Invalid> {
             let user = object(value, "user")?;
             let party = Party {
                 id: optional_string(user, "id", "user.id", MAX_ID_CHARS)?,
-                label: optional_string(user, "email", "user.email", MAX_FIELD_CHARS)?,
+                label: optional_text(user, "email", "user.email", MAX_FIELD_CHARS)?,
                 created_at: optional_timestamp(user, "createdAt", "user.createdAt")?,
                 properties: properties(user, "user.properties")?,
             };
@@ -216,7 +216,7 @@ pub fn answer(body: &Value) -> Result<Answer, Invalid> {
             let account = object(value, "account")?;
             Party {
                 id: optional_string(account, "id", "account.id", MAX_ID_CHARS)?,
-                label: optional_string(account, "name", "account.name", MAX_FIELD_CHARS)?,
+                label: optional_text(account, "name", "account.name", MAX_FIELD_CHARS)?,
                 created_at: None,
                 properties: properties(account, "account.properties")?,
             }
@@ -252,8 +252,8 @@ pub fn answer(body: &Value) -> Result<Answer, Invalid> {
         user_hash,
         account,
         language: optional_string(obj, "language", "language", MAX_FIELD_CHARS)?,
-        trigger: optional_string(obj, "trigger", "trigger", MAX_FIELD_CHARS)?,
-        page: optional_string(obj, "page", "page", MAX_FIELD_CHARS)?,
+        trigger: optional_text(obj, "trigger", "trigger", MAX_FIELD_CHARS)?,
+        page: optional_text(obj, "page", "page", MAX_FIELD_CHARS)?,
         channel,
         shown_at,
         answered_at: optional_timestamp(obj, "answeredAt", "answeredAt")?,
@@ -307,7 +307,13 @@ fn optional_string(
         None => Ok(None),
         Some(Value::String(text)) => {
             check_length(text, field, max_chars)?;
-            Ok(Some(without_nul(text)))
+            if text.contains('\0') {
+                return Err(Invalid::new(
+                    field,
+                    format!("{field} must not contain NUL characters"),
+                ));
+            }
+            Ok(Some(text.clone()))
         }
         Some(_) => Err(Invalid::new(field, format!("{field} must be a string"))),
     }
@@ -341,13 +347,31 @@ fn optional_timestamp(
 }
 
 /// `text` without its NUL characters: valid JSON, but no use in an answer, and PostgreSQL
-/// stores no text with one. Dropped rather than refused, so that the answer is kept.
+/// stores no text with one. In free text (a comment, an email, a page) they are dropped, so
+/// that the answer is kept; in an identifier they are refused (see [`optional_string`]), since
+/// dropping them could make it another's.
 fn without_nul(text: &str) -> String {
     text.replace('\0', "")
 }
 
-/// Checks a `properties` object (at most 50 keys, scalar values) and serialises it, without
-/// NUL characters in its keys and strings (see [`without_nul`]).
+/// As [`optional_string`] for free text: NUL characters are dropped (see [`without_nul`]).
+fn optional_text(
+    obj: &Map<String, Value>,
+    key: &str,
+    field: &str,
+    max_chars: usize,
+) -> Result<Option<String>, Invalid> {
+    match present(obj, key) {
+        Some(Value::String(text)) => {
+            check_length(text, field, max_chars)?;
+            Ok(Some(without_nul(text)))
+        }
+        _ => optional_string(obj, key, field, max_chars),
+    }
+}
+
+/// Checks a `properties` object (at most 50 keys, none with a NUL character, scalar values)
+/// and serialises it, without NUL characters in its strings (see [`without_nul`]).
 fn properties(owner: &Map<String, Value>, field: &str) -> Result<Option<String>, Invalid> {
     let Some(value) = present(owner, "properties") else {
         return Ok(None);
@@ -361,6 +385,12 @@ fn properties(owner: &Map<String, Value>, field: &str) -> Result<Option<String>,
     }
     for (key, value) in map {
         let path = format!("{field}.{key}");
+        if key.contains('\0') {
+            return Err(Invalid::new(
+                field,
+                format!("{field} keys must not contain NUL characters"),
+            ));
+        }
         if key.chars().count() > MAX_FIELD_CHARS {
             return Err(Invalid::new(
                 field,
@@ -385,7 +415,7 @@ fn properties(owner: &Map<String, Value>, field: &str) -> Result<Option<String>,
                 Value::String(text) => Value::String(without_nul(text)),
                 other => other.clone(),
             };
-            (without_nul(key), value)
+            (key.clone(), value)
         })
         .collect();
     Ok(Some(Value::Object(cleaned).to_string()))

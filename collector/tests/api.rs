@@ -371,12 +371,13 @@ async fn unknown_fields_are_ignored() {
 }
 
 #[tokio::test]
-async fn nul_characters_are_dropped_and_the_answer_kept() {
+async fn nul_characters_are_dropped_from_free_text_and_refused_in_identifiers() {
     // Valid JSON that no database column should hold (PostgreSQL refuses it in text).
     let app = TestApp::new().await;
     let mut body = valid();
     body["comment"] = json!("slow\u{0} exports");
-    body["user"]["properties"] = json!({ "pl\u{0}an": "p\u{0}ro", "seats": 12 });
+    body["user"]["properties"] = json!({ "plan": "p\u{0}ro", "seats": 12 });
+    body["user"]["email"] = json!("ada\u{0}@example.com");
     body["trigger"] = json!("event:\u{0}x");
     assert_eq!(app.post(&body).await.0, StatusCode::ACCEPTED);
     let row = &app.rows().await[0];
@@ -385,7 +386,25 @@ async fn nul_characters_are_dropped_and_the_answer_kept() {
         row.user_properties,
         Some(json!({ "plan": "pro", "seats": 12 }))
     );
+    assert_eq!(row.user_email.as_deref(), Some("ada@example.com"));
     assert_eq!(row.trigger_name.as_deref(), Some("event:x"));
+    // Dropped from an identifier, a NUL could make the answer another user's.
+    for (pointer, value, field) in [
+        ("/user/id", json!("u_42\u{0}"), "user.id"),
+        ("/account/id", json!("\u{0}acme"), "account.id"),
+        ("/language", json!("e\u{0}n"), "language"),
+        (
+            "/user/properties",
+            json!({ "pl\u{0}an": "pro" }),
+            "user.properties",
+        ),
+    ] {
+        assert_invalid(&app, &with(valid(), pointer, value), field).await;
+    }
+    // The public eligibility query too: refused, not a database error.
+    let (status, body) = app.eligibility("?userId=u%00").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "userId");
 }
 
 #[tokio::test]

@@ -5,11 +5,12 @@
 mod common;
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::hooks::{answer_id, body, Receiver};
-use common::nodes::{deliver, request, Node};
+use common::nodes::{deliver, request, wait_delivered, Node};
 use common::postgres;
 use serde_json::{json, Value};
 
@@ -116,14 +117,10 @@ async fn each_hook_event_is_sent_once_by_one_of_the_nodes() {
             assert_eq!(status, 202);
         }
     }
-    let got = receiver.wait_for(120).await;
-    // Everything is sent; wait a moment for anything sent twice to arrive too.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let got = if receiver.received().len() > got.len() {
-        receiver.received()
-    } else {
-        got
-    };
+    // Once the database says all 120 were delivered, nothing more is sent: a delivery is
+    // recorded after it was sent, and a delivered one is never sent again.
+    wait_delivered(&db, 120).await;
+    let got = receiver.received();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
     for request in &got {
@@ -142,6 +139,54 @@ async fn each_hook_event_is_sent_once_by_one_of_the_nodes() {
         "sent more than once: {seen:?}"
     );
     assert!(ids.values().all(|&n| n == 1), "a webhook-id twice: {ids:?}");
+    // One hook: never two of its attempts at once, whichever collectors sent them.
+    assert_eq!(receiver.most_at_once.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_node_killed_mid_run_leaves_its_hook_to_the_other() {
+    let db = postgres::fresh_database().await;
+    let flags = ["--allow-private-hooks"];
+    let mut a = Node::start(&db, &flags);
+    // A slow receiver: a run of 20 deliveries takes seconds.
+    let receiver = Receiver::start(|_| (200, 250)).await;
+    let hook = json!({ "name": "CRM", "url": receiver.url, "format": "webhook",
+                       "events": ["response.completed"] });
+    let created = request(&a.addr, "POST", "/v1/hooks", Some(&hook), true)
+        .await
+        .unwrap();
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    // Twenty answers at once: A's worker, woken by the first, gathers for a moment and takes
+    // them all in one run, and is killed in the middle of it.
+    let mut posts = tokio::task::JoinSet::new();
+    for n in 0..20u32 {
+        let addr = a.addr.clone();
+        posts.spawn(async move { deliver(&[&addr], 0, &body(n, "complete", 9)).await.0 });
+    }
+    while let Some(status) = posts.join_next().await {
+        assert_eq!(status.unwrap(), 202);
+    }
+    receiver.wait_for(3).await;
+    a.kill();
+    let _b = Node::start(&db, &flags);
+    // B takes the hook when A's claim runs out, and sends the rest; what A sent without
+    // recording it is sent again, with the same webhook-id.
+    wait_delivered(&db, 20).await;
+    let mut ids: HashMap<String, Vec<String>> = HashMap::new();
+    for request in receiver.received() {
+        let answer = request.json()["data"]["id"].as_str().unwrap().to_owned();
+        ids.entry(answer)
+            .or_default()
+            .push(request.header("webhook-id").to_owned());
+    }
+    assert_eq!(ids.len(), 20, "every answer's event arrived");
+    for (answer, webhook_ids) in &ids {
+        assert!(
+            webhook_ids.iter().all(|id| id == &webhook_ids[0]),
+            "{answer} sent under different ids: {webhook_ids:?}"
+        );
+    }
+    assert_eq!(receiver.most_at_once.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,6 @@
 //! PostgreSQL stopped for 10 s under load: two collectors answer `503` with `Retry-After`
 //! meanwhile, the widget-style retries carry every answer through, and the collectors recover
-//! without a restart. (A test binary of its own: it stops the cluster its tests share.)
+//! without a restart, hook deliveries included. (A test binary of its own: it stops the cluster its tests share.)
 
 mod common;
 
@@ -8,16 +8,25 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::hooks::{answer_id, body};
-use common::nodes::{deliver, request, Node};
+use common::hooks::{answer_id, body, Receiver};
+use common::nodes::{deliver, request, wait_delivered, Node};
 use common::postgres;
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_answer_is_stored_across_ten_seconds_without_the_database() {
     const ANSWERS: u32 = 600;
     const CLIENTS: u32 = 10;
     let db = postgres::fresh_database().await;
-    let (a, b) = (Node::start(&db, &[]), Node::start(&db, &[]));
+    let flags = ["--allow-private-hooks"];
+    let (a, b) = (Node::start(&db, &flags), Node::start(&db, &flags));
+    let receiver = Receiver::ok().await;
+    let hook = json!({ "name": "CRM", "url": receiver.url, "format": "webhook",
+                       "events": ["response.completed"] });
+    let created = request(&a.addr, "POST", "/v1/hooks", Some(&hook), true)
+        .await
+        .unwrap();
+    assert_eq!(created.status, 201, "{:?}", created.body);
     let addrs = Arc::new([a.addr.clone(), b.addr.clone()]);
     let acknowledged = Arc::new(AtomicU32::new(0));
     let mut clients = Vec::new();
@@ -46,8 +55,10 @@ async fn every_answer_is_stored_across_ten_seconds_without_the_database() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     postgres::stop();
-    // Meanwhile both collectors say they cannot store, and when to try again.
+    // Meanwhile both collectors say they cannot store, and when to try again, in the time
+    // they give a connection to come (5 s to wait for one, 5 s to make one).
     for addr in addrs.iter() {
+        let asked = Instant::now();
         let reply = request(
             addr,
             "POST",
@@ -57,6 +68,11 @@ async fn every_answer_is_stored_across_ten_seconds_without_the_database() {
         )
         .await
         .unwrap();
+        assert!(
+            asked.elapsed() < Duration::from_secs(11),
+            "{:?}",
+            asked.elapsed()
+        );
         assert_eq!(reply.status, 503, "{:?}", reply.body);
         assert_eq!(reply.retry_after.as_deref(), Some("5"));
         let reply = request(addr, "GET", "/v1/eligibility?userId=u_1", None, false)
@@ -96,4 +112,14 @@ async fn every_answer_is_stored_across_ten_seconds_without_the_database() {
     for n in 0..ANSWERS {
         assert!(ids.contains(&answer_id(n)), "answer {n} is missing");
     }
+    // And the hook's deliveries go out once the database is back, one per answer.
+    wait_delivered(&db, i64::from(ANSWERS)).await;
+    let mut sent: Vec<String> = receiver
+        .received()
+        .iter()
+        .map(|request| request.json()["data"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    sent.sort();
+    sent.dedup();
+    assert_eq!(sent.len(), ANSWERS as usize);
 }

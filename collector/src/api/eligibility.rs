@@ -48,6 +48,13 @@ pub async fn get_eligibility(
         let message = format!("userId must be at most {MAX_ID_CHARS} characters");
         return Err(ApiError::bad_request(message, "userId"));
     }
+    if user_id.contains('\0') {
+        // No stored user id has one (the answers' are refused with it).
+        return Err(ApiError::bad_request(
+            "userId must not contain NUL characters",
+            "userId",
+        ));
+    }
     let survey = match (query.survey, query.kind) {
         (Some(survey), _) if is_survey_id(&survey) => survey,
         (Some(_), _) => {

@@ -54,7 +54,7 @@ pub enum AuthError {
     Invalid,
     /// A cookie-authenticated request that changes something, sent from another origin: `403`.
     CrossOrigin,
-    /// The store could not be asked: `500`.
+    /// The store could not be asked: `503` when the database cannot be reached, else `500`.
     Storage(crate::storage::StorageError),
 }
 

@@ -150,7 +150,11 @@ async fn run_hook(state: AppState, mut hook: Hook, deliveries: Vec<Delivery>) {
             break;
         }
         if recorded_at.elapsed() >= RECORD_EVERY {
-            record(&state, std::mem::take(&mut attempts)).await;
+            // Not recorded, or the hook is no longer this run's: the rest wait for a run that
+            // can record them.
+            if !record(&state, std::mem::take(&mut attempts)).await {
+                break;
+            }
             recorded_at = Instant::now();
             // Paused, deleted, sent elsewhere or signed anew meanwhile: the rest wait for a
             // run that knows.
@@ -171,15 +175,20 @@ async fn run_hook(state: AppState, mut hook: Hook, deliveries: Vec<Delivery>) {
     }
 }
 
-/// Records `attempts`; waits a little when they cannot be written (their deliveries are still
-/// due: they are tried again, not in a tight loop).
-async fn record(state: &AppState, attempts: Vec<Attempt>) {
+/// Records `attempts`; whether the run may go on: not when they could not be written (after a
+/// short wait: their deliveries are still due and are tried again, not in a tight loop), nor
+/// when the run's hook was taken by another collector meanwhile.
+async fn record(state: &AppState, attempts: Vec<Attempt>) -> bool {
     if attempts.is_empty() {
-        return;
+        return true;
     }
-    if let Err(error) = state.store().record_attempts(attempts).await {
-        tracing::error!(%error, "hooks: cannot record attempts");
-        tokio::time::sleep(ERROR_WAIT).await;
+    match state.store().record_attempts(attempts).await {
+        Ok(held) => held,
+        Err(error) => {
+            tracing::error!(%error, "hooks: cannot record attempts");
+            tokio::time::sleep(ERROR_WAIT).await;
+            false
+        }
     }
 }
 

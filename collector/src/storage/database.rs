@@ -6,12 +6,13 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::postgres::PgStore;
+use super::postgres::{Opening, PgStore};
 use super::sqlite::SqliteStore;
 use super::Store;
 
-/// A database named by `--db`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A database named by `--db`. It is shown (`Display` and `Debug`) without a PostgreSQL
+/// URL's password.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Database {
     /// A SQLite file.
     Sqlite(PathBuf),
@@ -22,6 +23,9 @@ pub enum Database {
 /// How a command uses the database it opens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
+    /// A collector's server: as [`Access::Write`], and on PostgreSQL it hears of the other
+    /// collectors' hook work.
+    Serve,
     /// Reads and writes, creating (SQLite) and migrating it as needed.
     Write,
     /// Writes to one that must exist already (a SQLite file is not created).
@@ -32,11 +36,10 @@ pub enum Access {
 
 impl Database {
     /// The database `text` names: a `postgres://` or `postgresql://` URL, `sqlite:PATH`, or a
-    /// file path.
+    /// file path. A URL is read when it is opened, not here: an error here is printed with the
+    /// text, which would show the password.
     pub fn parse(text: &str) -> Result<Database, String> {
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-            text.parse::<tokio_postgres::Config>()
-                .map_err(|error| format!("not a PostgreSQL URL ({error})"))?;
             return Ok(Database::Postgres(text.to_owned()));
         }
         let path = text.strip_prefix("sqlite:").unwrap_or(text);
@@ -50,7 +53,8 @@ impl Database {
     pub async fn open(&self, access: Access) -> Result<Arc<dyn Store>, String> {
         match self {
             Database::Sqlite(path) => {
-                if access != Access::Write && !path.exists() {
+                let creates = matches!(access, Access::Serve | Access::Write);
+                if !creates && !path.exists() {
                     return Err(format!("no database at {}", path.display()));
                 }
                 let opened = if access == Access::Read {
@@ -62,7 +66,12 @@ impl Database {
                 Ok(Arc::new(store))
             }
             Database::Postgres(url) => {
-                let store = PgStore::connect(url)
+                let opening = match access {
+                    Access::Serve => Opening::Serve,
+                    Access::Write | Access::WriteExisting => Opening::Write,
+                    Access::Read => Opening::Read,
+                };
+                let store = PgStore::open(url, opening)
                     .await
                     .map_err(|e| format!("cannot open {self}: {e}"))?;
                 Ok(Arc::new(store))
@@ -72,8 +81,8 @@ impl Database {
 }
 
 impl fmt::Display for Database {
-    /// The file's path, or the URL without its password (it is a secret: messages and logs
-    /// show this).
+    /// The file's path, or the URL without its password and options (a password is a secret:
+    /// messages and logs show this).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Database::Sqlite(path) => write!(f, "{}", path.display()),
@@ -82,20 +91,41 @@ impl fmt::Display for Database {
     }
 }
 
-/// `url` with the password of its user part, if any, replaced by `***`.
-fn redacted(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((user, host)) if user.contains(':') => {
-            let name = user.split(':').next().unwrap_or_default();
-            format!("{scheme}://{name}:***@{host}{tail}")
-        }
-        _ => url.to_owned(),
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Database({self})")
     }
+}
+
+/// What a PostgreSQL URL names, rebuilt from what the driver reads of it (so that however the
+/// password was written, in the user part or as an option, it is not there): user, hosts,
+/// ports and database.
+fn redacted(url: &str) -> String {
+    use tokio_postgres::config::Host;
+    let Ok(config) = url.parse::<tokio_postgres::Config>() else {
+        return "postgres://(an unreadable URL)".to_owned();
+    };
+    let user = config
+        .get_user()
+        .map(|user| format!("{user}@"))
+        .unwrap_or_default();
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| {
+            let name = match host {
+                Host::Tcp(name) => name.clone(),
+                Host::Unix(path) => path.display().to_string(),
+            };
+            match config.get_ports().get(i).or(config.get_ports().first()) {
+                Some(port) => format!("{name}:{port}"),
+                None => name,
+            }
+        })
+        .collect();
+    let name = config.get_dbname().unwrap_or_default();
+    format!("postgres://{user}{}/{name}", hosts.join(","))
 }
 
 #[cfg(test)]
@@ -120,18 +150,32 @@ mod tests {
         }
         assert!(Database::parse("sqlite:").is_err());
         assert!(Database::parse("").is_err());
-        assert!(Database::parse("postgres://nps@db/nps?connect_timeout=soon").is_err());
     }
 
     #[test]
     fn never_shows_a_password() {
         let shown = |text: &str| Database::parse(text).unwrap().to_string();
-        assert_eq!(
-            shown("postgres://nps:s3cr%40t@db:5432/nps"),
-            "postgres://nps:***@db:5432/nps"
-        );
-        assert_eq!(shown("postgres://nps@db/nps"), "postgres://nps@db/nps");
-        assert_eq!(shown("postgres://db/nps"), "postgres://db/nps");
+        let cases = [
+            (
+                "postgres://nps:s3cr%40t@db:5432/nps",
+                "postgres://nps@db:5432/nps",
+            ),
+            ("postgres://nps:pa/ss@db/nps", "postgres://nps@db:5432/nps"),
+            (
+                "postgres://nps@db/nps?password=s3cret",
+                "postgres://nps@db:5432/nps",
+            ),
+            ("postgres://db/nps", "postgres://db:5432/nps"),
+            (
+                "postgres://nps:s3cret@db/nps?sslmode=verify-full",
+                "postgres://(an unreadable URL)",
+            ),
+        ];
+        for (url, expected) in cases {
+            let database = Database::parse(url).unwrap();
+            assert_eq!(shown(url), expected, "{url}");
+            assert_eq!(format!("{database:?}"), format!("Database({expected})"));
+        }
         assert_eq!(shown("sqlite:a.db"), "a.db");
     }
 }

@@ -415,7 +415,11 @@ pub trait HookStore: Send + Sync {
 
     /// Records attempts, in one transaction, and their hooks' holds: a hold starts a longer
     /// one each time, a delivery ends it.
-    async fn record_attempts(&self, attempts: Vec<Attempt>) -> Result<(), StorageError>;
+    ///
+    /// Returns whether the run that made them still holds their hook: `false` when, with
+    /// several collectors on one database, its claim ran out and another took the hook (the
+    /// run then stops: the other sends the rest).
+    async fn record_attempts(&self, attempts: Vec<Attempt>) -> Result<bool, StorageError>;
 
     /// The worker's run of the hook with `id` is over: with several collectors on one
     /// database, another may now take the hook's next deliveries. (A run claims its hook in

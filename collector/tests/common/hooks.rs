@@ -81,6 +81,8 @@ impl Receiver {
             let (at_once, most) = (at_once.clone(), most.clone());
             async move {
                 most.fetch_max(at_once.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                // Counted out when the request ends, answered or dropped (its sender gone).
+                let _answering = Answering(at_once);
                 let n = {
                     let mut got = record.lock().unwrap();
                     got.push(Received { headers, body });
@@ -88,7 +90,6 @@ impl Receiver {
                 };
                 let (status, delay) = answer(n);
                 tokio::time::sleep(Duration::from_millis(delay)).await;
-                at_once.fetch_sub(1, Ordering::SeqCst);
                 (StatusCode::from_u16(status).unwrap(), format!("answer {n}"))
             }
         });
@@ -129,6 +130,15 @@ impl Receiver {
             );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+    }
+}
+
+/// One request being answered, counted in the receiver's requests at once until dropped.
+struct Answering(Arc<AtomicUsize>);
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

@@ -87,7 +87,7 @@ impl TestApp {
     async fn open(db: Database, settings: Settings, at: i64) -> Self {
         let now = Arc::new(AtomicI64::new(at));
         let clock = now.clone();
-        let store = db.open(Access::Write).await.unwrap();
+        let store = db.open(Access::Serve).await.unwrap();
         store
             .create_token(
                 "test",

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -144,4 +144,31 @@ pub async fn deliver(addrs: &[&str], first: usize, body: &Value) -> (u16, Vec<Op
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     unreachable!()
+}
+
+/// Waits until `n` hook deliveries are recorded as delivered.
+pub async fn wait_delivered(db: &str, n: i64) {
+    let (client, connection) = tokio_postgres::connect(db, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let start = Instant::now();
+    loop {
+        let delivered: i64 = client
+            .query_one(
+                "SELECT count(*) FROM hook_deliveries WHERE status = 'delivered'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        if delivered >= n {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(90),
+            "{delivered} of {n} delivered"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -195,27 +195,41 @@ impl AnswerListStore for PgStore {
     async fn delete_user(&self, user_id: &str) -> Result<u64, StorageError> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await?;
+        // The answers first: deleting them waits for any body of theirs being stored on
+        // another collector, whose deliveries are then committed, and deleted next.
+        let deleted: Vec<(String, bool)> = transaction
+            .query(
+                "DELETE FROM responses WHERE user_id = $1 RETURNING id, comment IS NOT NULL",
+                &[&user_id],
+            )
+            .await?
+            .iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect();
+        let ids: Vec<&str> = deleted.iter().map(|(id, _)| id.as_str()).collect();
+        // A digest lists comments: only the answers with one can be in a digest.
+        let commented: Vec<&str> = deleted
+            .iter()
+            .filter(|(_, comment)| *comment)
+            .map(|(id, _)| id.as_str())
+            .collect();
         // Deliveries carry the answer: they go with it, sent or not, and so do the daily
         // digests that list one of its comments.
         transaction
             .execute(
-                "DELETE FROM hook_deliveries WHERE answer_id IN
-                     (SELECT id FROM responses WHERE user_id = $1)",
-                &[&user_id],
+                "DELETE FROM hook_deliveries WHERE answer_id = ANY($1)",
+                &[&ids],
             )
             .await?;
         transaction
             .execute(
-                "DELETE FROM hook_deliveries d WHERE d.answer_id = '' AND EXISTS (
-                     SELECT 1 FROM responses r WHERE r.user_id = $1 AND r.comment IS NOT NULL
-                         AND strpos(d.body, '\"id\":\"' || r.id || '\"') > 0)",
-                &[&user_id],
+                "DELETE FROM hook_deliveries d WHERE d.answer_id = ''
+                     AND EXISTS (SELECT 1 FROM unnest($1::text[]) AS gone(id)
+                         WHERE strpos(d.body, '\"id\":\"' || gone.id || '\"') > 0)",
+                &[&commented],
             )
             .await?;
-        let deleted = transaction
-            .execute("DELETE FROM responses WHERE user_id = $1", &[&user_id])
-            .await?;
         transaction.commit().await?;
-        Ok(deleted)
+        Ok(deleted.len() as u64)
     }
 }

@@ -1,19 +1,23 @@
 //! [`HookStore`] on PostgreSQL, shared by every collector on the database.
 //!
 //! Deliveries are queued in the transaction that moves the answer ([`queue`]), as on SQLite.
-//! Sending is shared out by hook: a worker's run takes its hook with a claim, a row lock-free
-//! lease (`claimed_by`, `claimed_until`) taken in [`due_deliveries`](HookStore::due_deliveries)
-//! under `FOR UPDATE SKIP LOCKED`, renewed each time the run records attempts and given back
-//! when it ends ([`end_run`](HookStore::end_run)). So at most one attempt per hook is in flight
-//! across all the collectors, and deliveries go in the order they were queued; a collector
-//! killed mid-run leaves its claim to run out ([`CLAIM`]), and another sends what it had not
-//! recorded, with the same `webhook-id`.
+//! Sending is shared out by hook: a worker's run takes its hook with a claim, a lease written
+//! on the hook's row (`claimed_by`, `claimed_until`, timed by the database's clock, which every
+//! collector shares) in [`due_deliveries`](HookStore::due_deliveries) under `FOR NO KEY UPDATE
+//! SKIP LOCKED` (which leaves the answers free to queue deliveries to the hook), committed
+//! before the deliveries are read; renewed each time the run records attempts, and given back
+//! when it ends ([`end_run`](HookStore::end_run)). A run whose claim ran out and was taken
+//! stops at its next record. So at most one attempt per hook is in flight across all the
+//! collectors, and deliveries go in the order they were queued; a collector killed mid-run
+//! leaves its claim to run out ([`CLAIM_SECONDS`]), and another sends what it had not recorded,
+//! with the same `webhook-id`.
 //!
 //! Collectors wake each other through `NOTIFY` on [`CHANNEL`]: a run that gives its hook back
 //! notifies, as do the admin's changes (a retry, a test, a digest, a hook resumed), and each
 //! collector listens on a connection of its own ([`listen`]) and wakes its worker. An answer's
 //! deliveries need no notification (see [`queue`]).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,9 +41,11 @@ use crate::storage::{StorageError, StoredAnswer};
 
 /// The channel collectors notify when there is something to send.
 const CHANNEL: &str = "nps_hooks";
-/// How long a claim on a hook lasts unless renewed: longer than an attempt may take (the hook
-/// timeout, 10 s) plus recording it, so a live run never loses its hook.
-const CLAIM: i64 = 30_000;
+/// How long a claim on a hook lasts unless renewed (s): longer than an attempt may take (the
+/// hook timeout, 10 s) plus recording it, so a live run never loses its hook.
+const CLAIM_SECONDS: f64 = 30.0;
+/// When to look again at a hook that was due but being claimed by another collector (ms).
+const SKIPPED_WAIT_MS: i64 = 1_000;
 /// Wait before listening again after the listening connection failed.
 const LISTEN_RETRY: Duration = Duration::from_secs(2);
 
@@ -430,17 +436,19 @@ impl HookStore for PgStore {
         per_hook: usize,
     ) -> Result<Due, StorageError> {
         let mut client = self.client().await?;
-        let transaction = client.transaction().await?;
         let now_text = format_timestamp(now);
+        let transaction = client.transaction().await?;
         // Each hook's pending delivery due first (index `hook_deliveries_pending`); a held
         // hook's is due when the hold ends, a hook another collector has claimed when the
-        // claim runs out (unless it gives it back first, and notifies).
+        // claim runs out (unless it gives the hook back first, and notifies). Claims are
+        // timed by the database's clock, the one clock every collector shares.
         let heads = transaction
             .query(
                 "SELECT h.id,
-                     GREATEST(d.next_attempt_at, COALESCE(h.hold_until, ''),
-                         CASE WHEN h.claimed_by <> $1 THEN COALESCE(h.claimed_until, '')
-                             ELSE '' END) AS due
+                     GREATEST(d.next_attempt_at, COALESCE(h.hold_until, '')) AS due,
+                     CASE WHEN h.claimed_by <> $1 AND h.claimed_until > clock_timestamp()
+                         THEN ceil(extract(epoch FROM h.claimed_until - clock_timestamp())
+                             * 1000)::bigint END AS claimed_for_ms
                  FROM hooks h
                  CROSS JOIN LATERAL (
                      SELECT next_attempt_at FROM hook_deliveries
@@ -451,15 +459,19 @@ impl HookStore for PgStore {
             )
             .await?;
         let mut due = Due::default();
+        let mut wake_at = |at: i64| due.next_at = Some(due.next_at.map_or(at, |n: i64| n.min(at)));
         let mut ready = Vec::new();
         for row in heads {
             let hook_id: i64 = row.get("id");
             if busy.contains(&hook_id) {
                 continue;
             }
-            let at = parse_timestamp(row.get("due")).unwrap_or(now);
+            let claimed_for: Option<i64> = row.get("claimed_for_ms");
+            let at = parse_timestamp(row.get("due"))
+                .unwrap_or(now)
+                .max(claimed_for.map_or(now, |ms| now + ms));
             if at > now {
-                due.next_at = Some(due.next_at.map_or(at, |next: i64| next.min(at)));
+                wake_at(at);
             } else {
                 ready.push(hook_id);
             }
@@ -467,55 +479,47 @@ impl HookStore for PgStore {
         if ready.is_empty() {
             return Ok(due);
         }
-        // Claim them: hooks another collector is claiming at this moment are skipped, not
-        // waited for; one another collector claimed meanwhile is no longer free.
+        // Claim them. A hook another collector is claiming or renewing at this moment is
+        // skipped, not waited for, and looked at again shortly. `NO KEY UPDATE` leaves the
+        // answers' transactions free to queue deliveries to the hook meanwhile.
         let claimed = transaction
             .query(
-                "UPDATE hooks SET claimed_by = $1, claimed_until = $2
+                "UPDATE hooks SET claimed_by = $1,
+                     claimed_until = clock_timestamp() + make_interval(secs => $2)
                  WHERE id IN (
                      SELECT id FROM hooks
                      WHERE id = ANY($3) AND NOT paused
-                         AND (claimed_by IS NULL OR claimed_by = $1 OR claimed_until <= $4)
-                     ORDER BY id FOR UPDATE SKIP LOCKED)
+                         AND (claimed_by IS NULL OR claimed_by = $1
+                             OR claimed_until <= clock_timestamp())
+                     ORDER BY id FOR NO KEY UPDATE SKIP LOCKED)
                  RETURNING *",
-                &[
-                    &self.node,
-                    &format_timestamp(now + CLAIM),
-                    &ready,
-                    &now_text,
-                ],
+                &[&self.node, &CLAIM_SECONDS, &ready],
             )
-            .await?;
-        for row in claimed {
-            let hook = hook(&row)?;
-            let mut deliveries = transaction
-                .query(
-                    "SELECT * FROM hook_deliveries
-                     WHERE hook_id = $1 AND status = 'pending' AND next_attempt_at <= $2
-                     ORDER BY next_attempt_at, id LIMIT $3",
-                    &[&hook.id, &now_text, &(per_hook as i64)],
-                )
-                .await?
-                .iter()
-                .map(delivery)
-                .collect::<Result<Vec<_>, _>>()?;
-            for delivery in deliveries.iter_mut() {
-                write_body(&transaction, delivery).await?;
-            }
-            // One whose answer is gone (never: a user's deletion takes their deliveries) has
-            // nothing to say; it waits to be given up.
-            deliveries.retain(|delivery| !delivery.body.is_empty());
-            if !deliveries.is_empty() {
+            .await?
+            .iter()
+            .map(hook)
+            .collect::<Result<Vec<_>, _>>()?;
+        transaction.commit().await?;
+        if claimed.len() < ready.len() {
+            wake_at(now + SKIPPED_WAIT_MS);
+        }
+        // The claims are committed: what follows locks nothing.
+        for hook in claimed {
+            let deliveries = self.due_of(&client, &hook, &now_text, per_hook).await?;
+            if deliveries.is_empty() {
+                // Nothing to send after all: no run starts, so the claim is given back here.
+                self.end_run(hook.id).await?;
+            } else {
                 due.ready.push((hook, deliveries));
             }
         }
-        transaction.commit().await?;
         Ok(due)
     }
 
-    async fn record_attempts(&self, attempts: Vec<Attempt>) -> Result<(), StorageError> {
+    async fn record_attempts(&self, attempts: Vec<Attempt>) -> Result<bool, StorageError> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await?;
+        let mut hooks = Vec::new();
         for attempt in attempts {
             let columns = attempt.columns();
             let last_status = attempt.status.map(i32::from);
@@ -538,13 +542,9 @@ impl HookStore for PgStore {
                 .await?;
             let Some(row) = row else { continue };
             let hook_id: i64 = row.get(0);
-            // The run goes on: its claim is renewed.
-            transaction
-                .execute(
-                    "UPDATE hooks SET claimed_until = $1 WHERE id = $2 AND claimed_by = $3",
-                    &[&format_timestamp(attempt.at + CLAIM), &hook_id, &self.node],
-                )
-                .await?;
+            if !hooks.contains(&hook_id) {
+                hooks.push(hook_id);
+            }
             if let Some(until) = columns.hold {
                 transaction
                     .execute(
@@ -557,8 +557,21 @@ impl HookStore for PgStore {
                     .await?;
             }
         }
+        // The run goes on, its claim renewed, unless the claim ran out and another collector
+        // took the hook: the attempts are recorded all the same (they were made).
+        let mut held = true;
+        for hook_id in hooks {
+            held &= transaction
+                .execute(
+                    "UPDATE hooks SET claimed_until = clock_timestamp() + make_interval(secs => $1)
+                     WHERE id = $2 AND claimed_by = $3",
+                    &[&CLAIM_SECONDS, &hook_id, &self.node],
+                )
+                .await?
+                == 1;
+        }
         transaction.commit().await?;
-        Ok(())
+        Ok(held)
     }
 
     async fn end_run(&self, id: i64) -> Result<(), StorageError> {
@@ -644,21 +657,51 @@ impl HookStore for PgStore {
     }
 }
 
-/// Writes the event of a delivery queued without one, from its answer as it is now; leaves it
-/// empty when the answer is gone.
-async fn write_body(
-    client: &impl GenericClient,
-    delivery: &mut Delivery,
-) -> Result<(), StorageError> {
-    let (Some(answer_id), true) = (&delivery.answer_id, delivery.body.is_empty()) else {
-        return Ok(());
-    };
-    let Some(event) = Event::from_name(&delivery.event) else {
-        return Ok(());
-    };
-    if let Some(answer) = select_answer(client, answer_id).await? {
-        let at = parse_timestamp(&delivery.created_at).unwrap_or(0);
-        delivery.body = envelope(event, at, &answer).to_string();
+impl PgStore {
+    /// The pending deliveries of `hook` due at `now` (`per_hook` at most, first due first),
+    /// each with its event written from its answer as it is now (one read for all); one whose
+    /// answer is gone (never: a user's deletion takes their deliveries) has nothing to say and
+    /// is left out, to be given up.
+    async fn due_of(
+        &self,
+        client: &impl GenericClient,
+        hook: &Hook,
+        now: &str,
+        per_hook: usize,
+    ) -> Result<Vec<Delivery>, StorageError> {
+        let mut deliveries = client
+            .query(
+                "SELECT * FROM hook_deliveries
+                 WHERE hook_id = $1 AND status = 'pending' AND next_attempt_at <= $2
+                 ORDER BY next_attempt_at, id LIMIT $3",
+                &[&hook.id, &now, &(per_hook as i64)],
+            )
+            .await?
+            .iter()
+            .map(delivery)
+            .collect::<Result<Vec<_>, _>>()?;
+        let unwritten: Vec<&str> = deliveries
+            .iter()
+            .filter(|d| d.body.is_empty())
+            .filter_map(|d| d.answer_id.as_deref())
+            .collect();
+        let answers: HashMap<String, StoredAnswer> = client
+            .query("SELECT * FROM responses WHERE id = ANY($1)", &[&unwritten])
+            .await?
+            .iter()
+            .map(|row| {
+                let answer = stored_answer(row);
+                (answer.id.clone(), answer)
+            })
+            .collect();
+        for delivery in deliveries.iter_mut().filter(|d| d.body.is_empty()) {
+            let answer = delivery.answer_id.as_deref().and_then(|id| answers.get(id));
+            if let (Some(answer), Some(event)) = (answer, Event::from_name(&delivery.event)) {
+                let at = parse_timestamp(&delivery.created_at).unwrap_or(0);
+                delivery.body = envelope(event, at, answer).to_string();
+            }
+        }
+        deliveries.retain(|delivery| !delivery.body.is_empty());
+        Ok(deliveries)
     }
-    Ok(())
 }

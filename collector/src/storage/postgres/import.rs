@@ -5,8 +5,10 @@
 //!
 //! Rows are read in chunks by `rowid` and streamed with `COPY … FROM STDIN (FORMAT binary)`;
 //! each value is converted to its PostgreSQL column's type (SQLite keeps booleans as integers
-//! and JSON as text). Reading the SQLite file blocks the thread between writes: this runs in a
-//! command of its own, with nothing else on its runtime.
+//! and JSON as text), without NUL characters, which PostgreSQL stores in no text (an older
+//! collector kept them). Every table is read in one read transaction of the SQLite file.
+//! Reading it blocks the thread between writes: this runs in a command of its own, with
+//! nothing else on its runtime.
 
 use std::path::Path;
 
@@ -56,13 +58,36 @@ fn convert(
             Box::new(i32::try_from(n).map_err(|_| wrong(&SqliteValue::Integer(n)))?)
         }
         (SqliteValue::Integer(n), &Type::INT8) => Box::new(n),
-        (SqliteValue::Text(text), &Type::TEXT) => Box::new(text),
-        (SqliteValue::Text(text), &Type::JSONB) => Box::new(
-            serde_json::from_str::<serde_json::Value>(&text)
-                .map_err(|error| format!("{column}: not JSON ({error})"))?,
-        ),
+        (SqliteValue::Text(text), &Type::TEXT) => Box::new(text.replace('\0', "")),
+        (SqliteValue::Text(text), &Type::JSONB) => {
+            let mut json = serde_json::from_str::<serde_json::Value>(&text)
+                .map_err(|error| format!("{column}: not JSON ({error})"))?;
+            strip_nul(&mut json);
+            Box::new(json)
+        }
         (value, _) => return Err(wrong(&value)),
     })
+}
+
+/// Drops the NUL characters of every string and key in `json`. An older collector stored them
+/// as it got them; PostgreSQL stores no text with one (a collector now drops them from free
+/// text and refuses them in identifiers: see `crate::validate`).
+fn strip_nul(json: &mut serde_json::Value) {
+    match json {
+        serde_json::Value::String(text) if text.contains('\0') => *text = text.replace('\0', ""),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_nul),
+        serde_json::Value::Object(map) if map.keys().any(|key| key.contains('\0')) => {
+            *map = std::mem::take(map)
+                .into_iter()
+                .map(|(key, mut value)| {
+                    strip_nul(&mut value);
+                    (key.replace('\0', ""), value)
+                })
+                .collect();
+        }
+        serde_json::Value::Object(map) => map.values_mut().for_each(strip_nul),
+        _ => {}
+    }
 }
 
 impl PgStore {
@@ -74,6 +99,8 @@ impl PgStore {
             .map_err(|e| StorageError::new(format!("cannot open {}: {e}", path.display())))?;
         let read_error =
             |e: rusqlite::Error| StorageError::new(format!("cannot read {}: {e}", path.display()));
+        // Every table is read from one snapshot of the file.
+        source.execute_batch("BEGIN").map_err(read_error)?;
         let mut client = self.client().await?;
         let transaction = client.transaction().await?;
         for table in TABLES {
@@ -165,5 +192,31 @@ impl PgStore {
         }
         transaction.commit().await?;
         Ok(copied)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nul_characters_leave_every_string_and_key() {
+        let mut value =
+            json!({ "pl\u{0}an": "p\u{0}ro", "n": 1, "list": ["a\u{0}", { "k\u{0}": "\u{0}" }] });
+        strip_nul(&mut value);
+        assert_eq!(
+            value,
+            json!({ "plan": "pro", "n": 1, "list": ["a", { "k": "" }] })
+        );
+        let text = convert(
+            SqliteValue::Text("slow\u{0} exports".into()),
+            &Type::TEXT,
+            "c",
+        )
+        .unwrap();
+        assert_eq!(format!("{text:?}"), "\"slow exports\"");
+        assert!(convert(SqliteValue::Integer(1 << 40), &Type::INT4, "c").is_err());
+        assert!(convert(SqliteValue::Text("{".into()), &Type::JSONB, "c").is_err());
     }
 }

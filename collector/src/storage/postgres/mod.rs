@@ -37,9 +37,29 @@ use crate::validate::Answer;
 
 /// Connections one collector keeps open at most.
 const POOL_SIZE: usize = 16;
+/// How long sent data may go unacknowledged by the server before the connection is closed.
+const UNACKNOWLEDGED: Duration = Duration::from_secs(20);
+/// Keepalive probes of an idle connection: the first after this long…
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
+/// …then one every this long…
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(5);
+/// …and the connection is closed after this many go unanswered.
+const KEEPALIVE_RETRIES: u32 = 3;
 /// How long a request waits for a connection (a free one, or a new one to be made) before it
 /// is answered `503`: the database is down or overwhelmed, and the client tries again later.
 const CONNECTION_WAIT: Duration = Duration::from_secs(5);
+
+/// What a store is opened for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opening {
+    /// A collector's server: the schema migrated, and the store hears of the other
+    /// collectors' hook work (`LISTEN`).
+    Serve,
+    /// A command that writes: the schema migrated.
+    Write,
+    /// A command that only reads: the schema must be this build's (nothing is created).
+    Read,
+}
 
 /// The PostgreSQL store.
 pub struct PgStore {
@@ -53,19 +73,23 @@ pub struct PgStore {
     hook_signal: Arc<Notify>,
 }
 
-/// Whether `error` says the server could not be reached or talked to (so trying again later
-/// may succeed) rather than that a statement failed: a connection that closed or could not be
-/// made, or a server shutting down, starting or out of connections.
+/// Whether `error` is one that trying again later may well not meet, rather than a statement
+/// that fails whenever it runs: a connection that closed or could not be made; a server
+/// shutting down, starting, out of connections or other resources (class 53), or read-only
+/// (a standby, mid-failover); a transaction that lost a serialization or deadlock race.
 fn unreachable(error: &tokio_postgres::Error) -> bool {
     use tokio_postgres::error::SqlState;
     match error.code() {
         Some(code) => {
             code.code().starts_with("08")
+                || code.code().starts_with("53")
                 || [
                     SqlState::ADMIN_SHUTDOWN,
                     SqlState::CRASH_SHUTDOWN,
                     SqlState::CANNOT_CONNECT_NOW,
-                    SqlState::TOO_MANY_CONNECTIONS,
+                    SqlState::READ_ONLY_SQL_TRANSACTION,
+                    SqlState::T_R_SERIALIZATION_FAILURE,
+                    SqlState::T_R_DEADLOCK_DETECTED,
                 ]
                 .contains(code)
         }
@@ -77,12 +101,25 @@ fn unreachable(error: &tokio_postgres::Error) -> bool {
     }
 }
 
+/// What `error` says, for the log: the server's code and message, or the driver's error and
+/// its cause (the driver's own text is a bare kind, such as "db error").
+fn describe(error: &tokio_postgres::Error) -> String {
+    match (error.as_db_error(), std::error::Error::source(error)) {
+        (Some(db), _) => format!("{} ({})", db.message(), db.code().code()),
+        (None, Some(source)) => format!("{error}: {source}"),
+        (None, None) => error.to_string(),
+    }
+}
+
 impl From<tokio_postgres::Error> for StorageError {
     fn from(error: tokio_postgres::Error) -> Self {
         if unreachable(&error) {
-            StorageError::unavailable(format!("the database cannot be reached: {error}"))
+            StorageError::unavailable(format!(
+                "the database cannot be reached: {}",
+                describe(&error)
+            ))
         } else {
-            StorageError::new(error.to_string())
+            StorageError::new(describe(&error))
         }
     }
 }
@@ -101,12 +138,27 @@ impl PgStore {
     /// Connects to the database at `url` (`postgres://user:password@host:port/name`) and brings
     /// its schema to this build's version.
     pub async fn connect(url: &str) -> Result<PgStore, StorageError> {
+        Self::open(url, Opening::Serve).await
+    }
+
+    /// Connects to the database at `url` for `opening`.
+    pub async fn open(url: &str, opening: Opening) -> Result<PgStore, StorageError> {
         let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|error| StorageError::new(format!("not a PostgreSQL URL: {error}")))?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECTION_WAIT);
         }
+        // A server that stops answering (a partition, a host gone) is noticed: what was sent
+        // and not acknowledged within this time, or an idle connection whose probes go
+        // unanswered, closes the connection, and the request is answered 503.
+        if config.get_tcp_user_timeout().is_none() {
+            config.tcp_user_timeout(UNACKNOWLEDGED);
+        }
+        config
+            .keepalives_idle(KEEPALIVE_IDLE)
+            .keepalives_interval(KEEPALIVE_INTERVAL)
+            .keepalives_retries(KEEPALIVE_RETRIES);
         let manager = Manager::from_config(
             config.clone(),
             NoTls,
@@ -124,10 +176,15 @@ impl PgStore {
             .build()
             .map_err(|error| StorageError::new(error.to_string()))?;
         let mut client = pool.get().await?;
-        schema::migrate(&mut client).await?;
+        match opening {
+            Opening::Serve | Opening::Write => schema::migrate(&mut client).await?,
+            Opening::Read => schema::check(&client).await?,
+        }
         drop(client);
         let hook_signal = Arc::new(Notify::new());
-        hooks::listen(config, hook_signal.clone());
+        if opening == Opening::Serve {
+            hooks::listen(config, hook_signal.clone());
+        }
         Ok(PgStore {
             pool,
             runtime: tokio::runtime::Handle::current(),
@@ -294,7 +351,7 @@ impl AnswerStore for PgStore {
             }
             return Ok(Applied::Stored);
         }
-        Err(StorageError::new(
+        Err(StorageError::unavailable(
             "the answer was stored by another collector at the same moment twice; try again",
         ))
     }

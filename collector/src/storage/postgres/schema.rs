@@ -10,7 +10,8 @@ use crate::storage::StorageError;
 /// The schema version this build writes.
 pub const VERSION: i32 = 1;
 
-/// The steps, in order: `STEPS[n]` takes a database from version `n` to `n + 1`.
+/// The steps, in order: `STEPS[n]` takes a database from version `n` to `n + 1`. (Version 1 is
+/// the first this collector serves; a later change is a new step, never an edit of one.)
 const STEPS: [&str; VERSION as usize] = [
     // Version 1: answers, hooks and their deliveries (as SQLite's, plus the claim a
     // collector's run holds on its hook: see `super::hooks`), admin tokens and dashboard
@@ -82,7 +83,7 @@ CREATE TABLE hooks (
     hold_until TEXT COLLATE "C",
     hold_failures INTEGER NOT NULL DEFAULT 0,
     claimed_by TEXT COLLATE "C",
-    claimed_until TEXT COLLATE "C",
+    claimed_until TIMESTAMPTZ,
     created_at TEXT COLLATE "C" NOT NULL
 );
 CREATE TABLE hook_deliveries (
@@ -123,6 +124,32 @@ CREATE TABLE admin_sessions (
 
 /// An arbitrary constant naming this schema's advisory lock.
 const MIGRATION_LOCK: i64 = 0x6e70_735f_6d69_6772;
+
+/// Checks, changing nothing, that the database is at [`VERSION`] (for commands that only
+/// read: a collector's start migrates it).
+pub async fn check(client: &Client) -> Result<(), StorageError> {
+    let stored: Option<i32> = match client
+        .query_opt("SELECT version FROM schema_version", &[])
+        .await
+    {
+        Ok(row) => row.map(|row| row.get(0)),
+        // No such table: nothing was ever stored there.
+        Err(error) if error.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE) => {
+            None
+        }
+        Err(error) => return Err(error.into()),
+    };
+    match stored {
+        Some(VERSION) => Ok(()),
+        Some(version) => Err(StorageError::new(format!(
+            "the database's schema is version {version}, this collector's {VERSION}: start \
+             nps-collector serve on it once to migrate it, or run a newer nps-collector"
+        ))),
+        None => Err(StorageError::new(
+            "the database holds no answers yet (no nps-collector has started on it)",
+        )),
+    }
+}
 
 /// Brings the database to [`VERSION`]; refuses one written by a newer build, changing nothing.
 pub async fn migrate(client: &mut Client) -> Result<(), StorageError> {
