@@ -289,7 +289,7 @@ run_tests() {
   for suite in $(grep -l 'TestApp::' collector/tests/*.rs | xargs grep -l '^mod common;'); do
     api_suites+=(--test "$(basename "$suite" .rs)")
   done
-  log "the collector's API suites on PostgreSQL (${#api_suites[@]} files)"
+  log "the collector's API suites on PostgreSQL ($(( ${#api_suites[@]} / 2 )) files)"
   NPS_TEST_BACKEND=postgres cargo test --quiet -p nps-collector "${api_suites[@]}"
   log "browser tests (wasm-bindgen-test in headless Chromium)"
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=60 \

@@ -54,6 +54,41 @@ pub enum Command {
     /// Copy a SQLite database into an empty PostgreSQL one (answers, hooks and their
     /// deliveries, admin tokens and sessions)
     Migrate(MigrateArgs),
+    /// Print a signed link to the hosted survey page for one user (email and link surveys)
+    Link(LinkArgs),
+}
+
+/// The flags of `link`.
+#[derive(Args)]
+pub struct LinkArgs {
+    /// The survey's id
+    #[arg(long, default_value = "nps", value_name = "ID")]
+    pub survey: String,
+    /// The user's id
+    #[arg(long, value_name = "ID")]
+    pub user: String,
+    /// The user's email
+    #[arg(long, value_name = "ADDRESS")]
+    pub email: Option<String>,
+    /// The page's language (a tag such as de or pt-BR; default the browser's)
+    #[arg(long, value_name = "TAG")]
+    pub language: Option<String>,
+    /// Days the link works
+    #[arg(long, default_value_t = crate::links::DEFAULT_DAYS, value_name = "N")]
+    pub days: u32,
+    /// The collector's address as people reach it (the link's start)
+    #[arg(long, env = "NPS_PUBLIC_URL", default_value = "http://127.0.0.1:8787", value_name = "URL",
+          value_parser = public_url)]
+    pub public_url: String,
+    /// The database whose link secret signs it (made there if it has none yet)
+    #[arg(
+        long,
+        env = "NPS_DB",
+        default_value = "nps.sqlite3",
+        value_name = "DB",
+        value_parser = Database::parse
+    )]
+    pub db: Database,
 }
 
 /// The flags of `migrate`.

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod error;
 pub mod hooks;
 pub mod identity;
+pub mod links;
 pub mod rate_limit;
 pub mod report;
 pub mod seed;
@@ -51,6 +52,7 @@ pub fn app(state: AppState) -> Router {
             .route("/v1/me", get(auth::me))
             .merge(api::answers::routes())
             .merge(api::hooks::routes())
+            .merge(api::links::routes())
             .merge(api::report::routes()),
     );
     let api = Router::new()

@@ -5,11 +5,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use nps_collector::cli::{Cli, Command, MigrateArgs, SeedArgs, ServeArgs};
+use nps_collector::cli::{Cli, Command, LinkArgs, MigrateArgs, SeedArgs, ServeArgs};
 use nps_collector::storage::postgres::{Opening, PgStore};
 use nps_collector::storage::sqlite::SqliteStore;
 use nps_collector::storage::{Access, Database};
-use nps_collector::{app, auth, server, telemetry, AppState};
+use nps_collector::{app, auth, links, server, telemetry, AppState};
 
 fn main() -> ExitCode {
     let command = Cli::parse().into_command();
@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Seed(seed_args) => seed(&seed_args),
         Command::Token(token_args) => auth::cli::run(&token_args),
         Command::Migrate(migrate_args) => migrate(&migrate_args),
+        Command::Link(link_args) => link(&link_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -78,6 +79,31 @@ fn seed(args: &SeedArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot write {database}: {e}"))
     })?;
     println!("{done}");
+    Ok(())
+}
+
+/// Prints one survey link on stdout.
+fn link(args: &LinkArgs) -> Result<(), String> {
+    let request = links::LinkRequest {
+        survey: args.survey.clone(),
+        user_id: args.user.clone(),
+        email: args.email.clone(),
+        language: args.language.clone(),
+        days: args.days,
+    };
+    // The API's fields are this command's flags (`userId` is `--user`).
+    request.check().map_err(|(field, message)| {
+        let flag = if field == "userId" { "user" } else { field };
+        format!("--{flag}: {message}")
+    })?;
+    let url = command_runtime()?.block_on(async {
+        let store = args.db.open(Access::Write).await?;
+        let now = nps_collector::system_clock()();
+        links::make(store.as_ref(), &args.public_url, &request, now)
+            .await
+            .map_err(|e| format!("cannot sign the link with {}: {e}", args.db))
+    })?;
+    println!("{url}");
     Ok(())
 }
 

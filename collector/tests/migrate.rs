@@ -9,6 +9,8 @@ use std::process::Command;
 use common::hooks::{body, Receiver};
 use common::nodes::{deliver, request, Node};
 use common::postgres;
+use nps_collector::links::{self, token::verify};
+use nps_collector::storage::{Access, Database};
 use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_nps-collector");
@@ -98,6 +100,13 @@ async fn a_copied_database_serves_the_same_report_answers_and_hooks() {
         .await
         .unwrap();
     assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let link = json!({ "survey": "nps", "userId": "u_1" });
+    let reply = request(&node.addr, "POST", "/v1/links", Some(&link), true)
+        .await
+        .unwrap();
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let url = reply.body["url"].as_str().unwrap();
+    let token = url.split_once("?t=").unwrap().1.to_owned();
     let before = everything(&node.addr).await;
     drop(node);
 
@@ -109,6 +118,14 @@ async fn a_copied_database_serves_the_same_report_answers_and_hooks() {
         stdout.contains("1 hooks") && stdout.contains("2 admin_tokens"),
         "{stdout}"
     );
+    // The link secret came along: a link sent before the move still opens.
+    let copy = Database::parse(&pg)
+        .unwrap()
+        .open(Access::Read)
+        .await
+        .unwrap();
+    let secret = links::secret(copy.as_ref(), 0).await.unwrap();
+    assert_eq!(verify(&secret, &token, 0).unwrap().user_id, "u_1");
 
     let node = Node::start(&pg, &["--allow-private-hooks"]);
     let after = everything(&node.addr).await;

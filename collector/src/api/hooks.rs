@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use nps_widget::core::answer::uuid_v4;
 use nps_widget::core::time::format_timestamp;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::hooks::address;
@@ -88,23 +88,6 @@ pub fn delivery_json(delivery: &Delivery) -> Value {
         "createdAt": delivery.created_at,
         "updatedAt": delivery.updated_at,
     })
-}
-
-fn object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
-    if body.is_empty() {
-        return Ok(Map::new());
-    }
-    match serde_json::from_slice(body) {
-        Ok(Value::Object(object)) => Ok(object),
-        Ok(_) => Err(ApiError::bad_request(
-            "the body must be a JSON object",
-            "body",
-        )),
-        Err(error) => Err(ApiError::bad_request(
-            format!("the body is not valid JSON: {error}"),
-            "body",
-        )),
-    }
 }
 
 fn name(value: &Value) -> Result<String, ApiError> {
@@ -202,7 +185,7 @@ fn no_hook() -> ApiError {
 
 /// `POST /v1/hooks`: `201` with the hook (and its `secret`, for the `webhook` format).
 async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
-    let object = object(&body)?;
+    let object = super::json_object(&body)?;
     for key in object.keys() {
         if !["name", "url", "format", "events", "filter", "digest"].contains(&key.as_str()) {
             return Err(ApiError::bad_request(
@@ -280,7 +263,7 @@ async fn update(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let id = self::id(&id, "id", "hook")?;
-    let object = object(&body)?;
+    let object = super::json_object(&body)?;
     let mut change = HookChange::default();
     for (key, value) in &object {
         match key.as_str() {
@@ -398,7 +381,7 @@ async fn test(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let id = self::id(&id, "id", "hook")?;
-    let object = object(&body)?;
+    let object = super::json_object(&body)?;
     // `None` inside: the digest.
     let mut event: Option<Option<Event>> = None;
     for (key, value) in &object {

@@ -7,6 +7,7 @@ pub mod hooks;
 pub mod postgres;
 pub mod report;
 pub mod samples;
+pub mod secrets;
 pub mod sqlite;
 pub mod tokens;
 
@@ -21,6 +22,7 @@ pub use answer_list::AnswerListStore;
 pub use database::{Access, Database};
 pub use hooks::HookStore;
 pub use samples::SampleStore;
+pub use secrets::SecretStore;
 pub use tokens::{TokenInfo, TokenStore};
 
 use crate::validate::Answer;
@@ -160,12 +162,19 @@ impl std::error::Error for StorageError {}
 
 /// Everything the collector stores, one interface per concern; a backend implements each.
 pub trait Store:
-    AnswerStore + AnswerListStore + HookStore + ReportStore + SampleStore + TokenStore
+    AnswerStore + AnswerListStore + HookStore + ReportStore + SampleStore + SecretStore + TokenStore
 {
 }
 
-impl<T: AnswerStore + AnswerListStore + HookStore + ReportStore + SampleStore + TokenStore> Store
-    for T
+impl<
+        T: AnswerStore
+            + AnswerListStore
+            + HookStore
+            + ReportStore
+            + SampleStore
+            + SecretStore
+            + TokenStore,
+    > Store for T
 {
 }
 

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use nps_collector::storage::postgres::PgStore;
 use nps_collector::storage::sqlite::SqliteStore;
-use nps_collector::storage::{AnswerStore, ReportStore, SampleStore, TokenStore};
+use nps_collector::storage::{AnswerStore, ReportStore, SampleStore, SecretStore, TokenStore};
 
 /// A backend under test.
 #[derive(Clone, Copy, Debug)]
@@ -57,6 +57,14 @@ impl Opened {
 
     /// The sample answers' store.
     pub fn samples(&self) -> &dyn SampleStore {
+        match self {
+            Opened::Sqlite(store, _) => store,
+            Opened::Postgres(store) => store,
+        }
+    }
+
+    /// The collector's secrets.
+    pub fn secrets(&self) -> &dyn SecretStore {
         match self {
             Opened::Sqlite(store, _) => store,
             Opened::Postgres(store) => store,

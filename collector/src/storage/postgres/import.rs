@@ -1,7 +1,8 @@
 //! Copying a SQLite database into an empty PostgreSQL one (`nps-collector migrate`): every
-//! table a collector keeps, row for row, with the same ids, in one transaction, so that the
-//! PostgreSQL database either holds everything or nothing. The report's running counts of
-//! SQLite are not copied: PostgreSQL counts from the answers themselves.
+//! table a collector keeps (its own secrets too, so that links signed before still work), row
+//! for row, with the same ids, in one transaction, so that the PostgreSQL database either holds
+//! everything or nothing. The report's running counts of SQLite are not copied: PostgreSQL
+//! counts from the answers themselves.
 //!
 //! Rows are read in chunks by `rowid` and streamed with `COPY … FROM STDIN (FORMAT binary)`;
 //! each value is converted to its PostgreSQL column's type (SQLite keeps booleans as integers
@@ -22,7 +23,8 @@ use super::PgStore;
 use crate::storage::StorageError;
 
 /// The tables copied, parents first (sessions name tokens, deliveries name hooks).
-const TABLES: [&str; 5] = [
+const TABLES: [&str; 6] = [
+    "collector_secrets",
     "admin_tokens",
     "admin_sessions",
     "responses",

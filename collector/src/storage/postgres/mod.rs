@@ -15,6 +15,7 @@ mod import;
 mod report;
 mod samples;
 pub mod schema;
+mod secrets;
 mod tokens;
 
 use std::sync::Arc;

@@ -8,7 +8,7 @@ use tokio_postgres::Client;
 use crate::storage::StorageError;
 
 /// The schema version this build writes.
-pub const VERSION: i32 = 1;
+pub const VERSION: i32 = 2;
 
 /// The steps, in order: `STEPS[n]` takes a database from version `n` to `n + 1`. (Version 1 is
 /// the first this collector serves; a later change is a new step, never an edit of one.)
@@ -118,6 +118,15 @@ CREATE TABLE admin_sessions (
     token_name TEXT COLLATE "C" NOT NULL REFERENCES admin_tokens (name) ON DELETE CASCADE,
     created_at TEXT COLLATE "C" NOT NULL,
     expires_at TEXT COLLATE "C" NOT NULL
+);
+"#,
+    // Version 2: the collector's own secrets (the key that signs survey links), made the
+    // first time they are needed.
+    r#"
+CREATE TABLE collector_secrets (
+    name TEXT COLLATE "C" PRIMARY KEY,
+    value TEXT COLLATE "C" NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL
 );
 "#,
 ];

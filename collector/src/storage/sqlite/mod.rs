@@ -8,6 +8,7 @@ mod report;
 mod report_slots;
 mod samples;
 mod schema;
+mod secrets;
 mod tokens;
 mod writer;
 

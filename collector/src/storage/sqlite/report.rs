@@ -967,7 +967,8 @@ mod tests {
         conn.execute_batch(
             "DROP TRIGGER report_slots_insert; DROP TRIGGER report_slots_update;
              DROP TRIGGER report_slots_delete; DROP TABLE report_slots;
-             DROP TABLE hook_deliveries; DROP TABLE hooks; PRAGMA user_version = 4;",
+             DROP TABLE hook_deliveries; DROP TABLE hooks; DROP TABLE collector_secrets;
+             PRAGMA user_version = 4;",
         )
         .unwrap();
         super::super::schema::migrate(&mut conn).unwrap();

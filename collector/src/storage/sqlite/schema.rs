@@ -9,7 +9,7 @@ use rusqlite::{named_params, Connection, Transaction};
 use super::report_slots;
 
 /// The version [`migrate`] brings a database to.
-pub const VERSION: i64 = 7;
+pub const VERSION: i64 = 8;
 
 /// The schema at version 2, for a new database (the later migrations then run on it).
 const CREATE_V2: &str = "
@@ -156,6 +156,16 @@ ALTER TABLE hooks ADD COLUMN hold_failures INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX hook_deliveries_created ON hook_deliveries (created_at);
 ";
 
+/// Version 7 to 8: the collector's own secrets (the key that signs survey links), made the first
+/// time they are needed.
+const V7_TO_V8: &str = "
+CREATE TABLE collector_secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+";
+
 /// Brings the database to [`VERSION`] in one transaction: creates it when empty, migrates it
 /// when older. A database newer than this collector is refused rather than misread.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -205,6 +215,10 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if version == 6 {
         tx.execute_batch(V6_TO_V7)?;
+        version = 7;
+    }
+    if version == 7 {
+        tx.execute_batch(V7_TO_V8)?;
     }
     // Rows a 0.1 collector wrote on this file since (a fleet being upgraded) have no effective
     // time yet: give them theirs at each start (found through the index on that column).

@@ -1,0 +1,106 @@
+//! Survey links for users the in-app widget cannot reach (email and link surveys): a link to
+//! the survey page the collector hosts, `{base}/s/{survey}?t=TOKEN`, whose token ([`token`])
+//! names the user and is signed with the collector's link secret, kept in its database.
+
+pub mod token;
+
+use nps_widget::core::i18n;
+use nps_widget::core::limits::{is_survey_id, MAX_FIELD_CHARS, MAX_ID_CHARS};
+
+use crate::storage::{StorageError, Store};
+use token::LinkClaims;
+
+/// The name of the link secret among the collector's secrets.
+const SECRET_NAME: &str = "link-signing";
+/// Days a link works when not told.
+pub const DEFAULT_DAYS: u32 = 30;
+/// Most days a link may work.
+pub const MAX_DAYS: u32 = 365;
+
+/// A link asked for: whom, about which survey, in which language, for how long.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkRequest {
+    /// The survey's id.
+    pub survey: String,
+    /// The user's id.
+    pub user_id: String,
+    /// The user's email, if known.
+    pub email: Option<String>,
+    /// The page's language (a BCP-47 tag, resolved to one of the widget's), if chosen.
+    pub language: Option<String>,
+    /// Days the link works.
+    pub days: u32,
+}
+
+impl LinkRequest {
+    /// Checks the request; the field in error and why.
+    pub fn check(&self) -> Result<(), (&'static str, String)> {
+        if !is_survey_id(&self.survey) {
+            let message = "survey must be 1 to 64 characters of a-z, 0-9, - and _";
+            return Err(("survey", message.into()));
+        }
+        let text_ok = |text: &str, max: usize| {
+            !text.is_empty() && text.chars().count() <= max && !text.contains('\0')
+        };
+        if !text_ok(&self.user_id, MAX_ID_CHARS) {
+            let message = format!("userId must be 1 to {MAX_ID_CHARS} characters, without NUL");
+            return Err(("userId", message));
+        }
+        if let Some(email) = &self.email {
+            if !text_ok(email, MAX_FIELD_CHARS) || !email.contains('@') {
+                return Err((
+                    "email",
+                    "email must be an address like ada@example.com".into(),
+                ));
+            }
+        }
+        if let Some(language) = &self.language {
+            let tag_ok = (2..=35).contains(&language.len())
+                && language
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !tag_ok {
+                return Err(("language", "language must be a tag like de or pt-BR".into()));
+            }
+        }
+        if !(1..=MAX_DAYS).contains(&self.days) {
+            return Err(("days", format!("days must be 1 to {MAX_DAYS}")));
+        }
+        Ok(())
+    }
+}
+
+/// The collector's link secret: made (32 random bytes) and stored the first time any
+/// collector on the database needs it.
+pub async fn secret(store: &dyn Store, now: i64) -> Result<Vec<u8>, StorageError> {
+    let candidate = hex::encode(rand::random::<[u8; 32]>());
+    let stored = store.secret(SECRET_NAME, candidate, now).await?;
+    hex::decode(stored).map_err(|_| StorageError::new("the stored link secret is not hex"))
+}
+
+/// The link of a checked `request`, on `base` (`https://nps.example.com`), made at `now` (epoch
+/// ms): valid until the end of its last day.
+pub async fn make(
+    store: &dyn Store,
+    base: &str,
+    request: &LinkRequest,
+    now: i64,
+) -> Result<String, StorageError> {
+    let claims = LinkClaims {
+        survey: request.survey.clone(),
+        user_id: request.user_id.clone(),
+        email: request.email.clone(),
+        // One of the widget's own languages, by the widget's rules.
+        language: request
+            .language
+            .as_deref()
+            .map(|tag| i18n::resolve(tag).to_owned()),
+        expires_at: now.div_euclid(1000) + i64::from(request.days) * 86_400,
+    };
+    let token = token::sign(&secret(store, now).await?, &claims);
+    Ok(format!(
+        "{}/s/{}?t={token}",
+        base.trim_end_matches('/'),
+        request.survey
+    ))
+}
