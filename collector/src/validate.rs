@@ -370,8 +370,9 @@ fn optional_text(
     }
 }
 
-/// Checks a `properties` object (at most 50 keys, none with a NUL character, scalar values)
-/// and serialises it, without NUL characters in its strings (see [`without_nul`]).
+/// Checks a `properties` object (at most 50 keys, scalar values) and serialises it, without
+/// NUL characters in its keys and strings (see [`without_nul`]: a property is the host's
+/// free-form data, and the answer is kept).
 fn properties(owner: &Map<String, Value>, field: &str) -> Result<Option<String>, Invalid> {
     let Some(value) = present(owner, "properties") else {
         return Ok(None);
@@ -385,12 +386,6 @@ fn properties(owner: &Map<String, Value>, field: &str) -> Result<Option<String>,
     }
     for (key, value) in map {
         let path = format!("{field}.{key}");
-        if key.contains('\0') {
-            return Err(Invalid::new(
-                field,
-                format!("{field} keys must not contain NUL characters"),
-            ));
-        }
         if key.chars().count() > MAX_FIELD_CHARS {
             return Err(Invalid::new(
                 field,
@@ -415,7 +410,7 @@ fn properties(owner: &Map<String, Value>, field: &str) -> Result<Option<String>,
                 Value::String(text) => Value::String(without_nul(text)),
                 other => other.clone(),
             };
-            (key.clone(), value)
+            (without_nul(key), value)
         })
         .collect();
     Ok(Some(Value::Object(cleaned).to_string()))

@@ -376,7 +376,7 @@ async fn nul_characters_are_dropped_from_free_text_and_refused_in_identifiers() 
     let app = TestApp::new().await;
     let mut body = valid();
     body["comment"] = json!("slow\u{0} exports");
-    body["user"]["properties"] = json!({ "plan": "p\u{0}ro", "seats": 12 });
+    body["user"]["properties"] = json!({ "pl\u{0}an": "p\u{0}ro", "seats": 12 });
     body["user"]["email"] = json!("ada\u{0}@example.com");
     body["trigger"] = json!("event:\u{0}x");
     assert_eq!(app.post(&body).await.0, StatusCode::ACCEPTED);
@@ -393,11 +393,6 @@ async fn nul_characters_are_dropped_from_free_text_and_refused_in_identifiers() 
         ("/user/id", json!("u_42\u{0}"), "user.id"),
         ("/account/id", json!("\u{0}acme"), "account.id"),
         ("/language", json!("e\u{0}n"), "language"),
-        (
-            "/user/properties",
-            json!({ "pl\u{0}an": "pro" }),
-            "user.properties",
-        ),
     ] {
         assert_invalid(&app, &with(valid(), pointer, value), field).await;
     }
