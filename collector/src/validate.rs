@@ -297,25 +297,35 @@ fn check_length(text: &str, field: &str, max_chars: usize) -> Result<(), Invalid
     Ok(())
 }
 
+/// The string at `key`, if present, checked for its length; an error when it is no string.
+fn string_at<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    field: &str,
+    max_chars: usize,
+) -> Result<Option<&'a String>, Invalid> {
+    match present(obj, key) {
+        None => Ok(None),
+        Some(Value::String(text)) => {
+            check_length(text, field, max_chars)?;
+            Ok(Some(text))
+        }
+        Some(_) => Err(Invalid::new(field, format!("{field} must be a string"))),
+    }
+}
+
 fn optional_string(
     obj: &Map<String, Value>,
     key: &str,
     field: &str,
     max_chars: usize,
 ) -> Result<Option<String>, Invalid> {
-    match present(obj, key) {
-        None => Ok(None),
-        Some(Value::String(text)) => {
-            check_length(text, field, max_chars)?;
-            if text.contains('\0') {
-                return Err(Invalid::new(
-                    field,
-                    format!("{field} must not contain NUL characters"),
-                ));
-            }
-            Ok(Some(text.clone()))
-        }
-        Some(_) => Err(Invalid::new(field, format!("{field} must be a string"))),
+    match string_at(obj, key, field, max_chars)? {
+        Some(text) if text.contains('\0') => Err(Invalid::new(
+            field,
+            format!("{field} must not contain NUL characters"),
+        )),
+        text => Ok(text.cloned()),
     }
 }
 
@@ -361,13 +371,7 @@ fn optional_text(
     field: &str,
     max_chars: usize,
 ) -> Result<Option<String>, Invalid> {
-    match present(obj, key) {
-        Some(Value::String(text)) => {
-            check_length(text, field, max_chars)?;
-            Ok(Some(without_nul(text)))
-        }
-        _ => optional_string(obj, key, field, max_chars),
-    }
+    Ok(string_at(obj, key, field, max_chars)?.map(|text| without_nul(text)))
 }
 
 /// Checks a `properties` object (at most 50 keys, scalar values) and serialises it, without
