@@ -14,6 +14,7 @@ pub mod error;
 pub mod hooks;
 pub mod identity;
 pub mod links;
+pub mod pages;
 pub mod rate_limit;
 pub mod report;
 pub mod seed;

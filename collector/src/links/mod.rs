@@ -104,3 +104,58 @@ pub async fn make(
         request.survey
     ))
 }
+
+/// The answer a link collects: its id and key, derived from the token and the link secret, so
+/// that every page view of one link (its score links, a reload, a second click) continues one
+/// answer rather than starting another, and no one without the token can write to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkAnswer {
+    /// The answer's id, a UUID v4.
+    pub id: String,
+    /// The answer's key: 64 hexadecimal digits.
+    pub key: String,
+}
+
+/// The answer of the link whose token is `token` (already verified), under `secret`.
+pub fn answer_of(secret: &[u8], token: &str) -> LinkAnswer {
+    let derive = |purpose: &str| token::digest(secret, &format!("{purpose}\n{token}"));
+    let id_bytes = derive("answer-id");
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&id_bytes[..16]);
+    LinkAnswer {
+        id: nps_widget::core::answer::uuid_v4(id),
+        key: hex::encode(derive("answer-key")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_always_continues_the_same_answer_and_another_link_another() {
+        let secret = [7u8; 32];
+        let first = answer_of(&secret, "payload.signature");
+        assert_eq!(first, answer_of(&secret, "payload.signature"));
+        assert!(crate::validate::is_uuid(&first.id), "{}", first.id);
+        assert_eq!(
+            first.id.as_bytes()[14],
+            b'4',
+            "a version 4 UUID: {}",
+            first.id
+        );
+        assert!(nps_widget::core::limits::is_key(&first.key));
+        assert_eq!(first.key.len(), 64);
+        let other = answer_of(&secret, "payload.other");
+        assert_ne!(first.id, other.id);
+        assert_ne!(first.key, other.key);
+        let other_secret = answer_of(&[8u8; 32], "payload.signature");
+        assert_ne!(first.id, other_secret.id);
+        assert_ne!(first.key, other_secret.key);
+        assert_ne!(
+            first.key[..32],
+            first.id.replace('-', ""),
+            "id and key are independent"
+        );
+    }
+}

@@ -73,6 +73,11 @@ pub fn verify(secret: &[u8], token: &str, now: i64) -> Result<LinkClaims, LinkEr
     Ok(claims)
 }
 
+/// HMAC-SHA256 of `text` under `secret`.
+pub fn digest(secret: &[u8], text: &str) -> [u8; 32] {
+    mac(secret, text).finalize().into_bytes().into()
+}
+
 fn mac(secret: &[u8], payload: &str) -> Hmac<Sha256> {
     // HMAC takes a key of any length; `new_from_slice` cannot fail for it.
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret)
