@@ -225,6 +225,11 @@ serve() {
   export NPS_ADMIN_TOKEN=${NPS_ADMIN_TOKEN:-npsa_$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')}
   log "demo: http://127.0.0.1:$port/  (answers in $db)"
   log "dashboard: http://127.0.0.1:$port/dashboard/login  admin token: $NPS_ADMIN_TOKEN"
+  # The demo's product, on the hosted survey page too; and a survey link for a demo user, as an
+  # email would carry it.
+  export NPS_PRODUCT=${NPS_PRODUCT:-Acme}
+  log "survey link (as in an email): $(target/release/nps-collector link --db "$db" \
+    --user demo_email_user --email ada@example.com --public-url "http://127.0.0.1:$port")&score=9"
   exec target/release/nps-collector serve --addr "127.0.0.1:$port" --db "$db" \
     --www www --pkg pkg --cors-origin '*'
 }

@@ -6,6 +6,8 @@ use std::time::Duration as Timeout;
 
 use clap::{Args, Parser, Subcommand};
 use nps_widget::core::duration::{parse_duration, Duration};
+use nps_widget::core::kind::Kind;
+use nps_widget::core::limits::is_survey_id;
 
 use crate::server::ConnectionLimits;
 use crate::storage::Database;
@@ -204,6 +206,21 @@ pub struct ServeArgs {
     /// Lets hooks send to private, loopback and link-local addresses (refused otherwise)
     #[arg(long, env = "NPS_ALLOW_PRIVATE_HOOKS")]
     pub allow_private_hooks: bool,
+
+    /// The product's name, as the hosted survey page asks about it ("How likely are you to
+    /// recommend NAME…"); default: the host name people reach the collector by
+    #[arg(long, env = "NPS_PRODUCT", value_name = "NAME", value_parser = product)]
+    pub product: Option<String>,
+
+    /// The hosted survey page's accent colour, #rrggbb
+    #[arg(long, env = "NPS_ACCENT", value_name = "COLOUR", value_parser = accent)]
+    pub accent: Option<String>,
+
+    /// The kind of a survey other than nps, csat and ces (whose kind is their id), for its
+    /// hosted page: support=csat; repeatable [env: NPS_SURVEYS, comma separated]
+    #[arg(long = "survey", value_name = "ID=KIND", value_parser = survey_kind,
+          value_delimiter = ',', env = "NPS_SURVEYS", hide_env = true)]
+    pub surveys: Vec<(String, Kind)>,
 }
 
 impl ServeArgs {
@@ -226,6 +243,9 @@ impl ServeArgs {
             body_timeout: self.body_timeout,
             public_url: self.public_url.clone(),
             allow_private_hooks: self.allow_private_hooks,
+            product: self.product.clone(),
+            accent: self.accent.clone(),
+            survey_kinds: self.surveys.clone(),
             ..Settings::default()
         }
     }
@@ -283,6 +303,39 @@ pub struct SeedArgs {
 /// An origin from a list, without the spaces around it (`"a, b"` is two origins).
 fn trimmed(text: &str) -> Result<String, String> {
     Ok(text.trim().to_owned())
+}
+
+/// A product name: 1 to 100 characters.
+fn product(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 100 || text.chars().any(char::is_control) {
+        return Err("expected a name of 1 to 100 characters".into());
+    }
+    Ok(text.to_owned())
+}
+
+/// An accent colour: `#rrggbb`, kept in lowercase.
+fn accent(text: &str) -> Result<String, String> {
+    let hex = text.strip_prefix('#').unwrap_or("");
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err("expected a colour #rrggbb".into());
+    }
+    Ok(text.to_ascii_lowercase())
+}
+
+/// `ID=KIND`: a survey id and one of `nps`, `csat`, `ces`.
+fn survey_kind(text: &str) -> Result<(String, Kind), String> {
+    let (id, kind) = text
+        .trim()
+        .split_once('=')
+        .ok_or("expected ID=KIND, such as support=csat")?;
+    if !is_survey_id(id) {
+        return Err(format!(
+            "{id:?} is no survey id: 1 to 64 characters of a-z, 0-9, - and _"
+        ));
+    }
+    let kind = Kind::from_name(kind).ok_or(format!("{kind:?} is no kind: nps, csat or ces"))?;
+    Ok((id.to_owned(), kind))
 }
 
 /// A resurvey duration: `"6 months"`, `"30 days"`, `"2 weeks"`.

@@ -42,6 +42,13 @@ pub struct Settings {
     /// Time a hook delivery attempt has, from resolving the host to the first bytes of the
     /// answer.
     pub hook_timeout: std::time::Duration,
+    /// The product's name, as the hosted survey page asks about it.
+    pub product: Option<String>,
+    /// The hosted survey page's accent colour (`#rrggbb`).
+    pub accent: Option<String>,
+    /// The kinds of surveys other than `nps`, `csat` and `ces` (whose kind is their id), for
+    /// the hosted survey page.
+    pub survey_kinds: Vec<(String, nps_widget::core::kind::Kind)>,
 }
 
 /// Everything but the identity secret, which is never printed.
@@ -63,6 +70,9 @@ impl std::fmt::Debug for Settings {
             .field("public_url", &self.public_url)
             .field("allow_private_hooks", &self.allow_private_hooks)
             .field("hook_timeout", &self.hook_timeout)
+            .field("product", &self.product)
+            .field("accent", &self.accent)
+            .field("survey_kinds", &self.survey_kinds)
             .finish()
     }
 }
@@ -82,7 +92,22 @@ impl Default for Settings {
             public_url: None,
             allow_private_hooks: false,
             hook_timeout: std::time::Duration::from_secs(10),
+            product: None,
+            accent: None,
+            survey_kinds: Vec::new(),
         }
+    }
+}
+
+impl Settings {
+    /// The kind of the survey `id`, if the collector knows it: `nps`, `csat` and `ces` are
+    /// their own kinds; others are named by `--survey ID=KIND`.
+    pub fn survey_kind(&self, id: &str) -> Option<nps_widget::core::kind::Kind> {
+        self.survey_kinds
+            .iter()
+            .find(|(survey, _)| survey == id)
+            .map(|(_, kind)| *kind)
+            .or_else(|| nps_widget::core::kind::Kind::from_name(id))
     }
 }
 

@@ -4,7 +4,7 @@
 use nps_widget::core::kind::{Kind, CHANNELS};
 use nps_widget::core::lifecycle::{Facts, Stage};
 use nps_widget::core::limits::{
-    is_key, is_survey_id, MAX_COMMENT_CHARS, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES,
+    is_key, is_survey_id, is_uuid, MAX_COMMENT_CHARS, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES,
 };
 use nps_widget::core::time::parse_timestamp;
 use serde_json::{Map, Value};
@@ -104,16 +104,6 @@ impl Answer {
             Stage::Declined => "decline",
         }
     }
-}
-
-/// Whether `text` is a UUID written as 8-4-4-4-12 hexadecimal digits.
-pub fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Validates a parsed body. Unknown fields are ignored.

@@ -69,6 +69,7 @@ fn bodies(config: &Config, unit: &str) -> Vec<(String, String)> {
     let display = Answer {
         id: uuid_v4([7; 16]),
         key: answer_key([9; 16]),
+        channel: "email",
         kind: config.surveys[0].kind,
         survey: config.surveys[0].id.clone(),
         score: None,

@@ -19,6 +19,8 @@ pub struct Answer {
     pub id: String,
     /// The answer's secret (see [`answer_key`]): only its holder can change the answer.
     pub key: String,
+    /// Where the answer was given: `in-app`, `email` or `link`.
+    pub channel: &'static str,
     /// What the survey measures, and so the score's range and categories.
     pub kind: Kind,
     /// The survey's id.
@@ -147,7 +149,7 @@ impl Answer {
         w.string("language", &self.language);
         w.string("trigger", &self.trigger);
         w.string("page", &self.page);
-        w.string("channel", "in-app");
+        w.string("channel", self.channel);
         w.string("shownAt", &format_timestamp(self.shown_at));
         if self.score.is_some() {
             w.string("answeredAt", &format_timestamp(self.answered_at));
@@ -308,6 +310,7 @@ mod tests {
         Answer {
             id: "3f2c8a4e-1b2c-4d5e-8f90-123456789abc".into(),
             key: KEY.into(),
+            channel: "in-app",
             kind: Kind::Nps,
             survey: "nps".into(),
             score: Some(9),

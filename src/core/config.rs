@@ -9,7 +9,8 @@ use super::float::is_whole;
 use super::i18n::resolve;
 use super::kind::Kind;
 use super::limits::{
-    is_survey_id, json_len, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES, MAX_PROPERTIES_TEXT,
+    is_key, is_survey_id, is_uuid, json_len, MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_PROPERTIES,
+    MAX_PROPERTIES_TEXT,
 };
 use super::text::{concat, int, one_typo_apart, split_bytes};
 use super::time::{parse_timestamp, TIMESTAMP_RANGE};
@@ -46,6 +47,23 @@ pub struct Config {
     pub require_consent: bool,
     /// Log every decision to the console.
     pub debug: bool,
+    /// The hosted survey page's settings: the card alone on a page, for a link.
+    pub page: Option<PageMode>,
+}
+
+/// `page`: the widget draws the first survey's card at once, centred on a page of its own
+/// (the collector's survey page for email and link surveys), with no trigger, no local or
+/// collector eligibility check (the link was the decision), no close and no auto-close.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageMode {
+    /// The answer's `channel`: `email` or `link`.
+    pub channel: &'static str,
+    /// The answer's id, when the page continues one answer (every view of one link).
+    pub id: Option<String>,
+    /// The answer's key, given with its id.
+    pub key: Option<String>,
+    /// A score chosen before the page opened (in the email), recorded once the card shows.
+    pub score: Option<u8>,
 }
 
 /// One survey: what it asks, when, and how often.
@@ -287,6 +305,10 @@ enum Form {
     Surveys,
     /// A survey id.
     SurveyId,
+    /// An answer's id: a UUID.
+    AnswerId,
+    /// An answer's key (see `limits::is_key`).
+    AnswerKey,
 }
 
 /// A known key: its name, its form, and for a required key what the error says when it is missing.
@@ -413,6 +435,19 @@ const CONFIG_KEYS: &[Key] = &[
     key("eligibilityEndpoint", Form::Url),
     key("requireConsent", Form::Flag),
     key("debug", Form::Flag),
+    key("page", Form::Object(PAGE_KEYS)),
+];
+const PAGE_CHANNELS: &[&str] = &["email", "link"];
+const CHANNEL_FORM: &str = "one of \"email\", \"link\" (required)";
+const PAGE_KEYS: &[Key] = &[
+    required(
+        "channel",
+        Form::Choice(PAGE_CHANNELS, CHANNEL_FORM),
+        CHANNEL_FORM,
+    ),
+    key("id", Form::AnswerId),
+    key("key", Form::AnswerKey),
+    key("score", whole!(0, 10)),
 ];
 const USER_KEYS: &[Key] = &[
     required("id", Form::Id, ID_FORM),
@@ -509,6 +544,8 @@ impl Form {
             Form::Object(_) | Form::Texts(_) => "an object",
             Form::Surveys => SURVEYS_FORM,
             Form::SurveyId => SURVEY_ID_FORM,
+            Form::AnswerId => "a UUID such as \"3f2c9a4e-8b1d-4c2a-9f3e-0a1b2c3d4e5f\"",
+            Form::AnswerKey => "32 to 128 characters of A-Z, a-z, 0-9, - and _",
             Form::Text => TEXT_FORM,
             Form::Hash => "64 hexadecimal digits: HMAC-SHA256(identity secret, user id), computed by your backend",
             Form::Id => ID_FORM,
@@ -579,6 +616,12 @@ pub fn parse_config(value: &Value) -> Result<Config, Error> {
         eligibility_endpoint: string(Some(value), "eligibilityEndpoint"),
         require_consent: matches!(get(value, "requireConsent"), Some(Value::Bool(true))),
         debug: matches!(get(value, "debug"), Some(Value::Bool(true))),
+        page: get(value, "page").map(|page| PageMode {
+            channel: PAGE_CHANNELS[choice(Some(page), "channel", PAGE_CHANNELS)],
+            id: string(Some(page), "id"),
+            key: string(Some(page), "key"),
+            score: number(Some(page), "score").map(|score| score as u8),
+        }),
     })
 }
 
@@ -676,6 +719,8 @@ fn check(value: &Value, form: Form, path: &str) -> Result<(), Error> {
             true
         }
         (Form::SurveyId, Value::String(s)) => is_survey_id(s),
+        (Form::AnswerId, Value::String(s)) => is_uuid(s),
+        (Form::AnswerKey, Value::String(s)) => is_key(s),
         (Form::Text, Value::String(s)) => json_len(s) <= MAX_FIELD_CHARS,
         (Form::Id, Value::String(s)) => !s.is_empty() && json_len(s) <= MAX_ID_CHARS,
         (Form::Hash, Value::String(s)) => s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()),
@@ -1214,6 +1259,11 @@ mod tests {
             (with(&[("theme", obj(&[("mode", Value::str("neon"))]))]), "config `theme.mode` must be one of"),
             (with(&[("theme", obj(&[("accent", Value::str("red"))]))]), "config `theme.accent` must be a colour"),
             (with(&[("theme", obj(&[("position", Value::str("left"))]))]), "config `theme.position` must be one of"),
+            (with(&[("page", obj(&[]))]), "config `page.channel` must be one of \"email\", \"link\" (required)"),
+            (with(&[("page", obj(&[("channel", Value::str("in-app"))]))]), "config `page.channel` must be one of \"email\", \"link\""),
+            (with(&[("page", obj(&[("channel", Value::str("link")), ("id", Value::str("42"))]))]), "config `page.id` must be a UUID"),
+            (with(&[("page", obj(&[("channel", Value::str("link")), ("key", Value::str("short"))]))]), "config `page.key` must be 32 to 128 characters"),
+            (with(&[("page", obj(&[("channel", Value::str("link")), ("score", Value::num(11.0))]))]), "config `page.score` must be a whole number from 0 to 10"),
             (with(&[("language", Value::str("en US"))]), "config `language` must be a BCP-47 language tag"),
             (with(&[("triggers", Value::Array(vec![obj(&[("afterSeconds", Value::num(-1.0))])]))]), "config `triggers.afterSeconds` must be a whole number from 0 to 86400"),
             (with(&[("triggers", Value::Array(vec![obj(&[("event", Value::str("a")), ("url", Value::str("/b"))])]))]), "config `triggers` must be a list"),
@@ -1579,6 +1629,14 @@ mod tests {
                 ]),
             ],
             Form::SurveyId => [Value::str("support"), Value::str("export-2")],
+            Form::AnswerId => [
+                Value::str("3f2c9a4e-8b1d-4c2a-9f3e-0a1b2c3d4e5f"),
+                Value::str("00000000-0000-4000-8000-00000000000A"),
+            ],
+            Form::AnswerKey => [
+                Value::String("k".repeat(32)),
+                Value::String("0_-Z".repeat(32)),
+            ],
             Form::Text => [Value::str("Acme"), Value::str("Bcme")],
             Form::Id => [Value::str("a_1"), Value::num(2.0)],
             Form::Hash => [
@@ -1604,9 +1662,16 @@ mod tests {
             Form::Duration => [Value::str("3 months"), Value::num(45.0)],
             Form::Rate => [Value::num(0.5), Value::num(0.25)],
             Form::Accent => [Value::str("#112233"), Value::str("#AABBCC")],
+            // Of two options (a required choice has no default to differ from), the other one.
             Form::Choice(options, _) => [
                 Value::str(options[1]),
-                Value::str(options[options.len() - 1]),
+                Value::str(
+                    options[if options.len() > 2 {
+                        options.len() - 1
+                    } else {
+                        0
+                    }],
+                ),
             ],
             Form::Triggers => [
                 Value::Array(vec![obj(&[("event", Value::str("a"))])]),
@@ -1769,7 +1834,9 @@ mod tests {
             eligibility_endpoint,
             require_consent,
             debug,
+            page,
         } = changed;
+        differs("page", page, unchanged.page);
         // The top-level form's one survey; the `surveys` entries are read by the same reader
         // (see `every_survey_key_is_read`).
         let [Survey {

@@ -54,6 +54,16 @@ pub fn is_key(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// Whether `text` is a UUID written as 8-4-4-4-12 hexadecimal digits, either case.
+pub fn is_uuid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(at, b)| match at {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
 /// Whether `text` may be a survey id: 1 to [`MAX_SURVEY_ID_CHARS`] of `[a-z0-9_-]`.
 pub fn is_survey_id(text: &str) -> bool {
     (1..=MAX_SURVEY_ID_CHARS).contains(&text.len())
@@ -66,6 +76,27 @@ pub fn is_survey_id(text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::core::answer::push_json_string;
+
+    #[test]
+    fn uuids_are_8_4_4_4_12_hex_digits() {
+        for good in [
+            "3f2c9a4e-8b1d-4c2a-9f3e-0a1b2c3d4e5f",
+            "00000000-0000-4000-8000-00000000000A",
+        ] {
+            assert!(is_uuid(good), "{good}");
+        }
+        for bad in [
+            "",
+            "3f2c9a4e8b1d4c2a9f3e0a1b2c3d4e5f",
+            "3f2c9a4e-8b1d-4c2a-9f3e-0a1b2c3d4e5",
+            "3f2c9a4e-8b1d-4c2a-9f3e-0a1b2c3d4e5ff",
+            "3f2c9a4e-8b1d-4c2a-9f3e_0a1b2c3d4e5f",
+            "3f2c9a4g-8b1d-4c2a-9f3e-0a1b2c3d4e5f",
+            "3f2c9a4e-8b1d-4c2a-9f3e-0a1b2c3d4e5\u{e9}",
+        ] {
+            assert!(!is_uuid(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn json_len_is_the_escaped_length() {

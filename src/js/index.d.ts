@@ -267,6 +267,24 @@ export interface Config {
   requireConsent?: boolean;
   /** Logs every decision to the console, with the reason for every "not now". Default false. */
   debug?: boolean;
+  /**
+   * Page mode, used by the collector's hosted survey page (email and link surveys): the first
+   * survey's card is drawn at once, centred on the page, without triggers, eligibility checks,
+   * close button or auto-close.
+   */
+  page?: PageConfig;
+}
+
+/** The hosted survey page's settings (see `Config.page`). */
+export interface PageConfig {
+  /** The answers' `channel`. */
+  channel: 'email' | 'link';
+  /** The answer's id (a UUID), with `key`: every view of one link continues one answer. */
+  id?: string;
+  /** The answer's key (32 to 128 characters of A-Z, a-z, 0-9, - and _), with `id`. */
+  key?: string;
+  /** A score chosen before the page opened, recorded as soon as the card shows. */
+  score?: number;
 }
 
 /** `shown`: the card appeared. */

@@ -101,7 +101,8 @@ function run(args) {
   }
   if (stopped()) return;
   try {
-    const print = args[0] === 'init' && !(args[1] && args[1].surveys) && fingerprint(args[1]);
+    // A hosted survey page (`page`) shows its card whatever the quiet record says.
+    const print = args[0] === 'init' && !(args[1] && (args[1].surveys || args[1].page)) && fingerprint(args[1]);
     command(args[0], args[0] === 'init' ? [args[1], print || undefined, args[2]] : args.slice(1));
   } catch (error) {
     stopped(error);

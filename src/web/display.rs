@@ -58,6 +58,7 @@ impl Widget {
             &self.config.theme,
             &self.catalog,
             self.text(index, TextKey::Close).into(),
+            self.config.page.is_some(),
         );
         let this = self.this.clone();
         let mut card = Card::mount(
@@ -89,9 +90,15 @@ impl Widget {
             self.records
                 .save_displays(self.config.user.as_ref(), &displays);
         }
+        let page = self.config.page.as_ref();
         let answer = Answer {
-            id: uuid_v4(random_bytes()),
-            key: answer_key(random_bytes()),
+            id: page
+                .and_then(|p| p.id.clone())
+                .unwrap_or_else(|| uuid_v4(random_bytes())),
+            key: page
+                .and_then(|p| p.key.clone())
+                .unwrap_or_else(|| answer_key(random_bytes())),
+            channel: page.map_or("in-app", |p| p.channel),
             kind,
             survey,
             score: None,
@@ -116,12 +123,20 @@ impl Widget {
             ]),
         );
         self.send(&answer);
+        let chosen = page
+            .and_then(|p| p.score)
+            .filter(|s| kind.category(*s).is_some());
         self.show = ShowState::Open(Display {
             card,
             survey: index,
             answer,
             _auto_close: None,
         });
+        // The score clicked in the email, recorded now that a script runs it (never by the GET
+        // that served the page, which mail scanners make too).
+        if let Some(score) = chosen {
+            self.choose(score);
+        }
         Ok(())
     }
 
@@ -154,7 +169,8 @@ impl Widget {
             Action::Send(comment) if answer.score.is_some() && !answer.complete => {
                 self.send_comment(comment)
             }
-            Action::Close => self.finish_display(true),
+            // A hosted page's card stays: it is the page.
+            Action::Close if self.config.page.is_none() => self.finish_display(true),
             _ => {}
         }
     }
@@ -214,7 +230,10 @@ impl Widget {
         display
             .card
             .show_thanks(self.text(index, TextKey::thank_you(category)), cta);
-        display._auto_close = Some(self.close_thanks_later());
+        // On a hosted page the thank-you step stays.
+        if self.config.page.is_none() {
+            display._auto_close = Some(self.close_thanks_later());
+        }
         self.show = ShowState::Open(display);
     }
 

@@ -30,7 +30,8 @@ pub struct Look {
 
 impl Look {
     /// The look of `theme` in the language of `catalog`.
-    pub fn new(theme: &Theme, catalog: &Catalog, close_label: String) -> Look {
+    /// On a hosted page (`page`), the card is the page's content: position `page`.
+    pub fn new(theme: &Theme, catalog: &Catalog, close_label: String, page: bool) -> Look {
         Look {
             mode: match theme.mode {
                 ThemeMode::Light => "light",
@@ -38,6 +39,7 @@ impl Look {
                 ThemeMode::Auto => "auto",
             },
             position: match theme.position {
+                _ if page => "page",
                 Position::Bottom => "bottom",
                 Position::BottomRight => "bottom-right",
                 Position::BottomLeft => "bottom-left",

@@ -43,6 +43,11 @@ impl Widget {
     /// Arms the timers (one per number of seconds, for every survey that waits as long) and
     /// fires `{ load }`, then counts this page view.
     pub(super) fn arm_triggers(&mut self) {
+        // A hosted survey page has no triggers: the link was the decision.
+        if let Some(page) = &self.config.page {
+            let channel = page.channel;
+            return self.request_show(channel, false, vec![0]);
+        }
         let mut seconds = Vec::new();
         for survey in &self.config.surveys {
             for trigger in &survey.triggers {

@@ -204,7 +204,9 @@ impl Widget {
             return;
         }
         self.show = ShowState::Idle;
-        let (survey, next) = if force {
+        // A hosted survey page shows its survey as a forced show would, but for real.
+        let direct = force || self.config.page.is_some();
+        let (survey, next) = if direct {
             (first, Vec::new())
         } else {
             match self.choose_survey(&surveys) {
@@ -227,9 +229,9 @@ impl Widget {
             };
             return;
         }
-        if force {
+        if direct {
             // Forced shows skip eligibility, so they need no lock.
-            return self.show_now(trigger, true, survey);
+            return self.show_now(trigger, force, survey);
         }
         self.show = ShowState::Checking(Checking { survey, next });
         let (this, trigger) = (self.this.clone(), String::from(trigger));
@@ -496,18 +498,18 @@ impl Widget {
         }
     }
 
-    fn show_now(&mut self, trigger: &str, force: bool, survey: usize) {
+    fn show_now(&mut self, trigger: &str, preview: bool, survey: usize) {
         // The display changes what the next page view decides.
         self.records.remove_quiet();
         self.debug(&[
-            if force {
+            if preview {
                 "shown (forced), trigger "
             } else {
                 "eligible, shown, trigger "
             },
             trigger,
         ]);
-        if let Err(error) = self.open_card(trigger, survey, now(), force) {
+        if let Err(error) = self.open_card(trigger, survey, now(), preview) {
             self.report(error);
         }
     }

@@ -137,7 +137,7 @@ mod tests {
         let secret = [7u8; 32];
         let first = answer_of(&secret, "payload.signature");
         assert_eq!(first, answer_of(&secret, "payload.signature"));
-        assert!(crate::validate::is_uuid(&first.id), "{}", first.id);
+        assert!(nps_widget::core::limits::is_uuid(&first.id), "{}", first.id);
         assert_eq!(
             first.id.as_bytes()[14],
             b'4',

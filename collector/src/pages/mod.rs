@@ -4,6 +4,7 @@
 //! which escapes every value; they run under a strict content security policy (no inline
 //! script or style), in the reader's language ([`words`]).
 
+pub mod survey;
 pub mod words;
 
 use std::sync::LazyLock;
@@ -33,6 +34,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     for (name, source) in [
         ("base.html", include_str!("../../pages/base.html")),
         ("message.html", include_str!("../../pages/message.html")),
+        ("survey.html", include_str!("../../pages/survey.html")),
     ] {
         // The templates are part of the binary and tested: one that does not parse is a bug
         // caught by the tests, not an input.
@@ -44,7 +46,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
 
 /// The routes of the hosted pages' assets.
 pub fn routes() -> Router<AppState> {
-    Router::new().route(
+    survey::routes().route(
         "/s/page.css",
         get(|| async {
             protect(([(CONTENT_TYPE, "text/css; charset=utf-8")], PAGE_CSS).into_response())

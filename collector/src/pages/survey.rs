@@ -1,0 +1,241 @@
+//! `GET /s/{survey}?t=TOKEN[&score=N]`: the hosted survey page of a link. The page is the
+//! widget itself in page mode (one card centred on a plain page), configured by the collector:
+//! the product's name and accent (`--product`, `--accent`), the survey's kind, and from the
+//! token the user, their language and the answer the link collects. A `score` in the link is
+//! passed to the widget, which records it once its script runs: this GET writes nothing (mail
+//! scanners follow links). Without a token the page is an anonymous `link` survey. A link that
+//! cannot be used (tampered, expired, for another survey, already answered) gets a friendly
+//! page in the reader's language.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{ACCEPT_LANGUAGE, HOST};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use minijinja::context;
+use nps_widget::core::kind::Kind;
+use nps_widget::core::limits::is_survey_id;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::words::{words, Words};
+use crate::links::{self, token, LinkAnswer};
+use crate::state::AppState;
+use crate::{error::ApiError, identity};
+
+const PAGE_JS: &str = include_str!("../../pages/page.js");
+
+/// The routes of the survey page and its script.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/s/page.js", get(|| async { script() }))
+        .route("/s/{survey}", get(survey_page))
+}
+
+fn script() -> Response {
+    use axum::response::IntoResponse;
+    super::protect(
+        (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            )],
+            PAGE_JS,
+        )
+            .into_response(),
+    )
+}
+
+/// The query of a survey link.
+#[derive(Deserialize)]
+struct LinkQuery {
+    /// The token: absent for an anonymous link.
+    t: Option<String>,
+    /// The score clicked in the email.
+    score: Option<String>,
+}
+
+/// The reader's language as their browser states it: the first tag of `Accept-Language`.
+fn browser_words(headers: &HeaderMap) -> &'static Words {
+    let first = headers
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split([',', ';']).next())
+        .unwrap_or("en");
+    words(first.trim())
+}
+
+/// The product's name: `--product`, else the host name people reach the collector by.
+fn product_name(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(product) = &state.settings().product {
+        return product.clone();
+    }
+    let host = match &state.settings().public_url {
+        Some(url) => url.split("://").nth(1).unwrap_or(url).to_owned(),
+        None => headers
+            .get(HOST)
+            .and_then(|host| host.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
+    };
+    let name = host.split(['/', ':']).next().unwrap_or("");
+    if name.is_empty() {
+        "us".into()
+    } else {
+        name.into()
+    }
+}
+
+async fn survey_page(
+    State(state): State<AppState>,
+    Path(survey): Path<String>,
+    query: Result<Query<LinkQuery>, QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let browser = browser_words(&headers);
+    let kind = match state.settings().survey_kind(&survey) {
+        Some(kind) if is_survey_id(&survey) && state.settings().pkg.is_some() => kind,
+        _ => {
+            if state.settings().pkg.is_none() {
+                tracing::warn!("the hosted survey page needs --pkg (the widget package)");
+            }
+            return unknown_survey(browser);
+        }
+    };
+    let Ok(Query(query)) = query else {
+        return invalid(browser);
+    };
+    let score = query
+        .score
+        .as_deref()
+        .and_then(|score| score.parse::<u8>().ok())
+        .filter(|score| kind.category(*score).is_some());
+    let product = product_name(&state, &headers);
+    let mut page = Map::new();
+    let mut config = Map::new();
+    let mut language = browser;
+    match query.t.as_deref() {
+        None => {
+            page.insert("channel".into(), json!("link"));
+        }
+        Some(token) => {
+            let now = state.now();
+            let secret = match links::secret(state.store(), now).await {
+                Ok(secret) => secret,
+                Err(error) => return storage_failed(error),
+            };
+            let claims = match token::verify(&secret, token, now.div_euclid(1000)) {
+                Ok(claims) if claims.survey == survey => claims,
+                Ok(_) | Err(token::LinkError::Malformed | token::LinkError::Tampered) => {
+                    return invalid(browser)
+                }
+                Err(token::LinkError::Expired(_)) => {
+                    return super::message(
+                        StatusCode::GONE,
+                        browser,
+                        browser.expired_title,
+                        browser.expired_text,
+                    )
+                }
+            };
+            if let Some(tag) = &claims.language {
+                language = words(tag);
+                config.insert("language".into(), json!(tag));
+            }
+            let LinkAnswer { id, key } = links::answer_of(&secret, token);
+            match state.store().answer(&id).await {
+                Ok(Some(stored)) if stored.complete || stored.body_type == "decline" => {
+                    return super::message(
+                        StatusCode::OK,
+                        language,
+                        language.answered_title,
+                        language.answered_text,
+                    )
+                }
+                Ok(_) => {}
+                Err(error) => return storage_failed(error),
+            }
+            let mut user = Map::new();
+            user.insert("id".into(), json!(claims.user_id));
+            if let Some(email) = &claims.email {
+                user.insert("email".into(), json!(email));
+            }
+            if let Some(secret) = &state.settings().identity_secret {
+                let hash = identity::user_hash(secret, &claims.user_id);
+                user.insert("hash".into(), json!(hash));
+            }
+            config.insert("user".into(), Value::Object(user));
+            page.insert("channel".into(), json!("email"));
+            page.insert("id".into(), json!(id));
+            page.insert("key".into(), json!(key));
+        }
+    }
+    if let Some(score) = score {
+        page.insert("score".into(), json!(score));
+    }
+    let mut theme = Map::new();
+    theme.insert("mode".into(), json!("auto"));
+    if let Some(accent) = &state.settings().accent {
+        theme.insert("accent".into(), json!(accent));
+    }
+    config.insert("endpoint".into(), json!("/v1/responses"));
+    config.insert("product".into(), json!(product));
+    config.insert("theme".into(), Value::Object(theme));
+    config.insert(
+        "surveys".into(),
+        json!([{ "id": survey, "kind": kind_name(kind), "triggers": [] }]),
+    );
+    config.insert("page".into(), Value::Object(page));
+    super::render(
+        StatusCode::OK,
+        "survey.html",
+        context! {
+            lang => language.tag,
+            dir => language.dir(),
+            title => product,
+            noscript => language.noscript,
+            config => minijinja::Value::from_safe_string(script_json(&Value::Object(config))),
+        },
+    )
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    kind.name()
+}
+
+/// `value` as JSON that can stand inside a `<script>` element: `<`, `>` and `&` written as
+/// JSON escapes, so that no value can end the element or open a comment.
+fn script_json(value: &Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn unknown_survey(words: &Words) -> Response {
+    super::message(
+        StatusCode::NOT_FOUND,
+        words,
+        words.unknown_survey_title,
+        words.unknown_survey_text,
+    )
+}
+
+fn invalid(words: &Words) -> Response {
+    super::message(
+        StatusCode::BAD_REQUEST,
+        words,
+        words.invalid_title,
+        words.invalid_text,
+    )
+}
+
+/// The database could not be read: the collector's JSON error (503 with Retry-After when it is
+/// unreachable), as for every other request.
+fn storage_failed(error: crate::storage::StorageError) -> Response {
+    use axum::response::IntoResponse;
+    ApiError::from(error).into_response()
+}

@@ -1,0 +1,209 @@
+// Email and link surveys in Chromium, against the real collector: an email's score link opens
+// the hosted page, which records the score (channel "email") once its script runs and completes
+// the answer with the comment; the link opened again continues the same answer (and once it is
+// complete says thank you); a client that runs no script records nothing; a tampered link gets
+// the friendly page; a user who answered by email is not eligible in the app; the page keeps
+// its strict policy, reads right to left, fits a phone, and axe-core finds nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ROOT, OUTPUT, startCollector, launch, openPage, eventually, rows } from './harness.mjs';
+
+const TOKEN = 'npsa_e2e_links_token_0123456789abcdef';
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+let collector, browser;
+
+before(async () => {
+  process.env.NPS_ADMIN_TOKEN = TOKEN;
+  collector = await startCollector({ args: ['--product', 'Acme', '--accent', '#7c3aed', '--survey', 'support=csat'] });
+  delete process.env.NPS_ADMIN_TOKEN;
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await collector?.stop();
+});
+
+/** A signed link for `userId` (POST /v1/links, as an admin). */
+async function makeLink(userId, { survey = 'nps', language } = {}) {
+  const response = await fetch(collector.url + '/v1/links', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ survey, userId, email: `${userId}@example.com`, language }),
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()).url;
+}
+
+const answersOf = (userId) => rows(collector.db).filter((row) => row.user_id === userId);
+
+/** Resolves once the card's height no longer moves between two steps (for screenshots). */
+const settled = (page) => page.waitForFunction(() => {
+  const root = document.querySelector('nps-widget')?.shadowRoot;
+  return root && !root.querySelector('[style*="nps-h"]') && root.getAnimations({ subtree: true }).length === 0;
+});
+
+/** The open card's shadow root's text, or ''. */
+const cardText = (page) => page.evaluate(() => document.querySelector('nps-widget')?.shadowRoot?.textContent ?? '');
+
+test('an email score link records one answer (channel email) by the page script; the comment completes it', async () => {
+  const context = await browser.newContext();
+  const url = await makeLink('u_email_1');
+  const page = await openPage(context, url + '&score=3');
+  // The follow-up step: the score was recorded by the page's script.
+  await page.locator('nps-widget textarea').waitFor();
+  const scored = await eventually(() => answersOf('u_email_1').find((row) => row.score === 3));
+  assert.ok(scored, 'the score was stored');
+  assert.equal(scored.channel, 'email');
+  assert.equal(scored.complete, false);
+  assert.equal(scored.trigger_name, 'email');
+  assert.equal(scored.user_email, 'u_email_1@example.com');
+  assert.equal(scored.survey, 'nps');
+  assert.equal(await page.locator('nps-widget [role="radio"][aria-checked="true"]').count(), 1);
+  assert.equal(await page.locator('nps-widget .close').isVisible(), false, 'a page has nothing to close');
+  await settled(page);
+  await page.screenshot({ path: join(OUTPUT, 'link-follow-up.png') });
+
+  await page.locator('nps-widget textarea').fill('Exports keep failing');
+  await page.locator('nps-widget textarea').press('Control+Enter').catch(() => {});
+  if (!(await eventually(() => answersOf('u_email_1').some((row) => row.complete), { timeout: 1000 }))) {
+    await page.locator('nps-widget button[data-action="send"]').click();
+  }
+  const complete = await eventually(() => answersOf('u_email_1').find((row) => row.complete));
+  assert.ok(complete, 'the comment completed the answer');
+  assert.equal(complete.comment, 'Exports keep failing');
+  assert.equal(complete.id, scored.id, 'the same answer');
+  assert.equal(answersOf('u_email_1').length, 1, 'exactly one answer');
+  // The thank-you step stays: it is the page.
+  await settled(page);
+  assert.match(await cardText(page), /thank/i);
+  await page.screenshot({ path: join(OUTPUT, 'link-thanks.png') });
+
+  // The same link again (another score clicked in the same email): no second answer, a
+  // thank-you page instead of a card.
+  const again = await openPage(context, url + '&score=10');
+  assert.match(await again.locator('h1').textContent(), /thank/i);
+  assert.equal(await again.locator('nps-widget').count(), 0);
+  assert.equal(answersOf('u_email_1').length, 1);
+  assert.equal(answersOf('u_email_1')[0].score, 3);
+  assert.deepEqual([...page.pageErrors, ...page.consoleErrors, ...again.pageErrors], []);
+
+  // Answered by email: not asked in the app (the collector's eligibility, one clock).
+  const verdict = await (await fetch(`${collector.url}/v1/eligibility?userId=u_email_1&survey=nps`)).json();
+  assert.equal(verdict.eligible, false);
+  assert.match(verdict.reason, /answered/);
+  await context.close();
+});
+
+test('a link opened and left without a score can be opened again; a score left with the page is final', async () => {
+  const context = await browser.newContext();
+  const url = await makeLink('u_email_2');
+  // Opened without a score and closed: the display only, and the card again next time.
+  const first = await openPage(context, url);
+  await first.locator('nps-widget [role="radio"]').first().waitFor();
+  await eventually(() => answersOf('u_email_2').length === 1);
+  await first.close();
+  const second = await openPage(context, url);
+  const radios = second.locator('nps-widget [role="radio"]');
+  await radios.first().waitFor();
+  await radios.nth(8).click();
+  await second.locator('nps-widget textarea').waitFor();
+  const scored = await eventually(() => answersOf('u_email_2').find((row) => row.score === 8));
+  assert.ok(scored, 'the score is stored');
+  assert.equal(answersOf('u_email_2').length, 1, 'the same answer');
+  // Leaving the page after the score ends the card, as in the app: the answer is complete.
+  await second.close();
+  const done = await eventually(() => answersOf('u_email_2').find((row) => row.complete));
+  assert.ok(done, 'complete once the page was left');
+  assert.equal(done.comment, null);
+  const third = await openPage(context, url + '&score=1');
+  assert.match(await third.locator('h1').textContent(), /thank/i);
+  assert.equal(answersOf('u_email_2').length, 1);
+  assert.equal(answersOf('u_email_2')[0].score, 8);
+  await context.close();
+});
+
+test('a client that runs no script records nothing', async () => {
+  const url = await makeLink('u_scanner');
+  // A mail scanner: a plain GET of every link in the email.
+  for (let score = 0; score <= 10; score += 1) {
+    const response = await fetch(`${url}&score=${score}`);
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /id="nps-survey"/);
+  }
+  // A browser with scripts off: the page asks for them, records nothing.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await openPage(context, url + '&score=9');
+  assert.match(await page.locator('main').textContent(), /JavaScript/);
+  await context.close();
+  const seen = await openPage(await browser.newContext(), collector.url + '/');
+  await seen.close();
+  assert.deepEqual(answersOf('u_scanner'), []);
+});
+
+test('a tampered link gets the friendly page; the survey page reads right to left in Arabic', async () => {
+  const context = await browser.newContext();
+  const url = await makeLink('u_tamper');
+  const page = await openPage(context, url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')));
+  assert.equal(await page.locator('h1').textContent(), 'This link does not work');
+  await page.screenshot({ path: join(OUTPUT, 'link-invalid.png') });
+  assert.deepEqual(answersOf('u_tamper'), []);
+
+  const arabic = await openPage(context, (await makeLink('u_rtl', { language: 'ar' })) + '&score=10');
+  await arabic.locator('nps-widget textarea').waitFor();
+  assert.equal(await arabic.getAttribute('html', 'dir'), 'rtl');
+  assert.equal(await arabic.locator('nps-widget section').getAttribute('dir'), 'rtl');
+  await settled(arabic);
+  await arabic.screenshot({ path: join(OUTPUT, 'link-arabic.png') });
+  await context.close();
+});
+
+test('an anonymous link is a "link" survey of the survey\'s kind', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context, collector.url + '/s/support');
+  const radios = page.locator('nps-widget [role="radio"]');
+  await radios.first().waitFor();
+  assert.equal(await radios.count(), 5, 'a CSAT scale');
+  await radios.nth(4).click();
+  const stored = await eventually(() => rows(collector.db).find((row) => row.survey === 'support' && row.score === 5));
+  assert.ok(stored);
+  assert.equal(stored.channel, 'link');
+  assert.equal(stored.user_id, null);
+  await context.close();
+});
+
+for (const [name, options] of [
+  ['desktop, light', { viewport: { width: 1280, height: 800 }, colorScheme: 'light' }],
+  ['phone, dark', { viewport: { width: 360, height: 740 }, colorScheme: 'dark', isMobile: true, hasTouch: true }],
+]) {
+  test(`the hosted page: axe-core finds nothing, nothing overflows (${name})`, async () => {
+    // axe-core is injected as a script, which the page's own policy would block.
+    const context = await browser.newContext({ ...options, bypassCSP: true });
+    const url = await makeLink(`u_axe_${name.replace(/\W/g, '')}`, { language: 'de' });
+    const page = await openPage(context, url);
+    await page.locator('nps-widget [role="radio"]').first().waitFor();
+    const check = async (step) => {
+      await page.addScriptTag({ path: AXE });
+      const violations = await page.evaluate(async () => {
+        const result = await window.axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      assert.deepEqual(violations, [], `axe, ${step}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `no horizontal overflow on ${step} (${overflow} px)`);
+    };
+    await check('the score step');
+    await settled(page);
+    await page.screenshot({ path: join(OUTPUT, `link-page-${name.replace(/\W+/g, '-')}.png`) });
+    await page.locator('nps-widget [role="radio"]').nth(9).click();
+    await page.locator('nps-widget textarea').waitFor();
+    await check('the follow-up step');
+    await settled(page);
+    await page.screenshot({ path: join(OUTPUT, `link-page-follow-up-${name.replace(/\W+/g, '-')}.png`) });
+    // The friendly pages too.
+    await page.goto(url.replace('?t=', '?t=x'));
+    await check('the friendly page');
+    await context.close();
+  });
+}
