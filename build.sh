@@ -227,7 +227,7 @@ serve() {
   log "dashboard: http://127.0.0.1:$port/dashboard/login  admin token: $NPS_ADMIN_TOKEN"
   # The demo's product, on the hosted survey page too; and a survey link for a demo user, as an
   # email would carry it.
-  export NPS_PRODUCT=${NPS_PRODUCT:-Acme}
+  export NPS_PRODUCT=${NPS_PRODUCT:-Acme Analytics}
   log "survey link (as in an email): $(target/release/nps-collector link --db "$db" \
     --user demo_email_user --email ada@example.com --public-url "http://127.0.0.1:$port")&score=9"
   exec target/release/nps-collector serve --addr "127.0.0.1:$port" --db "$db" \

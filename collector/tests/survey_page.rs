@@ -285,3 +285,37 @@ async fn the_pages_assets_are_served_under_the_same_policy() {
         assert!(!body.is_empty());
     }
 }
+
+#[tokio::test]
+async fn a_user_who_answered_in_the_app_is_thanked_rather_than_asked_again() {
+    let app = TestApp::with(settings()).await;
+    // Shown in the app and left: the link still asks (the user chose to open it).
+    let mut shown = common::with(common::valid(), "/type", json!("display"));
+    for field in ["score", "category", "comment", "complete", "answeredAt"] {
+        shown.as_object_mut().unwrap().remove(field);
+    }
+    shown["id"] = json!("0b9a2c4e-1d3f-4a5b-8c7d-9e0f1a2b3c4d");
+    shown["user"]["id"] = json!("u_shown");
+    assert_eq!(app.post(&shown).await.0, StatusCode::ACCEPTED);
+    let (url, _) = link(&app, "nps", "u_shown", None).await;
+    let (_, _, html) = get_page(&app, &url, "en").await;
+    assert!(html.contains("nps-survey"), "{html}");
+
+    // Answered in the app: the same survey's link says thank you; another survey's asks.
+    let answered = common::with(common::valid(), "/complete", json!(true));
+    assert_eq!(app.post(&answered).await.0, StatusCode::ACCEPTED);
+    let (url, _) = link(&app, "nps", "u_42", None).await;
+    let (status, _, html) = get_page(&app, &url, "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(words("en").answered_title), "{html}");
+    assert!(!html.contains("nps-survey"), "{html}");
+    let (csat, _) = link(&app, "csat", "u_42", None).await;
+    let (_, _, html) = get_page(&app, &csat, "en").await;
+    assert!(html.contains("nps-survey"), "another survey: {html}");
+
+    // Six months later (the collector's --resurvey-after), a new link asks again.
+    app.set_now("2027-05-22T10:00:31Z");
+    let (url, _) = link(&app, "nps", "u_42", None).await;
+    let (_, _, html) = get_page(&app, &url, "en").await;
+    assert!(html.contains("nps-survey"), "{html}");
+}

@@ -23,7 +23,10 @@ use serde_json::{json, Map, Value};
 use super::words::{words, Words};
 use crate::links::{self, token, LinkAnswer};
 use crate::state::AppState;
+use crate::storage::{StorageError, StoredAnswer};
 use crate::{error::ApiError, identity};
+use nps_widget::core::eligibility::Outcome;
+use nps_widget::core::time::parse_timestamp;
 
 const PAGE_JS: &str = include_str!("../../pages/page.js");
 
@@ -145,17 +148,27 @@ async fn survey_page(
                 config.insert("language".into(), json!(tag));
             }
             let LinkAnswer { id, key } = links::answer_of(&secret, token);
-            match state.store().answer(&id).await {
-                Ok(Some(stored)) if stored.complete || stored.body_type == "decline" => {
-                    return super::message(
-                        StatusCode::OK,
-                        language,
-                        language.answered_title,
-                        language.answered_text,
-                    )
-                }
-                Ok(_) => {}
+            let stored = match state.store().answer(&id).await {
+                Ok(stored) => stored,
                 Err(error) => return storage_failed(error),
+            };
+            let answered_here = stored
+                .as_ref()
+                .is_some_and(|a| a.complete || a.body_type == "decline");
+            let answered_elsewhere =
+                match answered_recently(&state, &claims.user_id, &survey, stored.as_ref(), now)
+                    .await
+                {
+                    Ok(answered) => answered,
+                    Err(error) => return storage_failed(error),
+                };
+            if answered_here || answered_elsewhere {
+                return super::message(
+                    StatusCode::OK,
+                    language,
+                    language.answered_title,
+                    language.answered_text,
+                );
             }
             let mut user = Map::new();
             user.insert("id".into(), json!(claims.user_id));
@@ -201,6 +214,27 @@ async fn survey_page(
     )
 }
 
+/// Whether the user answered `survey` in another answer (in the app, or another link) within
+/// `--resurvey-after` of `now`: the link then says thank you rather than asking again (one clock
+/// across channels). Only an answer counts: a card shown and left in the app does not keep
+/// a user who chose to open the link from answering. `own` is the link's answer, if stored.
+async fn answered_recently(
+    state: &AppState,
+    user_id: &str,
+    survey: &str,
+    own: Option<&StoredAnswer>,
+    now: i64,
+) -> Result<bool, StorageError> {
+    let displays = state.store().latest_displays(user_id).await?;
+    let own_shown_at = own.and_then(|a| parse_timestamp(&a.effective_shown_at));
+    Ok(displays.iter().any(|(id, display)| {
+        id == survey
+            && Some(display.shown_at) != own_shown_at
+            && display.stage.outcome() == Outcome::Answered
+            && state.settings().resurvey_after.add_to(display.shown_at) > now
+    }))
+}
+
 fn kind_name(kind: Kind) -> &'static str {
     kind.name()
 }
@@ -235,7 +269,7 @@ fn invalid(words: &Words) -> Response {
 
 /// The database could not be read: the collector's JSON error (503 with Retry-After when it is
 /// unreachable), as for every other request.
-fn storage_failed(error: crate::storage::StorageError) -> Response {
+fn storage_failed(error: StorageError) -> Response {
     use axum::response::IntoResponse;
     ApiError::from(error).into_response()
 }
