@@ -107,6 +107,13 @@ test('a link opened and left without a score can be opened again; a score left w
   const second = await openPage(context, url);
   const radios = second.locator('nps-widget [role="radio"]');
   await radios.first().waitFor();
+  // Escape closes a card in the app; on its own page the card stays.
+  await radios.first().focus();
+  await second.keyboard.press('Escape');
+  assert.equal(await radios.count(), 11, 'the card stays after Escape');
+  assert.equal(answersOf('u_email_2')[0].type, 'display', 'no decline');
+  // The keyboard as in the app: arrows move focus, Space chooses.
+  await second.keyboard.press('ArrowRight');
   await radios.nth(8).click();
   await second.locator('nps-widget textarea').waitFor();
   const scored = await eventually(() => answersOf('u_email_2').find((row) => row.score === 8));
