@@ -62,6 +62,7 @@ pub fn app(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .merge(admin)
         .merge(auth::dashboard::routes())
+        .merge(api::unsubscribe::routes())
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed", None)
         })
