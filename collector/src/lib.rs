@@ -10,6 +10,7 @@ pub mod api;
 pub mod auth;
 mod body_deadline;
 pub mod cli;
+pub mod email;
 pub mod error;
 pub mod hooks;
 pub mod identity;
