@@ -279,7 +279,14 @@ fn message(
     email: &render::Email,
     unsubscribe: &str,
 ) -> Result<Message, String> {
+    // An id in the sender's domain, as spam filters like it.
+    let id = format!(
+        "<{}@{}>",
+        hex::encode(rand::random::<[u8; 16]>()),
+        campaign.from.email.domain()
+    );
     Message::builder()
+        .message_id(Some(id))
         .from(campaign.from.clone())
         .to(to)
         .subject(email.subject.clone())

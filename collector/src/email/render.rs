@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use minijinja::{context, Environment};
+use minijinja::{context, AutoEscape, Environment};
 #[cfg(test)]
 use nps_widget::core::i18n::LANGUAGES;
 use nps_widget::core::i18n::{fill, resolve, Catalog, TextKey};
@@ -75,6 +75,30 @@ static CATALOGS: LazyLock<Vec<Catalog>> = LazyLock::new(|| {
 /// The templates, parsed once.
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
+    // HTML escaping of the five characters that need it, and no more: minijinja's own also
+    // writes `/` as `&#x2f;`, which some mail clients' link checkers do not undo in an href.
+    env.set_formatter(|out, state, value| {
+        if *state.auto_escape() == AutoEscape::Html && !value.is_safe() && value.as_str().is_some()
+        {
+            let text = value.as_str().unwrap_or_default();
+            let mut escaped = String::with_capacity(text.len());
+            for c in text.chars() {
+                match c {
+                    '&' => escaped.push_str("&amp;"),
+                    '<' => escaped.push_str("&lt;"),
+                    '>' => escaped.push_str("&gt;"),
+                    '"' => escaped.push_str("&quot;"),
+                    '\'' => escaped.push_str("&#39;"),
+                    c => escaped.push(c),
+                }
+            }
+            out.write_str(&escaped).map_err(|_| {
+                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write")
+            })
+        } else {
+            minijinja::escape_formatter(out, state, value)
+        }
+    });
     for (name, source) in [
         ("email.html", include_str!("../../pages/email.html")),
         ("email.txt", include_str!("../../pages/email.txt")),
@@ -146,7 +170,7 @@ pub fn render(content: &Content) -> Result<Email, String> {
     let rtl = catalog.is_rtl();
     let context = context! {
         lang => catalog.tag(),
-        dir => words.dir(),
+        dir => if rtl { "rtl" } else { "ltr" },
         start => if rtl { "right" } else { "left" },
         end => if rtl { "left" } else { "right" },
         subject => &subject,
@@ -201,6 +225,13 @@ mod tests {
             );
             assert!(email.html.contains("Acme &lt;&amp;&gt;"), "{tag}");
             assert!(!email.html.contains("<&>"), "{tag}: escaped");
+            assert!(
+                email
+                    .html
+                    .contains("href=\"https://nps.example.com/s/support?t=a.b&amp;score=1\""),
+                "{tag}: {}",
+                email.html
+            );
             assert!(email.text.contains("Acme <&>"), "{tag}: plain text as is");
             for n in 1..=5 {
                 let link = format!("https://nps.example.com/s/support?t=a.b&score={n}");
