@@ -373,6 +373,24 @@ async fn a_temporary_refusal_is_tried_again_and_delivered_once() {
     assert!(summary.failed.is_empty(), "{summary}");
     assert_eq!(sink.messages().len(), 1);
     assert_eq!(app.rows().await.len(), 1);
+
+    // A server that refuses everything for now: three users tried three times each, then the
+    // campaign stops; the next run emails those it did not reach.
+    for _ in 0..9 {
+        sink.then("421 4.3.2 shutting down");
+    }
+    let csv = "user_id,email\nu_2,b@example.com\nu_3,c@example.com\nu_4,d@example.com\nu_5,e@example.com\n";
+    let summary = send(&app, &sink, csv).await;
+    assert_eq!((summary.sent, summary.failed.len()), (0, 3), "{summary}");
+    assert!(summary.stopped.is_some(), "{summary}");
+    assert!(
+        summary.to_string().contains("; stopped: 3 emails in a row"),
+        "{summary}"
+    );
+    assert_eq!(sink.messages().len(), 1);
+    let summary = send(&app, &sink, csv).await;
+    assert_eq!(summary.sent, 4, "{summary}");
+    assert_eq!(summary.stopped, None);
 }
 
 #[tokio::test]

@@ -241,7 +241,14 @@ pub struct Summary {
     pub skipped: BTreeMap<&'static str, usize>,
     /// Messages not sent: the user's id and why.
     pub failed: Vec<(String, String)>,
+    /// Why the campaign stopped before its last user, if it did.
+    pub stopped: Option<String>,
 }
+
+/// Messages in a row that may not be sent, for a reason other than a permanent refusal, after
+/// which a campaign stops: the server is down or refuses everything for now. The users not
+/// emailed yet get their email from the next run (those emailed are skipped by it).
+pub const STOP_AFTER_FAILURES: usize = 3;
 
 /// A user skipped: unsubscribed.
 pub const UNSUBSCRIBED: &str = "unsubscribed";
@@ -268,7 +275,11 @@ impl std::fmt::Display for Summary {
                 .collect();
             write!(f, " ({})", reasons.join(", "))?;
         }
-        write!(f, ", failed {}", self.failed.len())
+        write!(f, ", failed {}", self.failed.len())?;
+        if let Some(why) = &self.stopped {
+            write!(f, "; stopped: {why}")?;
+        }
+        Ok(())
     }
 }
 
@@ -329,6 +340,7 @@ pub async fn run_campaign(
 ) -> Result<Summary, String> {
     let mut summary = Summary::default();
     let (mut ids, mut addresses) = (HashSet::new(), HashSet::new());
+    let mut failures_in_a_row = 0;
     for recipient in recipients {
         let address_key = recipient.email.to_lowercase();
         if !ids.insert(recipient.user_id.clone())
@@ -406,6 +418,7 @@ pub async fn run_campaign(
             }
             Outbox::Smtp(sender) => match sender.send(&message).await {
                 Ok(()) => {
+                    failures_in_a_row = 0;
                     summary.sent += 1;
                     record_display(
                         store,
@@ -431,6 +444,18 @@ pub async fn run_campaign(
                         recipient.row, recipient.user_id
                     );
                     summary.failed.push((recipient.user_id.clone(), why));
+                    failures_in_a_row = if failure.permanent {
+                        0
+                    } else {
+                        failures_in_a_row + 1
+                    };
+                    if failures_in_a_row == STOP_AFTER_FAILURES {
+                        summary.stopped = Some(format!(
+                            "{STOP_AFTER_FAILURES} emails in a row could not be sent; run the \
+                             command again later for the users not emailed yet"
+                        ));
+                        break;
+                    }
                 }
             },
         }

@@ -28,6 +28,8 @@ pub struct Failure {
     pub message: String,
     /// How many times it was tried.
     pub tries: usize,
+    /// Whether the server refused it for good (5xx), rather than for now or not at all.
+    pub permanent: bool,
 }
 
 impl Sender {
@@ -53,6 +55,7 @@ impl Sender {
             let failure = Failure {
                 message: error.to_string(),
                 tries,
+                permanent: error.is_permanent(),
             };
             match self.delays.get(tries - 1) {
                 Some(delay) if !error.is_permanent() => {
