@@ -58,6 +58,8 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Print a signed link to the hosted survey page for one user (email and link surveys)
     Link(LinkArgs),
+    /// Email a survey to the users of a CSV file (or write the emails to files with --dry-run)
+    Email(crate::email::EmailArgs),
 }
 
 /// The flags of `link`.
@@ -339,7 +341,7 @@ fn survey_kind(text: &str) -> Result<(String, Kind), String> {
 }
 
 /// A resurvey duration: `"6 months"`, `"30 days"`, `"2 weeks"`.
-fn throttle(text: &str) -> Result<Duration, String> {
+pub(crate) fn throttle(text: &str) -> Result<Duration, String> {
     parse_duration(text).ok_or_else(|| {
         "expected a duration like \"6 months\", \"30 days\" or \"2 weeks\"".to_owned()
     })
@@ -359,7 +361,7 @@ fn identity_secret(text: &str) -> Result<String, String> {
 
 /// A public URL: `http` or `https`, a host, no query or fragment; kept without a trailing
 /// slash, so that paths can be added to it.
-fn public_url(text: &str) -> Result<String, String> {
+pub(crate) fn public_url(text: &str) -> Result<String, String> {
     let expected = || "expected an http:// or https:// URL like https://nps.example.com".to_owned();
     let uri: axum::http::Uri = text.trim().parse().map_err(|_| expected())?;
     let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));

@@ -10,6 +10,7 @@ pub mod api;
 pub mod auth;
 mod body_deadline;
 pub mod cli;
+pub mod email;
 pub mod error;
 pub mod hooks;
 pub mod identity;
@@ -63,6 +64,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin)
         .merge(auth::dashboard::routes())
         .merge(pages::routes())
+        .merge(api::unsubscribe::routes())
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed", None)
         })

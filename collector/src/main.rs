@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Token(token_args) => auth::cli::run(&token_args),
         Command::Migrate(migrate_args) => migrate(&migrate_args),
         Command::Link(link_args) => link(&link_args),
+        Command::Email(email_args) => nps_collector::email::run(&email_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -109,6 +109,17 @@ async fn a_copied_database_serves_the_same_report_answers_and_hooks() {
     let token = url.split_once("?t=").unwrap().1.to_owned();
     let before = everything(&node.addr).await;
     drop(node);
+    // Someone asked for no more survey emails.
+    let source = Database::parse(&sqlite)
+        .unwrap()
+        .open(Access::Write)
+        .await
+        .unwrap();
+    source
+        .unsubscribe("u_2", Some("Bo@Example.com"), 0)
+        .await
+        .unwrap();
+    drop(source);
 
     let pg = postgres::fresh_database().await;
     let (ok, stdout, stderr) = cli(&["migrate", "--from", &sqlite, "--to", &pg]);
@@ -126,6 +137,12 @@ async fn a_copied_database_serves_the_same_report_answers_and_hooks() {
         .unwrap();
     let secret = links::secret(copy.as_ref(), 0).await.unwrap();
     assert_eq!(verify(&secret, &token, 0).unwrap().user_id, "u_1");
+    // And so did who unsubscribed: they are never emailed again.
+    assert!(stdout.contains("1 unsubscribes"), "{stdout}");
+    assert!(copy
+        .is_unsubscribed("u_other", Some("bo@example.COM"))
+        .await
+        .unwrap());
 
     let node = Node::start(&pg, &["--allow-private-hooks"]);
     let after = everything(&node.addr).await;

@@ -1,7 +1,7 @@
 //! `GET /v1/eligibility?userId=…&survey=nps`: whether the user may be asked now, decided by the
 //! core's rules (the widget's) from the latest display of each survey stored for them, at its
 //! effective shown time: the survey's own clock, and the gap after another survey
-//! (`--survey-gap`).
+//! (`--survey-gap`). [`decide`] is the one decision, for `nps-collector email` too.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -19,6 +19,7 @@ use serde_json::{json, Value};
 use crate::error::ApiError;
 use crate::identity;
 use crate::state::AppState;
+use crate::storage::{StorageError, Store};
 
 /// Query of `GET /v1/eligibility`.
 #[derive(Deserialize)]
@@ -80,39 +81,84 @@ pub async fn get_eligibility(
         }
     }
 
-    let displays = state
-        .store()
-        .latest_displays(&user_id)
+    let settings = state.settings();
+    let clock = Clocks {
+        resurvey_after: settings.resurvey_after,
+        decline_resurvey_after: settings.decline_resurvey_after,
+        survey_gap: settings.survey_gap,
+    };
+    let decision = decide(state.store(), &user_id, &survey, &clock, state.now())
         .await
         .map_err(ApiError::from)?;
+    Ok(Json(json!({
+        "eligible": decision.eligible,
+        "reason": decision.reason,
+        "nextEligibleAt": decision.next_eligible_at.map(format_timestamp),
+    })))
+}
+
+/// The collector's clock rules: how long after an answer, and after a decline, a user may be
+/// asked the same survey again, and how long after any survey before another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Clocks {
+    /// `--resurvey-after`.
+    pub resurvey_after: Duration,
+    /// `--decline-resurvey-after`.
+    pub decline_resurvey_after: Duration,
+    /// `--survey-gap`.
+    pub survey_gap: Duration,
+}
+
+/// Whether a user may be asked a survey now, and why (or why not).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// Whether they may.
+    pub eligible: bool,
+    /// The core's reason, as the widget's debug output words it.
+    pub reason: String,
+    /// While they may not: when they may again (epoch ms), if ever.
+    pub next_eligible_at: Option<i64>,
+}
+
+/// Whether `user_id` may be asked `survey` at `now` (epoch ms) under `clocks`, by the core's
+/// rules, from the latest display of each survey stored for them (every channel's: the app's,
+/// the emails sent and the links opened). `GET /v1/eligibility` and `nps-collector email`
+/// both decide here.
+pub async fn decide(
+    store: &dyn Store,
+    user_id: &str,
+    survey: &str,
+    clocks: &Clocks,
+    now: i64,
+) -> Result<Decision, StorageError> {
+    let displays = store.latest_displays(user_id).await?;
     let mut shown = Displays::default();
     for (survey, display) in displays {
         shown.record(&survey, display.shown_at, display.stage.outcome());
     }
     // The collector knows no sign-up dates and samples nobody: those rules stay the widget's.
-    let settings = state.settings();
     let throttle = Throttle {
-        resurvey_after: settings.resurvey_after,
-        decline_resurvey_after: settings.decline_resurvey_after,
+        resurvey_after: clocks.resurvey_after,
+        decline_resurvey_after: clocks.decline_resurvey_after,
         first_survey_after: Duration::Days(0),
         sample_rate: 1.0,
     };
     let rules = SurveyRules {
-        id: &survey,
+        id: survey,
         throttle: &throttle,
     };
-    Ok(Json(
-        match decide_survey(&shown, rules, settings.survey_gap, None, 0.0, state.now()) {
-            Ok(()) => json!({
-                "eligible": true,
-                "reason": eligible_reason(&shown.of(&survey), &throttle),
-                "nextEligibleAt": null,
-            }),
-            Err(why) => json!({
-                "eligible": false,
-                "reason": why.reason(),
-                "nextEligibleAt": why.next_eligible_at().map(format_timestamp),
-            }),
+    Ok(
+        match decide_survey(&shown, rules, clocks.survey_gap, None, 0.0, now) {
+            Ok(()) => Decision {
+                eligible: true,
+                reason: eligible_reason(&shown.of(survey), &throttle),
+                next_eligible_at: None,
+            },
+            Err(why) => Decision {
+                eligible: false,
+                reason: why.reason(),
+                next_eligible_at: why.next_eligible_at(),
+            },
         },
-    ))
+    )
 }

@@ -1,5 +1,6 @@
 //! The widget's two public endpoints, `POST /v1/responses` and `GET /v1/eligibility`, and the
-//! team's answers and follow-up ([`answers`]), hooks ([`hooks`]) and survey links ([`links`]).
+//! team's answers and follow-up ([`answers`]), hooks ([`hooks`]) and survey links ([`links`]), and unsubscribing from survey emails
+//! ([`unsubscribe`]).
 
 use axum::body::Bytes;
 use serde_json::{Map, Value};
@@ -13,6 +14,7 @@ pub mod hooks;
 pub mod links;
 pub mod report;
 pub mod responses;
+pub mod unsubscribe;
 
 /// The JSON object of a request's body (an empty body is an empty object); a `400` naming
 /// `body` otherwise.

@@ -35,6 +35,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("base.html", include_str!("../../pages/base.html")),
         ("message.html", include_str!("../../pages/message.html")),
         ("survey.html", include_str!("../../pages/survey.html")),
+        (
+            "unsubscribe.html",
+            include_str!("../../pages/unsubscribe.html"),
+        ),
     ] {
         // The templates are part of the binary and tested: one that does not parse is a bug
         // caught by the tests, not an input.

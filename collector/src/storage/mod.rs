@@ -10,6 +10,7 @@ pub mod samples;
 pub mod secrets;
 pub mod sqlite;
 pub mod tokens;
+pub mod unsubscribes;
 
 use async_trait::async_trait;
 use nps_widget::core::lifecycle::{effective_shown_at, Facts, Stage};
@@ -24,6 +25,7 @@ pub use hooks::HookStore;
 pub use samples::SampleStore;
 pub use secrets::SecretStore;
 pub use tokens::{TokenInfo, TokenStore};
+pub use unsubscribes::UnsubscribeStore;
 
 use crate::validate::Answer;
 pub use report::ReportStore;
@@ -162,7 +164,14 @@ impl std::error::Error for StorageError {}
 
 /// Everything the collector stores, one interface per concern; a backend implements each.
 pub trait Store:
-    AnswerStore + AnswerListStore + HookStore + ReportStore + SampleStore + SecretStore + TokenStore
+    AnswerStore
+    + AnswerListStore
+    + HookStore
+    + ReportStore
+    + SampleStore
+    + SecretStore
+    + TokenStore
+    + UnsubscribeStore
 {
 }
 
@@ -173,7 +182,8 @@ impl<
             + ReportStore
             + SampleStore
             + SecretStore
-            + TokenStore,
+            + TokenStore
+            + UnsubscribeStore,
     > Store for T
 {
 }

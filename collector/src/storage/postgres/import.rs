@@ -23,8 +23,9 @@ use super::PgStore;
 use crate::storage::StorageError;
 
 /// The tables copied, parents first (sessions name tokens, deliveries name hooks).
-const TABLES: [&str; 6] = [
+const TABLES: [&str; 7] = [
     "collector_secrets",
+    "unsubscribes",
     "admin_tokens",
     "admin_sessions",
     "responses",

@@ -17,6 +17,7 @@ mod samples;
 pub mod schema;
 mod secrets;
 mod tokens;
+mod unsubscribes;
 
 use std::sync::Arc;
 use std::time::Duration;

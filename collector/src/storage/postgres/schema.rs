@@ -8,7 +8,7 @@ use tokio_postgres::Client;
 use crate::storage::StorageError;
 
 /// The schema version this build writes.
-pub const VERSION: i32 = 2;
+pub const VERSION: i32 = 3;
 
 /// The steps, in order: `STEPS[n]` takes a database from version `n` to `n + 1`. (Version 1 is
 /// the first this collector serves; a later change is a new step, never an edit of one.)
@@ -128,6 +128,17 @@ CREATE TABLE collector_secrets (
     value TEXT COLLATE "C" NOT NULL,
     created_at TEXT COLLATE "C" NOT NULL
 );
+"#,
+    // Version 3: who asked for no more survey emails, by user id and by address (kept
+    // lower-cased; the empty text when the link named none), one row per pair.
+    r#"
+CREATE TABLE unsubscribes (
+    user_id TEXT COLLATE "C" NOT NULL,
+    email TEXT COLLATE "C" NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (user_id, email)
+);
+CREATE INDEX unsubscribes_email ON unsubscribes (email) WHERE email <> '';
 "#,
 ];
 

@@ -10,6 +10,7 @@ mod samples;
 mod schema;
 mod secrets;
 mod tokens;
+mod unsubscribes;
 mod writer;
 
 use std::path::Path;

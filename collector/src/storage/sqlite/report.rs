@@ -968,6 +968,7 @@ mod tests {
             "DROP TRIGGER report_slots_insert; DROP TRIGGER report_slots_update;
              DROP TRIGGER report_slots_delete; DROP TABLE report_slots;
              DROP TABLE hook_deliveries; DROP TABLE hooks; DROP TABLE collector_secrets;
+             DROP TABLE unsubscribes;
              PRAGMA user_version = 4;",
         )
         .unwrap();

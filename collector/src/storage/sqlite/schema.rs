@@ -9,7 +9,7 @@ use rusqlite::{named_params, Connection, Transaction};
 use super::report_slots;
 
 /// The version [`migrate`] brings a database to.
-pub const VERSION: i64 = 8;
+pub const VERSION: i64 = 9;
 
 /// The schema at version 2, for a new database (the later migrations then run on it).
 const CREATE_V2: &str = "
@@ -166,6 +166,19 @@ CREATE TABLE collector_secrets (
 );
 ";
 
+/// Version 8 to 9: who asked for no more survey emails, by user id and by address (kept
+/// lower-cased; the empty text when the link named none). One row per pair, so that asking
+/// twice changes nothing.
+const V8_TO_V9: &str = "
+CREATE TABLE unsubscribes (
+    user_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, email)
+);
+CREATE INDEX unsubscribes_email ON unsubscribes (email) WHERE email <> '';
+";
+
 /// Brings the database to [`VERSION`] in one transaction: creates it when empty, migrates it
 /// when older. A database newer than this collector is refused rather than misread.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -219,6 +232,10 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if version == 7 {
         tx.execute_batch(V7_TO_V8)?;
+        version = 8;
+    }
+    if version == 8 {
+        tx.execute_batch(V8_TO_V9)?;
     }
     // Rows a 0.1 collector wrote on this file since (a fleet being upgraded) have no effective
     // time yet: give them theirs at each start (found through the index on that column).
