@@ -6,8 +6,11 @@
 // its strict policy, reads right to left, fits a phone, and axe-core finds nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, OUTPUT, startCollector, launch, openPage, eventually, rows } from './harness.mjs';
+import { ROOT, OUTPUT, COLLECTOR, startCollector, launch, openPage, eventually, rows } from './harness.mjs';
 
 const TOKEN = 'npsa_e2e_links_token_0123456789abcdef';
 const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
@@ -37,6 +40,33 @@ async function makeLink(userId, { survey = 'nps', language } = {}) {
 }
 
 const answersOf = (userId) => rows(collector.db).filter((row) => row.user_id === userId);
+
+/** The decoded parts of a MIME message written by `email --dry-run`, by content type. */
+function mimeParts(message) {
+  const boundary = message.match(/boundary="([^"]+)"/)[1];
+  const parts = {};
+  for (const chunk of message.split('--' + boundary).slice(1, -1)) {
+    const [head, ...body] = chunk.replace(/^\r?\n/, '').split(/\r?\n\r?\n/);
+    const type = head.match(/Content-Type: ([^;\s]+)/i)[1];
+    let text = body.join('\n\n');
+    if (/quoted-printable/i.test(head)) {
+      // Soft line breaks go; =XX are bytes of UTF-8.
+      const bytes = [];
+      const joined = text.replace(/=\r?\n/g, '');
+      for (let at = 0; at < joined.length; at += 1) {
+        if (joined[at] === '=' && /^[0-9A-F]{2}$/i.test(joined.slice(at + 1, at + 3))) {
+          bytes.push(parseInt(joined.slice(at + 1, at + 3), 16));
+          at += 2;
+        } else {
+          bytes.push(...Buffer.from(joined[at], 'utf8'));
+        }
+      }
+      text = Buffer.from(bytes).toString('utf8');
+    }
+    parts[type] = text;
+  }
+  return parts;
+}
 
 /** Resolves once the card's height no longer moves between two steps (for screenshots). */
 const settled = (page) => page.waitForFunction(() => {
@@ -93,6 +123,38 @@ test('an email score link records one answer (channel email) by the page script;
   const verdict = await (await fetch(`${collector.url}/v1/eligibility?userId=u_email_1&survey=nps`)).json();
   assert.equal(verdict.eligible, false);
   assert.match(verdict.reason, /answered/);
+  await context.close();
+});
+
+test('an email written by `nps-collector email`, opened in Chromium: its score link records the score', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nps-e2e-email-'));
+  writeFileSync(join(dir, 'users.csv'), 'user_id,email,language\nu_mail,ada@example.com,de\n');
+  execFileSync(COLLECTOR, ['email', '--csv', join(dir, 'users.csv'), '--dry-run', join(dir, 'out'),
+    '--from', 'Acme <nps@acme.example>', '--product', 'Acme', '--public-url', collector.url, '--db', collector.db]);
+  const [file] = readdirSync(join(dir, 'out'));
+  const parts = mimeParts(readFileSync(join(dir, 'out', file), 'utf8'));
+  const context = await browser.newContext({ viewport: { width: 700, height: 640 } });
+  const mail = await context.newPage();
+  // The email as a mail client draws it: its HTML part, scripts off as in any mail client.
+  await mail.setContent(parts['text/html']);
+  await mail.screenshot({ path: join(OUTPUT, 'email-de.png') });
+  await mail.setViewportSize({ width: 360, height: 640 });
+  await mail.emulateMedia({ colorScheme: 'dark' });
+  const overflow = await mail.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the email fits a phone (${overflow} px too wide)`);
+  await mail.screenshot({ path: join(OUTPUT, 'email-de-phone-dark.png') });
+  await mail.setViewportSize({ width: 700, height: 640 });
+  const links = await mail.locator('a[href*="score="]').evaluateAll((as) => as.map((a) => [a.textContent.trim(), a.href]));
+  assert.deepEqual(links.map(([text]) => text), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+  assert.ok(parts['text/plain'].includes(links[9][1]), 'the text part carries the same links');
+  await mail.locator('a[href*="score=9"]').click();
+  await mail.waitForURL(/\/s\/nps\?t=/);
+  await mail.locator('nps-widget textarea').waitFor();
+  const stored = await eventually(() => answersOf('u_mail').find((row) => row.score === 9));
+  assert.ok(stored, 'the score from the email is stored');
+  assert.equal(stored.channel, 'email');
+  assert.equal(stored.language, 'de');
+  assert.equal(answersOf('u_mail').length, 1);
   await context.close();
 });
 
