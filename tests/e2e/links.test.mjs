@@ -158,6 +158,41 @@ test('an email written by `nps-collector email`, opened in Chromium: its score l
   await context.close();
 });
 
+test('the unsubscribe link of an email: a page with one button (axe-clean), then no more emails', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nps-e2e-unsubscribe-'));
+  const csv = join(dir, 'users.csv');
+  writeFileSync(csv, 'user_id,email,language\nu_unsub,Grace@example.com,fr\n');
+  const campaign = () => execFileSync(COLLECTOR, ['email', '--csv', csv, '--dry-run', join(dir, 'out'),
+    '--from', 'Acme <nps@acme.example>', '--product', 'Acme', '--public-url', collector.url, '--db', collector.db],
+  { encoding: 'utf8' });
+  assert.match(campaign(), /written 1/);
+  const [file] = readdirSync(join(dir, 'out'));
+  const message = readFileSync(join(dir, 'out', file), 'utf8');
+  const header = message.match(/^List-Unsubscribe: <([^>]+)>/m)[1];
+  const parts = mimeParts(message);
+  // axe-core is injected as a script, which the page's own policy would block.
+  const context = await browser.newContext({ bypassCSP: true });
+  const mail = await context.newPage();
+  await mail.setContent(parts['text/html']);
+  const footer = await mail.locator('a:not([href*="score="])').getAttribute('href');
+  assert.equal(footer, header, 'the footer link is the header\'s');
+  await mail.locator('a:not([href*="score="])').click();
+  await mail.waitForURL(/\/unsubscribe\?t=/);
+  assert.equal(await mail.getAttribute('html', 'lang'), 'fr');
+  await mail.addScriptTag({ path: AXE });
+  const violations = await mail.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations.map((v) => v.id));
+  assert.deepEqual(violations, []);
+  await mail.screenshot({ path: join(OUTPUT, 'unsubscribe-fr.png') });
+  // Opening the page unsubscribed no one: the next campaign would still write to them.
+  assert.match(campaign(), /written 1/);
+  await mail.locator('button').click();
+  await mail.waitForLoadState();
+  assert.match(await mail.locator('h1').textContent(), /désabonné|desabonne|désinscrit/i);
+  await mail.screenshot({ path: join(OUTPUT, 'unsubscribed-fr.png') });
+  assert.match(campaign(), /written 0, skipped 1/);
+  await context.close();
+});
+
 test('a link opened and left without a score can be opened again; a score left with the page is final', async () => {
   const context = await browser.newContext();
   const url = await makeLink('u_email_2');
