@@ -27,7 +27,19 @@ fn settings() -> Settings {
     }
 }
 
-/// GETs `path` as a browser with `Accept-Language: language`: status, headers, HTML.
+/// Asserts that `html` parses as HTML without a single parse error (no broken or stray tag).
+fn assert_well_formed(html: &str) {
+    use html5ever::tendril::TendrilSink;
+    let dom = html5ever::parse_document(markup5ever_rcdom::RcDom::default(), Default::default())
+        .from_utf8()
+        .read_from(&mut html.as_bytes())
+        .unwrap();
+    let errors = dom.errors.borrow();
+    assert!(errors.is_empty(), "parse errors {errors:?} in {html}");
+}
+
+/// GETs `path` as a browser with `Accept-Language: language`: status, headers, HTML (every
+/// page checked for parse errors).
 async fn get_page(app: &TestApp, path: &str, language: &str) -> (StatusCode, HeaderMap, String) {
     let request = Request::get(path)
         .header("accept-language", language)
@@ -37,7 +49,11 @@ async fn get_page(app: &TestApp, path: &str, language: &str) -> (StatusCode, Hea
     let response = app.anonymous.clone().oneshot(request).await.unwrap();
     let (status, headers) = (response.status(), response.headers().clone());
     let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
+    let body = String::from_utf8(bytes.to_vec()).unwrap();
+    if headers["content-type"].to_str().unwrap().starts_with("text/html") {
+        assert_well_formed(&body);
+    }
+    (status, headers, body)
 }
 
 /// The widget config the page carries in its data block.
