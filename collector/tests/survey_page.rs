@@ -50,7 +50,11 @@ async fn get_page(app: &TestApp, path: &str, language: &str) -> (StatusCode, Hea
     let (status, headers) = (response.status(), response.headers().clone());
     let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
     let body = String::from_utf8(bytes.to_vec()).unwrap();
-    if headers["content-type"].to_str().unwrap().starts_with("text/html") {
+    if headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html")
+    {
         assert_well_formed(&body);
     }
     (status, headers, body)
