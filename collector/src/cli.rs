@@ -77,6 +77,10 @@ pub struct LinkArgs {
     /// The page's language (a tag such as de or pt-BR; default the browser's)
     #[arg(long, value_name = "TAG")]
     pub language: Option<String>,
+    /// The survey's kind, carried by the link (nps, csat or ces; default: the survey's id when
+    /// it is one, else the kind the serving collector's --survey flag gives it)
+    #[arg(long, value_name = "KIND", value_parser = kind_name)]
+    pub kind: Option<Kind>,
     /// Days the link works
     #[arg(long, default_value_t = crate::links::DEFAULT_DAYS, value_name = "N")]
     pub days: u32,
@@ -323,6 +327,11 @@ fn accent(text: &str) -> Result<String, String> {
         return Err("expected a colour #rrggbb".into());
     }
     Ok(text.to_ascii_lowercase())
+}
+
+/// A survey kind: `nps`, `csat` or `ces`.
+fn kind_name(text: &str) -> Result<Kind, String> {
+    Kind::from_name(text).ok_or_else(|| format!("{text:?} is no kind: nps, csat or ces"))
 }
 
 /// `ID=KIND`: a survey id and one of `nps`, `csat`, `ces`.

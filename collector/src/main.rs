@@ -91,6 +91,7 @@ fn link(args: &LinkArgs) -> Result<(), String> {
         email: args.email.clone(),
         language: args.language.clone(),
         days: args.days,
+        kind: args.kind,
     };
     // The API's fields are this command's flags (`userId` is `--user`).
     request.check().map_err(|(field, message)| {

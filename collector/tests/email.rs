@@ -236,6 +236,7 @@ async fn link_token(app: &TestApp, user: &str, email: &str, days: u32) -> String
         email: Some(email.into()),
         language: Some("fr".into()),
         days,
+        kind: None,
     };
     let url = links::make(app.state.store(), BASE, &request, app.now())
         .await

@@ -50,6 +50,7 @@ async fn a_link_names_the_user_and_is_signed_with_the_kept_secret() {
         email: Some("ada@example.com".into()),
         // One of the widget's languages, by the widget's rules.
         language: Some("pt-BR".into()),
+        kind: None,
         expires_at: now / 1000 + 7 * 86_400,
     };
     assert_eq!(verify(&secret, token, now / 1000), Ok(expected.clone()));
@@ -62,10 +63,15 @@ async fn a_link_names_the_user_and_is_signed_with_the_kept_secret() {
     // signed alike; 30 days when not told.
     let app = app.reopen().await;
     assert_eq!(links::secret(app.state.store(), now).await.unwrap(), secret);
-    let (status, body) = post_link(&app, json!({ "survey": "csat", "userId": "u_7" })).await;
+    let (status, body) = post_link(
+        &app,
+        json!({ "survey": "support", "userId": "u_7", "kind": "csat" }),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let claims = verify(&secret, split(body["url"].as_str().unwrap()).1, now / 1000).unwrap();
-    assert_eq!(claims.survey, "csat");
+    assert_eq!(claims.survey, "support");
+    assert_eq!(claims.kind.as_deref(), Some("csat"));
     assert_eq!((claims.email, claims.language), (None, None));
     assert_eq!(claims.expires_at, now / 1000 + 30 * 86_400);
 }
@@ -128,6 +134,10 @@ async fn bad_requests_are_refused_naming_the_field_and_only_admins_make_links() 
         (
             json!({ "survey": "nps", "userId": "u_1", "user": "u_2" }),
             "user",
+        ),
+        (
+            json!({ "survey": "nps", "userId": "u_1", "kind": "star" }),
+            "kind",
         ),
         (json!(["nps"]), "body"),
     ];

@@ -78,6 +78,7 @@ async fn link(app: &TestApp, survey: &str, user: &str, language: Option<&str>) -
         email: Some("ada@example.com".into()),
         language: language.map(Into::into),
         days: 7,
+        kind: None,
     };
     let url = links::make(app.state.store(), "", &request, app.now())
         .await

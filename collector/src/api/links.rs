@@ -10,6 +10,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
+use nps_widget::core::kind::Kind;
+
 use crate::error::ApiError;
 use crate::links::{self, LinkRequest, DEFAULT_DAYS};
 use crate::state::AppState;
@@ -54,9 +56,9 @@ async fn create(
 ) -> Result<Json<Value>, ApiError> {
     let body = super::json_object(&body)?;
     for key in body.keys() {
-        if !["survey", "userId", "email", "language", "days"].contains(&key.as_str()) {
+        if !["survey", "userId", "email", "language", "days", "kind"].contains(&key.as_str()) {
             return Err(ApiError::bad_request(
-                format!("unknown field {key:?}: survey, userId, email, language or days"),
+                format!("unknown field {key:?}: survey, userId, email, language, days or kind"),
                 key,
             ));
         }
@@ -76,6 +78,12 @@ async fn create(
         email: text(&body, "email")?,
         language: text(&body, "language")?,
         days,
+        kind: match text(&body, "kind")? {
+            None => None,
+            Some(kind) => Some(Kind::from_name(&kind).ok_or_else(|| {
+                ApiError::bad_request("kind must be \"nps\", \"csat\" or \"ces\"", "kind")
+            })?),
+        },
     };
     request
         .check()

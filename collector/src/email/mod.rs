@@ -385,6 +385,7 @@ pub async fn run_campaign(
             email: Some(recipient.email.clone()),
             language: recipient.language.clone(),
             days: campaign.days,
+            kind: Some(campaign.kind),
         };
         request
             .check()

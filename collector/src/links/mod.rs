@@ -5,6 +5,7 @@
 pub mod token;
 
 use nps_widget::core::i18n;
+use nps_widget::core::kind::Kind;
 use nps_widget::core::limits::{is_survey_id, MAX_FIELD_CHARS, MAX_ID_CHARS};
 
 use crate::storage::{StorageError, Store};
@@ -30,6 +31,8 @@ pub struct LinkRequest {
     pub language: Option<String>,
     /// Days the link works.
     pub days: u32,
+    /// The survey's kind, when the link should name it (see [`LinkClaims::kind`]).
+    pub kind: Option<Kind>,
 }
 
 impl LinkRequest {
@@ -78,6 +81,15 @@ pub async fn secret(store: &dyn Store, now: i64) -> Result<Vec<u8>, StorageError
     hex::decode(stored).map_err(|_| StorageError::new("the stored link secret is not hex"))
 }
 
+/// A signed link: its address and its token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// `{base}/s/{survey}?t=TOKEN`.
+    pub url: String,
+    /// The token alone.
+    pub token: String,
+}
+
 /// The link of a checked `request`, on `base` (`https://nps.example.com`), made at `now` (epoch
 /// ms): valid until the end of its last day.
 pub async fn make(
@@ -86,6 +98,11 @@ pub async fn make(
     request: &LinkRequest,
     now: i64,
 ) -> Result<String, StorageError> {
+    Ok(sign_link(&secret(store, now).await?, base, request, now).url)
+}
+
+/// The link of a checked `request` signed with `secret` (see [`make`]).
+pub fn sign_link(secret: &[u8], base: &str, request: &LinkRequest, now: i64) -> Link {
     let claims = LinkClaims {
         survey: request.survey.clone(),
         user_id: request.user_id.clone(),
@@ -95,14 +112,21 @@ pub async fn make(
             .language
             .as_deref()
             .map(|tag| i18n::resolve(tag).to_owned()),
+        kind: request.kind.map(|kind| kind.name().to_owned()),
         expires_at: now.div_euclid(1000) + i64::from(request.days) * 86_400,
     };
-    let token = token::sign(&secret(store, now).await?, &claims);
-    Ok(format!(
+    let token = token::sign(secret, &claims);
+    let url = format!(
         "{}/s/{}?t={token}",
         base.trim_end_matches('/'),
         request.survey
-    ))
+    );
+    Link { url, token }
+}
+
+/// The unsubscribe page of the user a link's `token` names, on `base`.
+pub fn unsubscribe_url(base: &str, token: &str) -> String {
+    format!("{}/unsubscribe?t={token}", base.trim_end_matches('/'))
 }
 
 /// The answer a link collects: its id and key, derived from the token and the link secret, so

@@ -27,6 +27,11 @@ pub struct LinkClaims {
     /// The language the page asks in, if chosen (else the browser's).
     #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// The survey's kind (`nps`, `csat`, `ces`), when the link names it: the page then asks
+    /// that kind whatever the collector's `--survey` flags say, so that the email and the page
+    /// cannot disagree.
+    #[serde(rename = "k", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// When the link stops working (Unix seconds).
     #[serde(rename = "x")]
     pub expires_at: i64,
@@ -98,6 +103,7 @@ mod tests {
             user_id: "u_42".into(),
             email: Some("ada@example.com".into()),
             language: Some("de".into()),
+            kind: Some("csat".into()),
             expires_at: 1_800_000_000,
         }
     }
