@@ -18,6 +18,29 @@ pub fn is_valid(secret: &str, user_id: &str, hash: Option<&str>) -> bool {
     mac(secret, user_id).verify_slice(&bytes).is_ok()
 }
 
+/// The `user.hash` the hosted survey page gives the user of a link, good for one answer only:
+/// HMAC-SHA256(secret, "answer" NUL answer id NUL user id). A page's source can be seen by
+/// whoever the email is forwarded to; a user's own hash there would let them answer as that
+/// user, anywhere, forever. NUL cannot occur in a user id (refused), so no user id's own hash
+/// is ever an answer's.
+pub fn answer_hash(secret: &str, answer_id: &str, user_id: &str) -> String {
+    user_hash(secret, &answer_message(answer_id, user_id))
+}
+
+/// Whether `hash` is [`answer_hash`] of this answer and user (compared in constant time).
+pub fn is_valid_for_answer(
+    secret: &str,
+    answer_id: &str,
+    user_id: &str,
+    hash: Option<&str>,
+) -> bool {
+    is_valid(secret, &answer_message(answer_id, user_id), hash)
+}
+
+fn answer_message(answer_id: &str, user_id: &str) -> String {
+    format!("answer\0{answer_id}\0{user_id}")
+}
+
 fn mac(secret: &str, user_id: &str) -> Hmac<Sha256> {
     // HMAC takes a key of any length; `new_from_slice` cannot fail for it.
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
@@ -29,6 +52,28 @@ fn mac(secret: &str, user_id: &str) -> Hmac<Sha256> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_hash_vouches_for_one_answer_of_one_user_only() {
+        let (secret, answer, other) = (
+            "an identity secret",
+            "3f2c9a4e-8b1d-4c2a-9f3e-0a1b2c3d4e5f",
+            "0b9a2c4e-1d3f-4a5b-8c7d-9e0f1a2b3c4d",
+        );
+        let hash = answer_hash(secret, answer, "u_42");
+        assert!(is_valid_for_answer(secret, answer, "u_42", Some(&hash)));
+        assert!(!is_valid_for_answer(secret, other, "u_42", Some(&hash)));
+        assert!(!is_valid_for_answer(secret, answer, "u_43", Some(&hash)));
+        assert!(!is_valid_for_answer(
+            "another secret",
+            answer,
+            "u_42",
+            Some(&hash)
+        ));
+        // Not the user's own hash, which would be good for any answer.
+        assert!(!is_valid(secret, "u_42", Some(&hash)));
+        assert_ne!(hash, user_hash(secret, "u_42"));
+    }
 
     #[test]
     fn matches_a_published_hmac_sha256_vector() {

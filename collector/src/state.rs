@@ -131,6 +131,8 @@ pub struct AppState {
     limiter: Arc<RateLimiter>,
     clock: Clock,
     timed_signal: Arc<Notify>,
+    /// The link secret once read (it never changes once made).
+    link_secret: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl AppState {
@@ -152,6 +154,7 @@ impl AppState {
             settings: Arc::new(settings),
             clock,
             timed_signal: Arc::new(Notify::new()),
+            link_secret: Arc::default(),
         }
     }
 
@@ -180,6 +183,15 @@ impl AppState {
     /// What wakes the hooks' timed task ([`crate::hooks::timed`]).
     pub fn timed_signal(&self) -> &Notify {
         &self.timed_signal
+    }
+
+    /// The link secret ([`crate::links::secret`]), read from the store once: the hosted pages
+    /// verify a token on every view without a database write each.
+    pub async fn link_secret(&self) -> Result<Vec<u8>, crate::storage::StorageError> {
+        self.link_secret
+            .get_or_try_init(|| crate::links::secret(self.store(), self.now()))
+            .await
+            .cloned()
     }
 
     /// The per-client request limit.

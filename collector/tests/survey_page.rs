@@ -158,6 +158,10 @@ async fn links_that_cannot_be_used_get_friendly_pages() {
         (changed_payload.as_str(), "a changed payload"),
         (&format!("/s/nps?t={signature}"), "no payload"),
         (&other_survey, "the token of another survey"),
+        (
+            &url.replace("/s/nps?", "/s/export?"),
+            "the token of another survey the collector does not know",
+        ),
         ("/s/nps?t=", "an empty token"),
         ("/s/nps?t=a.b&t=c", "two tokens"),
     ] {
@@ -180,11 +184,7 @@ async fn links_that_cannot_be_used_get_friendly_pages() {
     );
 
     // A survey the collector does not know, or a survey id that cannot be one.
-    for path in [
-        "/s/export",
-        "/s/Export",
-        &url.replace("/s/nps?", "/s/export?"),
-    ] {
+    for path in ["/s/export", "/s/Export"] {
         let (status, _, html) = get_page(&app, path, "en").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(
@@ -282,11 +282,112 @@ async fn the_page_signs_the_user_for_identity_verification_and_no_value_escapes_
     assert!(!html.contains("<!--"), "{html}");
     let config = config_of(&html);
     assert_eq!(config["user"]["id"], user);
-    assert_eq!(
-        config["user"]["hash"],
-        nps_collector::identity::user_hash(secret, user)
-    );
     assert_eq!(config["product"], "Acme <Cloud>");
+    // The hash vouches for this answer of this user only, not for the user everywhere.
+    let answer = config["page"]["id"].as_str().unwrap();
+    let hash = config["user"]["hash"].as_str().unwrap();
+    assert_eq!(
+        hash,
+        nps_collector::identity::answer_hash(secret, answer, user)
+    );
+    assert_ne!(hash, nps_collector::identity::user_hash(secret, user));
+    let body = |id: &str| {
+        json!({ "id": id, "key": config["page"]["key"], "type": "display", "kind": "nps",
+                "user": { "id": user, "hash": hash }, "channel": "email",
+                "shownAt": "2026-11-22T10:00:00.000Z" })
+    };
+    assert_eq!(app.post(&body(answer)).await.0, StatusCode::ACCEPTED);
+    let (status, error) = app
+        .post(&body("0b9a2c4e-1d3f-4a5b-8c7d-9e0f1a2b3c4d"))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{error}");
+    assert_eq!(error["field"], "user.hash");
+}
+
+#[tokio::test]
+async fn the_links_kind_wins_and_an_open_answer_shows_its_score_again() {
+    let app = TestApp::with(settings()).await;
+    // A campaign of the survey "export" as CES: the collector has no --survey for it.
+    let request = LinkRequest {
+        survey: "export".into(),
+        user_id: "u_9".into(),
+        email: None,
+        language: None,
+        days: 7,
+        kind: Some(Kind::Ces),
+    };
+    let url = links::make(app.state.store(), "", &request, app.now())
+        .await
+        .unwrap();
+    let (status, _, html) = get_page(&app, &format!("{url}&score=7"), "en").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let config = config_of(&html);
+    assert_eq!(config["surveys"][0]["kind"], "ces");
+    assert_eq!(config["page"]["score"], 7);
+    // "support" is CSAT by --survey, but a link that says CES is asked as CES.
+    let url = links::make(
+        app.state.store(),
+        "",
+        &LinkRequest {
+            survey: "support".into(),
+            ..request.clone()
+        },
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let (_, _, html) = get_page(&app, &url, "en").await;
+    assert_eq!(config_of(&html)["surveys"][0]["kind"], "ces");
+
+    // Scored on an earlier view, not complete: the score comes back without one in the link.
+    let (url, token) = link(&app, "nps", "u_10", None).await;
+    let secret = links::secret(app.state.store(), app.now()).await.unwrap();
+    let answer = links::answer_of(&secret, &token);
+    let scored = json!({ "id": answer.id, "key": answer.key, "type": "response", "kind": "nps",
+        "survey": "nps", "score": 4, "category": "detractor", "comment": null,
+        "complete": false, "user": { "id": "u_10" }, "channel": "email",
+        "shownAt": "2026-11-22T10:00:00.000Z", "answeredAt": "2026-11-22T10:00:04.000Z" });
+    assert_eq!(app.post(&scored).await.0, StatusCode::ACCEPTED);
+    let (_, _, html) = get_page(&app, &url, "en").await;
+    assert_eq!(config_of(&html)["page"]["score"], 4);
+    let (_, _, html) = get_page(&app, &format!("{url}&score=9"), "en").await;
+    assert_eq!(
+        config_of(&html)["page"]["score"],
+        9,
+        "the link's score wins"
+    );
+}
+
+#[tokio::test]
+async fn the_product_is_named_by_the_collector_never_by_the_request() {
+    let app = TestApp::with(Settings {
+        product: None,
+        ..settings()
+    })
+    .await;
+    let request = Request::get("/s/nps")
+        .header("host", "evil.example")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.anonymous.clone().oneshot(request).await.unwrap();
+    let html = String::from_utf8(
+        to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(config_of(&html).get("product").is_none(), "{html}");
+    assert!(!html.contains("evil"), "{html}");
+    assert!(html.contains(&format!("<title>{}</title>", words("en").survey_title)));
+    let app = TestApp::with(Settings {
+        product: None,
+        public_url: Some("https://nps.acme.example:8443".into()),
+        ..settings()
+    })
+    .await;
+    let (_, _, html) = get_page(&app, "/s/nps", "en").await;
+    assert_eq!(config_of(&html)["product"], "nps.acme.example");
 }
 
 #[tokio::test]

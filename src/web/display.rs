@@ -293,10 +293,15 @@ impl Widget {
     }
 
     /// The page is going away: a score without its comment becomes the final answer, then
-    /// everything queued leaves with `fetch(keepalive)`.
+    /// everything queued leaves with `fetch(keepalive)`. Not on a hosted page: its answer stays
+    /// open for the link's next view (another score clicked in the same email, in another tab,
+    /// must not be frozen out by this one closing; nor may a mail scanner's visit freeze one).
     pub(super) fn page_hidden(&mut self, _event: &web_sys::Event) {
         if let ShowState::Open(display) = &self.show {
-            if display.answer.score.is_some() && !display.answer.complete {
+            if display.answer.score.is_some()
+                && !display.answer.complete
+                && self.config.page.is_none()
+            {
                 self.finish_display(false);
             }
         }

@@ -65,6 +65,17 @@ fn verify_user(secret: &str, answer: &validate::Answer) -> Result<(), ApiError> 
     let user = &answer.user;
     match &user.id {
         Some(id) if identity::is_valid(secret, id, answer.user_hash.as_deref()) => Ok(()),
+        // A link's answer, signed for the user of that answer alone by the hosted page.
+        Some(id)
+            if identity::is_valid_for_answer(
+                secret,
+                &answer.id,
+                id,
+                answer.user_hash.as_deref(),
+            ) =>
+        {
+            Ok(())
+        }
         Some(_) => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "user.hash must be the HMAC-SHA256 of user.id with the identity secret",

@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use minijinja::context;
 
-use crate::links::{self, token};
+use crate::links::token;
 use crate::pages::{self, words};
 use crate::state::AppState;
 
@@ -100,7 +100,7 @@ async fn claims(state: &AppState, query: Option<&str>) -> Result<token::LinkClai
     let Some(token) = token_of(query) else {
         return Err(invalid());
     };
-    let secret = match links::secret(state.store(), state.now()).await {
+    let secret = match state.link_secret().await {
         Ok(secret) => secret,
         Err(error) => {
             tracing::error!(%error, "the link secret could not be read");

@@ -9,7 +9,7 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{ACCEPT_LANGUAGE, HOST};
+use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -70,25 +70,22 @@ fn browser_words(headers: &HeaderMap) -> &'static Words {
     words(first.trim())
 }
 
-/// The product's name: `--product`, else the host name people reach the collector by.
-fn product_name(state: &AppState, headers: &HeaderMap) -> String {
+/// The product's name: `--product`, else the host name of `--public-url`; none otherwise (the
+/// widget's own default then), never the request's `Host`, which the client chooses.
+fn product_name(state: &AppState) -> Option<String> {
     if let Some(product) = &state.settings().product {
-        return product.clone();
+        return Some(product.clone());
     }
-    let host = match &state.settings().public_url {
-        Some(url) => url.split("://").nth(1).unwrap_or(url).to_owned(),
-        None => headers
-            .get(HOST)
-            .and_then(|host| host.to_str().ok())
-            .unwrap_or("")
-            .to_owned(),
-    };
+    let url = state.settings().public_url.as_deref()?;
+    let host = url.split("://").nth(1).unwrap_or(url);
     let name = host.split(['/', ':']).next().unwrap_or("");
-    if name.is_empty() {
-        "us".into()
-    } else {
-        name.into()
-    }
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// A score given in the link, if it is one of `kind`'s.
+fn score_in(text: Option<&str>, kind: Kind) -> Option<u8> {
+    text.and_then(|score| score.parse::<u8>().ok())
+        .filter(|score| kind.category(*score).is_some())
 }
 
 async fn survey_page(
@@ -98,34 +95,29 @@ async fn survey_page(
     headers: HeaderMap,
 ) -> Response {
     let browser = browser_words(&headers);
-    let kind = match state.settings().survey_kind(&survey) {
-        Some(kind) if is_survey_id(&survey) && state.settings().pkg.is_some() => kind,
-        _ => {
-            if state.settings().pkg.is_none() {
-                tracing::warn!("the hosted survey page needs --pkg (the widget package)");
-            }
-            return unknown_survey(browser);
+    if state.settings().pkg.is_none() || !is_survey_id(&survey) {
+        if state.settings().pkg.is_none() {
+            tracing::warn!("the hosted survey page needs --pkg (the widget package)");
         }
-    };
+        return unknown_survey(browser);
+    }
     let Ok(Query(query)) = query else {
         return invalid(browser);
     };
-    let score = query
-        .score
-        .as_deref()
-        .and_then(|score| score.parse::<u8>().ok())
-        .filter(|score| kind.category(*score).is_some());
-    let product = product_name(&state, &headers);
     let mut page = Map::new();
     let mut config = Map::new();
     let mut language = browser;
-    match query.t.as_deref() {
+    let (kind, score) = match query.t.as_deref() {
         None => {
+            let Some(kind) = state.settings().survey_kind(&survey) else {
+                return unknown_survey(browser);
+            };
             page.insert("channel".into(), json!("link"));
+            (kind, score_in(query.score.as_deref(), kind))
         }
         Some(token) => {
             let now = state.now();
-            let secret = match links::secret(state.store(), now).await {
+            let secret = match state.link_secret().await {
                 Ok(secret) => secret,
                 Err(error) => return storage_failed(error),
             };
@@ -147,6 +139,11 @@ async fn survey_page(
                 language = words(tag);
                 config.insert("language".into(), json!(tag));
             }
+            // The kind the link names (the email's), else the collector's for the survey.
+            let kind = claims.kind.as_deref().and_then(Kind::from_name);
+            let Some(kind) = kind.or_else(|| state.settings().survey_kind(&survey)) else {
+                return unknown_survey(language);
+            };
             let LinkAnswer { id, key } = links::answer_of(&secret, token);
             let stored = match state.store().answer(&id).await {
                 Ok(stored) => stored,
@@ -176,15 +173,23 @@ async fn survey_page(
                 user.insert("email".into(), json!(email));
             }
             if let Some(secret) = &state.settings().identity_secret {
-                let hash = identity::user_hash(secret, &claims.user_id);
+                // Good for this answer only: the page's source may be seen by others.
+                let hash = identity::answer_hash(secret, &id, &claims.user_id);
                 user.insert("hash".into(), json!(hash));
             }
             config.insert("user".into(), Value::Object(user));
             page.insert("channel".into(), json!("email"));
             page.insert("id".into(), json!(id));
             page.insert("key".into(), json!(key));
+            // The score in the link, else the one given on an earlier view of it (the answer
+            // is still open: the card shows it chosen, with the comment step).
+            let earlier = stored
+                .and_then(|a| a.score)
+                .and_then(|score| u8::try_from(score).ok())
+                .filter(|score| kind.category(*score).is_some());
+            (kind, score_in(query.score.as_deref(), kind).or(earlier))
         }
-    }
+    };
     if let Some(score) = score {
         page.insert("score".into(), json!(score));
     }
@@ -193,12 +198,15 @@ async fn survey_page(
     if let Some(accent) = &state.settings().accent {
         theme.insert("accent".into(), json!(accent));
     }
+    let product = product_name(&state);
     config.insert("endpoint".into(), json!("/v1/responses"));
-    config.insert("product".into(), json!(product));
+    if let Some(product) = &product {
+        config.insert("product".into(), json!(product));
+    }
     config.insert("theme".into(), Value::Object(theme));
     config.insert(
         "surveys".into(),
-        json!([{ "id": survey, "kind": kind_name(kind), "triggers": [] }]),
+        json!([{ "id": survey, "kind": kind.name(), "triggers": [] }]),
     );
     config.insert("page".into(), Value::Object(page));
     super::render(
@@ -207,7 +215,7 @@ async fn survey_page(
         context! {
             lang => language.tag,
             dir => language.dir(),
-            title => product,
+            title => product.unwrap_or_else(|| language.survey_title.to_owned()),
             noscript => language.noscript,
             config => minijinja::Value::from_safe_string(script_json(&Value::Object(config))),
         },
@@ -233,10 +241,6 @@ async fn answered_recently(
             && display.stage.outcome() == Outcome::Answered
             && state.settings().resurvey_after.add_to(display.shown_at) > now
     }))
-}
-
-fn kind_name(kind: Kind) -> &'static str {
-    kind.name()
 }
 
 /// `value` as JSON that can stand inside a `<script>` element: `<`, `>` and `&` written as

@@ -10,6 +10,8 @@ use nps_widget::core::i18n::{is_rtl, resolve};
 pub struct Words {
     /// The language's tag, one of the widget's.
     pub tag: &'static str,
+    /// The survey page's title when the collector knows no product name.
+    pub survey_title: &'static str,
     /// Shown when the survey page cannot run its script.
     pub noscript: &'static str,
     /// A link whose time is over.
@@ -59,6 +61,7 @@ impl Words {
 
 const EN: Words = Words {
     tag: "en",
+    survey_title: "Survey",
     noscript: "This survey needs JavaScript. Please turn it on and open the link again.",
     expired_title: "This link has expired",
     expired_text: "Survey links work for a limited time. Thank you for wanting to answer!",
@@ -80,6 +83,7 @@ const EN: Words = Words {
 
 const AR: Words = Words {
     tag: "ar",
+    survey_title: "استبيان",
     noscript: "يحتاج هذا الاستبيان إلى JavaScript. يُرجى تفعيله ثم فتح الرابط مرة أخرى.",
     expired_title: "انتهت صلاحية هذا الرابط",
     expired_text: "تعمل روابط الاستبيان لفترة محدودة. شكرًا لرغبتك في الإجابة!",
@@ -101,6 +105,7 @@ const AR: Words = Words {
 
 const BG: Words = Words {
     tag: "bg",
+    survey_title: "Анкета",
     noscript: "Тази анкета изисква JavaScript. Моля, включете го и отворете връзката отново.",
     expired_title: "Тази връзка е изтекла",
     expired_text:
@@ -123,6 +128,7 @@ const BG: Words = Words {
 
 const CS: Words = Words {
     tag: "cs",
+    survey_title: "Dotazník",
     noscript: "Tento průzkum vyžaduje JavaScript. Zapněte ho prosím a otevřete odkaz znovu.",
     expired_title: "Platnost tohoto odkazu vypršela",
     expired_text: "Odkazy na průzkumy platí jen omezenou dobu. Děkujeme, že chcete odpovědět!",
@@ -144,6 +150,7 @@ const CS: Words = Words {
 
 const DA: Words = Words {
     tag: "da",
+    survey_title: "Undersøgelse",
     noscript: "Denne undersøgelse kræver JavaScript. Slå det til, og åbn linket igen.",
     expired_title: "Dette link er udløbet",
     expired_text:
@@ -166,6 +173,7 @@ const DA: Words = Words {
 
 const DE: Words = Words {
     tag: "de",
+    survey_title: "Umfrage",
     noscript: "Diese Umfrage benötigt JavaScript. Bitte aktivieren Sie es und öffnen Sie den Link erneut.",
     expired_title: "Dieser Link ist abgelaufen",
     expired_text: "Umfragelinks sind nur begrenzt gültig. Danke, dass Sie antworten wollten!",
@@ -187,6 +195,7 @@ const DE: Words = Words {
 
 const EL: Words = Words {
     tag: "el",
+    survey_title: "Έρευνα",
     noscript: "Αυτή η έρευνα χρειάζεται JavaScript. Ενεργοποιήστε το και ανοίξτε ξανά τον σύνδεσμο.",
     expired_title: "Αυτός ο σύνδεσμος έχει λήξει",
     expired_text: "Οι σύνδεσμοι των ερευνών ισχύουν για περιορισμένο χρόνο. Ευχαριστούμε που θέλατε να απαντήσετε!",
@@ -208,6 +217,7 @@ const EL: Words = Words {
 
 const ES: Words = Words {
     tag: "es",
+    survey_title: "Encuesta",
     noscript: "Esta encuesta necesita JavaScript. Actívalo y vuelve a abrir el enlace.",
     expired_title: "Este enlace ha caducado",
     expired_text: "Los enlaces de las encuestas funcionan durante un tiempo limitado. ¡Gracias por querer responder!",
@@ -229,6 +239,7 @@ const ES: Words = Words {
 
 const ET: Words = Words {
     tag: "et",
+    survey_title: "Küsitlus",
     noscript: "See küsitlus vajab JavaScripti. Lülitage see sisse ja avage link uuesti.",
     expired_title: "Selle lingi kehtivus on lõppenud",
     expired_text: "Küsitluste lingid kehtivad piiratud aja. Aitäh, et soovisite vastata!",
@@ -250,6 +261,7 @@ const ET: Words = Words {
 
 const FA: Words = Words {
     tag: "fa",
+    survey_title: "نظرسنجی",
     noscript:
         "این نظرسنجی به JavaScript نیاز دارد. لطفاً آن را فعال کنید و پیوند را دوباره باز کنید.",
     expired_title: "این پیوند منقضی شده است",
@@ -273,6 +285,7 @@ const FA: Words = Words {
 
 const FI: Words = Words {
     tag: "fi",
+    survey_title: "Kysely",
     noscript: "Tämä kysely tarvitsee JavaScriptin. Ota se käyttöön ja avaa linkki uudelleen.",
     expired_title: "Tämä linkki on vanhentunut",
     expired_text: "Kyselylinkit toimivat rajoitetun ajan. Kiitos, että halusit vastata!",
@@ -294,6 +307,7 @@ const FI: Words = Words {
 
 const FR: Words = Words {
     tag: "fr",
+    survey_title: "Questionnaire",
     noscript: "Ce questionnaire nécessite JavaScript. Veuillez l’activer puis rouvrir le lien.",
     expired_title: "Ce lien a expiré",
     expired_text: "Les liens des questionnaires sont valables pour une durée limitée. Merci d’avoir voulu répondre !",
@@ -315,6 +329,7 @@ const FR: Words = Words {
 
 const HE: Words = Words {
     tag: "he",
+    survey_title: "סקר",
     noscript: "הסקר הזה דורש JavaScript. יש להפעיל אותו ולפתוח את הקישור שוב.",
     expired_title: "תוקף הקישור הזה פג",
     expired_text: "קישורים לסקרים פועלים לזמן מוגבל. תודה שרצית לענות!",
@@ -336,6 +351,7 @@ const HE: Words = Words {
 
 const HI: Words = Words {
     tag: "hi",
+    survey_title: "सर्वेक्षण",
     noscript: "इस सर्वे के लिए JavaScript ज़रूरी है। कृपया इसे चालू करें और लिंक फिर से खोलें।",
     expired_title: "इस लिंक की समय-सीमा समाप्त हो गई है",
     expired_text: "सर्वे के लिंक सीमित समय तक काम करते हैं। जवाब देना चाहने के लिए धन्यवाद!",
@@ -357,6 +373,7 @@ const HI: Words = Words {
 
 const HR: Words = Words {
     tag: "hr",
+    survey_title: "Anketa",
     noscript: "Ova anketa treba JavaScript. Uključite ga i ponovno otvorite poveznicu.",
     expired_title: "Ova je poveznica istekla",
     expired_text:
@@ -379,6 +396,7 @@ const HR: Words = Words {
 
 const HU: Words = Words {
     tag: "hu",
+    survey_title: "Kérdőív",
     noscript: "Ehhez a kérdőívhez JavaScript szükséges. Kapcsolja be, és nyissa meg újra a linket.",
     expired_title: "Ez a link lejárt",
     expired_text: "A kérdőívek linkjei korlátozott ideig működnek. Köszönjük, hogy válaszolni szeretett volna!",
@@ -400,6 +418,7 @@ const HU: Words = Words {
 
 const ID: Words = Words {
     tag: "id",
+    survey_title: "Survei",
     noscript: "Survei ini memerlukan JavaScript. Aktifkan lalu buka tautannya lagi.",
     expired_title: "Tautan ini sudah kedaluwarsa",
     expired_text:
@@ -422,6 +441,7 @@ const ID: Words = Words {
 
 const IT: Words = Words {
     tag: "it",
+    survey_title: "Sondaggio",
     noscript: "Questo sondaggio richiede JavaScript. Attivalo e riapri il link.",
     expired_title: "Questo link è scaduto",
     expired_text:
@@ -444,6 +464,7 @@ const IT: Words = Words {
 
 const JA: Words = Words {
     tag: "ja",
+    survey_title: "アンケート",
     noscript: "このアンケートには JavaScript が必要です。有効にしてから、もう一度リンクを開いてください。",
     expired_title: "このリンクは有効期限が切れています",
     expired_text: "アンケートのリンクは一定期間のみ有効です。ご回答いただこうとしてくださり、ありがとうございます。",
@@ -465,6 +486,7 @@ const JA: Words = Words {
 
 const KO: Words = Words {
     tag: "ko",
+    survey_title: "설문조사",
     noscript: "이 설문에는 JavaScript가 필요합니다. JavaScript를 켜고 링크를 다시 열어 주세요.",
     expired_title: "이 링크는 만료되었습니다",
     expired_text: "설문 링크는 일정 기간 동안만 유효합니다. 응답해 주시려고 해서 감사합니다!",
@@ -486,6 +508,7 @@ const KO: Words = Words {
 
 const LT: Words = Words {
     tag: "lt",
+    survey_title: "Apklausa",
     noscript: "Šiai apklausai reikia JavaScript. Įjunkite jį ir vėl atidarykite nuorodą.",
     expired_title: "Ši nuoroda nebegalioja",
     expired_text: "Apklausų nuorodos galioja ribotą laiką. Ačiū, kad norėjote atsakyti!",
@@ -508,6 +531,7 @@ const LT: Words = Words {
 
 const LV: Words = Words {
     tag: "lv",
+    survey_title: "Aptauja",
     noscript:
         "Šai aptaujai nepieciešams JavaScript. Lūdzu, ieslēdziet to un atveriet saiti vēlreiz.",
     expired_title: "Šīs saites derīguma termiņš ir beidzies",
@@ -530,6 +554,7 @@ const LV: Words = Words {
 
 const MS: Words = Words {
     tag: "ms",
+    survey_title: "Tinjauan",
     noscript: "Tinjauan ini memerlukan JavaScript. Sila hidupkannya dan buka pautan sekali lagi.",
     expired_title: "Pautan ini telah tamat tempoh",
     expired_text:
@@ -552,6 +577,7 @@ const MS: Words = Words {
 
 const NB: Words = Words {
     tag: "nb",
+    survey_title: "Undersøkelse",
     noscript: "Denne undersøkelsen krever JavaScript. Slå det på og åpne lenken på nytt.",
     expired_title: "Denne lenken har utløpt",
     expired_text:
@@ -574,6 +600,7 @@ const NB: Words = Words {
 
 const NL: Words = Words {
     tag: "nl",
+    survey_title: "Enquête",
     noscript: "Voor deze enquête is JavaScript nodig. Zet het aan en open de link opnieuw.",
     expired_title: "Deze link is verlopen",
     expired_text: "Enquêtelinks werken een beperkte tijd. Bedankt dat je wilde antwoorden!",
@@ -595,6 +622,7 @@ const NL: Words = Words {
 
 const PL: Words = Words {
     tag: "pl",
+    survey_title: "Ankieta",
     noscript: "Ta ankieta wymaga JavaScriptu. Włącz go i otwórz link ponownie.",
     expired_title: "Ten link wygasł",
     expired_text:
@@ -617,6 +645,7 @@ const PL: Words = Words {
 
 const PT: Words = Words {
     tag: "pt",
+    survey_title: "Inquérito",
     noscript: "Este inquérito precisa de JavaScript. Ative-o e abra novamente a ligação.",
     expired_title: "Esta ligação expirou",
     expired_text: "As ligações dos inquéritos funcionam durante um tempo limitado. Obrigado por querer responder!",
@@ -638,6 +667,7 @@ const PT: Words = Words {
 
 const PT_BR: Words = Words {
     tag: "pt-BR",
+    survey_title: "Pesquisa",
     noscript: "Esta pesquisa precisa de JavaScript. Ative-o e abra o link novamente.",
     expired_title: "Este link expirou",
     expired_text:
@@ -660,6 +690,7 @@ const PT_BR: Words = Words {
 
 const RO: Words = Words {
     tag: "ro",
+    survey_title: "Sondaj",
     noscript: "Acest sondaj are nevoie de JavaScript. Activați-l și deschideți din nou linkul.",
     expired_title: "Acest link a expirat",
     expired_text: "Linkurile sondajelor funcționează o perioadă limitată. Vă mulțumim că ați vrut să răspundeți!",
@@ -681,6 +712,7 @@ const RO: Words = Words {
 
 const RU: Words = Words {
     tag: "ru",
+    survey_title: "Опрос",
     noscript: "Для этого опроса нужен JavaScript. Включите его и снова откройте ссылку.",
     expired_title: "Срок действия ссылки истёк",
     expired_text: "Ссылки на опросы действуют ограниченное время. Спасибо, что хотели ответить!",
@@ -702,6 +734,7 @@ const RU: Words = Words {
 
 const SK: Words = Words {
     tag: "sk",
+    survey_title: "Prieskum",
     noscript: "Tento prieskum potrebuje JavaScript. Zapnite ho a otvorte odkaz znova.",
     expired_title: "Platnosť tohto odkazu vypršala",
     expired_text: "Odkazy na prieskumy platia obmedzený čas. Ďakujeme, že ste chceli odpovedať!",
@@ -723,6 +756,7 @@ const SK: Words = Words {
 
 const SL: Words = Words {
     tag: "sl",
+    survey_title: "Anketa",
     noscript: "Ta anketa potrebuje JavaScript. Vklopite ga in znova odprite povezavo.",
     expired_title: "Ta povezava je potekla",
     expired_text: "Povezave do anket delujejo omejen čas. Hvala, ker ste želeli odgovoriti!",
@@ -745,6 +779,7 @@ const SL: Words = Words {
 
 const SR: Words = Words {
     tag: "sr",
+    survey_title: "Анкета",
     noscript: "Ова анкета захтева JavaScript. Укључите га и поново отворите линк.",
     expired_title: "Овај линк је истекао",
     expired_text: "Линкови за анкете важе ограничено време. Хвала што сте желели да одговорите!",
@@ -766,6 +801,7 @@ const SR: Words = Words {
 
 const SV: Words = Words {
     tag: "sv",
+    survey_title: "Enkät",
     noscript: "Den här enkäten kräver JavaScript. Slå på det och öppna länken igen.",
     expired_title: "Den här länken har gått ut",
     expired_text: "Enkätlänkar fungerar under en begränsad tid. Tack för att du ville svara!",
@@ -787,6 +823,7 @@ const SV: Words = Words {
 
 const TH: Words = Words {
     tag: "th",
+    survey_title: "แบบสำรวจ",
     noscript: "แบบสำรวจนี้ต้องใช้ JavaScript โปรดเปิดใช้งานแล้วเปิดลิงก์อีกครั้ง",
     expired_title: "ลิงก์นี้หมดอายุแล้ว",
     expired_text: "ลิงก์แบบสำรวจใช้งานได้ในเวลาจำกัด ขอบคุณที่ตั้งใจจะตอบ!",
@@ -808,6 +845,7 @@ const TH: Words = Words {
 
 const TR: Words = Words {
     tag: "tr",
+    survey_title: "Anket",
     noscript: "Bu anket JavaScript gerektirir. Lütfen etkinleştirip bağlantıyı yeniden açın.",
     expired_title: "Bu bağlantının süresi doldu",
     expired_text:
@@ -830,6 +868,7 @@ const TR: Words = Words {
 
 const UK: Words = Words {
     tag: "uk",
+    survey_title: "Опитування",
     noscript:
         "Для цього опитування потрібен JavaScript. Увімкніть його та знову відкрийте посилання.",
     expired_title: "Термін дії посилання минув",
@@ -852,6 +891,7 @@ const UK: Words = Words {
 
 const UR: Words = Words {
     tag: "ur",
+    survey_title: "سروے",
     noscript: "اس سروے کے لیے JavaScript ضروری ہے۔ براہِ کرم اسے آن کریں اور لنک دوبارہ کھولیں۔",
     expired_title: "اس لنک کی میعاد ختم ہو گئی ہے",
     expired_text: "سروے کے لنکس محدود وقت تک کام کرتے ہیں۔ جواب دینا چاہنے کا شکریہ!",
@@ -873,6 +913,7 @@ const UR: Words = Words {
 
 const VI: Words = Words {
     tag: "vi",
+    survey_title: "Khảo sát",
     noscript: "Khảo sát này cần JavaScript. Vui lòng bật JavaScript và mở lại liên kết.",
     expired_title: "Liên kết này đã hết hạn",
     expired_text:
@@ -895,6 +936,7 @@ const VI: Words = Words {
 
 const ZH_CN: Words = Words {
     tag: "zh-CN",
+    survey_title: "调查",
     noscript: "此调查需要 JavaScript。请启用后重新打开链接。",
     expired_title: "此链接已过期",
     expired_text: "调查链接仅在有限时间内有效。感谢您愿意作答！",
@@ -916,6 +958,7 @@ const ZH_CN: Words = Words {
 
 const ZH_TW: Words = Words {
     tag: "zh-TW",
+    survey_title: "調查",
     noscript: "此問卷需要 JavaScript。請啟用後重新開啟連結。",
     expired_title: "此連結已過期",
     expired_text: "問卷連結僅在有限時間內有效。感謝您願意作答！",
