@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -18,7 +18,7 @@ use nps_collector::auth::{self, secret};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-const BIN: &str = env!("CARGO_BIN_EXE_nps-collector");
+use common::process::BIN;
 
 /// A response's status, headers and body as text.
 async fn raw(router: &Router, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
@@ -592,31 +592,11 @@ fn http(addr: &str, request: &str) -> String {
 fn the_environment_token_lets_its_holder_in_and_no_secret_is_logged() {
     let (db, _files) = temp_db("env");
     let token = "env-admin-token-0123456789abcdef";
-    let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--rate-limit",
-            "0",
-            "--db",
-        ])
-        .arg(&db)
-        .env("NPS_ADMIN_TOKEN", token)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let (mut child, addr) = common::process::serve(&db, &[], |command| {
+        command.env("NPS_ADMIN_TOKEN", token).stderr(Stdio::piped());
+    });
     let stderr = child.stderr.take().unwrap();
     let server = Server(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("nps-collector listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
 
     let response = http(
         &addr,

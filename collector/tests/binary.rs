@@ -1,14 +1,16 @@
 //! The real `nps-collector` binary: listens on a free port, stores an answer sent over TCP,
 //! and `export` prints it.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_nps-collector");
+use common::process::BIN;
 
 /// Kills the server when the test ends, whatever happens.
 struct Server(Child);
@@ -50,31 +52,11 @@ fn export(db: &Path) -> Vec<Value> {
 #[test]
 fn serves_stores_and_exports() {
     let db = std::env::temp_dir().join(format!("nps-collector-bin-{}.sqlite3", std::process::id()));
-    let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--rate-limit",
-            "0",
-            "--db",
-        ])
-        .arg(&db)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let (mut child, addr) = common::process::serve(&db, &[], |command| {
+        command.stderr(Stdio::piped());
+    });
     let stderr = child.stderr.take().unwrap();
     let server = Server(child);
-
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("nps-collector listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
     assert!(!addr.ends_with(":0"), "{addr}");
 
     let body = json!({

@@ -3,14 +3,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_nps-collector");
 
 /// Time allowed beyond a timeout for the server to act on it (a loaded machine, a debug build).
 const SLACK: Duration = Duration::from_secs(3);
@@ -35,31 +33,10 @@ impl Server {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
-        let mut command = Command::new(BIN);
-        command
-            .args([
-                "serve",
-                "--addr",
-                "127.0.0.1:0",
-                "--rate-limit",
-                "0",
-                "--db",
-            ])
-            .arg(&db)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        adjust(&mut command);
-        let mut child = command.spawn().unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("nps-collector listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
+        let (child, addr) = common::process::serve(&db, args, |command| {
+            command.stderr(Stdio::null());
+            adjust(command);
+        });
         Server { child, addr, db }
     }
 

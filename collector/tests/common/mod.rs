@@ -7,6 +7,7 @@ pub mod backends;
 pub mod hooks;
 pub mod nodes;
 pub mod postgres;
+pub mod process;
 
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::Arc;

@@ -2,8 +2,7 @@
 //! client the multi-collector tests talk to them with: one request per connection, a failure
 //! to connect or a cut answer is an `Err`, as a browser's `fetch` sees it.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -24,32 +23,9 @@ impl Node {
     /// Starts `nps-collector serve` on a free port over `db`, with `extra` flags; returns once
     /// it listens.
     pub fn start(db: &str, extra: &[&str]) -> Node {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_nps-collector"))
-            .args([
-                "serve",
-                "--addr",
-                "127.0.0.1:0",
-                "--rate-limit",
-                "0",
-                "--db",
-                db,
-            ])
-            .args(extra)
-            .env("NPS_ADMIN_TOKEN", TOKEN)
-            .env_remove("NPS_DB")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("nps-collector listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
+        let (child, addr) = super::process::serve(db, extra, |command| {
+            command.env("NPS_ADMIN_TOKEN", TOKEN);
+        });
         Node { child, addr }
     }
 
