@@ -12,87 +12,17 @@ pub mod send;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-use clap::{ArgGroup, Args};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{Address, Message};
-use nps_widget::core::duration::Duration;
 use nps_widget::core::kind::Kind;
 use nps_widget::core::limits::{is_survey_id, MAX_FIELD_CHARS, MAX_ID_CHARS};
 use nps_widget::core::time::format_timestamp;
 use serde_json::json;
 
 use crate::api::eligibility::{self, Clocks};
+use crate::cli::EmailArgs;
 use crate::links::{self, LinkRequest};
-use crate::storage::{Access, Applied, Database, Store};
-
-/// The flags of `email`.
-#[derive(Args)]
-#[command(group(ArgGroup::new("mode").required(true).args(["dry_run", "send"])))]
-pub struct EmailArgs {
-    /// The survey's id
-    #[arg(long, default_value = "nps", value_name = "ID")]
-    pub survey: String,
-    /// The survey's kind (nps, csat or ces), when its id is not one of them
-    #[arg(long, value_name = "KIND")]
-    pub kind: Option<String>,
-    /// The users: a CSV file with a header row and the columns user_id (or id), email, and
-    /// optionally language and name
-    #[arg(long, value_name = "FILE")]
-    pub csv: PathBuf,
-    /// Write each email as an .eml file to DIR instead of sending it (records nothing)
-    #[arg(long, value_name = "DIR")]
-    pub dry_run: Option<PathBuf>,
-    /// Send the emails through --smtp
-    #[arg(long, requires = "smtp")]
-    pub send: bool,
-    /// The SMTP server: smtp://host[:port] (plain), smtp://host?tls=required (STARTTLS),
-    /// smtps://host (TLS); user:password@ before the host to log in
-    #[arg(long, env = "NPS_SMTP_URL", hide_env_values = true, value_name = "URL")]
-    pub smtp: Option<String>,
-    /// The sender: an address, or "Name <address>"
-    #[arg(long, value_name = "ADDRESS")]
-    pub from: String,
-    /// The product's name, as the question says it
-    #[arg(long, value_name = "NAME")]
-    pub product: String,
-    /// The subject (default: the survey's question, in each user's language)
-    #[arg(long, value_name = "TEXT")]
-    pub subject: Option<String>,
-    /// The collector's address as people reach it (the links' start)
-    #[arg(long, env = "NPS_PUBLIC_URL", default_value = "http://127.0.0.1:8787", value_name = "URL",
-          value_parser = crate::cli::public_url)]
-    pub public_url: String,
-    /// Days the links work
-    #[arg(long, default_value_t = links::DEFAULT_DAYS, value_name = "N")]
-    pub days: u32,
-    /// The database: the collector's (its clocks, unsubscribes and link secret)
-    #[arg(
-        long,
-        env = "NPS_DB",
-        default_value = "nps.sqlite3",
-        value_name = "DB",
-        value_parser = Database::parse
-    )]
-    pub db: Database,
-    /// How long after an answered survey a user may be asked again (as serve's flag)
-    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = crate::cli::throttle)]
-    pub resurvey_after: Duration,
-    /// How long after a dismissed survey a user may be asked again (as serve's flag)
-    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = crate::cli::throttle)]
-    pub decline_resurvey_after: Duration,
-    /// After any survey was shown to a user, how long before another (as serve's flag)
-    #[arg(long, default_value = "14 days", value_name = "DURATION", value_parser = crate::cli::throttle)]
-    pub survey_gap: Duration,
-    /// Milliseconds to wait before each new try of a message the server did not take
-    #[arg(
-        long,
-        hide = true,
-        value_delimiter = ',',
-        default_value = "1000,4000",
-        value_name = "MS"
-    )]
-    pub retry_delays: Vec<u64>,
-}
+use crate::storage::{Access, Applied, Store};
 
 /// One user of the CSV file.
 #[derive(Clone, Debug, PartialEq, Eq)]

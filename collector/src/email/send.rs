@@ -11,8 +11,8 @@ use std::time::Duration;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-/// Delays before the second and third tries of a message.
-pub const RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(4)];
+/// Delays before the second and third tries of a message, in milliseconds (`email`'s default).
+pub const RETRY_DELAYS_MS: [u64; 2] = [1000, 4000];
 
 /// Longest wait for one SMTP command's answer.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
