@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration as Timeout;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 use nps_widget::core::duration::{parse_duration, Duration};
 use nps_widget::core::kind::Kind;
 use nps_widget::core::limits::is_survey_id;
@@ -59,7 +59,7 @@ pub enum Command {
     /// Print a signed link to the hosted survey page for one user (email and link surveys)
     Link(LinkArgs),
     /// Email a survey to the users of a CSV file (or write the emails to files with --dry-run)
-    Email(crate::email::EmailArgs),
+    Email(EmailArgs),
 }
 
 /// The flags of `link`.
@@ -97,6 +97,75 @@ pub struct LinkArgs {
         value_parser = Database::parse
     )]
     pub db: Database,
+}
+
+/// The flags of `email`.
+#[derive(Args)]
+#[command(group(ArgGroup::new("mode").required(true).args(["dry_run", "send"])))]
+pub struct EmailArgs {
+    /// The survey's id
+    #[arg(long, default_value = "nps", value_name = "ID")]
+    pub survey: String,
+    /// The survey's kind (nps, csat or ces), when its id is not one of them
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// The users: a CSV file with a header row and the columns user_id (or id), email, and
+    /// optionally language and name
+    #[arg(long, value_name = "FILE")]
+    pub csv: PathBuf,
+    /// Write each email as an .eml file to DIR instead of sending it (records nothing)
+    #[arg(long, value_name = "DIR")]
+    pub dry_run: Option<PathBuf>,
+    /// Send the emails through --smtp
+    #[arg(long, requires = "smtp")]
+    pub send: bool,
+    /// The SMTP server: smtp://host[:port] (plain), smtp://host?tls=required (STARTTLS),
+    /// smtps://host (TLS); user:password@ before the host to log in
+    #[arg(long, env = "NPS_SMTP_URL", hide_env_values = true, value_name = "URL")]
+    pub smtp: Option<String>,
+    /// The sender: an address, or "Name <address>"
+    #[arg(long, value_name = "ADDRESS")]
+    pub from: String,
+    /// The product's name, as the question says it
+    #[arg(long, value_name = "NAME", value_parser = product)]
+    pub product: String,
+    /// The subject (default: the survey's question, in each user's language)
+    #[arg(long, value_name = "TEXT", value_parser = subject)]
+    pub subject: Option<String>,
+    /// The collector's address as people reach it (the links' start)
+    #[arg(long, env = "NPS_PUBLIC_URL", default_value = "http://127.0.0.1:8787", value_name = "URL",
+          value_parser = public_url)]
+    pub public_url: String,
+    /// Days the links work
+    #[arg(long, default_value_t = crate::links::DEFAULT_DAYS, value_name = "N")]
+    pub days: u32,
+    /// The database: the collector's (its clocks, unsubscribes and link secret)
+    #[arg(
+        long,
+        env = "NPS_DB",
+        default_value = "nps.sqlite3",
+        value_name = "DB",
+        value_parser = Database::parse
+    )]
+    pub db: Database,
+    /// How long after an answered survey a user may be asked again (as serve's flag)
+    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = throttle)]
+    pub resurvey_after: Duration,
+    /// How long after a dismissed survey a user may be asked again (as serve's flag)
+    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = throttle)]
+    pub decline_resurvey_after: Duration,
+    /// After any survey was shown to a user, how long before another (as serve's flag)
+    #[arg(long, default_value = "14 days", value_name = "DURATION", value_parser = throttle)]
+    pub survey_gap: Duration,
+    /// Milliseconds to wait before each new try of a message the server did not take
+    #[arg(
+        long,
+        hide = true,
+        value_delimiter = ',',
+        default_values_t = crate::email::send::RETRY_DELAYS_MS,
+        value_name = "MS"
+    )]
+    pub retry_delays: Vec<u64>,
 }
 
 /// The flags of `migrate`.
@@ -311,11 +380,23 @@ fn trimmed(text: &str) -> Result<String, String> {
     Ok(text.trim().to_owned())
 }
 
-/// A product name: 1 to 100 characters.
-fn product(text: &str) -> Result<String, String> {
+/// A product name: 1 to 100 characters, without control characters (it goes into a line of
+/// text, and into an email's subject).
+pub(crate) fn product(text: &str) -> Result<String, String> {
+    one_line(text, 100).map_err(|()| "expected a name of 1 to 100 characters on one line".into())
+}
+
+/// An email's subject: 1 to 200 characters, without control characters (a line break would end
+/// the header).
+pub(crate) fn subject(text: &str) -> Result<String, String> {
+    one_line(text, 200).map_err(|()| "expected a subject of 1 to 200 characters on one line".into())
+}
+
+/// `text` trimmed, if it is 1 to `max` characters without a control character.
+fn one_line(text: &str, max: usize) -> Result<String, ()> {
     let text = text.trim();
-    if text.is_empty() || text.chars().count() > 100 || text.chars().any(char::is_control) {
-        return Err("expected a name of 1 to 100 characters".into());
+    if text.is_empty() || text.chars().count() > max || text.chars().any(char::is_control) {
+        return Err(());
     }
     Ok(text.to_owned())
 }

@@ -284,7 +284,12 @@ async fn each_user_gets_one_email_in_their_language_and_the_send_counts_as_a_dis
             "ltr",
             "Wie wahrscheinlich ist es, dass Sie Acme einem Freund oder Kollegen empfehlen?",
         ),
-        ("ca@example.com", "ar", "rtl", ""),
+        (
+            "ca@example.com",
+            "ar",
+            "rtl",
+            "ما مدى احتمال أن توصي صديقًا أو زميلًا باستخدام Acme؟",
+        ),
     ];
     let rows = app.rows().await;
     assert_eq!(rows.len(), 3, "one display per email sent");
@@ -299,9 +304,7 @@ async fn each_user_gets_one_email_in_their_language_and_the_send_counts_as_a_dis
             message.from().unwrap().first().unwrap().address(),
             Some("nps@acme.test")
         );
-        if !subject.is_empty() {
-            assert_eq!(message.subject(), Some(subject));
-        }
+        assert_eq!(message.subject(), Some(subject));
         assert_eq!(
             message.header_raw("List-Unsubscribe-Post").unwrap().trim(),
             "List-Unsubscribe=One-Click"
@@ -309,7 +312,9 @@ async fn each_user_gets_one_email_in_their_language_and_the_send_counts_as_a_dis
         let token = unsubscribe_token(&message);
         let claims = verify(&secret, &token, now_s).unwrap();
         assert_eq!(claims.email.as_deref(), Some(to));
-        assert_eq!(claims.language.as_deref(), (lang != "en").then_some(lang));
+        // English when the file names no language: the page the link opens agrees with the
+        // email, whatever the browser's language.
+        assert_eq!(claims.language.as_deref(), Some(lang));
         assert_eq!(claims.expires_at, now_s + 30 * 86_400);
 
         let html = message.body_html(0).unwrap();
@@ -672,4 +677,199 @@ async fn a_dry_run_writes_one_message_per_user_and_records_nothing() {
         let _ = std::fs::remove_file(path);
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_name_with_a_line_break_stays_on_its_line_and_adds_no_header() {
+    let app = TestApp::new().await;
+    let sink = Sink::start().await;
+    let summary = send(
+        &app,
+        &sink,
+        "user_id,email,name\n\
+         u_1,ada@example.com,\"Ada\r\nBcc: evil@x.test\"\n\
+         u_2,bo@example.com,\" Bo\t\u{7}\u{85}\r Li \"\n\
+         u_3,ca@example.com,\"\r\n\"\n",
+    )
+    .await;
+    assert_eq!(summary.sent, 3, "{summary}");
+    let messages = sink.messages();
+    let names: Vec<Option<String>> = messages
+        .iter()
+        .map(|raw| {
+            let message = parse(raw);
+            assert!(message.header_raw("Bcc").is_none(), "{raw}");
+            let (head, _) = raw.split_once("\r\n\r\n").unwrap();
+            assert!(!head.to_ascii_lowercase().contains("\nbcc:"), "{raw}");
+            let to = message.to().unwrap().first().unwrap();
+            to.name().map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            Some("Ada Bcc: evil@x.test".to_owned()),
+            Some("Bo Li".to_owned()),
+            None
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_row_that_cannot_be_a_message_stops_the_campaign_before_any_email() {
+    let app = TestApp::new().await;
+    let sink = Sink::start().await;
+    let mut recipients = users("user_id,email\nu_1,ada@example.com\n");
+    recipients.push(Recipient {
+        row: 3,
+        user_id: "u_2".into(),
+        email: "bo@example.com".into(),
+        language: Some("de;x".into()),
+        name: None,
+    });
+    let at = app.now();
+    let mut with_subject = campaign();
+    with_subject.subject = Some("Hi\r\nBcc: evil@x.test".into());
+    for (campaign, recipients, expected) in [
+        (campaign(), recipients, "row 3: language:"),
+        (
+            with_subject,
+            users("user_id,email\nu_1,ada@example.com\n"),
+            "the subject:",
+        ),
+    ] {
+        let sender = Sender::new(&sink.url(), vec![]).unwrap();
+        let error = email::run_campaign(
+            app.state.store(),
+            &campaign,
+            &recipients,
+            &Outbox::Smtp(sender),
+            &move || at,
+        )
+        .await
+        .unwrap_err();
+        assert!(error.message.starts_with(expected), "{error}");
+        assert_eq!(error.summary, Summary::default());
+    }
+    assert!(sink.messages().is_empty());
+    assert!(app.rows().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_row_with_a_bad_address_does_not_make_the_next_row_of_its_user_a_duplicate() {
+    let app = TestApp::new().await;
+    let sink = Sink::start().await;
+    let summary = send(
+        &app,
+        &sink,
+        "user_id,email\n\
+         u_1,not-an-address\n\
+         u_1,ada@example.com\n\
+         u_2,ADA@example.com\n\
+         u_2,bo@example.com\n\
+         u_1,ca@example.com\n",
+    )
+    .await;
+    let skipped: Vec<(&str, usize)> = summary.skipped.iter().map(|(k, v)| (*k, *v)).collect();
+    assert_eq!(
+        skipped,
+        [(email::DUPLICATE, 2), (email::INVALID_EMAIL, 1)],
+        "{summary}"
+    );
+    let to: Vec<String> = sink
+        .messages()
+        .iter()
+        .map(|raw| {
+            let message = parse(raw);
+            let address = message.to().unwrap().first().unwrap().address();
+            address.unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(to, ["ada@example.com", "bo@example.com"]);
+}
+
+#[tokio::test]
+async fn a_campaign_that_fails_midway_prints_what_it_did_before_the_error() {
+    let app = TestApp::new().await;
+    let dir = std::env::temp_dir().join(format!(
+        "nps-email-midway-{}-{}",
+        std::process::id(),
+        app.now()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    // The second message's file cannot be written: a directory has its name.
+    std::fs::create_dir_all(dir.join("00002-u_2.eml")).unwrap();
+    let csv = write_csv(
+        "midway",
+        "user_id,email\nu_0,bad\nu_1,ada@example.com\nu_2,bo@example.com\nu_3,ca@example.com\n",
+    );
+    let args = [
+        "--csv",
+        csv.to_str().unwrap(),
+        "--dry-run",
+        dir.to_str().unwrap(),
+        "--from",
+        "nps@acme.test",
+        "--product",
+        "Acme",
+        "--db",
+        &app.db_arg(),
+    ];
+    let (ok, stdout, stderr) = email_command(args.iter().map(|a| a.to_string()).collect()).await;
+    assert!(!ok, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("sent 0, written 1, skipped 1 (1 invalid email), failed 0"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    let _ = std::fs::remove_file(csv);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_command_refuses_a_password_without_tls_and_a_header_breaking_flag() {
+    let csv = write_csv("flags", "user_id,email\nu_1,ada@example.com\n");
+    let db = std::env::temp_dir().join(format!("nps-email-flags-{}.sqlite3", std::process::id()));
+    let run = |smtp: &str, product: &str, subject: &str| {
+        [
+            "--csv",
+            csv.to_str().unwrap(),
+            "--send",
+            "--smtp",
+            smtp,
+            "--from",
+            "nps@acme.test",
+            "--product",
+            product,
+            "--subject",
+            subject,
+            "--db",
+            db.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect::<Vec<_>>()
+    };
+    let (ok, stdout, stderr) = email_command(run(
+        "smtp://nps:secret@mail.example.com:587",
+        "Acme",
+        "A question",
+    ))
+    .await;
+    assert!(!ok, "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("--smtp: a user name and password are sent only over TLS"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("secret"), "{stderr}");
+    for (product, subject) in [
+        ("Acme\nBcc: evil@x.test", "A question"),
+        ("Acme", "Hi\r\nBcc: evil@x.test"),
+    ] {
+        let (ok, stdout, stderr) = email_command(run("smtp://127.0.0.1:9", product, subject)).await;
+        assert!(!ok, "{stdout}\n{stderr}");
+        assert!(stderr.contains("on one line"), "{stderr}");
+    }
+    assert!(!db.exists(), "refused before the database is opened");
+    let _ = std::fs::remove_file(csv);
 }

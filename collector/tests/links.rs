@@ -111,6 +111,19 @@ async fn bad_requests_are_refused_naming_the_field_and_only_admins_make_links() 
             json!({ "survey": "nps", "userId": "u_1", "email": "ada" }),
             "email",
         ),
+        // The campaign's own rule: an address a message can go to.
+        (
+            json!({ "survey": "nps", "userId": "u_1", "email": "a b@example.com" }),
+            "email",
+        ),
+        (
+            json!({ "survey": "nps", "userId": "u_1", "email": "ada@example" }),
+            "email",
+        ),
+        (
+            json!({ "survey": "nps", "userId": "u_1", "email": "ada@example.com\r\nBcc: x@y.test" }),
+            "email",
+        ),
         (
             json!({ "survey": "nps", "userId": "u_1", "language": "d" }),
             "language",

@@ -12,87 +12,17 @@ pub mod send;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-use clap::{ArgGroup, Args};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{Address, Message};
-use nps_widget::core::duration::Duration;
 use nps_widget::core::kind::Kind;
 use nps_widget::core::limits::{is_survey_id, MAX_FIELD_CHARS, MAX_ID_CHARS};
 use nps_widget::core::time::format_timestamp;
 use serde_json::json;
 
 use crate::api::eligibility::{self, Clocks};
-use crate::links::{self, LinkRequest};
-use crate::storage::{Access, Applied, Database, Store};
-
-/// The flags of `email`.
-#[derive(Args)]
-#[command(group(ArgGroup::new("mode").required(true).args(["dry_run", "send"])))]
-pub struct EmailArgs {
-    /// The survey's id
-    #[arg(long, default_value = "nps", value_name = "ID")]
-    pub survey: String,
-    /// The survey's kind (nps, csat or ces), when its id is not one of them
-    #[arg(long, value_name = "KIND")]
-    pub kind: Option<String>,
-    /// The users: a CSV file with a header row and the columns user_id (or id), email, and
-    /// optionally language and name
-    #[arg(long, value_name = "FILE")]
-    pub csv: PathBuf,
-    /// Write each email as an .eml file to DIR instead of sending it (records nothing)
-    #[arg(long, value_name = "DIR")]
-    pub dry_run: Option<PathBuf>,
-    /// Send the emails through --smtp
-    #[arg(long, requires = "smtp")]
-    pub send: bool,
-    /// The SMTP server: smtp://host[:port] (plain), smtp://host?tls=required (STARTTLS),
-    /// smtps://host (TLS); user:password@ before the host to log in
-    #[arg(long, env = "NPS_SMTP_URL", hide_env_values = true, value_name = "URL")]
-    pub smtp: Option<String>,
-    /// The sender: an address, or "Name <address>"
-    #[arg(long, value_name = "ADDRESS")]
-    pub from: String,
-    /// The product's name, as the question says it
-    #[arg(long, value_name = "NAME")]
-    pub product: String,
-    /// The subject (default: the survey's question, in each user's language)
-    #[arg(long, value_name = "TEXT")]
-    pub subject: Option<String>,
-    /// The collector's address as people reach it (the links' start)
-    #[arg(long, env = "NPS_PUBLIC_URL", default_value = "http://127.0.0.1:8787", value_name = "URL",
-          value_parser = crate::cli::public_url)]
-    pub public_url: String,
-    /// Days the links work
-    #[arg(long, default_value_t = links::DEFAULT_DAYS, value_name = "N")]
-    pub days: u32,
-    /// The database: the collector's (its clocks, unsubscribes and link secret)
-    #[arg(
-        long,
-        env = "NPS_DB",
-        default_value = "nps.sqlite3",
-        value_name = "DB",
-        value_parser = Database::parse
-    )]
-    pub db: Database,
-    /// How long after an answered survey a user may be asked again (as serve's flag)
-    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = crate::cli::throttle)]
-    pub resurvey_after: Duration,
-    /// How long after a dismissed survey a user may be asked again (as serve's flag)
-    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = crate::cli::throttle)]
-    pub decline_resurvey_after: Duration,
-    /// After any survey was shown to a user, how long before another (as serve's flag)
-    #[arg(long, default_value = "14 days", value_name = "DURATION", value_parser = crate::cli::throttle)]
-    pub survey_gap: Duration,
-    /// Milliseconds to wait before each new try of a message the server did not take
-    #[arg(
-        long,
-        hide = true,
-        value_delimiter = ',',
-        default_value = "1000,4000",
-        value_name = "MS"
-    )]
-    pub retry_delays: Vec<u64>,
-}
+use crate::cli::EmailArgs;
+use crate::links::{self, Link, LinkRequest};
+use crate::storage::{Access, Applied, Store};
 
 /// One user of the CSV file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,14 +35,16 @@ pub struct Recipient {
     pub email: String,
     /// Their language, if the file says.
     pub language: Option<String>,
-    /// Their name, if the file says.
+    /// Their name, if the file says: on one line (every run of spaces, line breaks and other
+    /// control characters made one space).
     pub name: Option<String>,
 }
 
 /// Reads the users of a CSV file: a header row naming `user_id` (or `id`) and `email`, and
 /// optionally `language` and `name` (other columns are ignored). A row without a user id or
 /// with an impossible value is an error naming the row and the column; an address that is not
-/// one is left for the campaign to skip.
+/// one is left for the campaign to skip. A name goes into the message's `To` header, so it is
+/// made one line: each run of white space and control characters becomes one space.
 pub fn read_csv(reader: impl std::io::Read) -> Result<Vec<Recipient>, String> {
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
@@ -156,18 +88,17 @@ pub fn read_csv(reader: impl std::io::Read) -> Result<Vec<Recipient>, String> {
             ));
         }
         let language = cell(language_column);
-        if let Some(tag) = &language {
-            let ok = (2..=35).contains(&tag.len())
-                && tag
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-            if !ok {
-                return Err(format!(
-                    "row {row}, column language: {tag:?} is not a language tag like de or pt-BR"
-                ));
-            }
+        if let Some(tag) = language
+            .as_deref()
+            .filter(|tag| !links::is_language_tag(tag))
+        {
+            return Err(format!(
+                "row {row}, column language: {tag:?} is not a language tag like de or pt-BR"
+            ));
         }
-        let name = cell(name_column);
+        let name = cell(name_column)
+            .map(|name| one_line(&name))
+            .filter(|name| !name.is_empty());
         if name
             .as_ref()
             .is_some_and(|name| name.chars().count() > MAX_FIELD_CHARS)
@@ -187,19 +118,13 @@ pub fn read_csv(reader: impl std::io::Read) -> Result<Vec<Recipient>, String> {
     Ok(recipients)
 }
 
-/// Whether `email` is an address a message can go to: one `@`, something on each side, no
-/// space, within the wire format's length, and one lettre accepts.
-pub fn is_address(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && email.chars().count() <= MAX_FIELD_CHARS
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email.parse::<Address>().is_ok()
+/// `text` on one line: each run of white space and control characters made one space, none at
+/// either end.
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Where the messages go.
@@ -328,35 +253,143 @@ fn file_name(index: usize, user_id: &str) -> String {
     format!("{index:05}-{safe}.eml")
 }
 
+/// Why a campaign stopped before its last user (the store or the directory failed, or a row
+/// cannot be made a message), and what it did until then.
+#[derive(Debug)]
+pub struct CampaignError {
+    /// What was done before the error.
+    pub summary: Summary,
+    /// The error.
+    pub message: String,
+}
+
+impl std::fmt::Display for CampaignError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The address of `recipient`, if a message can go to it.
+fn address_of(recipient: &Recipient) -> Option<Address> {
+    Some(recipient.email.as_str())
+        .filter(|email| links::is_address(email))
+        .and_then(|email| email.parse().ok())
+}
+
+/// The link `recipient` is asked for, checked: in their language, English when the file names
+/// none (the email's language, so that the page the link opens agrees with it).
+fn link_request(campaign: &Campaign, recipient: &Recipient) -> Result<LinkRequest, String> {
+    let request = LinkRequest {
+        survey: campaign.survey.clone(),
+        user_id: recipient.user_id.clone(),
+        email: Some(recipient.email.clone()),
+        language: Some(
+            recipient
+                .language
+                .clone()
+                .unwrap_or_else(|| "en".to_owned()),
+        ),
+        days: campaign.days,
+        kind: Some(campaign.kind),
+    };
+    request
+        .check()
+        .map_err(|(field, message)| format!("row {}: {field}: {message}", recipient.row))?;
+    Ok(request)
+}
+
+/// The email to `recipient` at `address` with `link`, and the language it is written in.
+fn compose(
+    campaign: &Campaign,
+    recipient: &Recipient,
+    address: Address,
+    link: &Link,
+) -> Result<(Message, &'static str), String> {
+    let unsubscribe = links::unsubscribe_url(&campaign.base, &link.token);
+    let email = render::render(&render::Content {
+        kind: campaign.kind,
+        product: &campaign.product,
+        subject: campaign.subject.as_deref(),
+        language: recipient.language.as_deref().unwrap_or("en"),
+        link: &link.url,
+        unsubscribe: &unsubscribe,
+    })
+    .map_err(|e| format!("row {}: {e}", recipient.row))?;
+    let to = Mailbox::new(recipient.name.clone(), address);
+    let message = message(campaign, to, &email, &unsubscribe)
+        .map_err(|e| format!("row {}: {e}", recipient.row))?;
+    Ok((message, email.language))
+}
+
+/// Makes (and writes out) the message of every row with an address, with a link signed by a
+/// throwaway secret, so that a row that cannot be a message stops the campaign before the first
+/// one goes out rather than in its middle.
+fn check_messages(campaign: &Campaign, recipients: &[Recipient], now: i64) -> Result<(), String> {
+    crate::cli::product(&campaign.product).map_err(|e| format!("the product: {e}"))?;
+    if let Some(subject) = &campaign.subject {
+        crate::cli::subject(subject).map_err(|e| format!("the subject: {e}"))?;
+    }
+    let secret = [0u8; 32];
+    for recipient in recipients {
+        let Some(address) = address_of(recipient) else {
+            continue;
+        };
+        let request = link_request(campaign, recipient)?;
+        let link = links::sign_link(&secret, &campaign.base, &request, now);
+        let (message, _) = compose(campaign, recipient, address, &link)?;
+        drop(message.formatted());
+    }
+    Ok(())
+}
+
 /// Runs `campaign` for `recipients` into `outbox`, with the store's clocks, unsubscribes and
-/// link secret; `now` gives the time (epoch ms). Fails (leaving the rest unsent) only when
-/// the store or the directory fails.
+/// link secret; `now` gives the time (epoch ms). Every message is made once before the first
+/// is sent, so that a row that cannot be one stops the campaign before anything goes out.
+/// Fails (leaving the rest unsent, with what was done until then) only when a row cannot be a
+/// message, or the store or the directory fails.
 pub async fn run_campaign(
     store: &dyn Store,
     campaign: &Campaign,
     recipients: &[Recipient],
     outbox: &Outbox,
     now: &(dyn Fn() -> i64 + Send + Sync),
-) -> Result<Summary, String> {
+) -> Result<Summary, CampaignError> {
     let mut summary = Summary::default();
+    match email_all(store, campaign, recipients, outbox, now, &mut summary).await {
+        Ok(()) => Ok(summary),
+        Err(message) => Err(CampaignError { summary, message }),
+    }
+}
+
+/// [`run_campaign`], counting in `summary` as it goes.
+async fn email_all(
+    store: &dyn Store,
+    campaign: &Campaign,
+    recipients: &[Recipient],
+    outbox: &Outbox,
+    now: &(dyn Fn() -> i64 + Send + Sync),
+    summary: &mut Summary,
+) -> Result<(), String> {
+    check_messages(campaign, recipients, now())?;
+    let storage = |e: crate::storage::StorageError| format!("the database failed: {e}");
+    // One secret for the campaign: every link signed with it, every answer derived from it.
+    let secret = links::secret(store, now()).await.map_err(storage)?;
+    let page = links::page_url(&campaign.base, &campaign.survey);
     let (mut ids, mut addresses) = (HashSet::new(), HashSet::new());
     let mut failures_in_a_row = 0;
     for recipient in recipients {
-        let address_key = recipient.email.to_lowercase();
-        if !ids.insert(recipient.user_id.clone())
-            || (!address_key.is_empty() && !addresses.insert(address_key))
-        {
-            *summary.skipped.entry(DUPLICATE).or_default() += 1;
-            continue;
-        }
-        let Some(address) = Some(recipient.email.as_str())
-            .filter(|email| is_address(email))
-            .and_then(|email| email.parse::<Address>().ok())
-        else {
+        let Some(address) = address_of(recipient) else {
             *summary.skipped.entry(INVALID_EMAIL).or_default() += 1;
             continue;
         };
-        let storage = |e: crate::storage::StorageError| format!("the database failed: {e}");
+        // Only a row with an address counts for the rows after it.
+        let address_key = recipient.email.to_lowercase();
+        if ids.contains(&recipient.user_id) || addresses.contains(&address_key) {
+            *summary.skipped.entry(DUPLICATE).or_default() += 1;
+            continue;
+        }
+        ids.insert(recipient.user_id.clone());
+        addresses.insert(address_key);
         if store
             .is_unsubscribed(&recipient.user_id, Some(&recipient.email))
             .await
@@ -379,36 +412,9 @@ pub async fn run_campaign(
             continue;
         }
 
-        let request = LinkRequest {
-            survey: campaign.survey.clone(),
-            user_id: recipient.user_id.clone(),
-            email: Some(recipient.email.clone()),
-            language: recipient.language.clone(),
-            days: campaign.days,
-            kind: Some(campaign.kind),
-        };
-        request
-            .check()
-            .map_err(|(field, message)| format!("row {}: {field}: {message}", recipient.row))?;
-        let link = links::make(store, &campaign.base, &request, now())
-            .await
-            .map_err(storage)?;
-        let (page, token) = link
-            .split_once("?t=")
-            .ok_or("a link without a token was made")?;
-        let unsubscribe = format!("{}/unsubscribe?t={token}", campaign.base);
-        let language = recipient.language.as_deref().unwrap_or("en");
-        let email = render::render(&render::Content {
-            kind: campaign.kind,
-            product: &campaign.product,
-            subject: campaign.subject.as_deref(),
-            language,
-            link: &link,
-            unsubscribe: &unsubscribe,
-        })?;
-        let to = Mailbox::new(recipient.name.clone(), address);
-        let message = message(campaign, to, &email, &unsubscribe)
-            .map_err(|e| format!("row {}: {e}", recipient.row))?;
+        let request = link_request(campaign, recipient)?;
+        let link = links::sign_link(&secret, &campaign.base, &request, now());
+        let (message, language) = compose(campaign, recipient, address, &link)?;
 
         match outbox {
             Outbox::Directory(dir) => {
@@ -421,22 +427,15 @@ pub async fn run_campaign(
                 Ok(()) => {
                     failures_in_a_row = 0;
                     summary.sent += 1;
-                    record_display(
-                        store,
-                        campaign,
-                        recipient,
-                        email.language,
-                        page,
-                        token,
-                        now(),
-                    )
-                    .await
-                    .map_err(|e| {
-                        format!(
-                            "the email to {} was sent but could not be recorded: {e}",
-                            recipient.user_id
-                        )
-                    })?;
+                    let answer = links::answer_of(&secret, &link.token);
+                    record_display(store, campaign, recipient, language, &page, &answer, now())
+                        .await
+                        .map_err(|e| {
+                            format!(
+                                "the email to {} was sent but could not be recorded: {e}",
+                                recipient.user_id
+                            )
+                        })?;
                 }
                 Err(failure) => {
                     let why = format!("{} (tried {} times)", failure.message, failure.tries);
@@ -461,22 +460,20 @@ pub async fn run_campaign(
             },
         }
     }
-    Ok(summary)
+    Ok(())
 }
 
-/// Records an email sent as the display of the answer its link collects: so the user is on
-/// the same clock in every channel, and the report's response rate counts it.
+/// Records an email sent as the display of `answer`, the answer its link collects: so the user
+/// is on the same clock in every channel, and the report's response rate counts it.
 async fn record_display(
     store: &dyn Store,
     campaign: &Campaign,
     recipient: &Recipient,
     language: &str,
     page: &str,
-    token: &str,
+    answer: &links::LinkAnswer,
     now: i64,
 ) -> Result<(), String> {
-    let secret = links::secret(store, now).await.map_err(|e| e.to_string())?;
-    let answer = links::answer_of(&secret, token);
     let body = json!({
         "id": answer.id,
         "key": answer.key,
@@ -518,6 +515,9 @@ pub fn run(args: &EmailArgs) -> Result<(), String> {
     let kind = kind_of(&args.survey, args.kind.as_deref())?;
     if !(1..=links::MAX_DAYS).contains(&args.days) {
         return Err(format!("--days: days must be 1 to {}", links::MAX_DAYS));
+    }
+    if args.from.chars().any(char::is_control) {
+        return Err("--from: expected an address like nps@example.com, on one line".into());
     }
     let from: Mailbox = args
         .from
@@ -563,7 +563,13 @@ pub fn run(args: &EmailArgs) -> Result<(), String> {
     let clock = crate::system_clock();
     let summary = runtime.block_on(async {
         let store = args.db.open(Access::Write).await?;
-        run_campaign(store.as_ref(), &campaign, &recipients, &outbox, &*clock).await
+        run_campaign(store.as_ref(), &campaign, &recipients, &outbox, &*clock)
+            .await
+            .map_err(|error| {
+                // What was done before the error: some users may have been emailed already.
+                println!("{}", error.summary);
+                error.message
+            })
     })?;
     println!("{summary}");
     if let Outbox::Directory(dir) = &outbox {

@@ -49,28 +49,53 @@ impl LinkRequest {
             let message = format!("userId must be 1 to {MAX_ID_CHARS} characters, without NUL");
             return Err(("userId", message));
         }
-        if let Some(email) = &self.email {
-            if !text_ok(email, MAX_FIELD_CHARS) || !email.contains('@') {
-                return Err((
-                    "email",
-                    "email must be an address like ada@example.com".into(),
-                ));
-            }
+        if self
+            .email
+            .as_deref()
+            .is_some_and(|email| !is_address(email))
+        {
+            return Err((
+                "email",
+                "email must be an address like ada@example.com".into(),
+            ));
         }
-        if let Some(language) = &self.language {
-            let tag_ok = (2..=35).contains(&language.len())
-                && language
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-            if !tag_ok {
-                return Err(("language", "language must be a tag like de or pt-BR".into()));
-            }
+        if self
+            .language
+            .as_deref()
+            .is_some_and(|tag| !is_language_tag(tag))
+        {
+            return Err(("language", "language must be a tag like de or pt-BR".into()));
         }
         if !(1..=MAX_DAYS).contains(&self.days) {
             return Err(("days", format!("days must be 1 to {MAX_DAYS}")));
         }
         Ok(())
     }
+}
+
+/// Whether `email` is an address a message can go to: one `@`, something on each side, a dot
+/// inside the domain, no space or control character, within the wire format's length, and one
+/// lettre accepts.
+pub fn is_address(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && email.chars().count() <= MAX_FIELD_CHARS
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.parse::<lettre::Address>().is_ok()
+}
+
+/// Whether `tag` can be a language tag (`de`, `pt-BR`, `zh_TW`): 2 to 35 letters, digits, `-`
+/// and `_`. Any such tag is resolved to one of the widget's languages (English when none fits).
+pub fn is_language_tag(tag: &str) -> bool {
+    (2..=35).contains(&tag.len())
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The collector's link secret: made (32 random bytes) and stored the first time any
@@ -116,12 +141,13 @@ pub fn sign_link(secret: &[u8], base: &str, request: &LinkRequest, now: i64) -> 
         expires_at: now.div_euclid(1000) + i64::from(request.days) * 86_400,
     };
     let token = token::sign(secret, &claims);
-    let url = format!(
-        "{}/s/{}?t={token}",
-        base.trim_end_matches('/'),
-        request.survey
-    );
+    let url = format!("{}?t={token}", page_url(base, &request.survey));
     Link { url, token }
+}
+
+/// The survey page of `survey` on `base`, without a token: `{base}/s/{survey}`.
+pub fn page_url(base: &str, survey: &str) -> String {
+    format!("{}/s/{survey}", base.trim_end_matches('/'))
 }
 
 /// The unsubscribe page of the user a link's `token` names, on `base`.
