@@ -148,15 +148,9 @@ pub struct EmailArgs {
         value_parser = Database::parse
     )]
     pub db: Database,
-    /// How long after an answered survey a user may be asked again (as serve's flag)
-    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = throttle)]
-    pub resurvey_after: Duration,
-    /// How long after a dismissed survey a user may be asked again (as serve's flag)
-    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = throttle)]
-    pub decline_resurvey_after: Duration,
-    /// After any survey was shown to a user, how long before another (as serve's flag)
-    #[arg(long, default_value = "14 days", value_name = "DURATION", value_parser = throttle)]
-    pub survey_gap: Duration,
+    /// The clocks of eligibility: give the ones `serve` has
+    #[command(flatten)]
+    pub clocks: ClockArgs,
     /// Milliseconds to wait before each new try of a message the server did not take
     #[arg(
         long,
@@ -177,6 +171,35 @@ pub struct MigrateArgs {
     /// The PostgreSQL database to copy into; it must hold no answers, hooks or tokens
     #[arg(long, value_name = "postgres://…", value_parser = Database::parse)]
     pub to: Database,
+}
+
+/// The clocks of eligibility, as `serve` and `email` both take them (`email` must judge as the
+/// serving collector does).
+#[derive(Args, Clone, Copy)]
+pub struct ClockArgs {
+    /// How long after an answered prompt a user may be asked again
+    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = throttle)]
+    pub resurvey_after: Duration,
+
+    /// How long after a dismissed prompt a user may be asked again
+    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = throttle)]
+    pub decline_resurvey_after: Duration,
+
+    /// After any survey was shown to a user, how long before another survey may be ("0 days":
+    /// no gap)
+    #[arg(long, default_value = "14 days", value_name = "DURATION", value_parser = throttle)]
+    pub survey_gap: Duration,
+}
+
+impl ClockArgs {
+    /// The clocks as eligibility takes them.
+    pub fn clocks(&self) -> crate::api::eligibility::Clocks {
+        crate::api::eligibility::Clocks {
+            resurvey_after: self.resurvey_after,
+            decline_resurvey_after: self.decline_resurvey_after,
+            survey_gap: self.survey_gap,
+        }
+    }
 }
 
 /// The flags of `serve`.
@@ -227,18 +250,9 @@ pub struct ServeArgs {
     #[arg(long, env = "NPS_RATE_LIMIT", default_value_t = 60, value_name = "N")]
     pub rate_limit: u32,
 
-    /// How long after an answered prompt a user may be asked again
-    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = throttle)]
-    pub resurvey_after: Duration,
-
-    /// How long after a dismissed prompt a user may be asked again
-    #[arg(long, default_value = "6 months", value_name = "DURATION", value_parser = throttle)]
-    pub decline_resurvey_after: Duration,
-
-    /// After any survey was shown to a user, how long before another survey may be ("0 days":
-    /// no gap)
-    #[arg(long, default_value = "14 days", value_name = "DURATION", value_parser = throttle)]
-    pub survey_gap: Duration,
+    /// The clocks of eligibility
+    #[command(flatten)]
+    pub clocks: ClockArgs,
 
     /// Turns on identity verification: a body or eligibility query naming a user must carry
     /// the hex HMAC-SHA256 of the user id under this secret. Never printed
@@ -309,9 +323,9 @@ impl ServeArgs {
                 .cloned()
                 .collect(),
             rate_limit: self.rate_limit,
-            resurvey_after: self.resurvey_after,
-            decline_resurvey_after: self.decline_resurvey_after,
-            survey_gap: self.survey_gap,
+            resurvey_after: self.clocks.resurvey_after,
+            decline_resurvey_after: self.clocks.decline_resurvey_after,
+            survey_gap: self.clocks.survey_gap,
             www: self.www.clone(),
             pkg: self.pkg.clone(),
             identity_secret: self.identity_secret.clone(),

@@ -550,11 +550,7 @@ pub fn run(args: &EmailArgs) -> Result<(), String> {
         from,
         base: args.public_url.clone(),
         days: args.days,
-        clocks: Clocks {
-            resurvey_after: args.resurvey_after,
-            decline_resurvey_after: args.decline_resurvey_after,
-            survey_gap: args.survey_gap,
-        },
+        clocks: args.clocks.clocks(),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
