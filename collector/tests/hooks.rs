@@ -734,6 +734,59 @@ async fn pending_deliveries_survive_a_restart() {
 }
 
 #[tokio::test]
+async fn deliveries_still_in_the_queue_survive_a_restart() {
+    // No worker and no look at the log: the deliveries stay in the answers' queue, as when
+    // the collector is killed right after the answers; the next start makes them deliveries.
+    let app = TestApp::with(settings()).await;
+    let receiver = Receiver::ok().await;
+    let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
+    for n in 1..=3 {
+        answer(&app, n, 2).await;
+    }
+    let app = app.reopen().await;
+    let _worker = worker::spawn(app.state.clone());
+    let list = wait_deliveries(&app, &hook, |d| {
+        d.len() == 3 && d.iter().all(|d| d["status"] == "delivered")
+    })
+    .await;
+    let got = receiver.wait_for(3).await;
+    let mut ids: Vec<&str> = got.iter().map(|r| r.header("webhook-id")).collect();
+    let mut expected: Vec<&str> = list
+        .iter()
+        .map(|d| d["webhookId"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    expected.sort();
+    assert_eq!(ids, expected);
+}
+
+#[tokio::test]
+async fn deleting_a_user_takes_their_deliveries_still_in_the_queue() {
+    let app = TestApp::with(settings()).await;
+    let receiver = Receiver::ok().await;
+    let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
+    answer(&app, 1, 1).await;
+    let (status, body) = call(&app, "DELETE", "/v1/users/u_42", Value::Null).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({ "deleted": 1 })));
+    assert!(deliveries(&app, &hook).await.is_empty());
+    // A hook deleted with deliveries still queued leaves nothing behind either.
+    answer(&app, 2, 1).await;
+    let (status, _) = call(
+        &app,
+        "DELETE",
+        &format!("/v1/hooks/{}", hook["id"]),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let other = create_hook(&app, detractor_hook(&receiver.url)).await;
+    answer(&app, 3, 1).await;
+    let list = deliveries(&app, &other).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["answerId"], answer_id(3));
+}
+
+#[tokio::test]
 async fn hooks_are_created_listed_changed_tested_retried_and_deleted() {
     let (app, _worker) = collector(settings()).await;
     let receiver = Receiver::start(|n| (if n == 1 { 503 } else { 200 }, 0)).await;

@@ -305,6 +305,11 @@ impl AnswerListStore for SqliteStore {
             )?
             .execute(named_params! { ":user_id": user_id })?;
             conn.prepare_cached(
+                "DELETE FROM hook_queue WHERE answer_id IN
+                     (SELECT id FROM responses WHERE user_id = :user_id)",
+            )?
+            .execute(named_params! { ":user_id": user_id })?;
+            conn.prepare_cached(
                 "DELETE FROM hook_deliveries WHERE answer_id = '' AND EXISTS (
                      SELECT 1 FROM responses r WHERE r.user_id = :user_id
                          AND r.comment IS NOT NULL

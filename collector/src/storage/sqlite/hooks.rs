@@ -1,7 +1,10 @@
 //! [`HookStore`] on SQLite, and the queueing of deliveries inside the transactions that change
 //! answers: [`queue`] is called by the answers' writer for each body that moves an answer on,
 //! and by the follow-up update, with the hooks' rules read once per transaction
-//! ([`active_rules`]). Everything else runs on the admin connection.
+//! ([`active_rules`]). It writes to the narrow `hook_queue` table; [`move_queued`] moves those
+//! rows into `hook_deliveries` in small batches in the writer's group commit, before the worker
+//! looks for deliveries due and before the delivery log is read, so that every reader sees them
+//! as deliveries. Everything else runs on the admin connection.
 
 use async_trait::async_trait;
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
@@ -127,18 +130,68 @@ pub(super) fn active_rules(conn: &Connection) -> rusqlite::Result<Vec<Rule>> {
         .collect()
 }
 
-/// Inserts a pending delivery of `event` (which happened at `at`) about the answer
-/// `answer_id` to hook `hook_id`, due at once, without its body: that is written when the
-/// delivery is sent ([`due_deliveries`](HookStore::due_deliveries)), from the answer as it is
-/// then, so the answers' transaction writes a small row per hook rather than the answer again.
-fn insert_delivery(
+/// Queues a delivery of `event` (which happened at `at`) about the answer `answer_id` to hook
+/// `hook_id`: a row of `hook_queue`, which [`move_queued`] makes a pending delivery, due at
+/// once, without its body: that is written when the delivery is sent
+/// ([`due_deliveries`](HookStore::due_deliveries)), from the answer as it is then, so the
+/// answers' transaction writes a small row per hook rather than the answer again.
+fn insert_queued(
     conn: &Connection,
     hook_id: i64,
     event: Event,
     answer_id: &str,
     at: i64,
-) -> rusqlite::Result<i64> {
-    insert_delivery_with_body(conn, hook_id, event.name(), answer_id, "", at)
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO hook_queue (hook_id, event, answer_id, queued_at)
+         VALUES (:hook_id, :event, :answer_id, :at)",
+    )?
+    .execute(named_params! {
+        ":hook_id": hook_id,
+        ":event": event.name(),
+        ":answer_id": answer_id,
+        ":at": format_timestamp(at),
+    })?;
+    Ok(())
+}
+
+/// Most queued rows moved in one transaction: a batch is one short write in the answers'
+/// group commit, not a pause of theirs.
+pub(super) const MOVE_BATCH: usize = 64;
+
+/// Moves the oldest [`MOVE_BATCH`] rows of `hook_queue` into `hook_deliveries` (pending, due
+/// from when they were queued, each with its own `webhook-id` from now on), in the caller's
+/// transaction; a row whose hook is gone is dropped. Returns how many rows left the queue.
+pub(super) fn move_queued(conn: &Connection) -> rusqlite::Result<usize> {
+    let rows: Vec<(i64, i64, String, String, String)> = conn
+        .prepare_cached(
+            "SELECT id, hook_id, event, answer_id, queued_at FROM hook_queue ORDER BY id LIMIT :n",
+        )?
+        .query_map(named_params! { ":n": MOVE_BATCH as i64 }, |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let Some(&(last, ..)) = rows.last() else {
+        return Ok(0);
+    };
+    for (_, hook_id, event, answer_id, queued_at) in &rows {
+        let exists: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM hooks WHERE id = :id)")?
+            .query_row(named_params! { ":id": hook_id }, |row| row.get(0))?;
+        if exists {
+            let at = parse_timestamp(queued_at).unwrap_or(0);
+            insert_delivery_with_body(conn, *hook_id, event, answer_id, "", at)?;
+        }
+    }
+    conn.prepare_cached("DELETE FROM hook_queue WHERE id <= :last")?
+        .execute(named_params! { ":last": last })?;
+    Ok(rows.len())
 }
 
 /// Inserts a pending delivery, due at once, with its `body` (empty: written when sent) and
@@ -203,12 +256,38 @@ pub(super) fn queue(
         }
     };
     for &(hook_id, event) in &deliveries {
-        insert_delivery(conn, hook_id, event, answer_id, at)?;
+        insert_queued(conn, hook_id, event, answer_id, at)?;
     }
     Ok(deliveries.len())
 }
 
 impl SqliteStore {
+    /// Moves every queued row into the delivery table, [`MOVE_BATCH`] at a time, each batch a
+    /// write of the answers' group commit; a look at an empty queue writes nothing.
+    async fn move_all_queued(&self) -> Result<(), StorageError> {
+        loop {
+            let queued: bool = self
+                .admin_read(|conn| {
+                    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM hook_queue)")?
+                        .query_row([], |row| row.get(0))
+                })
+                .await?;
+            if !queued {
+                return Ok(());
+            }
+            let (moved, reply) = tokio::sync::oneshot::channel();
+            self.group_write(move |tx| {
+                let _ = moved.send(move_queued(tx)?);
+                Ok(())
+            })
+            .await?;
+            // A batch short of full emptied the queue as it was.
+            if reply.await.unwrap_or(0) < MOVE_BATCH {
+                return Ok(());
+            }
+        }
+    }
+
     /// Runs `write` like `admin_write`, then wakes the worker.
     async fn admin_write_and_signal<T: Send + 'static>(
         &self,
@@ -314,6 +393,8 @@ impl HookStore for SqliteStore {
         self.admin_write(move |tx| {
             tx.prepare_cached("DELETE FROM hook_deliveries WHERE hook_id = :id")?
                 .execute(named_params! { ":id": id })?;
+            tx.prepare_cached("DELETE FROM hook_queue WHERE hook_id = :id")?
+                .execute(named_params! { ":id": id })?;
             let deleted = tx
                 .prepare_cached("DELETE FROM hooks WHERE id = :id")?
                 .execute(named_params! { ":id": id })?;
@@ -343,6 +424,7 @@ impl HookStore for SqliteStore {
     }
 
     async fn deliveries(&self, id: i64, limit: usize) -> Result<Vec<Delivery>, StorageError> {
+        self.move_all_queued().await?;
         self.admin_read(move |conn| {
             let mut list: Vec<Delivery> = conn
                 .prepare_cached(
@@ -394,6 +476,7 @@ impl HookStore for SqliteStore {
         busy: Vec<i64>,
         per_hook: usize,
     ) -> Result<Due, StorageError> {
+        self.move_all_queued().await?;
         self.admin_read(move |conn| {
             // Each hook's pending delivery due first (index `hook_deliveries_pending`).
             // A held hook's head is due when the hold ends.

@@ -968,7 +968,7 @@ mod tests {
             "DROP TRIGGER report_slots_insert; DROP TRIGGER report_slots_update;
              DROP TRIGGER report_slots_delete; DROP TABLE report_slots;
              DROP TABLE hook_deliveries; DROP TABLE hooks; DROP TABLE collector_secrets;
-             DROP TABLE unsubscribes;
+             DROP TABLE unsubscribes; DROP TABLE hook_queue;
              PRAGMA user_version = 4;",
         )
         .unwrap();

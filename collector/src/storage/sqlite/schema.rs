@@ -9,7 +9,7 @@ use rusqlite::{named_params, Connection, Transaction};
 use super::report_slots;
 
 /// The version [`migrate`] brings a database to.
-pub const VERSION: i64 = 9;
+pub const VERSION: i64 = 10;
 
 /// The schema at version 2, for a new database (the later migrations then run on it).
 const CREATE_V2: &str = "
@@ -179,6 +179,22 @@ CREATE TABLE unsubscribes (
 CREATE INDEX unsubscribes_email ON unsubscribes (email) WHERE email <> '';
 ";
 
+/// Version 9 to 10: the hooks' queue. The answers' transaction writes each delivery it owes
+/// here, a narrow row without a secondary index (one page of the write-ahead log per commit
+/// rather than the delivery table's five b-trees); the worker moves the rows into
+/// `hook_deliveries` in small batches before each look (see [`hooks`](super::hooks)). Measured
+/// at 1,000 answers a second with three hooks, the delivery table's indexes written in every
+/// answer's commit made the answers' p99 1.4 to 1.6 times the p99 without hooks.
+const V9_TO_V10: &str = "
+CREATE TABLE hook_queue (
+    id INTEGER PRIMARY KEY,
+    hook_id INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    answer_id TEXT NOT NULL,
+    queued_at TEXT NOT NULL
+);
+";
+
 /// Brings the database to [`VERSION`] in one transaction: creates it when empty, migrates it
 /// when older. A database newer than this collector is refused rather than misread.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -236,6 +252,10 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if version == 8 {
         tx.execute_batch(V8_TO_V9)?;
+        version = 9;
+    }
+    if version == 9 {
+        tx.execute_batch(V9_TO_V10)?;
     }
     // Rows a 0.1 collector wrote on this file since (a fleet being upgraded) have no effective
     // time yet: give them theirs at each start (found through the index on that column).
