@@ -14,6 +14,7 @@ use common::hooks::*;
 use common::TestApp;
 use nps_collector::hooks::{worker, Event, Format, HookFilter};
 use nps_collector::storage::hooks::NewHook;
+use nps_collector::storage::Database;
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -722,15 +723,7 @@ async fn pending_deliveries_survive_a_restart() {
         d.iter().all(|d| d["status"] == "delivered")
     })
     .await;
-    let got = receiver.wait_for(2).await;
-    let mut ids: Vec<&str> = got.iter().map(|r| r.header("webhook-id")).collect();
-    let mut expected: Vec<&str> = list
-        .iter()
-        .map(|d| d["webhookId"].as_str().unwrap())
-        .collect();
-    ids.sort();
-    expected.sort();
-    assert_eq!(ids, expected);
+    assert_sent_under_their_ids(&receiver.wait_for(2).await, &list);
 }
 
 #[tokio::test]
@@ -744,12 +737,24 @@ async fn deliveries_still_in_the_queue_survive_a_restart() {
         answer(&app, n, 2).await;
     }
     let app = app.reopen().await;
+    if let Database::Sqlite(path) = &app.db {
+        // Moved by the start itself, before any look of the worker or the log.
+        let queued: i64 = rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("SELECT count(*) FROM hook_queue", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(queued, 0);
+    }
     let _worker = worker::spawn(app.state.clone());
     let list = wait_deliveries(&app, &hook, |d| {
         d.len() == 3 && d.iter().all(|d| d["status"] == "delivered")
     })
     .await;
-    let got = receiver.wait_for(3).await;
+    assert_sent_under_their_ids(&receiver.wait_for(3).await, &list);
+}
+
+/// Every delivery of `list` reached the receiver once, under the `webhook-id` the log shows.
+fn assert_sent_under_their_ids(got: &[Received], list: &[Value]) {
     let mut ids: Vec<&str> = got.iter().map(|r| r.header("webhook-id")).collect();
     let mut expected: Vec<&str> = list
         .iter()
@@ -758,6 +763,33 @@ async fn deliveries_still_in_the_queue_survive_a_restart() {
     ids.sort();
     expected.sort();
     assert_eq!(ids, expected);
+}
+
+#[tokio::test]
+async fn a_burst_larger_than_one_move_is_queued_whole_in_order() {
+    // 40 answers to three hooks: 120 queued deliveries, more than one batch of the move from
+    // the answers' queue to the deliveries (64).
+    let app = TestApp::with(settings()).await;
+    let receiver = Receiver::ok().await;
+    let mut hooks = Vec::new();
+    for _ in 0..3 {
+        hooks.push(create_hook(&app, detractor_hook(&receiver.url)).await);
+    }
+    for n in 1..=40 {
+        answer(&app, n, 3).await;
+    }
+    for hook in &hooks {
+        let list = deliveries(&app, hook).await;
+        assert_eq!(list.len(), 40);
+        // The log lists the newest first: the answers in the order they were queued.
+        let answers: Vec<String> = list
+            .iter()
+            .rev()
+            .map(|d| d["answerId"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(answers, (1..=40).map(answer_id).collect::<Vec<_>>());
+        assert!(list.iter().all(|d| d["status"] == "pending"));
+    }
 }
 
 #[tokio::test]

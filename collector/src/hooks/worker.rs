@@ -55,26 +55,29 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
     })
 }
 
-/// Starts the worker as [`spawn`] does, but on a thread and a Tokio runtime of its own, at a
-/// lower scheduling priority: sending deliveries is background work (seconds are soon enough),
-/// while each answer's `202` waits for its request to be handled. On the answers' runtime, a
-/// run sending hundreds of deliveries a second took turns with the requests on the same
-/// worker threads and doubled their p99 (`./build.sh bench`, section 7); apart, the kernel
-/// schedules the requests first. Runs for as long as the process.
+/// Starts the worker on a thread and a Tokio runtime of its own, at a lower scheduling
+/// priority: sending deliveries is background work (seconds are soon enough), while each
+/// answer's `202` waits for its request to be handled. On the answers' runtime, a run sending
+/// hundreds of deliveries a second took turns with the requests on the same worker threads and
+/// doubled their p99 (`./build.sh bench`, section 7); apart, the kernel schedules the requests
+/// first. The [`timed`](super::timed) task stays on the current runtime (it must be called on
+/// one), at the answers' priority: it writes on the admin connection (giving up, pruning,
+/// queueing digests), and a thread of the idle class holding SQLite's write lock on a busy
+/// machine would keep the answers' writer waiting. Both run for as long as the process.
 pub fn spawn_apart(state: AppState) -> std::io::Result<()> {
     // Sockets and timers; no signal handling (the answers' runtime has that).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
         .build()?;
+    let worker = state.clone();
     std::thread::Builder::new()
         .name("hooks".into())
         .spawn(move || {
             lower_priority();
-            runtime.block_on(async move {
-                tokio::join!(run(state.clone()), super::timed::run(state));
-            });
+            runtime.block_on(run(worker));
         })?;
+    tokio::spawn(super::timed::run(state));
     Ok(())
 }
 
@@ -86,7 +89,7 @@ pub fn spawn_apart(state: AppState) -> std::io::Result<()> {
 ///
 /// Measured (`./build.sh bench`, section 7, and the same load on a database in memory, where
 /// no disk time hides the rest): at nice 10 a waking request still waited behind a run's
-/// sends, and the answers' p99 with three busy hooks was 2.7 to 4 times the p99 without on
+/// sends, and the answers' p99 with three busy hooks was 2.7 to 4.1 times the p99 without on
 /// the database in memory; in the idle class 1.4.
 fn lower_priority() {
     // SAFETY: `gettid` has no preconditions; `sched_setscheduler` and `setpriority` with

@@ -159,13 +159,18 @@ fn insert_queued(
 /// group commit, not a pause of theirs.
 pub(super) const MOVE_BATCH: usize = 64;
 
+/// Most batches one look at the deliveries moves (see `SqliteStore::move_queue`).
+const MOVE_BATCHES_PER_LOOK: usize = 16;
+
 /// Moves the oldest [`MOVE_BATCH`] rows of `hook_queue` into `hook_deliveries` (pending, due
 /// from when they were queued, each with its own `webhook-id` from now on), in the caller's
 /// transaction; a row whose hook is gone is dropped. Returns how many rows left the queue.
 pub(super) fn move_queued(conn: &Connection) -> rusqlite::Result<usize> {
-    let rows: Vec<(i64, i64, String, String, String)> = conn
+    let rows: Vec<(i64, i64, String, String, String, bool)> = conn
         .prepare_cached(
-            "SELECT id, hook_id, event, answer_id, queued_at FROM hook_queue ORDER BY id LIMIT :n",
+            "SELECT q.id, q.hook_id, q.event, q.answer_id, q.queued_at, h.id IS NOT NULL
+             FROM hook_queue q LEFT JOIN hooks h ON h.id = q.hook_id
+             ORDER BY q.id LIMIT :n",
         )?
         .query_map(named_params! { ":n": MOVE_BATCH as i64 }, |row| {
             Ok((
@@ -174,24 +179,38 @@ pub(super) fn move_queued(conn: &Connection) -> rusqlite::Result<usize> {
                 row.get(2)?,
                 row.get(3)?,
                 row.get(4)?,
+                row.get(5)?,
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let Some(&(last, ..)) = rows.last() else {
         return Ok(0);
     };
-    for (_, hook_id, event, answer_id, queued_at) in &rows {
-        let exists: bool = conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM hooks WHERE id = :id)")?
-            .query_row(named_params! { ":id": hook_id }, |row| row.get(0))?;
-        if exists {
-            let at = parse_timestamp(queued_at).unwrap_or(0);
+    for (_, hook_id, event, answer_id, queued_at, hook_exists) in &rows {
+        if *hook_exists {
+            // Written by `insert_queued`; a row the clock cannot read is due now rather than
+            // in 1970 (which would give it up at once).
+            let at = parse_timestamp(queued_at).unwrap_or_else(system_now);
             insert_delivery_with_body(conn, *hook_id, event, answer_id, "", at)?;
         }
     }
     conn.prepare_cached("DELETE FROM hook_queue WHERE id <= :last")?
         .execute(named_params! { ":last": last })?;
     Ok(rows.len())
+}
+
+/// The system's time, epoch ms.
+fn system_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis() as i64)
+}
+
+/// Moves the whole queue, [`MOVE_BATCH`] rows at a time, in the caller's transaction (a
+/// collector starting, before anything else writes).
+pub(super) fn move_all_queued(conn: &Connection) -> rusqlite::Result<()> {
+    while move_queued(conn)? == MOVE_BATCH {}
+    Ok(())
 }
 
 /// Inserts a pending delivery, due at once, with its `body` (empty: written when sent) and
@@ -262,10 +281,12 @@ pub(super) fn queue(
 }
 
 impl SqliteStore {
-    /// Moves every queued row into the delivery table, [`MOVE_BATCH`] at a time, each batch a
-    /// write of the answers' group commit; a look at an empty queue writes nothing.
-    async fn move_all_queued(&self) -> Result<(), StorageError> {
-        loop {
+    /// Moves the queue into the delivery table, [`MOVE_BATCH`] rows at a time, each batch a
+    /// write of the answers' group commit; at most [`MOVE_BATCHES_PER_LOOK`] batches, so that
+    /// a queue that fills as fast as it is moved never holds up the caller: the rest wait for
+    /// the worker's next look, which this wakes. A look at an empty queue writes nothing.
+    async fn move_queue(&self) -> Result<(), StorageError> {
+        for _ in 0..MOVE_BATCHES_PER_LOOK {
             let queued: bool = self
                 .admin_read(|conn| {
                     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM hook_queue)")?
@@ -285,6 +306,17 @@ impl SqliteStore {
             if reply.await.unwrap_or(0) < MOVE_BATCH {
                 return Ok(());
             }
+        }
+        self.hook_signal.notify_one();
+        Ok(())
+    }
+
+    /// [`move_queue`](Self::move_queue) before a read of the deliveries; when it fails (the
+    /// database is full, the writer stopped), the read goes on with the deliveries moved so
+    /// far, and the queue waits, durable, for a later look.
+    async fn take_in_queue(&self) {
+        if let Err(error) = self.move_queue().await {
+            tracing::warn!(%error, "hooks: cannot move queued deliveries");
         }
     }
 
@@ -424,7 +456,7 @@ impl HookStore for SqliteStore {
     }
 
     async fn deliveries(&self, id: i64, limit: usize) -> Result<Vec<Delivery>, StorageError> {
-        self.move_all_queued().await?;
+        self.take_in_queue().await;
         self.admin_read(move |conn| {
             let mut list: Vec<Delivery> = conn
                 .prepare_cached(
@@ -476,7 +508,7 @@ impl HookStore for SqliteStore {
         busy: Vec<i64>,
         per_hook: usize,
     ) -> Result<Due, StorageError> {
-        self.move_all_queued().await?;
+        self.take_in_queue().await;
         self.admin_read(move |conn| {
             // Each hook's pending delivery due first (index `hook_deliveries_pending`).
             // A held hook's head is due when the hold ends.

@@ -83,15 +83,12 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         schema::migrate(&mut conn)?;
         // Deliveries queued by a collector that stopped before moving them (killed, or just
-        // before `migrate` copies the database) are deliveries from now on.
-        loop {
-            let tx = conn.transaction()?;
-            let moved = hooks::move_queued(&tx)?;
-            tx.commit()?;
-            if moved < hooks::MOVE_BATCH {
-                break;
-            }
-        }
+        // before `migrate` copies the database) are deliveries from now on. Immediate: another
+        // process may be writing the file, and a read that then tries to write is refused at
+        // once rather than waiting its turn.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        hooks::move_all_queued(&tx)?;
+        tx.commit()?;
         // Checkpoints run on their own thread (below), so that the writer never stalls on one;
         // the writer checkpoints itself only if the WAL grows far beyond what that thread lets.
         conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
