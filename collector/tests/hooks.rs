@@ -768,7 +768,7 @@ fn assert_sent_under_their_ids(got: &[Received], list: &[Value]) {
 #[tokio::test]
 async fn a_burst_larger_than_one_move_is_queued_whole_in_order() {
     // 40 answers to three hooks: 120 queued deliveries, more than one batch of the move from
-    // the answers' queue to the deliveries (64).
+    // the answers' queue to the deliveries (16).
     let app = TestApp::with(settings()).await;
     let receiver = Receiver::ok().await;
     let mut hooks = Vec::new();

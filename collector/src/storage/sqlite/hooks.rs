@@ -155,12 +155,16 @@ fn insert_queued(
     Ok(())
 }
 
-/// Most queued rows moved in one transaction: a batch is one short write in the answers'
-/// group commit, not a pause of theirs.
-pub(super) const MOVE_BATCH: usize = 64;
+/// Most rows one write of the worker changes: each is a piece of the answers' group commit
+/// (one per transaction, see [`writer`](super::writer)) of a tenth of a millisecond or so,
+/// which an answer arriving meanwhile waits for.
+pub(super) const PIECE: usize = 16;
 
-/// Most batches one look at the deliveries moves (see `SqliteStore::move_queue`).
-const MOVE_BATCHES_PER_LOOK: usize = 16;
+/// Most queued rows moved in one transaction.
+pub(super) const MOVE_BATCH: usize = PIECE;
+
+/// Most batches one look at the deliveries moves (see `SqliteStore::move_queue`): 1,024 rows.
+const MOVE_BATCHES_PER_LOOK: usize = 64;
 
 /// Moves the oldest [`MOVE_BATCH`] rows of `hook_queue` into `hook_deliveries` (pending, due
 /// from when they were queued, each with its own `webhook-id` from now on), in the caller's
@@ -278,6 +282,36 @@ pub(super) fn queue(
         insert_queued(conn, hook_id, event, answer_id, at)?;
     }
     Ok(deliveries.len())
+}
+
+/// Records `attempt` of its delivery, and the hold it starts or ends on its hook.
+fn record_attempt(tx: &Connection, attempt: Attempt) -> rusqlite::Result<()> {
+    let columns = attempt.columns();
+    tx.prepare_cached(
+        "UPDATE hook_deliveries SET status = :status, attempts = attempts + 1,
+             last_status = :last_status, last_latency_ms = :latency,
+             last_response = :response, next_attempt_at = :next, updated_at = :now
+         WHERE id = :id",
+    )?
+    .execute(named_params! {
+        ":status": columns.status.name(),
+        ":last_status": attempt.status,
+        ":latency": attempt.latency_ms,
+        ":response": attempt.response,
+        ":next": columns.next_attempt_at,
+        ":now": columns.at,
+        ":id": attempt.delivery_id,
+    })?;
+    if let Some(until) = columns.hold {
+        tx.prepare_cached(
+            "UPDATE hooks SET hold_until = :until,
+                 hold_failures = CASE WHEN :until IS NULL THEN 0
+                     ELSE hold_failures + 1 END
+             WHERE id = (SELECT hook_id FROM hook_deliveries WHERE id = :id)",
+        )?
+        .execute(named_params! { ":until": until, ":id": attempt.delivery_id })?;
+    }
+    Ok(())
 }
 
 impl SqliteStore {
@@ -569,38 +603,20 @@ impl HookStore for SqliteStore {
     }
 
     async fn record_attempts(&self, attempts: Vec<Attempt>) -> Result<bool, StorageError> {
-        // As frequent as the answers when hooks are busy: in the answers' group commit.
-        self.group_write(move |tx| {
-            for attempt in attempts {
-                let columns = attempt.columns();
-                tx.prepare_cached(
-                    "UPDATE hook_deliveries SET status = :status, attempts = attempts + 1,
-                         last_status = :last_status, last_latency_ms = :latency,
-                         last_response = :response, next_attempt_at = :next, updated_at = :now
-                     WHERE id = :id",
-                )?
-                .execute(named_params! {
-                    ":status": columns.status.name(),
-                    ":last_status": attempt.status,
-                    ":latency": attempt.latency_ms,
-                    ":response": attempt.response,
-                    ":next": columns.next_attempt_at,
-                    ":now": columns.at,
-                    ":id": attempt.delivery_id,
-                })?;
-                if let Some(until) = columns.hold {
-                    tx.prepare_cached(
-                        "UPDATE hooks SET hold_until = :until,
-                             hold_failures = CASE WHEN :until IS NULL THEN 0
-                                 ELSE hold_failures + 1 END
-                         WHERE id = (SELECT hook_id FROM hook_deliveries WHERE id = :id)",
-                    )?
-                    .execute(named_params! { ":until": until, ":id": attempt.delivery_id })?;
+        // As frequent as the answers when hooks are busy: in the answers' group commit, a
+        // piece at a time, in order (a piece recorded stays recorded if a later one fails:
+        // its deliveries are sent again, under the same ids).
+        let mut attempts = attempts.into_iter().peekable();
+        while attempts.peek().is_some() {
+            let piece: Vec<Attempt> = attempts.by_ref().take(PIECE).collect();
+            self.group_write(move |tx| {
+                for attempt in piece {
+                    record_attempt(tx, attempt)?;
                 }
-            }
-            Ok(())
-        })
-        .await?;
+                Ok(())
+            })
+            .await?;
+        }
         // One collector alone: its runs always hold their hooks.
         Ok(true)
     }

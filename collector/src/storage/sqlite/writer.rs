@@ -6,11 +6,13 @@
 //! answer to a new stage queues the hooks' deliveries of its events in that same transaction
 //! (see [`hooks`](super::hooks)); each body, with its deliveries, is applied whole or not at all.
 //!
-//! Other frequent writes join the same group commit ([`Job::Write`]: the hook worker records
-//! each attempt this way). A second connection writing on its own would contend with this one
+//! Other frequent writes join the same group commit ([`Job::Write`]: the hook worker moves
+//! its queue and records its attempts this way, in small pieces, at most one per transaction).
+//! A second connection writing on its own would contend with this one
 //! for SQLite's single write lock, and the loser waits in SQLite's busy handler, whose sleeps
 //! (1, 2, 5, 10 … 100 ms) land on the answers' latency.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use nps_widget::core::lifecycle::{judge, Stage, Verdict};
@@ -92,9 +94,16 @@ impl From<rusqlite::Error> for StorageError {
     }
 }
 
-/// The writer thread: takes the first waiting body, then every other one already waiting (up
+/// The writer thread: takes the first waiting job, then every other one already waiting (up
 /// to [`MAX_BATCH`]), commits them in one transaction and answers each caller; wakes the hook
 /// worker through `queued` when the transaction queued deliveries.
+///
+/// A transaction holds at most one [`Job::Write`]; the others wait, in order, for the next
+/// transactions. Those writes are the hook worker's, each a small piece of its work (see
+/// [`hooks::PIECE`]), and a body that arrives while a transaction runs waits for all of it:
+/// measured at 1,000 answers a second with three busy hooks, transactions that ran four or
+/// five such writes at once (of 64 rows each then, 0.6 ms on average and up to 3 ms) made the
+/// answers' p99 twice the p99 without hooks on a database in memory.
 pub fn write_loop(
     conn: Connection,
     mut jobs: mpsc::Receiver<Job>,
@@ -102,14 +111,16 @@ pub fn write_loop(
     queued: &Notify,
 ) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
-    while let Some(first) = jobs.blocking_recv() {
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
+    let mut later: VecDeque<Job> = VecDeque::new();
+    loop {
+        let first = match later.pop_front() {
+            Some(write) => write,
+            None => match jobs.blocking_recv() {
+                Some(job) => job,
+                None => break,
+            },
+        };
+        gather(first, || jobs.try_recv().ok(), &mut later, &mut batch);
         let (done, deliveries) = commit(&conn, batch.drain(..));
         if deliveries > 0 {
             queued.notify_one();
@@ -123,6 +134,41 @@ pub fn write_loop(
             // lets the next transaction start the WAL over instead of growing it further.
             let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
         }
+    }
+}
+
+/// Whether a job is a write beside the answers' bodies, of which a transaction holds one.
+trait Beside {
+    fn is_beside(&self) -> bool;
+}
+
+impl Beside for Job {
+    fn is_beside(&self) -> bool {
+        matches!(self, Job::Write { .. })
+    }
+}
+
+/// Gathers the next transaction's jobs into `batch`: `first`, then what `waiting` yields until
+/// it has nothing more or the batch holds [`MAX_BATCH`]; of the writes beside the bodies, the
+/// batch takes the first and puts the others off to the back of `later`, in their order.
+fn gather<J: Beside>(
+    first: J,
+    mut waiting: impl FnMut() -> Option<J>,
+    later: &mut VecDeque<J>,
+    batch: &mut Vec<J>,
+) {
+    let mut has_write = first.is_beside();
+    batch.push(first);
+    while batch.len() < MAX_BATCH {
+        let Some(job) = waiting() else { break };
+        if job.is_beside() {
+            if has_write {
+                later.push_back(job);
+                continue;
+            }
+            has_write = true;
+        }
+        batch.push(job);
     }
 }
 
@@ -359,4 +405,74 @@ fn update(
     )?
     .execute(params.as_slice())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A job of the test: a body or a write beside, numbered.
+    #[derive(Debug, PartialEq)]
+    enum TestJob {
+        Body(usize),
+        Write(usize),
+    }
+
+    impl Beside for TestJob {
+        fn is_beside(&self) -> bool {
+            matches!(self, TestJob::Write(_))
+        }
+    }
+
+    use TestJob::{Body, Write};
+
+    /// The batch `gather` makes of `first` and `waiting`, and what it leaves in `later`.
+    fn gathered(
+        first: TestJob,
+        waiting: Vec<TestJob>,
+        later: &mut VecDeque<TestJob>,
+    ) -> (Vec<TestJob>, Vec<TestJob>) {
+        let mut waiting = waiting.into_iter();
+        let mut batch = Vec::new();
+        gather(first, || waiting.next(), later, &mut batch);
+        (batch, waiting.collect())
+    }
+
+    #[test]
+    fn a_transaction_takes_every_body_waiting_and_one_write_beside() {
+        let mut later = VecDeque::new();
+        let (batch, left) = gathered(
+            Write(1),
+            vec![Body(1), Write(2), Body(2), Write(3), Body(3)],
+            &mut later,
+        );
+        assert_eq!(batch, [Write(1), Body(1), Body(2), Body(3)]);
+        assert_eq!(later, [Write(2), Write(3)]);
+        assert!(left.is_empty());
+    }
+
+    #[test]
+    fn the_first_write_waiting_joins_bodies_and_the_rest_keep_their_order() {
+        let mut later = VecDeque::from([Write(1)]);
+        let (batch, _) = gathered(Body(1), vec![Write(2), Write(3), Body(2)], &mut later);
+        assert_eq!(batch, [Body(1), Write(2), Body(2)]);
+        assert_eq!(later, [Write(1), Write(3)]);
+    }
+
+    #[test]
+    fn bodies_alone_are_never_put_off() {
+        let mut later = VecDeque::new();
+        let (batch, _) = gathered(Body(0), (1..5).map(Body).collect(), &mut later);
+        assert_eq!(batch, (0..5).map(Body).collect::<Vec<_>>());
+        assert!(later.is_empty());
+    }
+
+    #[test]
+    fn a_transaction_holds_at_most_max_batch_jobs_and_leaves_the_rest_waiting() {
+        let mut later = VecDeque::new();
+        let (batch, left) = gathered(Body(0), (1..MAX_BATCH + 10).map(Body).collect(), &mut later);
+        assert_eq!(batch.len(), MAX_BATCH);
+        assert_eq!(left.first(), Some(&Body(MAX_BATCH)));
+        assert_eq!(left.len(), 10);
+    }
 }
