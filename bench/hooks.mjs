@@ -2,17 +2,20 @@
 // transaction slow the answer's POST? The same open-loop load (1,000 answers/s from 16
 // keep-alive clients, bench/loadgen --rate) against a collector without hooks and one with
 // three hooks that each hear of every final answer, alternating, on fresh databases; the hooks
-// send to a receiver on loopback that answers 204. Goal: POST p99 with hooks within 1.2x of
-// without. Also: how many deliveries were queued, and how long the worker took to send them
-// all after the load stopped.
-import { createServer } from 'node:net';
+// send to a receiver on loopback (bench/hook-receiver.mjs, in the idle scheduling class) that
+// answers 204. Goal: POST p99 with hooks within 1.2x of without. Also: how many deliveries
+// were queued, and how long the worker took to send them all after the load stopped; and a
+// control, without hooks beside a busy loop in the idle class, which tells what background
+// CPU work alone (the worker's sends, the receiver) costs the answers' p99 on this machine.
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const TOKEN = 'npsa_bench_hooks_token_0123456789abcdef';
 const RATE = 1000;
 const CONNECTIONS = 16;
-const ROUNDS = 7;
+const ROUNDS = Number(process.env.HOOKS_ROUNDS ?? 7);
 /** Goal: p99 with hooks / p99 without. */
 export const HOOKS_P99_GOAL = 1.2;
 
@@ -21,31 +24,24 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 const percentile = (xs, p) => xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
 /**
- * A loopback receiver that answers every request 204 and counts them: raw TCP with the least
- * parsing (a request ends with its Content-Length), so that on a small machine the receiver
- * takes as little as possible of the CPU the collector is measured on.
+ * Starts bench/hook-receiver.mjs in Linux's idle scheduling class (`chrt --idle`; at normal
+ * priority where that is refused), so that the receiver, which stands in for services on other
+ * machines, takes only CPU the collector leaves. `RECEIVER_PRIORITY=normal` runs it at normal
+ * priority instead, to see what a receiver sharing the collector's cores costs.
  */
 async function receiver() {
-  let count = 0;
-  const server = createServer((socket) => {
-    let pending = Buffer.alloc(0);
-    socket.on('data', (chunk) => {
-      pending = Buffer.concat([pending, chunk]);
-      for (;;) {
-        const end = pending.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = pending.subarray(0, end).toString('latin1');
-        const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-        if (pending.length < end + 4 + length) return;
-        pending = pending.subarray(end + 4 + length);
-        count += 1;
-        socket.write('HTTP/1.1 204 No Content\r\n\r\n');
-      }
-    });
-    socket.on('error', () => {});
+  const script = fileURLToPath(new URL('./hook-receiver.mjs', import.meta.url));
+  const idle = process.env.RECEIVER_PRIORITY !== 'normal' && spawnSync('chrt', ['--idle', '0', 'true']).status === 0;
+  const child = fork(script, [], idle ? { execPath: 'chrt', execArgv: ['--idle', '0', process.execPath] } : {});
+  const { port } = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`hook receiver exited (${code})`)));
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/hooks`, count: () => count, close: () => server.close() };
+  const count = () => new Promise((resolve) => {
+    child.once('message', (message) => resolve(message.count));
+    child.send('count');
+  });
+  return { url: `http://127.0.0.1:${port}/hooks`, idle, count, close: () => child.disconnect() };
 }
 
 async function api(collector, path, body) {
@@ -68,9 +64,15 @@ async function pending(collector, hooks) {
   return n;
 }
 
-async function once({ startCollector, run, loadgen, work, seconds }, withHooks, round, sink) {
-  const collector = await startCollector(['--allow-private-hooks'], join(work, `hooks-${withHooks ? 'on' : 'off'}-${round}.log`),
+/**
+ * One round of one setting: without hooks, with three, or (`busy`) without hooks beside a
+ * loop that keeps one core busy in the idle scheduling class, doing nothing for the collector.
+ */
+async function once({ startCollector, run, loadgen, work, seconds }, withHooks, round, sink, busy = false) {
+  const setting = withHooks ? 'on' : busy ? 'busy' : 'off';
+  const collector = await startCollector(['--allow-private-hooks'], join(work, `hooks-${setting}-${round}.log`),
     { env: { NPS_ADMIN_TOKEN: TOKEN } });
+  const loop = busy ? spawn('chrt', ['--idle', '0', process.execPath, '-e', 'for (;;) {}'], { stdio: 'ignore' }) : null;
   try {
     const hooks = [];
     if (withHooks) {
@@ -78,8 +80,8 @@ async function once({ startCollector, run, loadgen, work, seconds }, withHooks, 
         hooks.push(await api(collector, '/v1/hooks', { name, url: sink.url, format, events: ['response.completed'] }));
       }
     }
-    const before = sink.count();
-    const latencies = join(work, `hooks-${withHooks ? 'on' : 'off'}-${round}.latencies`);
+    const before = await sink.count();
+    const latencies = join(work, `hooks-${setting}-${round}.latencies`);
     const out = JSON.parse(await run(loadgen, ['--url', collector.url + '/v1/responses', '--connections', String(CONNECTIONS),
       '--duration', String(seconds), '--warmup', '1', '--rate', String(RATE), '--latencies', latencies]));
     const result = { answers_per_s: out.answers_per_s, p50: out.latency_ms.p50, p99: out.latency_ms.p99, non_202: out.requests - out.accepted_202 + out.errors,
@@ -89,10 +91,11 @@ async function once({ startCollector, run, loadgen, work, seconds }, withHooks, 
       const stopped = performance.now();
       while (await pending(collector, hooks) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
       result.drain_ms = Math.round(performance.now() - stopped);
-      result.delivered = sink.count() - before;
+      result.delivered = (await sink.count()) - before;
     }
     return result;
   } finally {
+    loop?.kill();
     await collector.stop();
     collector.cleanup();
   }
@@ -101,11 +104,14 @@ async function once({ startCollector, run, loadgen, work, seconds }, withHooks, 
 /** Alternating rounds without and with hooks; medians and the p99 ratio. */
 export async function hooksBench(context) {
   const sink = await receiver();
-  const rounds = { off: [], on: [] };
+  const rounds = { off: [], on: [], busy: [] };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       rounds.off.push(await once(context, false, round, sink));
       rounds.on.push(await once(context, true, round, sink));
+      // The control: what CPU work beside the collector, at the lowest priority, costs the
+      // answers' p99 on this machine (the hooks' worker and receiver are such work).
+      if (sink.idle) rounds.busy.push(await once(context, false, round, sink, true));
     }
   } finally {
     sink.close();
@@ -119,6 +125,7 @@ export async function hooksBench(context) {
   };
   const pooledOff = pooled(rounds.off);
   const pooledOn = pooled(rounds.on);
+  const pooledBusy = rounds.busy.length ? pooled(rounds.busy) : null;
   const pick = (list, key) => median(list.map((r) => r[key]));
   const summary = (list) => ({ answers_per_s: pick(list, 'answers_per_s'), p50_ms: pick(list, 'p50'), p99_ms: pick(list, 'p99'),
     non_202: list.reduce((t, r) => t + r.non_202, 0) });
@@ -126,10 +133,11 @@ export async function hooksBench(context) {
   const on = { ...summary(rounds.on), drain_ms: pick(rounds.on, 'drain_ms'), delivered: rounds.on.map((r) => r.delivered) };
   // Each round's pair ran back to back: its ratio cancels most of the machine's drift.
   const paired = rounds.on.map((r, i) => r.p99 / rounds.off[i].p99);
-  return { rate: RATE, connections: CONNECTIONS, seconds: context.seconds, rounds, without_hooks: off, with_three_hooks: on,
+  return { rate: RATE, connections: CONNECTIONS, seconds: context.seconds, receiver: sink.idle ? 'idle class' : 'normal priority', rounds, without_hooks: off, with_three_hooks: on,
     p99_ratio: Math.round((on.p99_ms / off.p99_ms) * 100) / 100,
     p99_paired_ratio_median: Math.round(median(paired) * 100) / 100,
     pooled: { without_hooks: pooledOff, with_three_hooks: pooledOn, p99_ratio: Math.round((pooledOn.p99_ms / pooledOff.p99_ms) * 100) / 100 },
+    control: pooledBusy && { without_hooks_one_idle_busy_loop: pooledBusy, p99_ratio: Math.round((pooledBusy.p99_ms / pooledOff.p99_ms) * 100) / 100 },
     goal: HOOKS_P99_GOAL };
 }
 
@@ -142,7 +150,11 @@ export function printHooksBench(p, h) {
   p(`   every request of every round pooled (${h.pooled.without_hooks.requests} and ${h.pooled.with_three_hooks.requests}): ` +
     `p99 ${h.pooled.without_hooks.p99_ms} ms without, ${h.pooled.with_three_hooks.p99_ms} ms with; ratio ${h.pooled.p99_ratio}`);
   p(`   p99 with / without: ${h.pooled.p99_ratio} (pooled), ${h.p99_ratio} (medians of the rounds), ${h.p99_paired_ratio_median} (median of the rounds' ratios); goal <= ${h.goal}`);
-  p(`   deliveries per round ${h.with_three_hooks.delivered.join(', ')}, ` +
+  if (h.control) {
+    p(`   control, no hooks beside one busy loop in the idle class: p99 ${h.control.without_hooks_one_idle_busy_loop.p99_ms} ms pooled, ` +
+      `ratio ${h.control.p99_ratio} to no hooks (what background CPU work alone costs the answers here)`);
+  }
+  p(`   receiver on loopback at ${h.receiver}; deliveries per round ${h.with_three_hooks.delivered.join(', ')}, ` +
     `all sent ${h.with_three_hooks.drain_ms} ms after the load stopped (median)`);
   p();
 }

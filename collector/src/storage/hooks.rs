@@ -413,8 +413,10 @@ pub trait HookStore: Send + Sync {
         per_hook: usize,
     ) -> Result<Due, StorageError>;
 
-    /// Records attempts, in one transaction, and their hooks' holds: a hold starts a longer
-    /// one each time, a delivery ends it.
+    /// Records attempts, in order, and their hooks' holds: a hold starts a longer one each
+    /// time, a delivery ends it. In one transaction, or (SQLite) in small pieces of the
+    /// answers' group commits; on an error, the attempts of the pieces already committed stay
+    /// recorded, and the others' deliveries are sent again (under the same ids).
     ///
     /// Returns whether the run that made them still holds their hook: `false` when, with
     /// several collectors on one database, its claim ran out and another took the hook (the
