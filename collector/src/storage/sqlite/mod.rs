@@ -72,6 +72,7 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     // once a body changes more than 64 KiB of pages, as one with its report counts and hook
     // deliveries does.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    hooks::add_functions(&conn)?;
     Ok(conn)
 }
 
