@@ -527,6 +527,53 @@ async fn a_slack_message_stays_within_block_kit_limits_for_a_5000_character_comm
 }
 
 #[tokio::test]
+async fn hooks_hearing_the_same_answers_each_get_every_event_in_their_own_form() {
+    // The worker writes an answer's event once per look and hands it to every hook that
+    // hears of it: each still gets each answer's own event, signed with its own secret.
+    let (app, _worker) = collector(settings()).await;
+    let (crm, warehouse, slack) = (
+        Receiver::ok().await,
+        Receiver::ok().await,
+        Receiver::ok().await,
+    );
+    let crm_hook = create_hook(&app, detractor_hook(&crm.url)).await;
+    let warehouse_hook = create_hook(&app, detractor_hook(&warehouse.url)).await;
+    create_hook(
+        &app,
+        json!({ "name": "#nps", "url": slack.url, "format": "slack",
+                "events": ["response.completed"] }),
+    )
+    .await;
+    for n in 1..=2 {
+        answer(&app, n, n as i64).await;
+    }
+    let (_, listed) = call(&app, "GET", "/v1/answers", Value::Null).await;
+    let listed = listed["answers"].as_array().unwrap().clone();
+    for (receiver, hook) in [(&crm, &crm_hook), (&warehouse, &warehouse_hook)] {
+        let got = receiver.wait_for(2).await;
+        let secret = hook["secret"].as_str().unwrap();
+        for (n, request) in (1..=2).zip(&got) {
+            assert_eq!(
+                request.header("webhook-signature"),
+                expected_signature(secret, request)
+            );
+            let event = request.json();
+            assert_eq!(event["data"]["id"], answer_id(n));
+            assert_eq!(event["data"]["score"], n as i64);
+            let shown = listed.iter().find(|a| a["id"] == answer_id(n)).unwrap();
+            assert_eq!(&event["data"], shown);
+        }
+    }
+    assert_ne!(crm_hook["secret"], warehouse_hook["secret"]);
+    let messages = slack.wait_for(2).await;
+    for message in &messages {
+        assert!(message.json()["blocks"]
+            .as_array()
+            .is_some_and(|b| !b.is_empty()));
+    }
+}
+
+#[tokio::test]
 async fn a_backlog_goes_over_one_kept_alive_connection_in_order() {
     use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
     // A receiver that counts connections and answers every request 204, keeping the

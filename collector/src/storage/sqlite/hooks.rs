@@ -6,6 +6,8 @@
 //! looks for deliveries due and before the delivery log is read, so that every reader sees them
 //! as deliveries. Everything else runs on the admin connection.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
 use rusqlite::types::Type;
@@ -85,15 +87,32 @@ fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
     })
 }
 
-/// Writes the event of a delivery queued without one, from its answer as it is now; leaves it
-/// empty when the answer is gone.
-fn write_body(conn: &Connection, delivery: &mut Delivery) -> rusqlite::Result<()> {
+/// The events written in one look at the deliveries, by answer, event and time: the hooks
+/// that hear of the same answer get the same event, read and written once.
+type Bodies = HashMap<(String, String, String), String>;
+
+/// Writes the event of a delivery queued without one, from its answer as it is now (or as
+/// `bodies` has it from earlier in the same look); leaves it empty when the answer is gone.
+fn write_body(
+    conn: &Connection,
+    delivery: &mut Delivery,
+    bodies: &mut Bodies,
+) -> rusqlite::Result<()> {
     let (Some(answer_id), true) = (&delivery.answer_id, delivery.body.is_empty()) else {
         return Ok(());
     };
     let Some(event) = Event::from_name(&delivery.event) else {
         return Ok(());
     };
+    let key = (
+        answer_id.clone(),
+        delivery.event.clone(),
+        delivery.created_at.clone(),
+    );
+    if let Some(body) = bodies.get(&key) {
+        delivery.body = body.clone();
+        return Ok(());
+    }
     let answer = conn
         .prepare_cached("SELECT * FROM responses WHERE id = :id")?
         .query_row(named_params! { ":id": answer_id }, super::stored_answer)
@@ -101,6 +120,7 @@ fn write_body(conn: &Connection, delivery: &mut Delivery) -> rusqlite::Result<()
     if let Some(answer) = answer {
         let at = parse_timestamp(&delivery.created_at).unwrap_or(0);
         delivery.body = envelope(event, at, &answer).to_string();
+        bodies.insert(key, delivery.body.clone());
     }
     Ok(())
 }
@@ -322,16 +342,16 @@ impl SqliteStore {
     /// a queue that fills as fast as it is moved never holds up the caller: the rest wait for
     /// the worker's next look, which this wakes. A look at an empty queue writes nothing.
     async fn move_queue(&self) -> Result<(), StorageError> {
+        let queued: bool = self
+            .admin_read(|conn| {
+                conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM hook_queue)")?
+                    .query_row([], |row| row.get(0))
+            })
+            .await?;
+        if !queued {
+            return Ok(());
+        }
         for _ in 0..MOVE_BATCHES_PER_LOOK {
-            let queued: bool = self
-                .admin_read(|conn| {
-                    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM hook_queue)")?
-                        .query_row([], |row| row.get(0))
-                })
-                .await?;
-            if !queued {
-                return Ok(());
-            }
             let (moved, reply) = tokio::sync::oneshot::channel();
             self.group_write(move |tx| {
                 let _ = moved.send(move_queued(tx)?);
@@ -561,6 +581,7 @@ impl HookStore for SqliteStore {
                 .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             let mut due = Due::default();
+            let mut bodies = Bodies::new();
             for (hook_id, next_attempt_at) in heads {
                 if busy.contains(&hook_id) {
                     continue;
@@ -590,7 +611,7 @@ impl HookStore for SqliteStore {
                     )?
                     .collect::<rusqlite::Result<Vec<_>>>()?;
                 for delivery in deliveries.iter_mut() {
-                    write_body(conn, delivery)?;
+                    write_body(conn, delivery, &mut bodies)?;
                 }
                 // One whose answer is gone (never: a user's deletion takes their deliveries)
                 // has nothing to say; it waits to be given up.
