@@ -35,10 +35,14 @@ async function receiver() {
   const child = fork(script, [], idle ? { execPath: 'chrt', execArgv: ['--idle', '0', process.execPath] } : {});
   const { port } = await new Promise((resolve, reject) => {
     child.once('message', resolve);
+    child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`hook receiver exited (${code})`)));
   });
-  const count = () => new Promise((resolve) => {
-    child.once('message', (message) => resolve(message.count));
+  // One question at a time (the bench asks in turn): the next message is the answer.
+  const count = () => new Promise((resolve, reject) => {
+    const gone = (code) => reject(new Error(`hook receiver exited (${code})`));
+    child.once('exit', gone);
+    child.once('message', (message) => { child.off('exit', gone); resolve(message.count); });
     child.send('count');
   });
   return { url: `http://127.0.0.1:${port}/hooks`, idle, count, close: () => child.disconnect() };
@@ -72,7 +76,10 @@ async function once({ startCollector, run, loadgen, work, seconds }, withHooks, 
   const setting = withHooks ? 'on' : busy ? 'busy' : 'off';
   const collector = await startCollector(['--allow-private-hooks'], join(work, `hooks-${setting}-${round}.log`),
     { env: { NPS_ADMIN_TOKEN: TOKEN } });
-  const loop = busy ? spawn('chrt', ['--idle', '0', process.execPath, '-e', 'for (;;) {}'], { stdio: 'ignore' }) : null;
+  // Busy, but it looks up every 100 ms and ends when the bench has gone (its parent changes).
+  const spin = 'const parent = process.ppid; for (;;) { const t = Date.now(); while (Date.now() - t < 100); if (process.ppid !== parent) process.exit(); }';
+  const loop = busy ? spawn('chrt', ['--idle', '0', process.execPath, '-e', spin], { stdio: 'ignore' }) : null;
+  loop?.on('error', (error) => console.error(`the control's busy loop did not start: ${error.message}`));
   try {
     const hooks = [];
     if (withHooks) {

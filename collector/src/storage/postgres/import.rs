@@ -95,7 +95,8 @@ fn strip_nul(json: &mut serde_json::Value) {
 
 impl PgStore {
     /// Copies every table of the SQLite database at `path` (at this build's schema: open it
-    /// once with the collector to migrate it) into this database, which must hold no answers,
+    /// once with the collector to migrate it, which also moves the hooks' queue into the
+    /// delivery table; the queue itself is not copied) into this database, which must hold no answers,
     /// hooks or tokens yet. Returns how many rows each table had.
     pub async fn import_sqlite(&self, path: &Path) -> Result<Copied, StorageError> {
         let source = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)

@@ -1,4 +1,4 @@
-//! The SQLite writer: one thread owns the writing connection and commits every body waiting
+//! The SQLite writer: one thread owns the writing connection and commits the bodies waiting
 //! for it in one transaction (group commit): with `synchronous=FULL` that is one fsync for the
 //! whole group, and each caller is answered only after the transaction holding its body has
 //! committed. Each body is judged by the core's lifecycle rules against the stored answer
@@ -14,6 +14,7 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use nps_widget::core::lifecycle::{judge, Stage, Verdict};
 use nps_widget::core::time::{format_timestamp, parse_timestamp};
@@ -94,16 +95,18 @@ impl From<rusqlite::Error> for StorageError {
     }
 }
 
-/// The writer thread: takes the first waiting job, then every other one already waiting (up
-/// to [`MAX_BATCH`]), commits them in one transaction and answers each caller; wakes the hook
+/// The writer thread: takes the first waiting job, then the others already waiting (up to
+/// [`MAX_BATCH`], see [`gather`]), commits them in one transaction and answers each caller; wakes the hook
 /// worker through `queued` when the transaction queued deliveries.
 ///
-/// A transaction holds at most one [`Job::Write`]; the others wait, in order, for the next
-/// transactions. Those writes are the hook worker's, each a small piece of its work (see
-/// [`hooks::PIECE`]), and a body that arrives while a transaction runs waits for all of it.
-/// Measured at 1,000 answers a second with three busy hooks on a database in memory: when
-/// any number of them joined one transaction, in pieces of 64 rows, they took 0.6 ms on
-/// average and up to 3 ms each.
+/// A transaction holds one [`Job::Write`]; the others wait, in order, for the next
+/// transactions. Those writes are the hook worker's (and the delivery log's move of the
+/// queue), each a small piece of work (see [`hooks::PIECE`]), and a body that arrives while a
+/// transaction runs waits for all of it. Measured at 1,000 answers a second with three busy
+/// hooks on a database in memory: when any number of them joined one transaction (a move of
+/// 64 rows, or a run's attempts of up to a second), they took 0.6 ms on average and up to 3 ms
+/// each. When a write has waited [`BEHIND`] (a slow disk, whose commits are few), up to
+/// [`WRITES_WHEN_BEHIND`] go in one transaction, so that deliveries keep up with the answers.
 pub fn write_loop(
     conn: Connection,
     mut jobs: mpsc::Receiver<Job>,
@@ -111,16 +114,24 @@ pub fn write_loop(
     queued: &Notify,
 ) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
-    let mut later: VecDeque<Job> = VecDeque::new();
+    let mut later: VecDeque<(Instant, Job)> = VecDeque::new();
     loop {
-        let first = match later.pop_front() {
-            Some(write) => write,
+        let (first, since) = match later.pop_front() {
+            Some((since, write)) => (write, Some(since)),
             None => match jobs.blocking_recv() {
-                Some(job) => job,
+                Some(job) => (job, None),
                 None => break,
             },
         };
-        gather(first, || jobs.try_recv().ok(), &mut later, &mut batch);
+        let now = Instant::now();
+        gather(
+            first,
+            since,
+            || jobs.try_recv().ok(),
+            &mut later,
+            now,
+            &mut batch,
+        );
         let (done, deliveries) = commit(&conn, batch.drain(..));
         if deliveries > 0 {
             queued.notify_one();
@@ -137,6 +148,13 @@ pub fn write_loop(
     }
 }
 
+/// How long a write beside the bodies waits before the writer lets several into one
+/// transaction.
+const BEHIND: Duration = Duration::from_millis(20);
+
+/// Most writes beside the bodies one transaction holds once they are [`BEHIND`].
+const WRITES_WHEN_BEHIND: usize = 4;
+
 /// Whether a job is a write beside the answers' bodies, of which a transaction holds one.
 trait Beside {
     fn is_beside(&self) -> bool;
@@ -148,25 +166,42 @@ impl Beside for Job {
     }
 }
 
-/// Gathers the next transaction's jobs into `batch`: `first`, then what `waiting` yields until
-/// it has nothing more or the batch holds [`MAX_BATCH`]; of the writes beside the bodies, the
-/// batch takes the first and puts the others off to the back of `later`, in their order.
+/// Gathers the next transaction's jobs into `batch`: `first` (put off since `since`, when it
+/// comes from `later`), then what `waiting` yields until it has nothing more or the batch holds
+/// [`MAX_BATCH`]. Of the writes beside the bodies the batch takes one, or up to
+/// [`WRITES_WHEN_BEHIND`] from the front of `later` when `first` has waited [`BEHIND`] at
+/// `now`; the others go to the back of `later`, in their order.
 fn gather<J: Beside>(
     first: J,
+    since: Option<Instant>,
     mut waiting: impl FnMut() -> Option<J>,
-    later: &mut VecDeque<J>,
+    later: &mut VecDeque<(Instant, J)>,
+    now: Instant,
     batch: &mut Vec<J>,
 ) {
-    let mut has_write = first.is_beside();
+    // What waits in `later` goes first: the caller takes `first` from it when it can.
+    debug_assert!(later.is_empty() || since.is_some());
+    let behind = since.is_some_and(|since| now.duration_since(since) >= BEHIND);
+    let mut writes = if behind { WRITES_WHEN_BEHIND } else { 1 };
+    if first.is_beside() {
+        writes -= 1;
+    }
     batch.push(first);
+    while writes > 0 && batch.len() < MAX_BATCH {
+        let Some((_, write)) = later.pop_front() else {
+            break;
+        };
+        batch.push(write);
+        writes -= 1;
+    }
     while batch.len() < MAX_BATCH {
         let Some(job) = waiting() else { break };
         if job.is_beside() {
-            if has_write {
-                later.push_back(job);
+            if writes == 0 || !later.is_empty() {
+                later.push_back((now, job));
                 continue;
             }
-            has_write = true;
+            writes -= 1;
         }
         batch.push(job);
     }
@@ -426,43 +461,86 @@ mod tests {
 
     use TestJob::{Body, Write};
 
-    /// The batch `gather` makes of `first` and `waiting`, and what it leaves in `later`.
+    /// The batch `gather` makes at `now` of `first` (put off since `since`) and `waiting`,
+    /// and what `waiting` has left.
     fn gathered(
         first: TestJob,
+        since: Option<Instant>,
         waiting: Vec<TestJob>,
-        later: &mut VecDeque<TestJob>,
+        later: &mut VecDeque<(Instant, TestJob)>,
+        now: Instant,
     ) -> (Vec<TestJob>, Vec<TestJob>) {
         let mut waiting = waiting.into_iter();
         let mut batch = Vec::new();
-        gather(first, || waiting.next(), later, &mut batch);
+        gather(first, since, || waiting.next(), later, now, &mut batch);
         (batch, waiting.collect())
+    }
+
+    /// The jobs of `later`, without their times.
+    fn jobs(later: &VecDeque<(Instant, TestJob)>) -> Vec<&TestJob> {
+        later.iter().map(|(_, job)| job).collect()
     }
 
     #[test]
     fn a_transaction_takes_every_body_waiting_and_one_write_beside() {
+        let now = Instant::now();
         let mut later = VecDeque::new();
         let (batch, left) = gathered(
             Write(1),
+            None,
             vec![Body(1), Write(2), Body(2), Write(3), Body(3)],
             &mut later,
+            now,
         );
         assert_eq!(batch, [Write(1), Body(1), Body(2), Body(3)]);
-        assert_eq!(later, [Write(2), Write(3)]);
+        assert_eq!(jobs(&later), [&Write(2), &Write(3)]);
+        assert!(later.iter().all(|(since, _)| *since == now));
         assert!(left.is_empty());
     }
 
     #[test]
-    fn the_first_write_waiting_joins_bodies_and_the_rest_keep_their_order() {
-        let mut later = VecDeque::from([Write(1)]);
-        let (batch, _) = gathered(Body(1), vec![Write(2), Write(3), Body(2)], &mut later);
-        assert_eq!(batch, [Body(1), Write(2), Body(2)]);
-        assert_eq!(later, [Write(1), Write(3)]);
+    fn writes_put_off_go_one_a_transaction_in_their_order_before_new_ones() {
+        let start = Instant::now();
+        let mut later = VecDeque::from([(start, Write(3))]);
+        let now = start + Duration::from_millis(1);
+        let (batch, _) = gathered(
+            Write(2),
+            Some(start),
+            vec![Write(4), Body(1)],
+            &mut later,
+            now,
+        );
+        assert_eq!(batch, [Write(2), Body(1)]);
+        assert_eq!(jobs(&later), [&Write(3), &Write(4)]);
+    }
+
+    #[test]
+    fn writes_that_have_waited_too_long_go_several_a_transaction() {
+        let start = Instant::now();
+        let mut later: VecDeque<_> = (2..=6).map(|n| (start, Write(n))).collect();
+        let now = start + BEHIND;
+        let (batch, _) = gathered(
+            Write(1),
+            Some(start),
+            vec![Body(1), Write(7)],
+            &mut later,
+            now,
+        );
+        assert_eq!(batch, [Write(1), Write(2), Write(3), Write(4), Body(1)]);
+        assert_eq!(jobs(&later), [&Write(5), &Write(6), &Write(7)]);
+        assert_eq!(WRITES_WHEN_BEHIND, 4);
     }
 
     #[test]
     fn bodies_alone_are_never_put_off() {
         let mut later = VecDeque::new();
-        let (batch, _) = gathered(Body(0), (1..5).map(Body).collect(), &mut later);
+        let (batch, _) = gathered(
+            Body(0),
+            None,
+            (1..5).map(Body).collect(),
+            &mut later,
+            Instant::now(),
+        );
         assert_eq!(batch, (0..5).map(Body).collect::<Vec<_>>());
         assert!(later.is_empty());
     }
@@ -470,7 +548,13 @@ mod tests {
     #[test]
     fn a_transaction_holds_at_most_max_batch_jobs_and_leaves_the_rest_waiting() {
         let mut later = VecDeque::new();
-        let (batch, left) = gathered(Body(0), (1..MAX_BATCH + 10).map(Body).collect(), &mut later);
+        let (batch, left) = gathered(
+            Body(0),
+            None,
+            (1..MAX_BATCH + 10).map(Body).collect(),
+            &mut later,
+            Instant::now(),
+        );
         assert_eq!(batch.len(), MAX_BATCH);
         assert_eq!(left.first(), Some(&Body(MAX_BATCH)));
         assert_eq!(left.len(), 10);
