@@ -5,6 +5,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::t;
+use nps_collector::storage::answer_list::AnswerListStore;
 use nps_collector::storage::sqlite::{SqliteStore, SCHEMA_VERSION};
 use nps_collector::storage::AnswerStore;
 use nps_collector::{app, AppState, Settings};
@@ -228,5 +229,77 @@ async fn a_row_written_after_migration_by_a_previous_collector_still_counts() {
     assert_eq!(
         verdict["reason"],
         "dismissed on 2026-10-04, next on 2027-04-04"
+    );
+}
+
+#[tokio::test]
+async fn deliveries_of_a_version_10_database_are_found_by_answer_once_migrated() {
+    // A version 10 database: deliveries, and one still queued, without their answers' arrival
+    // time, found by answer through an index of the answer's id alone.
+    let file = previous_database("v10");
+    drop(SqliteStore::open(&file.0).unwrap());
+    let conn = Connection::open(&file.0).unwrap();
+    conn.execute_batch(
+        "DROP INDEX hook_deliveries_answer;
+         ALTER TABLE hook_deliveries DROP COLUMN answer_received_at;
+         ALTER TABLE hook_queue DROP COLUMN answer_received_at;
+         CREATE INDEX hook_deliveries_answer ON hook_deliveries (answer_id);
+         PRAGMA user_version = 10;
+         INSERT INTO hooks (id, name, url, format, events, filter, created_at)
+         VALUES (1, 'CRM', 'https://crm.example/hook', 'webhook', '[\"response.created\"]',
+             '{}', '2026-10-01T00:00:00.000Z');",
+    )
+    .unwrap();
+    for (answer, status) in [(COMPLETE, "delivered"), (SCORED, "pending")] {
+        conn.execute(
+            "INSERT INTO hook_deliveries (hook_id, event, answer_id, webhook_id, body, status,
+                 next_attempt_at, created_at, updated_at)
+             VALUES (1, 'response.created', ?1, 'msg_' || ?1, '', ?2,
+                 '2026-10-05T00:00:00.000Z', '2026-10-05T00:00:00.000Z',
+                 '2026-10-05T00:00:00.000Z')",
+            rusqlite::params![answer, status],
+        )
+        .unwrap();
+    }
+    conn.execute(
+        "INSERT INTO hook_queue (hook_id, event, answer_id, queued_at)
+         VALUES (1, 'response.completed', ?1, '2026-10-05T00:00:01.000Z')",
+        [COMPLETE],
+    )
+    .unwrap();
+    drop(conn);
+
+    let store = SqliteStore::open(&file.0).unwrap();
+    let conn = Connection::open(&file.0).unwrap();
+    let keys = |conn: &Connection| -> Vec<(String, String)> {
+        conn.prepare("SELECT answer_id, answer_received_at FROM hook_deliveries ORDER BY id")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    // The queued delivery was moved on opening, carrying the time the migration gave it.
+    assert_eq!(
+        keys(&conn),
+        [
+            (COMPLETE.to_owned(), "2026-10-01T10:00:05.000Z".to_owned()),
+            (SCORED.to_owned(), "2026-10-02T10:00:05.000Z".to_owned()),
+            (COMPLETE.to_owned(), "2026-10-01T10:00:05.000Z".to_owned()),
+        ]
+    );
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN DELETE FROM hook_deliveries
+             WHERE (answer_received_at, answer_id) IN (SELECT received_at, id FROM responses)",
+            [],
+            |row| row.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("hook_deliveries_answer"), "{plan}");
+    assert_eq!(store.delete_user("u_1").await.unwrap(), 1);
+    assert_eq!(
+        keys(&conn),
+        [(SCORED.to_owned(), "2026-10-02T10:00:05.000Z".to_owned())]
     );
 }

@@ -299,9 +299,10 @@ impl AnswerListStore for SqliteStore {
         self.admin_write(move |conn| {
             // Deliveries carry the answer: they go with it, sent or not, and so do the daily
             // digests that list one of its comments.
+            // By the index `hook_deliveries_answer`, which is keyed by arrival time first.
             conn.prepare_cached(
-                "DELETE FROM hook_deliveries WHERE answer_id IN
-                     (SELECT id FROM responses WHERE user_id = :user_id)",
+                "DELETE FROM hook_deliveries WHERE (answer_received_at, answer_id) IN
+                     (SELECT received_at, id FROM responses WHERE user_id = :user_id)",
             )?
             .execute(named_params! { ":user_id": user_id })?;
             conn.prepare_cached(
@@ -310,7 +311,8 @@ impl AnswerListStore for SqliteStore {
             )?
             .execute(named_params! { ":user_id": user_id })?;
             conn.prepare_cached(
-                "DELETE FROM hook_deliveries WHERE answer_id = '' AND EXISTS (
+                "DELETE FROM hook_deliveries
+                 WHERE answer_received_at = '' AND answer_id = '' AND EXISTS (
                      SELECT 1 FROM responses r WHERE r.user_id = :user_id
                          AND r.comment IS NOT NULL
                          AND instr(hook_deliveries.body, '\"id\":\"' || r.id || '\"') > 0)",

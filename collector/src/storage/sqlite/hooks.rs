@@ -160,16 +160,18 @@ fn insert_queued(
     hook_id: i64,
     event: Event,
     answer_id: &str,
+    answer_received_at: &str,
     at: i64,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO hook_queue (hook_id, event, answer_id, queued_at)
-         VALUES (:hook_id, :event, :answer_id, :at)",
+        "INSERT INTO hook_queue (hook_id, event, answer_id, answer_received_at, queued_at)
+         VALUES (:hook_id, :event, :answer_id, :answer_received_at, :at)",
     )?
     .execute(named_params! {
         ":hook_id": hook_id,
         ":event": event.name(),
         ":answer_id": answer_id,
+        ":answer_received_at": answer_received_at,
         ":at": format_timestamp(at),
     })?;
     Ok(())
@@ -209,10 +211,10 @@ pub(super) fn move_queued(conn: &Connection) -> rusqlite::Result<usize> {
     // In the queue's order, so that the deliveries' ids keep it. `queued_at` was written by
     // `insert_queued`, in the delivery table's form.
     conn.prepare_cached(
-        "INSERT INTO hook_deliveries (hook_id, event, answer_id, webhook_id, body, status,
-             next_attempt_at, created_at, updated_at)
-         SELECT q.hook_id, q.event, q.answer_id, new_message_id(), '', 'pending',
-             q.queued_at, q.queued_at, q.queued_at
+        "INSERT INTO hook_deliveries (hook_id, event, answer_id, answer_received_at,
+             webhook_id, body, status, next_attempt_at, created_at, updated_at)
+         SELECT q.hook_id, q.event, q.answer_id, q.answer_received_at, new_message_id(), '',
+             'pending', q.queued_at, q.queued_at, q.queued_at
          FROM hook_queue q JOIN hooks h ON h.id = q.hook_id
          WHERE q.id <= :last ORDER BY q.id",
     )?
@@ -241,25 +243,27 @@ pub(super) fn move_all_queued(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Inserts a pending delivery, due at once, with its `body` (empty: written when sent) and
-/// `answer_id` (empty: about no one answer).
+/// its answer's id and arrival time (both empty: about no one answer).
 fn insert_delivery_with_body(
     conn: &Connection,
     hook_id: i64,
     event: &str,
-    answer_id: &str,
+    (answer_id, answer_received_at): (&str, &str),
     body: &str,
     at: i64,
 ) -> rusqlite::Result<i64> {
     let now = format_timestamp(at);
     conn.prepare_cached(
-        "INSERT INTO hook_deliveries (hook_id, event, answer_id, webhook_id, body, status,
-             next_attempt_at, created_at, updated_at)
-         VALUES (:hook_id, :event, :answer_id, :webhook_id, :body, 'pending', :now, :now, :now)",
+        "INSERT INTO hook_deliveries (hook_id, event, answer_id, answer_received_at, webhook_id,
+             body, status, next_attempt_at, created_at, updated_at)
+         VALUES (:hook_id, :event, :answer_id, :answer_received_at, :webhook_id, :body,
+             'pending', :now, :now, :now)",
     )?
     .execute(named_params! {
         ":hook_id": hook_id,
         ":event": event,
         ":answer_id": answer_id,
+        ":answer_received_at": answer_received_at,
         ":webhook_id": new_message_id(),
         ":body": body,
         ":now": now,
@@ -282,27 +286,32 @@ pub(super) fn queue(
     if !queueing.any() {
         return Ok(0);
     }
-    let deliveries = if queueing.needs_answer() {
+    let (deliveries, received_at) = if queueing.needs_answer() {
         let answer = conn
             .prepare_cached("SELECT * FROM responses WHERE id = :id")?
             .query_row(named_params! { ":id": answer_id }, super::stored_answer)
             .optional()?;
         match answer {
-            Some(answer) => queueing.deliveries(answer.preview, Some(&answer)),
+            Some(answer) => (
+                queueing.deliveries(answer.preview, Some(&answer)),
+                answer.received_at,
+            ),
             None => return Ok(0),
         }
     } else {
-        let preview: Option<bool> = conn
-            .prepare_cached("SELECT preview FROM responses WHERE id = :id")?
-            .query_row(named_params! { ":id": answer_id }, |row| row.get(0))
+        let facts: Option<(bool, String)> = conn
+            .prepare_cached("SELECT preview, received_at FROM responses WHERE id = :id")?
+            .query_row(named_params! { ":id": answer_id }, |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
             .optional()?;
-        match preview {
-            Some(preview) => queueing.deliveries(preview, None),
+        match facts {
+            Some((preview, received_at)) => (queueing.deliveries(preview, None), received_at),
             None => return Ok(0),
         }
     };
     for &(hook_id, event) in &deliveries {
-        insert_queued(conn, hook_id, event, answer_id, at)?;
+        insert_queued(conn, hook_id, event, answer_id, &received_at, at)?;
     }
     Ok(deliveries.len())
 }
@@ -505,8 +514,14 @@ impl HookStore for SqliteStore {
             }
             // A test's sample answer is not stored: its event is written now.
             let body = envelope(event, now, &answer).to_string();
-            let delivery_id =
-                insert_delivery_with_body(tx, id, event.name(), &answer.id, &body, now)?;
+            let delivery_id = insert_delivery_with_body(
+                tx,
+                id,
+                event.name(),
+                (&answer.id, &answer.received_at),
+                &body,
+                now,
+            )?;
             select_delivery(tx, delivery_id)
         })
         .await
@@ -671,7 +686,8 @@ impl HookStore for SqliteStore {
             if queued == 0 {
                 return Ok(None);
             }
-            let delivery_id = insert_delivery_with_body(tx, id, digest::EVENT, "", &body, now)?;
+            let delivery_id =
+                insert_delivery_with_body(tx, id, digest::EVENT, ("", ""), &body, now)?;
             select_delivery(tx, delivery_id)
         })
         .await

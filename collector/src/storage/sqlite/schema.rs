@@ -9,7 +9,7 @@ use rusqlite::{named_params, Connection, Transaction};
 use super::report_slots;
 
 /// The version [`migrate`] brings a database to.
-pub const VERSION: i64 = 10;
+pub const VERSION: i64 = 11;
 
 /// The schema at version 2, for a new database (the later migrations then run on it).
 const CREATE_V2: &str = "
@@ -195,6 +195,26 @@ CREATE TABLE hook_queue (
 );
 ";
 
+/// Version 10 to 11: a delivery (and a queued one) carries its answer's arrival time, and is
+/// found by answer through `(answer_received_at, answer_id)` rather than the answer's id alone.
+/// Answers' ids are random, so each delivery moved from the queue wrote the old index at a
+/// random page, one page of the write-ahead log per row in the answers' group commit; the new
+/// key grows at its end (an answer's arrival time never changes, and its deliveries are moved
+/// moments after it arrives). Measured at 1,000 answers a second with three hooks on disk, in
+/// one run: with the old index the answers' p99 was 1.21 times the p99 without hooks, with no
+/// index by answer at all 1.09. Deliveries about no one answer (digests) have both empty.
+const V10_TO_V11: &str = "
+ALTER TABLE hook_deliveries ADD COLUMN answer_received_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE hook_queue ADD COLUMN answer_received_at TEXT NOT NULL DEFAULT '';
+UPDATE hook_deliveries SET answer_received_at = coalesce(
+    (SELECT r.received_at FROM responses r WHERE r.id = hook_deliveries.answer_id), '')
+    WHERE answer_id <> '';
+UPDATE hook_queue SET answer_received_at = coalesce(
+    (SELECT r.received_at FROM responses r WHERE r.id = hook_queue.answer_id), '');
+DROP INDEX hook_deliveries_answer;
+CREATE INDEX hook_deliveries_answer ON hook_deliveries (answer_received_at, answer_id);
+";
+
 /// Brings the database to [`VERSION`] in one transaction: creates it when empty, migrates it
 /// when older. A database newer than this collector is refused rather than misread.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -256,6 +276,10 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if version == 9 {
         tx.execute_batch(V9_TO_V10)?;
+        version = 10;
+    }
+    if version == 10 {
+        tx.execute_batch(V10_TO_V11)?;
     }
     // Rows a 0.1 collector wrote on this file since (a fleet being upgraded) have no effective
     // time yet: give them theirs at each start (found through the index on that column).
