@@ -288,15 +288,42 @@ async fn deliveries_of_a_version_10_database_are_found_by_answer_once_migrated()
             (COMPLETE.to_owned(), "2026-10-01T10:00:05.000Z".to_owned()),
         ]
     );
-    let plan: String = conn
-        .query_row(
-            "EXPLAIN QUERY PLAN DELETE FROM hook_deliveries
-             WHERE (answer_received_at, answer_id) IN (SELECT received_at, id FROM responses)",
-            [],
-            |row| row.get(3),
-        )
-        .unwrap();
-    assert!(plan.contains("hook_deliveries_answer"), "{plan}");
+    // A collector of version 10 still running on the file writes deliveries without the time.
+    conn.execute(
+        "INSERT INTO hook_deliveries (hook_id, event, answer_id, webhook_id, body, status,
+             next_attempt_at, created_at, updated_at)
+         VALUES (1, 'followup.updated', ?1, 'msg_old', '', 'pending',
+             '2026-10-06T00:00:00.000Z', '2026-10-06T00:00:00.000Z', '2026-10-06T00:00:00.000Z')",
+        [COMPLETE],
+    )
+    .unwrap();
+    // The erasure finds a user's deliveries through the index, with or without the time.
+    for statement in [
+        "DELETE FROM hook_deliveries WHERE (answer_received_at, answer_id) IN
+             (SELECT received_at, id FROM responses WHERE user_id = 'u_1')",
+        "DELETE FROM hook_deliveries WHERE answer_received_at = '' AND answer_id IN
+             (SELECT id FROM responses WHERE user_id = 'u_1')",
+    ] {
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {statement}"))
+            .unwrap()
+            .query_map([], |row| row.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(
+            plan.iter()
+                .any(|step| step.starts_with("SEARCH hook_deliveries USING")
+                    && step.contains("INDEX hook_deliveries_answer (answer_received_at=")),
+            "{plan:?}"
+        );
+        assert!(
+            !plan
+                .iter()
+                .any(|step| step.starts_with("SCAN hook_deliveries")),
+            "{plan:?}"
+        );
+    }
     assert_eq!(store.delete_user("u_1").await.unwrap(), 1);
     assert_eq!(
         keys(&conn),

@@ -299,10 +299,17 @@ impl AnswerListStore for SqliteStore {
         self.admin_write(move |conn| {
             // Deliveries carry the answer: they go with it, sent or not, and so do the daily
             // digests that list one of its comments.
-            // By the index `hook_deliveries_answer`, which is keyed by arrival time first.
+            // By the index `hook_deliveries_answer`, which is keyed by arrival time first;
+            // then those without the time (queued by a collector of schema 10 still running on
+            // this file), found by id alone under the empty time.
             conn.prepare_cached(
                 "DELETE FROM hook_deliveries WHERE (answer_received_at, answer_id) IN
                      (SELECT received_at, id FROM responses WHERE user_id = :user_id)",
+            )?
+            .execute(named_params! { ":user_id": user_id })?;
+            conn.prepare_cached(
+                "DELETE FROM hook_deliveries WHERE answer_received_at = '' AND answer_id IN
+                     (SELECT id FROM responses WHERE user_id = :user_id)",
             )?
             .execute(named_params! { ":user_id": user_id })?;
             conn.prepare_cached(
