@@ -69,17 +69,20 @@ async function pending(collector, hooks) {
 }
 
 /**
- * One round of one setting: without hooks, with three, or (`busy`) without hooks beside a
- * loop that keeps one core busy in the idle scheduling class, doing nothing for the collector.
+ * One round of one setting: without hooks, with three, or without hooks beside a control in
+ * the idle scheduling class, doing nothing for the collector: `busy`, a loop that keeps one
+ * core busy; `trips`, loopback round trips at the rate of the hooks' deliveries
+ * (bench/round-trips.mjs).
  */
-async function once({ startCollector, run, loadgen, work, seconds }, withHooks, round, sink, busy = false) {
-  const setting = withHooks ? 'on' : busy ? 'busy' : 'off';
+async function once({ startCollector, run, loadgen, work, seconds }, withHooks, round, sink, control = null) {
+  const setting = withHooks ? 'on' : control ?? 'off';
   const collector = await startCollector(['--allow-private-hooks'], join(work, `hooks-${setting}-${round}.log`),
     { env: { NPS_ADMIN_TOKEN: TOKEN } });
   // Busy, but it looks up every 100 ms and ends when the bench has gone (its parent changes).
   const spin = 'const parent = process.ppid; for (;;) { const t = Date.now(); while (Date.now() - t < 100); if (process.ppid !== parent) process.exit(); }';
-  const loop = busy ? spawn('chrt', ['--idle', '0', process.execPath, '-e', spin], { stdio: 'ignore' }) : null;
-  loop?.on('error', (error) => console.error(`the control's busy loop did not start: ${error.message}`));
+  const trips = fileURLToPath(new URL('./round-trips.mjs', import.meta.url));
+  const loop = control && spawn('chrt', ['--idle', '0', process.execPath, ...(control === 'busy' ? ['-e', spin] : [trips])], { stdio: 'ignore' });
+  loop?.on('error', (error) => console.error(`the ${control} control did not start: ${error.message}`));
   try {
     const hooks = [];
     if (withHooks) {
@@ -111,14 +114,17 @@ async function once({ startCollector, run, loadgen, work, seconds }, withHooks, 
 /** Alternating rounds without and with hooks; medians and the p99 ratio. */
 export async function hooksBench(context) {
   const sink = await receiver();
-  const rounds = { off: [], on: [], busy: [] };
+  const rounds = { off: [], on: [], busy: [], trips: [] };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       rounds.off.push(await once(context, false, round, sink));
       rounds.on.push(await once(context, true, round, sink));
       // The control: what CPU work beside the collector, at the lowest priority, costs the
       // answers' p99 on this machine (the hooks' worker and receiver are such work).
-      if (sink.idle) rounds.busy.push(await once(context, false, round, sink, true));
+      if (sink.idle) {
+        rounds.busy.push(await once(context, false, round, sink, 'busy'));
+        rounds.trips.push(await once(context, false, round, sink, 'trips'));
+      }
     }
   } finally {
     sink.close();
@@ -133,6 +139,7 @@ export async function hooksBench(context) {
   const pooledOff = pooled(rounds.off);
   const pooledOn = pooled(rounds.on);
   const pooledBusy = rounds.busy.length ? pooled(rounds.busy) : null;
+  const pooledTrips = rounds.trips.length ? pooled(rounds.trips) : null;
   const pick = (list, key) => median(list.map((r) => r[key]));
   const summary = (list) => ({ answers_per_s: pick(list, 'answers_per_s'), p50_ms: pick(list, 'p50'), p99_ms: pick(list, 'p99'),
     non_202: list.reduce((t, r) => t + r.non_202, 0) });
@@ -145,6 +152,7 @@ export async function hooksBench(context) {
     p99_paired_ratio_median: Math.round(median(paired) * 100) / 100,
     pooled: { without_hooks: pooledOff, with_three_hooks: pooledOn, p99_ratio: Math.round((pooledOn.p99_ms / pooledOff.p99_ms) * 100) / 100 },
     control: pooledBusy && { without_hooks_one_idle_busy_loop: pooledBusy, p99_ratio: Math.round((pooledBusy.p99_ms / pooledOff.p99_ms) * 100) / 100 },
+    control_round_trips: pooledTrips && { without_hooks_idle_round_trips: pooledTrips, p99_ratio: Math.round((pooledTrips.p99_ms / pooledOff.p99_ms) * 100) / 100 },
     goal: HOOKS_P99_GOAL };
 }
 
@@ -160,6 +168,10 @@ export function printHooksBench(p, h) {
   if (h.control) {
     p(`   control, no hooks beside one busy loop in the idle class: p99 ${h.control.without_hooks_one_idle_busy_loop.p99_ms} ms pooled, ` +
       `ratio ${h.control.p99_ratio} to no hooks (what background CPU work alone costs the answers here)`);
+  }
+  if (h.control_round_trips) {
+    p(`   control, no hooks beside 1,800 loopback round trips a second in the idle class: p99 ${h.control_round_trips.without_hooks_idle_round_trips.p99_ms} ms pooled, ` +
+      `ratio ${h.control_round_trips.p99_ratio} to no hooks (what the deliveries' round trips alone cost, whoever makes them)`);
   }
   p(`   receiver on loopback at ${h.receiver}; deliveries per round ${h.with_three_hooks.delivered.join(', ')}, ` +
     `all sent ${h.with_three_hooks.drain_ms} ms after the load stopped (median)`);
