@@ -180,8 +180,8 @@ impl SqliteStore {
     /// Runs `write` on the answers' writer thread, in a group commit (in a savepoint of its
     /// own; one such write a transaction, see [`writer::write_loop`]), and returns once that
     /// has committed. For frequent writes besides the answers (the moves of the hooks' queue
-    /// and the worker's attempts), in small pieces: on the admin connection they would contend with
-    /// the writer for SQLite's write lock (see [`writer`]).
+    /// and the worker's attempts), in small pieces: on the admin connection they would contend
+    /// with the writer for SQLite's write lock (see [`writer`]).
     async fn group_write(
         &self,
         write: impl FnOnce(&Connection) -> rusqlite::Result<()> + Send + 'static,

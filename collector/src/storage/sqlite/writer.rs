@@ -96,8 +96,8 @@ impl From<rusqlite::Error> for StorageError {
 }
 
 /// The writer thread: takes the first waiting job, then the others already waiting (up to
-/// [`MAX_BATCH`], see [`gather`]), commits them in one transaction and answers each caller; wakes the hook
-/// worker through `queued` when the transaction queued deliveries.
+/// [`MAX_BATCH`], see [`gather`]), commits them in one transaction and answers each caller;
+/// wakes the hook worker through `queued` when the transaction queued deliveries.
 ///
 /// A transaction holds one [`Job::Write`]; the others wait, in order, for the next
 /// transactions. Those writes are the hook worker's (and the delivery log's move of the
