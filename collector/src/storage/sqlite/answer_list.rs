@@ -16,7 +16,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 use rusqlite::{named_params, Connection, OptionalExtension, ToSql};
 
-use super::{hooks, stored_answer, SqliteStore};
+use super::{answer_columns, hooks, stored_answer, SqliteStore};
 use crate::hooks::Event;
 use crate::storage::answer_list::{
     AnswerFilter, AnswerListStore, AnswerPage, Cursor, FollowUpChange,
@@ -174,9 +174,13 @@ fn listed(row: &rusqlite::Row) -> rusqlite::Result<StoredAnswer> {
 }
 
 fn select_one(conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredAnswer>> {
-    conn.prepare_cached("SELECT * FROM responses WHERE id = :id")?
-        .query_row(named_params! { ":id": id }, listed)
-        .optional()
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        answer_columns!(),
+        " FROM responses WHERE id = :id"
+    ))?
+    .query_row(named_params! { ":id": id }, listed)
+    .optional()
 }
 
 impl SqliteStore {
@@ -212,7 +216,8 @@ impl AnswerListStore for SqliteStore {
         self.admin_read(move |conn| {
             register_contains(conn)?;
             let sql = format!(
-                "SELECT * FROM responses {} ORDER BY {EFFECTIVE} DESC, id DESC LIMIT :limit",
+                "SELECT {} FROM responses {} ORDER BY {EFFECTIVE} DESC, id DESC LIMIT :limit",
+                answer_columns!(),
                 clause.text()
             );
             let fetch = (limit + 1) as i64;

@@ -14,6 +14,7 @@ use rusqlite::types::Type;
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 use tokio::sync::Notify;
 
+use super::columns::column;
 use super::SqliteStore;
 use crate::hooks::digest::{self, DigestSchedule};
 use crate::hooks::event::envelope;
@@ -65,25 +66,40 @@ fn hook(row: &Row) -> rusqlite::Result<Hook> {
     })
 }
 
-/// A `hook_deliveries` row.
+/// The columns of `hook_deliveries` that make a [`Delivery`], as a `SELECT` list: statements
+/// that [`delivery`] reads select these, in this order (see [`columns`](super::columns)).
+macro_rules! delivery_columns {
+    () => {
+        "id, hook_id, event, answer_id, webhook_id, body, status, attempts, last_status,
+         last_latency_ms, last_response, next_attempt_at, created_at, updated_at"
+    };
+}
+
+/// A `hook_deliveries` row selected as [`delivery_columns`] lists, by position.
 fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
-    let status: String = row.get("status")?;
+    macro_rules! at {
+        ($name:literal) => {
+            column!(delivery_columns, $name)
+        };
+    }
+    let status: String = row.get(at!("status"))?;
     Ok(Delivery {
-        id: row.get("id")?,
-        hook_id: row.get("hook_id")?,
-        event: row.get("event")?,
+        id: row.get(at!("id"))?,
+        hook_id: row.get(at!("hook_id"))?,
+        event: row.get(at!("event"))?,
         // A digest is about no one answer.
-        answer_id: Some(row.get::<_, String>("answer_id")?).filter(|id| !id.is_empty()),
-        webhook_id: row.get("webhook_id")?,
-        body: row.get("body")?,
-        status: DeliveryStatus::from_name(&status).ok_or_else(|| corrupt(0, "delivery status"))?,
-        attempts: row.get("attempts")?,
-        last_status: row.get("last_status")?,
-        last_latency_ms: row.get("last_latency_ms")?,
-        last_response: row.get("last_response")?,
-        next_attempt_at: row.get("next_attempt_at")?,
-        created_at: row.get("created_at")?,
-        updated_at: row.get("updated_at")?,
+        answer_id: Some(row.get::<_, String>(at!("answer_id"))?).filter(|id| !id.is_empty()),
+        webhook_id: row.get(at!("webhook_id"))?,
+        body: row.get(at!("body"))?,
+        status: DeliveryStatus::from_name(&status)
+            .ok_or_else(|| corrupt(at!("status"), "delivery status"))?,
+        attempts: row.get(at!("attempts"))?,
+        last_status: row.get(at!("last_status"))?,
+        last_latency_ms: row.get(at!("last_latency_ms"))?,
+        last_response: row.get(at!("last_response"))?,
+        next_attempt_at: row.get(at!("next_attempt_at"))?,
+        created_at: row.get(at!("created_at"))?,
+        updated_at: row.get(at!("updated_at"))?,
     })
 }
 
@@ -114,7 +130,11 @@ fn write_body(
         return Ok(());
     }
     let answer = conn
-        .prepare_cached("SELECT * FROM responses WHERE id = :id")?
+        .prepare_cached(concat!(
+            "SELECT ",
+            super::answer_columns!(),
+            " FROM responses WHERE id = :id"
+        ))?
         .query_row(named_params! { ":id": answer_id }, super::stored_answer)
         .optional()?;
     if let Some(answer) = answer {
@@ -132,9 +152,13 @@ fn select_hook(conn: &Connection, id: i64) -> rusqlite::Result<Option<Hook>> {
 }
 
 fn select_delivery(conn: &Connection, id: i64) -> rusqlite::Result<Option<Delivery>> {
-    conn.prepare_cached("SELECT * FROM hook_deliveries WHERE id = :id")?
-        .query_row(named_params! { ":id": id }, delivery)
-        .optional()
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        delivery_columns!(),
+        " FROM hook_deliveries WHERE id = :id"
+    ))?
+    .query_row(named_params! { ":id": id }, delivery)
+    .optional()
 }
 
 /// The rules of every hook that is not paused.
@@ -288,7 +312,11 @@ pub(super) fn queue(
     }
     let (deliveries, received_at) = if queueing.needs_answer() {
         let answer = conn
-            .prepare_cached("SELECT * FROM responses WHERE id = :id")?
+            .prepare_cached(concat!(
+                "SELECT ",
+                super::answer_columns!(),
+                " FROM responses WHERE id = :id"
+            ))?
             .query_row(named_params! { ":id": answer_id }, super::stored_answer)
             .optional()?;
         match answer {
@@ -531,10 +559,11 @@ impl HookStore for SqliteStore {
         self.take_in_queue().await;
         self.admin_read(move |conn| {
             let mut list: Vec<Delivery> = conn
-                .prepare_cached(
-                    "SELECT * FROM hook_deliveries WHERE hook_id = :id ORDER BY id DESC
-                     LIMIT :limit",
-                )?
+                .prepare_cached(concat!(
+                    "SELECT ",
+                    delivery_columns!(),
+                    " FROM hook_deliveries WHERE hook_id = :id ORDER BY id DESC LIMIT :limit"
+                ))?
                 .query_map(
                     named_params! { ":id": id, ":limit": limit as i64 },
                     delivery,
@@ -611,12 +640,14 @@ impl HookStore for SqliteStore {
                     continue;
                 };
                 let mut deliveries = conn
-                    .prepare_cached(
-                        "SELECT * FROM hook_deliveries
+                    .prepare_cached(concat!(
+                        "SELECT ",
+                        delivery_columns!(),
+                        " FROM hook_deliveries
                          WHERE hook_id = :hook_id AND status = 'pending'
                              AND next_attempt_at <= :now
-                         ORDER BY next_attempt_at, id LIMIT :limit",
-                    )?
+                         ORDER BY next_attempt_at, id LIMIT :limit"
+                    ))?
                     .query_map(
                         named_params! {
                             ":hook_id": hook_id,

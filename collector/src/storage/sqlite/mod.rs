@@ -3,6 +3,7 @@
 //! own that never waits for the writer, and checkpoints on a third.
 
 mod answer_list;
+mod columns;
 mod hooks;
 mod report;
 mod report_slots;
@@ -278,7 +279,11 @@ impl AnswerStore for SqliteStore {
 
     async fn answers(&self) -> Result<Vec<StoredAnswer>, StorageError> {
         self.read(|conn| {
-            let mut statement = conn.prepare("SELECT * FROM responses ORDER BY received_at, id")?;
+            let mut statement = conn.prepare(concat!(
+                "SELECT ",
+                answer_columns!(),
+                " FROM responses ORDER BY received_at, id"
+            ))?;
             let rows = statement.query_map([], stored_answer)?;
             rows.collect()
         })
@@ -286,47 +291,66 @@ impl AnswerStore for SqliteStore {
     }
 }
 
-/// A `responses` row, by column name.
+/// The columns of `responses` that make a [`StoredAnswer`], as a `SELECT` list: statements
+/// that [`stored_answer`] reads select these, in this order (see [`columns`]).
+macro_rules! answer_columns {
+    () => {
+        "id, type, kind, survey, score, category, comment, complete, preview, user_id,
+         user_email, user_created_at, user_properties, account_id, account_name,
+         account_properties, language, trigger_name, page, channel, shown_at,
+         effective_shown_at, answered_at, widget_version, received_at, updated_at,
+         follow_up_status, follow_up_assignee, follow_up_note, follow_up_tags,
+         follow_up_updated_at, sample"
+    };
+}
+pub(crate) use answer_columns;
+
+/// A `responses` row selected as [`answer_columns`] lists, by position.
 pub(crate) fn stored_answer(row: &Row) -> rusqlite::Result<StoredAnswer> {
-    let json = |column: &str| -> rusqlite::Result<Option<serde_json::Value>> {
+    macro_rules! at {
+        ($name:literal) => {
+            columns::column!(answer_columns, $name)
+        };
+    }
+    let json = |column: usize| -> rusqlite::Result<Option<serde_json::Value>> {
         let text: Option<String> = row.get(column)?;
         Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
     };
     Ok(StoredAnswer {
-        id: row.get("id")?,
-        body_type: row.get("type")?,
-        kind: row.get("kind")?,
-        survey: row.get("survey")?,
-        score: row.get("score")?,
-        category: row.get("category")?,
-        comment: row.get("comment")?,
-        complete: row.get("complete")?,
-        preview: row.get("preview")?,
-        user_id: row.get("user_id")?,
-        user_email: row.get("user_email")?,
-        user_created_at: row.get("user_created_at")?,
-        user_properties: json("user_properties")?,
-        account_id: row.get("account_id")?,
-        account_name: row.get("account_name")?,
-        account_properties: json("account_properties")?,
-        language: row.get("language")?,
-        trigger_name: row.get("trigger_name")?,
-        page: row.get("page")?,
-        channel: row.get("channel")?,
-        shown_at: row.get("shown_at")?,
-        effective_shown_at: row.get("effective_shown_at")?,
-        answered_at: row.get("answered_at")?,
-        widget_version: row.get("widget_version")?,
-        received_at: row.get("received_at")?,
-        updated_at: row.get("updated_at")?,
-        follow_up_status: row.get("follow_up_status")?,
-        follow_up_assignee: row.get("follow_up_assignee")?,
-        follow_up_note: row.get("follow_up_note")?,
-        follow_up_tags: json("follow_up_tags")?
+        id: row.get(at!("id"))?,
+        body_type: row.get(at!("type"))?,
+        kind: row.get(at!("kind"))?,
+        survey: row.get(at!("survey"))?,
+        score: row.get(at!("score"))?,
+        category: row.get(at!("category"))?,
+        comment: row.get(at!("comment"))?,
+        complete: row.get(at!("complete"))?,
+        preview: row.get(at!("preview"))?,
+        user_id: row.get(at!("user_id"))?,
+        user_email: row.get(at!("user_email"))?,
+        user_created_at: row.get(at!("user_created_at"))?,
+        user_properties: json(at!("user_properties"))?,
+        account_id: row.get(at!("account_id"))?,
+        account_name: row.get(at!("account_name"))?,
+        account_properties: json(at!("account_properties"))?,
+        language: row.get(at!("language"))?,
+        trigger_name: row.get(at!("trigger_name"))?,
+        page: row.get(at!("page"))?,
+        channel: row.get(at!("channel"))?,
+        shown_at: row.get(at!("shown_at"))?,
+        effective_shown_at: row.get(at!("effective_shown_at"))?,
+        answered_at: row.get(at!("answered_at"))?,
+        widget_version: row.get(at!("widget_version"))?,
+        received_at: row.get(at!("received_at"))?,
+        updated_at: row.get(at!("updated_at"))?,
+        follow_up_status: row.get(at!("follow_up_status"))?,
+        follow_up_assignee: row.get(at!("follow_up_assignee"))?,
+        follow_up_note: row.get(at!("follow_up_note"))?,
+        follow_up_tags: json(at!("follow_up_tags"))?
             .and_then(|tags| serde_json::from_value(tags).ok())
             .unwrap_or_default(),
-        follow_up_updated_at: row.get("follow_up_updated_at")?,
-        sample: row.get("sample")?,
+        follow_up_updated_at: row.get(at!("follow_up_updated_at"))?,
+        sample: row.get(at!("sample"))?,
     })
 }
 
