@@ -22,28 +22,33 @@ pub const MAX_BLOCKS: usize = 50;
 /// ending with `…` when cut; with `escape`, `&`, `<` and `>` are written as Slack's entities
 /// (counted as written, and never split).
 pub(crate) fn cut(text: &str, max: usize, escape: bool) -> String {
-    let piece = |c: char| -> std::borrow::Cow<'static, str> {
-        match c {
-            '&' if escape => "&amp;".into(),
-            '<' if escape => "&lt;".into(),
-            '>' if escape => "&gt;".into(),
-            _ => c.to_string().into(),
-        }
+    // Character by character without a string each: a comment's message is built for every
+    // delivery to a Slack hook.
+    let entity = |c: char| match c {
+        '&' if escape => Some("&amp;"),
+        '<' if escape => Some("&lt;"),
+        '>' if escape => Some("&gt;"),
+        _ => None,
     };
-    let width = |c: char| piece(c).encode_utf16().count();
-    if text.chars().map(width).sum::<usize>() <= max {
-        return text.chars().map(piece).collect();
-    }
-    let mut out = String::new();
+    let width = |c: char| entity(c).map_or(c.len_utf16(), str::len);
+    let whole = text.chars().map(width).sum::<usize>() <= max;
+    // Room is kept for the `…` of a text that is cut.
+    let room = if whole { max } else { max.saturating_sub(1) };
+    let mut out = String::with_capacity(text.len().min(4 * max));
     let mut used = 0;
     for c in text.chars() {
-        if used + width(c) > max.saturating_sub(1) {
+        used += width(c);
+        if used > room {
             break;
         }
-        used += width(c);
-        out.push_str(&piece(c));
+        match entity(c) {
+            Some(entity) => out.push_str(entity),
+            None => out.push(c),
+        }
     }
-    out.push('…');
+    if !whole {
+        out.push('…');
+    }
     out
 }
 
