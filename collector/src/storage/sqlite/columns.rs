@@ -7,8 +7,8 @@
 //! place in that list while compiling. The list is explicit, not `*`: a migrated database has
 //! its added columns at the end, in another order than a new one.
 
-/// The place of `name` in `list`, column names separated by commas (and white space). Evaluated in a `const`
-/// block, a name that is not in the list fails the build.
+/// The place of `name` in `list`, column names separated by commas (and white space).
+/// Evaluated in a `const` block, a name that is not in the list fails the build.
 pub(super) const fn position(list: &str, name: &str) -> usize {
     let list = list.as_bytes();
     let name = name.as_bytes();
