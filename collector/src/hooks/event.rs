@@ -3,9 +3,9 @@
 
 use nps_widget::core::lifecycle::Stage;
 use nps_widget::core::time::format_timestamp;
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use crate::api::answers::answer_json;
+use crate::api::answers::AnswerJson;
 use crate::storage::StoredAnswer;
 
 /// Something that happened to an answer.
@@ -65,14 +65,25 @@ pub fn transition(before: Option<Stage>, after: Stage) -> Vec<Event> {
     events
 }
 
+/// A delivery's body: `{ "type", "timestamp", "data" }`.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    #[serde(rename = "type")]
+    event: &'static str,
+    timestamp: String,
+    data: AnswerJson<'a>,
+}
+
 /// The body of a delivery of `event` about `answer`, which happened at `at` (epoch ms): the
-/// answer as `GET /v1/answers` shows it.
-pub fn envelope(event: Event, at: i64, answer: &StoredAnswer) -> Value {
-    json!({
-        "type": event.name(),
-        "timestamp": format_timestamp(at),
-        "data": answer_json(answer),
-    })
+/// answer as `GET /v1/answers` shows it, as JSON text.
+pub fn envelope(event: Event, at: i64, answer: &StoredAnswer) -> String {
+    let envelope = Envelope {
+        event: event.name(),
+        timestamp: format_timestamp(at),
+        data: AnswerJson::from(answer),
+    };
+    // Texts, numbers, booleans and JSON values always serialize: no error to report.
+    serde_json::to_string(&envelope).unwrap_or_default()
 }
 
 #[cfg(test)]

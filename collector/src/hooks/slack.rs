@@ -176,13 +176,19 @@ mod tests {
     use crate::hooks::event::envelope;
     use crate::hooks::sample::sample_answer;
     use crate::hooks::Event;
+    use crate::storage::StoredAnswer;
 
     const ID: &str = "3f2c8a1e-4b5d-4c6e-8f70-123456789abc";
+
+    /// The event as the worker reads it back from the delivery's body.
+    fn parsed(event: Event, at: i64, answer: &StoredAnswer) -> Value {
+        serde_json::from_str(&envelope(event, at, answer)).expect("an event is JSON")
+    }
 
     fn event_of(comment: Option<&str>) -> Value {
         let mut answer = sample_answer(ID, 1_795_000_000_000);
         answer.comment = comment.map(str::to_owned);
-        envelope(Event::ResponseCompleted, 1_795_000_000_000, &answer)
+        parsed(Event::ResponseCompleted, 1_795_000_000_000, &answer)
     }
 
     #[test]
@@ -254,13 +260,13 @@ mod tests {
         answer.score = None;
         answer.category = None;
         answer.comment = None;
-        let declined = message(&envelope(Event::DeclineCreated, 0, &answer), None);
+        let declined = message(&parsed(Event::DeclineCreated, 0, &answer), None);
         assert_eq!(declined["blocks"][0]["text"]["text"], "NPS survey declined");
 
         let mut answer = sample_answer(ID, 0);
         answer.follow_up_status = "claimed".into();
         answer.follow_up_assignee = Some("Ada".into());
-        let followed = message(&envelope(Event::FollowUpUpdated, 0, &answer), None);
+        let followed = message(&parsed(Event::FollowUpUpdated, 0, &answer), None);
         assert_eq!(
             followed["blocks"][0]["text"]["text"],
             "Follow-up claimed · NPS 3 · detractor"

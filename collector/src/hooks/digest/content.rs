@@ -15,7 +15,7 @@ use nps_widget::core::time::format_timestamp;
 use serde_json::{json, Value};
 
 use super::{DigestSchedule, EVENT};
-use crate::api::answers::answer_json;
+use crate::api::answers::AnswerJson;
 use crate::hooks::HookFilter;
 use crate::report::buckets::start_of_day;
 use crate::report::{self, ReportParams};
@@ -102,7 +102,7 @@ pub async fn event(
             "categories": report.categories,
             "distribution": report.distribution,
             "commentCategory": lowest,
-            "comments": comments.iter().map(answer_json).collect::<Vec<_>>(),
+            "comments": comments.iter().map(AnswerJson::from).collect::<Vec<_>>(),
             "moreComments": more,
         },
     }))

@@ -168,7 +168,7 @@ pub fn message(event: &Value, public_url: Option<&str>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::answers::answer_json;
+    use crate::api::answers::AnswerJson;
     use crate::hooks::sample::sample_answer;
 
     fn digest(comments: usize, more: bool) -> Value {
@@ -176,7 +176,7 @@ mod tests {
             .map(|i| {
                 let mut answer = sample_answer(&format!("3f2c8a1e-4b5d-4c6e-8f70-{i:012}"), 0);
                 answer.comment = Some(format!("<!channel> slow export {i} ").repeat(400));
-                answer_json(&answer)
+                json!(AnswerJson::from(&answer))
             })
             .collect();
         json!({

@@ -368,7 +368,7 @@ impl HookStore for PgStore {
             return Ok(None);
         }
         // A test's sample answer is not stored: its event is written now.
-        let body = envelope(event, now, &answer).to_string();
+        let body = envelope(event, now, &answer);
         let delivery_id =
             insert_delivery(&transaction, id, event.name(), &answer.id, &body, now).await?;
         notify(&transaction).await?;
@@ -698,7 +698,7 @@ impl PgStore {
             let answer = delivery.answer_id.as_deref().and_then(|id| answers.get(id));
             if let (Some(answer), Some(event)) = (answer, Event::from_name(&delivery.event)) {
                 let at = parse_timestamp(&delivery.created_at).unwrap_or(0);
-                delivery.body = envelope(event, at, answer).to_string();
+                delivery.body = envelope(event, at, answer);
             }
         }
         deliveries.retain(|delivery| !delivery.body.is_empty());

@@ -139,7 +139,7 @@ fn write_body(
         .optional()?;
     if let Some(answer) = answer {
         let at = parse_timestamp(&delivery.created_at).unwrap_or(0);
-        delivery.body = envelope(event, at, &answer).to_string();
+        delivery.body = envelope(event, at, &answer);
         bodies.insert(key, delivery.body.clone());
     }
     Ok(())
@@ -541,7 +541,7 @@ impl HookStore for SqliteStore {
                 return Ok(None);
             }
             // A test's sample answer is not stored: its event is written now.
-            let body = envelope(event, now, &answer).to_string();
+            let body = envelope(event, now, &answer);
             let delivery_id = insert_delivery_with_body(
                 tx,
                 id,
