@@ -303,10 +303,10 @@ macro_rules! answer_columns {
          follow_up_updated_at, sample"
     };
 }
-pub(crate) use answer_columns;
+pub(super) use answer_columns;
 
 /// A `responses` row selected as [`answer_columns`] lists, by position.
-pub(crate) fn stored_answer(row: &Row) -> rusqlite::Result<StoredAnswer> {
+pub(super) fn stored_answer(row: &Row) -> rusqlite::Result<StoredAnswer> {
     macro_rules! at {
         ($name:literal) => {
             columns::column!(answer_columns, $name)
