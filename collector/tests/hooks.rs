@@ -751,6 +751,50 @@ async fn a_receiver_that_is_down_is_probed_not_hammered_and_its_backlog_given_up
 }
 
 #[tokio::test]
+async fn a_delivery_retried_by_hand_is_the_next_one_attempted() {
+    let receiver = Receiver::start(|_| (503, 0)).await;
+    let app = TestApp::with(settings()).await;
+    let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
+    for n in 1..=3 {
+        answer(&app, n, 2).await;
+    }
+    let _worker = worker::spawn(app.state.clone());
+    // The oldest probes and fails; the hook is held with all three waiting.
+    let list = wait_deliveries(&app, &hook, |d| d.iter().any(|d| d["attempts"] == 1)).await;
+    assert_eq!(
+        receiver.wait_for(1).await[0].json()["data"]["id"],
+        answer_id(1)
+    );
+    // Retried later than the others were queued, each is still the one attempted next: the
+    // probe itself, then one never tried.
+    for (sent, n) in [(2, 1), (3, 3)] {
+        app.advance(1_000);
+        let delivery = list.iter().find(|d| d["answerId"] == answer_id(n)).unwrap();
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!(
+                "/v1/hooks/{}/deliveries/{}/retry",
+                hook["id"], delivery["id"]
+            ),
+            Value::Null,
+        )
+        .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let got = receiver.wait_for(sent).await;
+        let last = &got[sent - 1];
+        assert_eq!(last.json()["data"]["id"], answer_id(n));
+        assert_eq!(last.header("webhook-id"), delivery["webhookId"]);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        receiver.received().len(),
+        3,
+        "held again after each failure"
+    );
+}
+
+#[tokio::test]
 async fn pending_deliveries_survive_a_restart() {
     // No worker: the deliveries are queued and wait, as when the collector is killed.
     let app = TestApp::with(settings()).await;

@@ -28,6 +28,14 @@ pub fn wait(failures: u32, jitter: f64) -> i64 {
     (wait as f64 * (0.9 + 0.2 * jitter.clamp(0.0, 1.0))) as i64
 }
 
+/// When a delivery retried by hand at `now` is due: `now`, or a millisecond before the
+/// earliest time another delivery of its hook has been waiting since (`earliest_waiting`),
+/// whichever comes first. A hook sends its deliveries in the order they are due, one at a
+/// time, so the one the team chose to retry is the next one attempted, not one queued before it.
+pub fn retried_at(now: i64, earliest_waiting: Option<i64>) -> i64 {
+    earliest_waiting.map_or(now, |earliest| now.min(earliest - 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +68,13 @@ mod tests {
             assert!(now <= GIVE_UP_AFTER_MS && now > GIVE_UP_AFTER_MS - MAX_RETRY_MS * 11 / 10);
             assert!((25..=35).contains(&attempts), "{attempts} attempts");
         }
+    }
+
+    #[test]
+    fn a_delivery_retried_by_hand_goes_ahead_of_the_waiting_ones() {
+        assert_eq!(retried_at(5_000, None), 5_000);
+        assert_eq!(retried_at(5_000, Some(9_000)), 5_000);
+        assert_eq!(retried_at(5_000, Some(5_000)), 4_999);
+        assert_eq!(retried_at(5_000, Some(1_000)), 999);
     }
 }

@@ -281,8 +281,15 @@ async fn attempt(
         tracing::debug!(hook = hook.id, delivery = delivery.id, event = %delivery.event,
             status = status_text, latency_ms, "hook delivery attempt");
     } else {
+        // Held, it is tried when the hold ends, whatever place it keeps.
+        let next_attempt = match (hold, outcome) {
+            (Some(at), _) | (None, Outcome::RetryAt(at)) => {
+                nps_widget::core::time::format_timestamp(at)
+            }
+            _ => "never: failed".to_owned(),
+        };
         tracing::warn!(hook = hook.id, delivery = delivery.id, event = %delivery.event,
-            status = status_text, latency_ms, outcome = ?outcome, response = %response,
+            status = status_text, latency_ms, next_attempt, response = %response,
             "hook delivery attempt failed");
     }
     Attempt {

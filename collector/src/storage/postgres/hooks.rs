@@ -31,6 +31,7 @@ use tokio_postgres::{AsyncMessage, NoTls, Row};
 use super::{stored_answer, PgStore};
 use crate::hooks::digest;
 use crate::hooks::event::envelope;
+use crate::hooks::schedule::retried_at;
 use crate::hooks::webhook::new_message_id;
 use crate::hooks::{Event, Format};
 use crate::storage::hooks::{
@@ -403,13 +404,23 @@ impl HookStore for PgStore {
     ) -> Result<Option<Delivery>, StorageError> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await?;
+        // Due before whatever else the hook has waiting.
+        let earliest_waiting: Option<String> = transaction
+            .query_one(
+                "SELECT min(next_attempt_at) FROM hook_deliveries
+                 WHERE hook_id = $1 AND status = 'pending' AND id <> $2",
+                &[&hook_id, &delivery_id],
+            )
+            .await?
+            .get(0);
+        let due = retried_at(now, earliest_waiting.as_deref().and_then(parse_timestamp));
         let now = format_timestamp(now);
         let changed = transaction
             .execute(
                 "UPDATE hook_deliveries SET status = 'pending', next_attempt_at = $1,
-                     updated_at = $1
-                 WHERE id = $2 AND hook_id = $3",
-                &[&now, &delivery_id, &hook_id],
+                     updated_at = $2
+                 WHERE id = $3 AND hook_id = $4",
+                &[&format_timestamp(due), &now, &delivery_id, &hook_id],
             )
             .await?;
         if changed == 0 {

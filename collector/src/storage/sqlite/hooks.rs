@@ -18,6 +18,7 @@ use super::columns::column;
 use super::SqliteStore;
 use crate::hooks::digest::{self, DigestSchedule};
 use crate::hooks::event::envelope;
+use crate::hooks::schedule::retried_at;
 use crate::hooks::webhook::new_message_id;
 use crate::hooks::{Event, Format, HookFilter};
 use crate::storage::hooks::{
@@ -583,14 +584,32 @@ impl HookStore for SqliteStore {
         now: i64,
     ) -> Result<Option<Delivery>, StorageError> {
         self.admin_write_and_signal(move |tx| {
-            let now = format_timestamp(now);
+            // Due before whatever else the hook has waiting, moved or still in the queue.
+            let earliest_waiting: Option<String> = tx
+                .prepare_cached(
+                    "SELECT min(at) FROM (
+                         SELECT min(next_attempt_at) AS at FROM hook_deliveries
+                         WHERE hook_id = :hook_id AND status = 'pending' AND id <> :id
+                         UNION ALL
+                         SELECT min(queued_at) FROM hook_queue WHERE hook_id = :hook_id)",
+                )?
+                .query_row(
+                    named_params! { ":id": delivery_id, ":hook_id": hook_id },
+                    |row| row.get(0),
+                )?;
+            let due = retried_at(now, earliest_waiting.as_deref().and_then(parse_timestamp));
             let changed = tx
                 .prepare_cached(
-                    "UPDATE hook_deliveries SET status = 'pending', next_attempt_at = :now,
+                    "UPDATE hook_deliveries SET status = 'pending', next_attempt_at = :due,
                          updated_at = :now
                      WHERE id = :id AND hook_id = :hook_id",
                 )?
-                .execute(named_params! { ":now": now, ":id": delivery_id, ":hook_id": hook_id })?;
+                .execute(named_params! {
+                    ":due": format_timestamp(due),
+                    ":now": format_timestamp(now),
+                    ":id": delivery_id,
+                    ":hook_id": hook_id,
+                })?;
             if changed == 0 {
                 return Ok(None);
             }
