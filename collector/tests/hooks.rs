@@ -960,8 +960,11 @@ async fn hooks_are_created_listed_changed_tested_retried_and_deleted() {
     assert_eq!(changed["paused"], true);
     assert_eq!(changed["filter"], hook["filter"]);
 
-    // A paused hook queues nothing.
+    // A paused hook queues nothing, and sends no test.
     answer(&app, 1, 3).await;
+    let (status, refused) = call(&app, "POST", &format!("/v1/hooks/{id}/test"), Value::Null).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["field"], "paused");
     assert!(deliveries(&app, &hook).await.is_empty());
     call(
         &app,
@@ -1001,6 +1004,21 @@ async fn hooks_are_created_listed_changed_tested_retried_and_deleted() {
     })
     .await;
     assert_eq!(list[0]["attempts"], 2);
+
+    // A test of another event carries an answer at that event's stage.
+    let (status, test) = call(
+        &app,
+        "POST",
+        &format!("/v1/hooks/{id}/test"),
+        json!({ "event": "decline.created" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{test}");
+    let decline = receiver.wait_for(3).await[2].json();
+    assert_eq!(decline["type"], "decline.created");
+    assert_eq!(decline["data"]["type"], "decline");
+    assert_eq!(decline["data"]["score"], Value::Null);
+    assert_eq!(decline["data"]["sample"], true);
 
     let (status, _) = call(&app, "DELETE", &format!("/v1/hooks/{id}"), Value::Null).await;
     assert_eq!(status, StatusCode::NO_CONTENT);

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use crate::error::ApiError;
 use crate::hooks::address;
 use crate::hooks::digest::{self, DigestSchedule};
-use crate::hooks::sample::sample_answer;
+use crate::hooks::sample::test_answer;
 use crate::hooks::webhook::new_secret;
 use crate::hooks::{Event, Format, HookFilter};
 use crate::state::AppState;
@@ -372,9 +372,10 @@ async fn rotate_secret(
 }
 
 /// `POST /v1/hooks/{id}/test`, optionally `{ "event": name }` (the hook's first event by
-/// default, else its digest): queues a delivery of a realistic sample answer, whatever the
-/// hook's filter, or for `digest.daily` the digest of yesterday's real figures (without
-/// counting as that day's digest); `202` with the delivery.
+/// default, else its digest): queues a delivery of a realistic sample answer at the event's
+/// stage, fitted to the hook's filter where a sample can be ([`test_answer`]), or for
+/// `digest.daily` the digest of yesterday's real figures (without counting as that day's
+/// digest); `202` with the delivery, `409` while the hook is paused.
 async fn test(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -418,6 +419,14 @@ async fn test(
         .await
         .map_err(ApiError::from)?
         .ok_or_else(no_hook)?;
+    // A paused hook sends nothing, a test included: refused rather than left waiting unseen.
+    if hook.paused {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "the hook is paused: resume it to send a test",
+            Some("paused"),
+        ));
+    }
     let now = state.now();
     let event = event.unwrap_or_else(|| match (hook.events.first(), &hook.digest) {
         (None, Some(_)) => None,
@@ -425,7 +434,7 @@ async fn test(
     });
     let delivery = match event {
         Some(event) => {
-            let answer = sample_answer(&uuid_v4(rand::random()), now);
+            let answer = test_answer(&uuid_v4(rand::random()), now, event, &hook.filter);
             store.queue_delivery(id, event, answer, now).await
         }
         None => {

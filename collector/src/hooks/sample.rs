@@ -1,10 +1,102 @@
 //! The answer a hook's test delivery carries (`POST /v1/hooks/{id}/test`): realistic, so that
 //! a receiver or a Slack channel shows what a real one looks like, and marked as a sample.
 
+use nps_widget::core::kind::Kind;
 use nps_widget::core::time::format_timestamp;
 use serde_json::json;
 
+use crate::hooks::{Event, HookFilter};
 use crate::storage::StoredAnswer;
+
+/// The scores a test tries, in order, with a comment each: a detractor first (what a
+/// support channel most wants to see), then a promoter and a passive, then each category of
+/// the other kinds.
+const VARIANTS: [(Kind, u8, &str); 9] = [
+    (Kind::Nps, 3, DETRACTOR_COMMENT),
+    (
+        Kind::Nps,
+        10,
+        "The weekly report saves our team hours, and setting it up took five minutes.",
+    ),
+    (
+        Kind::Nps,
+        8,
+        "Works well for us. The CSV export is slow for our biggest accounts.",
+    ),
+    (Kind::Csat, 2, DETRACTOR_COMMENT),
+    (
+        Kind::Csat,
+        3,
+        "It did the job, but I had to ask support twice.",
+    ),
+    (Kind::Csat, 5, "Quick and friendly answer, thank you!"),
+    (
+        Kind::Ces,
+        2,
+        "I could not find where to change the billing address.",
+    ),
+    (Kind::Ces, 4, "It took a few tries, but I got there."),
+    (Kind::Ces, 6, "Two clicks and it was done."),
+];
+
+const DETRACTOR_COMMENT: &str = "Exporting a report to CSV times out for anything over a month \
+    of data. We need this for our board meeting every week.";
+
+/// The sample answer a test of `event` to a hook with `filter` carries, answered a few
+/// seconds before `now` (epoch ms), with the id `id`: a decline for `decline.created`, a
+/// score without its comment yet for `response.created`, a claimed follow-up for
+/// `followup.updated`; and, of the scores and surveys it can show, one the hook's filter lets
+/// through when there is one, so that the test looks like what the hook will send.
+pub fn test_answer(id: &str, now: i64, event: Event, filter: &HookFilter) -> StoredAnswer {
+    let mut answer = sample_answer(id, now);
+    if let Some(survey) = &filter.survey {
+        answer.survey = survey.clone();
+    }
+    match event {
+        Event::DeclineCreated => {
+            answer.body_type = "decline".into();
+            answer.score = None;
+            answer.category = None;
+            answer.comment = None;
+            answer.answered_at = None;
+            return answer;
+        }
+        Event::ResponseCreated => {
+            answer.complete = false;
+        }
+        Event::FollowUpUpdated => {
+            answer.follow_up_status = "claimed".into();
+            answer.follow_up_note = Some("Called back; the export fix ships next week.".into());
+            answer.follow_up_updated_at = Some(format_timestamp(now));
+        }
+        Event::ResponseCompleted => {}
+    }
+    // With a comment first where the event has one; then without, for a hook that wants none.
+    let with_comment = event != Event::ResponseCreated;
+    let candidates = VARIANTS
+        .iter()
+        .map(|variant| (variant, with_comment))
+        .chain(VARIANTS.iter().map(|variant| (variant, false)));
+    let fitted = candidates
+        .map(|(&(kind, score, comment), with_comment)| {
+            let mut candidate = answer.clone();
+            candidate.kind = kind.name().into();
+            if filter.survey.is_none() {
+                candidate.survey = kind.name().into();
+            }
+            candidate.score = Some(score.into());
+            candidate.category = kind.category(score).map(str::to_owned);
+            candidate.comment = with_comment.then(|| comment.to_owned());
+            candidate
+        })
+        .find(|candidate| filter.matches(candidate));
+    fitted.unwrap_or_else(|| {
+        if event == Event::ResponseCreated {
+            answer.comment = None;
+        }
+        answer
+    })
+}
 
 /// A detractor with a comment, on the pro plan, answered a few seconds before `now` (epoch
 /// ms), with the id `id`.
@@ -18,11 +110,7 @@ pub fn sample_answer(id: &str, now: i64) -> StoredAnswer {
         survey: "nps".into(),
         score: Some(3),
         category: Some("detractor".into()),
-        comment: Some(
-            "Exporting a report to CSV times out for anything over a month of data. \
-             We need this for our board meeting every week."
-                .into(),
-        ),
+        comment: Some(DETRACTOR_COMMENT.into()),
         complete: true,
         preview: false,
         user_id: Some("u_42".into()),
@@ -48,5 +136,86 @@ pub fn sample_answer(id: &str, now: i64) -> StoredAnswer {
         follow_up_tags: Vec::new(),
         follow_up_updated_at: None,
         sample: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const ID: &str = "3f2c8a1e-4b5d-4c6e-8f70-123456789abc";
+
+    fn filter(value: serde_json::Value) -> HookFilter {
+        HookFilter::from_json(&value).expect("a valid filter")
+    }
+
+    #[test]
+    fn each_event_gets_an_answer_at_its_stage() {
+        let any = HookFilter::default();
+        let completed = test_answer(ID, 0, Event::ResponseCompleted, &any);
+        assert_eq!((completed.score, completed.complete), (Some(3), true));
+        assert!(completed.comment.is_some());
+
+        let declined = test_answer(ID, 0, Event::DeclineCreated, &any);
+        assert_eq!(declined.body_type, "decline");
+        assert_eq!(
+            (declined.score, declined.category, declined.comment),
+            (None, None, None)
+        );
+
+        let created = test_answer(ID, 0, Event::ResponseCreated, &any);
+        assert_eq!((created.complete, created.comment), (false, None));
+        assert_eq!(created.score, Some(3));
+
+        let followed = test_answer(ID, 0, Event::FollowUpUpdated, &any);
+        assert_eq!(followed.follow_up_status, "claimed");
+        assert!(followed.follow_up_updated_at.is_some());
+        assert!(followed.sample && declined.sample);
+    }
+
+    #[test]
+    fn the_answer_passes_the_hooks_filter_when_one_can() {
+        let promoter = test_answer(
+            ID,
+            0,
+            Event::ResponseCompleted,
+            &filter(json!({ "survey": "onboarding", "categories": ["promoter"] })),
+        );
+        assert_eq!(promoter.survey, "onboarding");
+        assert_eq!(
+            (promoter.score, promoter.category.as_deref()),
+            (Some(10), Some("promoter"))
+        );
+        assert!(promoter.comment.is_some());
+
+        let satisfied = test_answer(
+            ID,
+            0,
+            Event::ResponseCompleted,
+            &filter(json!({ "categories": ["satisfied"] })),
+        );
+        assert_eq!(
+            (satisfied.kind.as_str(), satisfied.score),
+            ("csat", Some(5))
+        );
+
+        let passive = test_answer(
+            ID,
+            0,
+            Event::ResponseCompleted,
+            &filter(json!({ "minScore": 7, "maxScore": 8, "hasComment": false })),
+        );
+        assert_eq!((passive.score, passive.comment), (Some(8), None));
+
+        // No sample is on the enterprise plan: the detractor, as without a filter.
+        let unfit = test_answer(
+            ID,
+            0,
+            Event::ResponseCompleted,
+            &filter(json!({ "where": ["user.properties.plan:enterprise"] })),
+        );
+        assert_eq!(unfit.score, Some(3));
     }
 }
