@@ -4,7 +4,7 @@
 //! collector knows its public URL. Texts are cut to Slack's limits, and the answer's words are
 //! never read as Slack markup (no `<!channel>` from a comment).
 
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
 /// Most characters of a header block's text.
@@ -67,9 +67,17 @@ pub(crate) fn button(label: &str, url: String) -> Value {
     json!({ "type": "button", "text": { "type": "plain_text", "text": label }, "url": url })
 }
 
+/// What a query value escapes: all but URLs' unreserved characters (RFC 3986), so that an
+/// answer's usual id (a UUID) reads as itself.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// The "Follow up" button to the answer `id` on the dashboard under `base`.
 pub(crate) fn follow_up_button(base: &str, id: &str) -> Value {
-    let id = utf8_percent_encode(id, NON_ALPHANUMERIC);
+    let id = utf8_percent_encode(id, QUERY_VALUE);
     button("Follow up", format!("{base}/dashboard/?answer={id}"))
 }
 
@@ -167,7 +175,8 @@ pub fn message(event: &Value, public_url: Option<&str>) -> Value {
         blocks.push(json!({ "type": "actions", "elements": [follow_up_button(base, &id)] }));
     }
     blocks.truncate(MAX_BLOCKS);
-    json!({ "text": cut(&summary, MAX_TEXT, false), "blocks": blocks })
+    // The notification's text is read as Slack markup: escaped, so that a comment mentions no one.
+    json!({ "text": cut(&summary, MAX_TEXT, true), "blocks": blocks })
 }
 
 #[cfg(test)]
@@ -216,14 +225,15 @@ mod tests {
         assert_eq!(button["text"]["text"], "Follow up");
         assert_eq!(
             button["url"],
-            format!(
-                "https://nps.example.com/dashboard/?answer={}",
-                ID.replace('-', "%2D")
-            )
+            format!("https://nps.example.com/dashboard/?answer={ID}")
         );
         assert_eq!(
             message["text"],
-            "NPS 3 · detractor from ada@example.com: Slow <!channel> & co"
+            "NPS 3 · detractor from ada@example.com: Slow &lt;!channel&gt; &amp; co"
+        );
+        assert_eq!(
+            follow_up_button("https://nps.example.com", "a&b c/é")["url"],
+            "https://nps.example.com/dashboard/?answer=a%26b%20c%2F%C3%A9"
         );
         let without = super::message(&event_of(None), None);
         assert!(without["blocks"]
