@@ -42,6 +42,11 @@ impl ApiError {
         self.field.as_deref()
     }
 
+    /// What it says went wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// A `500` that reveals nothing of its cause to the client; the cause rides in the
     /// response's extensions to the request log (see [`InternalErrorCause`]), which writes it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {

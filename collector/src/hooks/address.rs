@@ -201,11 +201,18 @@ fn not_public_v6(ip: Ipv6Addr) -> Option<&'static str> {
 /// Refuses `ip` unless it is public (or `allow_private`), saying which address of `host` it is.
 fn check(host: &str, ip: IpAddr, allow_private: bool) -> Result<(), String> {
     match not_public(ip) {
-        Some(why) if !allow_private => Err(if host == ip.to_string() {
-            format!("url's host {ip} is a {why} address (see --allow-private-hooks)")
-        } else {
-            format!("url's host {host} is {ip}, a {why} address (see --allow-private-hooks)")
-        }),
+        Some(why) if !allow_private => {
+            let a = if why.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            Err(if host == ip.to_string() {
+                format!("url's host {ip} is {a} {why} address (see --allow-private-hooks)")
+            } else {
+                format!("url's host {host} is {ip}, {a} {why} address (see --allow-private-hooks)")
+            })
+        }
         _ => Ok(()),
     }
 }
@@ -368,6 +375,14 @@ mod tests {
         }
         assert_eq!(not_public(ip("127.0.0.1")), Some("loopback"));
         assert_eq!(not_public(ip("::ffff:192.168.0.1")), Some("private"));
+        assert_eq!(
+            check("0.0.0.0", ip("0.0.0.0"), false).unwrap_err(),
+            "url's host 0.0.0.0 is an unspecified address (see --allow-private-hooks)"
+        );
+        assert_eq!(
+            check("nodes.internal", ip("10.0.0.7"), false).unwrap_err(),
+            "url's host nodes.internal is 10.0.0.7, a private address (see --allow-private-hooks)"
+        );
     }
 
     #[tokio::test]

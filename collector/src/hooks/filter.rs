@@ -159,7 +159,13 @@ impl HookFilter {
 
 /// At least one distinct category name of any kind.
 fn categories(value: &Value) -> Result<Vec<String>, ApiError> {
-    let known: Vec<&str> = KINDS.iter().flat_map(|kind| kind.categories()).collect();
+    // Each name once: kinds share some ("neutral").
+    let mut known: Vec<&str> = Vec::new();
+    for name in KINDS.iter().flat_map(|kind| kind.categories()) {
+        if !known.contains(&name) {
+            known.push(name);
+        }
+    }
     let invalid = || {
         bad(
             "categories",
@@ -297,5 +303,14 @@ mod tests {
         ] {
             assert_eq!(field_of(value.clone()), field, "{value}");
         }
+        let error = HookFilter::from_json(&json!({ "categories": ["angry"] })).unwrap_err();
+        assert!(
+            error.message().ends_with(
+                "categories: detractor, passive, promoter, unsatisfied, neutral, satisfied, \
+                 disagree, agree"
+            ),
+            "{}",
+            error.message()
+        );
     }
 }
