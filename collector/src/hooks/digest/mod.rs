@@ -60,10 +60,14 @@ impl DigestSchedule {
             .and_then(Value::as_i64)
             .filter(|hour| (0..24).contains(hour))
             .ok_or_else(|| bad("hour", "digest.hour must be a whole number from 0 to 23"))?;
+        // Kept as the time zone database spells it ("europe/berlin" is Europe/Berlin).
         let time_zone = object
             .get("timeZone")
             .and_then(Value::as_str)
-            .filter(|name| TimeZone::get(name).is_ok())
+            .and_then(|name| {
+                let zone = TimeZone::get(name).ok()?;
+                Some(zone.iana_name().unwrap_or(name).to_owned())
+            })
             .ok_or_else(|| {
                 bad(
                     "timeZone",
@@ -72,7 +76,7 @@ impl DigestSchedule {
             })?;
         Ok(Some(DigestSchedule {
             hour: hour as i8,
-            time_zone: time_zone.to_owned(),
+            time_zone,
         }))
     }
 
@@ -257,6 +261,10 @@ mod tests {
         assert_eq!(read(Value::Null).unwrap(), None);
         assert_eq!(
             read(json!({ "hour": 9, "timeZone": "Europe/Berlin" })).unwrap(),
+            Some(berlin(9))
+        );
+        assert_eq!(
+            read(json!({ "hour": 9, "timeZone": "europe/BERLIN" })).unwrap(),
             Some(berlin(9))
         );
         assert_eq!(
