@@ -351,7 +351,7 @@ mod tests {
                 r#""comment":null,"complete":false,"user":{"id":"u_42","email":"ada@example.com","createdAt":"2025-01-15T00:00:00.000Z","#,
                 r#""properties":{"plan":"pro","seats":3}},"account":{"id":"acme","name":"Acme Inc","properties":{}},"language":"en","#,
                 r#""trigger":"event:report_exported","page":"https://app.example.com/reports","channel":"in-app","#,
-                r#""shownAt":"2026-11-22T10:00:00.000Z","answeredAt":"2026-11-22T10:00:04.210Z","widgetVersion":"0.1.0"}"#
+                r#""shownAt":"2026-11-22T10:00:00.000Z","answeredAt":"2026-11-22T10:00:04.210Z","widgetVersion":"0.2.0"}"#
             )
         );
     }
