@@ -72,11 +72,14 @@ pub fn test_answer(id: &str, now: i64, event: Event, filter: &HookFilter) -> Sto
         Event::ResponseCompleted => {}
     }
     // With a comment first where the event has one; then without, for a hook that wants none.
-    let with_comment = event != Event::ResponseCreated;
-    let candidates = VARIANTS
+    let comments: &[bool] = if event == Event::ResponseCreated {
+        &[false]
+    } else {
+        &[true, false]
+    };
+    let candidates = comments
         .iter()
-        .map(|variant| (variant, with_comment))
-        .chain(VARIANTS.iter().map(|variant| (variant, false)));
+        .flat_map(|&with_comment| VARIANTS.iter().map(move |variant| (variant, with_comment)));
     let fitted = candidates
         .map(|(&(kind, score, comment), with_comment)| {
             let mut candidate = answer.clone();
