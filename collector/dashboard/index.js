@@ -373,7 +373,8 @@ async function drawDeliveries(hook, container) {
     deliveries.map((d) => [
       when(d.createdAt),
       EVENT_NAMES[d.event] || d.event,
-      d.status === 'pending' && d.nextAttemptAt ? `pending, next ${when(d.nextAttemptAt)}` : d.status,
+      d.status !== 'pending' || !d.nextAttemptAt ? d.status
+        : Date.parse(d.nextAttemptAt) <= Date.now() ? 'pending, due now' : `pending, next ${when(d.nextAttemptAt)}`,
       String(d.attempts),
       [d.lastStatus, d.lastResponse].filter((x) => x !== null && x !== '').join(' ').slice(0, 120),
       h('button', {

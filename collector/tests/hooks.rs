@@ -688,6 +688,15 @@ async fn a_receiver_that_is_down_is_probed_not_hammered_and_its_backlog_given_up
     assert!(list
         .iter()
         .all(|d| d["status"] == "pending" && d["nextAttemptAt"] == held));
+    // Each is shown as tried next when the hold ends.
+    let (_, shown) = call(
+        &app,
+        "GET",
+        &format!("/v1/hooks/{}", hook["id"]),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(held, shown["heldUntil"]);
     // Answers that arrive meanwhile wait too: the worker looks (it is signalled) and sends
     // nothing.
     for n in 11..=14 {

@@ -23,7 +23,7 @@ use crate::hooks::sample::test_answer;
 use crate::hooks::webhook::new_secret;
 use crate::hooks::{Event, Format, HookFilter};
 use crate::state::AppState;
-use crate::storage::hooks::{Delivery, Hook, HookChange, NewHook};
+use crate::storage::hooks::{Delivery, DeliveryStatus, Hook, HookChange, NewHook};
 
 /// Most hooks a collector keeps.
 pub const MAX_HOOKS: usize = 50;
@@ -71,8 +71,17 @@ fn hook_with_secret(hook: &Hook) -> Value {
     value
 }
 
-/// A delivery as the API shows it.
-pub fn delivery_json(delivery: &Delivery) -> Value {
+/// A delivery as the API shows it. A pending one's `nextAttemptAt` is when it is tried next:
+/// not before its hook's hold ends (`held_until`, epoch ms), though it keeps its place in the
+/// hook's order by the time it was due.
+pub fn delivery_json(delivery: &Delivery, held_until: Option<i64>) -> Value {
+    let next_attempt_at = match (&delivery.next_attempt_at, held_until) {
+        (Some(due), Some(held)) if delivery.status == DeliveryStatus::Pending => {
+            let held = format_timestamp(held);
+            Some(if held > *due { held } else { due.clone() })
+        }
+        (due, _) => due.clone(),
+    };
     json!({
         "id": delivery.id,
         "hookId": delivery.hook_id,
@@ -84,7 +93,7 @@ pub fn delivery_json(delivery: &Delivery) -> Value {
         "lastStatus": delivery.last_status,
         "lastLatencyMs": delivery.last_latency_ms,
         "lastResponse": delivery.last_response,
-        "nextAttemptAt": delivery.next_attempt_at,
+        "nextAttemptAt": next_attempt_at,
         "createdAt": delivery.created_at,
         "updatedAt": delivery.updated_at,
     })
@@ -453,7 +462,11 @@ async fn test(
     }
     .map_err(ApiError::from)?
     .ok_or_else(no_hook)?;
-    Ok((StatusCode::ACCEPTED, Json(delivery_json(&delivery))).into_response())
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(delivery_json(&delivery, hook.hold_until)),
+    )
+        .into_response())
 }
 
 /// `GET /v1/hooks/{id}/deliveries[?limit=N]`: `{ "deliveries": [...] }`, newest first.
@@ -487,13 +500,16 @@ async fn deliveries(
         }
     }
     let store = state.store();
-    store
+    let hook = store
         .hook(id)
         .await
         .map_err(ApiError::from)?
         .ok_or_else(no_hook)?;
     let deliveries = store.deliveries(id, limit).await.map_err(ApiError::from)?;
-    let deliveries: Vec<Value> = deliveries.iter().map(delivery_json).collect();
+    let deliveries: Vec<Value> = deliveries
+        .iter()
+        .map(|delivery| delivery_json(delivery, hook.hold_until))
+        .collect();
     Ok(Json(json!({ "deliveries": deliveries })).into_response())
 }
 
@@ -511,5 +527,6 @@ async fn retry(
         .await
         .map_err(ApiError::from)?
         .ok_or_else(|| not_found("deliveryId", "delivery of this hook"))?;
-    Ok((StatusCode::ACCEPTED, Json(delivery_json(&delivery))).into_response())
+    // Retrying ends the hook's hold.
+    Ok((StatusCode::ACCEPTED, Json(delivery_json(&delivery, None))).into_response())
 }
