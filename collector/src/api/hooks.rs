@@ -23,7 +23,7 @@ use crate::hooks::sample::test_answer;
 use crate::hooks::webhook::new_secret;
 use crate::hooks::{Event, Format, HookFilter};
 use crate::state::AppState;
-use crate::storage::hooks::{Delivery, DeliveryStatus, Hook, HookChange, NewHook};
+use crate::storage::hooks::{Delivery, Hook, HookChange, NewHook};
 
 /// Most hooks a collector keeps.
 pub const MAX_HOOKS: usize = 50;
@@ -71,17 +71,8 @@ fn hook_with_secret(hook: &Hook) -> Value {
     value
 }
 
-/// A delivery as the API shows it. A pending one's `nextAttemptAt` is when it is tried next:
-/// not before its hook's hold ends (`held_until`, epoch ms), though it keeps its place in the
-/// hook's order by the time it was due.
-pub fn delivery_json(delivery: &Delivery, held_until: Option<i64>) -> Value {
-    let next_attempt_at = match (&delivery.next_attempt_at, held_until) {
-        (Some(due), Some(held)) if delivery.status == DeliveryStatus::Pending => {
-            let held = format_timestamp(held);
-            Some(if held > *due { held } else { due.clone() })
-        }
-        (due, _) => due.clone(),
-    };
+/// A delivery as the API shows it.
+pub fn delivery_json(delivery: &Delivery) -> Value {
     json!({
         "id": delivery.id,
         "hookId": delivery.hook_id,
@@ -93,7 +84,7 @@ pub fn delivery_json(delivery: &Delivery, held_until: Option<i64>) -> Value {
         "lastStatus": delivery.last_status,
         "lastLatencyMs": delivery.last_latency_ms,
         "lastResponse": delivery.last_response,
-        "nextAttemptAt": next_attempt_at,
+        "nextAttemptAt": delivery.next_attempt_at,
         "createdAt": delivery.created_at,
         "updatedAt": delivery.updated_at,
     })
@@ -462,11 +453,7 @@ async fn test(
     }
     .map_err(ApiError::from)?
     .ok_or_else(no_hook)?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(delivery_json(&delivery, hook.hold_until)),
-    )
-        .into_response())
+    Ok((StatusCode::ACCEPTED, Json(delivery_json(&delivery))).into_response())
 }
 
 /// `GET /v1/hooks/{id}/deliveries[?limit=N]`: `{ "deliveries": [...] }`, newest first.
@@ -500,21 +487,19 @@ async fn deliveries(
         }
     }
     let store = state.store();
-    let hook = store
+    store
         .hook(id)
         .await
         .map_err(ApiError::from)?
         .ok_or_else(no_hook)?;
     let deliveries = store.deliveries(id, limit).await.map_err(ApiError::from)?;
-    let deliveries: Vec<Value> = deliveries
-        .iter()
-        .map(|delivery| delivery_json(delivery, hook.hold_until))
-        .collect();
+    let deliveries: Vec<Value> = deliveries.iter().map(delivery_json).collect();
     Ok(Json(json!({ "deliveries": deliveries })).into_response())
 }
 
 /// `POST /v1/hooks/{id}/deliveries/{deliveryId}/retry`: makes the delivery due now, whatever
-/// its status; `202` with it.
+/// its status, ahead of the hook's other waiting deliveries (so its `nextAttemptAt` may read
+/// a little earlier); `202` with it.
 async fn retry(
     State(state): State<AppState>,
     Path((id, delivery_id)): Path<(String, String)>,
@@ -527,6 +512,5 @@ async fn retry(
         .await
         .map_err(ApiError::from)?
         .ok_or_else(|| not_found("deliveryId", "delivery of this hook"))?;
-    // Retrying ends the hook's hold.
-    Ok((StatusCode::ACCEPTED, Json(delivery_json(&delivery, None))).into_response())
+    Ok((StatusCode::ACCEPTED, Json(delivery_json(&delivery))).into_response())
 }

@@ -395,7 +395,9 @@ pub trait HookStore: Send + Sync {
     async fn deliveries(&self, id: i64, limit: usize) -> Result<Vec<Delivery>, StorageError>;
 
     /// Makes the delivery `delivery_id` of the hook `hook_id` due at `now`, whatever its
-    /// status, and ends the hook's hold; `None` when there is no such delivery.
+    /// status, ahead of the hook's other waiting deliveries (its `next_attempt_at` may then
+    /// read earlier than `now`: see [`retried_at`](crate::hooks::schedule::retried_at)), and
+    /// ends the hook's hold; `None` when there is no such delivery.
     async fn retry_delivery(
         &self,
         hook_id: i64,
