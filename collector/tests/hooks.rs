@@ -773,7 +773,7 @@ async fn a_delivery_retried_by_hand_is_the_next_one_attempted() {
     );
     // Retried later than the others were queued, each is still the one attempted next: the
     // probe itself, then one never tried.
-    for (sent, n) in [(2, 1), (3, 3)] {
+    for (sent, n, attempts) in [(2, 1, 2), (3, 3, 1)] {
         app.advance(1_000);
         let delivery = list.iter().find(|d| d["answerId"] == answer_id(n)).unwrap();
         let (status, body) = call(
@@ -791,6 +791,12 @@ async fn a_delivery_retried_by_hand_is_the_next_one_attempted() {
         let last = &got[sent - 1];
         assert_eq!(last.json()["data"]["id"], answer_id(n));
         assert_eq!(last.header("webhook-id"), delivery["webhookId"]);
+        // Recorded before the next retry: a failure recorded after it would hold the hook again.
+        wait_deliveries(&app, &hook, |d| {
+            d.iter()
+                .any(|d| d["answerId"] == answer_id(n) && d["attempts"] == attempts)
+        })
+        .await;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
@@ -1024,6 +1030,7 @@ async fn hooks_are_created_listed_changed_tested_retried_and_deleted() {
     assert_eq!(decline["type"], "decline.created");
     assert_eq!(decline["data"]["type"], "decline");
     assert_eq!(decline["data"]["score"], Value::Null);
+    assert_eq!(decline["data"]["complete"], false);
     assert_eq!(decline["data"]["sample"], true);
 
     let (status, _) = call(&app, "DELETE", &format!("/v1/hooks/{id}"), Value::Null).await;

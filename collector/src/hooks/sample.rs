@@ -1,7 +1,7 @@
 //! The answer a hook's test delivery carries (`POST /v1/hooks/{id}/test`): realistic, so that
 //! a receiver or a Slack channel shows what a real one looks like, and marked as a sample.
 
-use nps_widget::core::kind::Kind;
+use nps_widget::core::kind::{Kind, KINDS};
 use nps_widget::core::time::format_timestamp;
 use serde_json::json;
 
@@ -55,6 +55,7 @@ pub fn test_answer(id: &str, now: i64, event: Event, filter: &HookFilter) -> Sto
     match event {
         Event::DeclineCreated => {
             answer.body_type = "decline".into();
+            answer.complete = false;
             answer.score = None;
             answer.category = None;
             answer.comment = None;
@@ -63,6 +64,7 @@ pub fn test_answer(id: &str, now: i64, event: Event, filter: &HookFilter) -> Sto
         }
         Event::ResponseCreated => {
             answer.complete = false;
+            answer.comment = None;
         }
         Event::FollowUpUpdated => {
             answer.follow_up_status = "claimed".into();
@@ -71,17 +73,22 @@ pub fn test_answer(id: &str, now: i64, event: Event, filter: &HookFilter) -> Sto
         }
         Event::ResponseCompleted => {}
     }
-    // With a comment first where the event has one; then without, for a hook that wants none.
-    let comments: &[bool] = if event == Event::ResponseCreated {
-        &[false]
-    } else {
-        &[true, false]
-    };
-    let candidates = comments
+    // The usual samples first, then every score of every kind (for a hook with narrow score
+    // bounds), each with a comment and then without, for a hook that wants none. A score
+    // with its comment is a final answer: one that arrives whole fires `response.created` too.
+    let scores = VARIANTS
         .iter()
-        .flat_map(|&with_comment| VARIANTS.iter().map(move |variant| (variant, with_comment)));
-    let fitted = candidates
-        .map(|(&(kind, score, comment), with_comment)| {
+        .map(|&(kind, score, _)| (kind, score))
+        .chain(KINDS.into_iter().flat_map(|kind| {
+            let (low, high) = kind.scores();
+            (low..=high).map(move |score| (kind, score))
+        }));
+    let first_with_comment = event != Event::ResponseCreated;
+    let candidates = [first_with_comment, !first_with_comment]
+        .into_iter()
+        .flat_map(|with_comment| scores.clone().map(move |score| (score, with_comment)));
+    candidates
+        .map(|((kind, score), with_comment)| {
             let mut candidate = answer.clone();
             candidate.kind = kind.name().into();
             if filter.survey.is_none() {
@@ -89,16 +96,24 @@ pub fn test_answer(id: &str, now: i64, event: Event, filter: &HookFilter) -> Sto
             }
             candidate.score = Some(score.into());
             candidate.category = kind.category(score).map(str::to_owned);
-            candidate.comment = with_comment.then(|| comment.to_owned());
+            if with_comment {
+                candidate.comment = Some(comment(kind, candidate.category.as_deref()).into());
+                candidate.complete = true;
+            } else {
+                candidate.comment = None;
+            }
             candidate
         })
-        .find(|candidate| filter.matches(candidate));
-    fitted.unwrap_or_else(|| {
-        if event == Event::ResponseCreated {
-            answer.comment = None;
-        }
-        answer
-    })
+        .find(|candidate| filter.matches(candidate))
+        .unwrap_or(answer)
+}
+
+/// The comment of the sample of `kind` in `category`.
+fn comment(kind: Kind, category: Option<&str>) -> &'static str {
+    VARIANTS
+        .iter()
+        .find(|&&(k, score, _)| k == kind && k.category(score) == category)
+        .map_or(DETRACTOR_COMMENT, |&(_, _, comment)| comment)
 }
 
 /// A detractor with a comment, on the pro plan, answered a few seconds before `now` (epoch
@@ -154,6 +169,14 @@ mod tests {
         HookFilter::from_json(&value).expect("a valid filter")
     }
 
+    /// The test answer of `event` for the filter `value`, which it must pass.
+    fn fitted(event: Event, value: serde_json::Value) -> StoredAnswer {
+        let filter = filter(value);
+        let answer = test_answer(ID, 0, event, &filter);
+        assert!(filter.matches(&answer), "{filter:?}");
+        answer
+    }
+
     #[test]
     fn each_event_gets_an_answer_at_its_stage() {
         let any = HookFilter::default();
@@ -162,7 +185,10 @@ mod tests {
         assert!(completed.comment.is_some());
 
         let declined = test_answer(ID, 0, Event::DeclineCreated, &any);
-        assert_eq!(declined.body_type, "decline");
+        assert_eq!(
+            (declined.body_type.as_str(), declined.complete),
+            ("decline", false)
+        );
         assert_eq!(
             (declined.score, declined.category, declined.comment),
             (None, None, None)
@@ -180,11 +206,9 @@ mod tests {
 
     #[test]
     fn the_answer_passes_the_hooks_filter_when_one_can() {
-        let promoter = test_answer(
-            ID,
-            0,
+        let promoter = fitted(
             Event::ResponseCompleted,
-            &filter(json!({ "survey": "onboarding", "categories": ["promoter"] })),
+            json!({ "survey": "onboarding", "categories": ["promoter"] }),
         );
         assert_eq!(promoter.survey, "onboarding");
         assert_eq!(
@@ -193,32 +217,31 @@ mod tests {
         );
         assert!(promoter.comment.is_some());
 
-        let satisfied = test_answer(
-            ID,
-            0,
+        let satisfied = fitted(
             Event::ResponseCompleted,
-            &filter(json!({ "categories": ["satisfied"] })),
+            json!({ "categories": ["satisfied"] }),
         );
         assert_eq!(
             (satisfied.kind.as_str(), satisfied.score),
             ("csat", Some(5))
         );
 
-        let passive = test_answer(
-            ID,
-            0,
+        let passive = fitted(
             Event::ResponseCompleted,
-            &filter(json!({ "minScore": 7, "maxScore": 8, "hasComment": false })),
+            json!({ "minScore": 7, "maxScore": 8, "hasComment": false }),
         );
         assert_eq!((passive.score, passive.comment), (Some(8), None));
 
+        let lowest = fitted(Event::ResponseCompleted, json!({ "maxScore": 1 }));
+        assert_eq!((lowest.kind.as_str(), lowest.score), ("nps", Some(0)));
+
+        let created = fitted(Event::ResponseCreated, json!({ "hasComment": true }));
+        assert!(created.complete, "a score with its comment is final");
+
         // No sample is on the enterprise plan: the detractor, as without a filter.
-        let unfit = test_answer(
-            ID,
-            0,
-            Event::ResponseCompleted,
-            &filter(json!({ "where": ["user.properties.plan:enterprise"] })),
-        );
+        let enterprise = filter(json!({ "where": ["user.properties.plan:enterprise"] }));
+        let unfit = test_answer(ID, 0, Event::ResponseCompleted, &enterprise);
         assert_eq!(unfit.score, Some(3));
+        assert!(!enterprise.matches(&unfit));
     }
 }
