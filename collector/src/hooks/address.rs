@@ -202,11 +202,8 @@ fn not_public_v6(ip: Ipv6Addr) -> Option<&'static str> {
 fn check(host: &str, ip: IpAddr, allow_private: bool) -> Result<(), String> {
     match not_public(ip) {
         Some(why) if !allow_private => {
-            let a = if why.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                "an"
-            } else {
-                "a"
-            };
+            // Of the reasons, only this one is said with "an" ("a unique-local address").
+            let a = if why == "unspecified" { "an" } else { "a" };
             Err(if host == ip.to_string() {
                 format!("url's host {ip} is {a} {why} address (see --allow-private-hooks)")
             } else {
@@ -378,6 +375,10 @@ mod tests {
         assert_eq!(
             check("0.0.0.0", ip("0.0.0.0"), false).unwrap_err(),
             "url's host 0.0.0.0 is an unspecified address (see --allow-private-hooks)"
+        );
+        assert_eq!(
+            check("fd00::1", ip("fd00::1"), false).unwrap_err(),
+            "url's host fd00::1 is a unique-local address (see --allow-private-hooks)"
         );
         assert_eq!(
             check("nodes.internal", ip("10.0.0.7"), false).unwrap_err(),

@@ -283,10 +283,11 @@ async fn attempt(
     } else {
         // Held, it is tried when the hold ends, whatever place it keeps.
         let next_attempt = match (hold, outcome) {
+            (_, Outcome::Failed) => "never: failed".to_owned(),
             (Some(at), _) | (None, Outcome::RetryAt(at)) => {
                 nps_widget::core::time::format_timestamp(at)
             }
-            _ => "never: failed".to_owned(),
+            (None, Outcome::Delivered) => "never: delivered".to_owned(),
         };
         tracing::warn!(hook = hook.id, delivery = delivery.id, event = %delivery.event,
             status = status_text, latency_ms, next_attempt, response = %response,
