@@ -804,6 +804,18 @@ async fn a_delivery_retried_by_hand_is_the_next_one_attempted() {
         3,
         "held again after each failure"
     );
+
+    // So is a test, which is how the team checks that a failing receiver is fixed.
+    let (status, test) = call(
+        &app,
+        "POST",
+        &format!("/v1/hooks/{}/test", hook["id"]),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{test}");
+    let got = receiver.wait_for(4).await;
+    assert_eq!(got[3].header("webhook-id"), test["webhookId"]);
 }
 
 #[tokio::test]

@@ -375,7 +375,8 @@ async fn rotate_secret(
 /// default, else its digest): queues a delivery of a realistic sample answer at the event's
 /// stage, fitted to the hook's filter where a sample can be ([`test_answer`]), or for
 /// `digest.daily` the digest of yesterday's real figures (without counting as that day's
-/// digest); `202` with the delivery, `409` while the hook is paused.
+/// digest), sent at once even while the hook is held; `202` with the delivery, `409` while
+/// the hook is paused.
 async fn test(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -453,6 +454,13 @@ async fn test(
     }
     .map_err(ApiError::from)?
     .ok_or_else(no_hook)?;
+    // Sent now, as "Send again" is, even to a receiver that was failing (a test is how the
+    // team checks that it is fixed): the hook's hold ends and the test goes first.
+    let delivery = store
+        .retry_delivery(id, delivery.id, now)
+        .await
+        .map_err(ApiError::from)?
+        .unwrap_or(delivery);
     Ok((StatusCode::ACCEPTED, Json(delivery_json(&delivery))).into_response())
 }
 
