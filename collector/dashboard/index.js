@@ -369,23 +369,26 @@ async function drawDeliveries(hook, container) {
     return deliveries;
   }
   const rows = h('table');
-  table(rows, [['queued'], ['event'], ['status'], ['attempts', true], ['last answer'], ['retry']],
+  // "Send again" sits in the status cell, which a narrow screen shows without scrolling.
+  table(rows, [['queued'], ['event'], ['status'], ['attempts', true], ['receiver’s reply']],
     deliveries.map((d) => [
       when(d.createdAt),
       EVENT_NAMES[d.event] || d.event,
-      d.status !== 'pending' || !d.nextAttemptAt ? d.status
-        : Date.parse(d.nextAttemptAt) <= Date.now() ? 'pending, due now' : `pending, next ${when(d.nextAttemptAt)}`,
+      h('span', { class: 'delivery-status' },
+        d.status !== 'pending' || !d.nextAttemptAt ? d.status
+          : Date.parse(d.nextAttemptAt) <= Date.now() ? 'pending, due now' : `pending, next ${when(d.nextAttemptAt)}`,
+        h('button', {
+          type: 'button',
+          'aria-label': `Send again: ${EVENT_NAMES[d.event] || d.event} queued ${when(d.createdAt)}`,
+          onclick: () => api(`/v1/hooks/${hook.id}/deliveries/${d.id}/retry`, { method: 'POST' })
+            .then((retried) => {
+              showHookError(null);
+              return drawDeliveries(hook, container).then(() => follow(hook, retried));
+            })
+            .catch((error) => showHookError(error.message)),
+        }, 'Send again')),
       String(d.attempts),
       [d.lastStatus, d.lastResponse].filter((x) => x !== null && x !== '').join(' ').slice(0, 120),
-      h('button', {
-        type: 'button',
-        onclick: () => api(`/v1/hooks/${hook.id}/deliveries/${d.id}/retry`, { method: 'POST' })
-          .then((retried) => {
-            showHookError(null);
-            return drawDeliveries(hook, container).then(() => follow(hook, retried));
-          })
-          .catch((error) => showHookError(error.message)),
-      }, 'Send again'),
     ]));
   container.replaceChildren(h('div', { class: 'scroll' }, rows));
   return deliveries;
@@ -401,7 +404,9 @@ async function follow(hook, delivery) {
     const shown = $('hooks').querySelector(`[data-hook="${hook.id}"] .deliveries`);
     if (!shown || !openHooks.has(hook.id)) return;
     const now = (await drawDeliveries(hook, shown)).find((d) => d.id === delivery.id);
-    if (!now || now.attempts > delivery.attempts) return;
+    if (!now) return;
+    // Attempted: the hook's line says again whether its receiver is failing.
+    if (now.attempts > delivery.attempts) return loadHooks();
   }
 }
 
@@ -451,7 +456,9 @@ function hookItem(hook) {
         hook.paused ? 'Resume' : 'Pause'),
       h('button', { type: 'button', onclick: () => editHook(hook) }, 'Edit'),
       h('button', { type: 'button', onclick: act(async () => {
-        if (confirm(`Delete the hook “${hook.name}” and its deliveries?`)) await api(`/v1/hooks/${hook.id}`, { method: 'DELETE' });
+        if (!confirm(`Delete the hook “${hook.name}” and its deliveries?`)) return;
+        await api(`/v1/hooks/${hook.id}`, { method: 'DELETE' });
+        if (editing?.id === hook.id) stopEditing();
       }) }, 'Delete')),
     details);
 }

@@ -147,9 +147,12 @@ test('a failed delivery shows its answer and is sent again from its row', async 
   const row = page.locator('#hooks > li').first().locator('details tbody tr').first();
   await row.getByText(/500 receiver down/).waitFor();
   assert.match(await row.textContent(), /pending, next/);
+  // The hook's line says its receiver is failing, until a delivery gets through.
+  await item.getByText(/receiver failing, next try/).waitFor();
   await row.getByRole('button', { name: 'Send again' }).click();
   await page.locator('#hooks > li').first().locator('details tbody tr').first()
     .getByText('delivered').waitFor();
+  await page.locator('#hooks > li').first().getByText(/receiver failing/).waitFor({ state: 'detached' });
   assert.equal(received.length, before + 2);
   // Both attempts of one delivery carry one webhook-id.
   assert.equal(received[before].headers['webhook-id'], received[before + 1].headers['webhook-id']);
@@ -216,6 +219,24 @@ test('a hook is edited from the page, keeping the filter rules the form does not
   assert.deepEqual(saved.digest, { hour: 7, timeZone: 'America/New_York' });
   // The form is back to adding.
   assert.equal(await page.locator('#hook-form-title').textContent(), 'Add a hook');
+  assert.deepEqual(page.pageErrors, []);
+  await context.close();
+});
+
+test('deleting the hook being edited puts the form back to adding', async () => {
+  const { body: made } = await api('/v1/hooks', {
+    method: 'POST',
+    body: JSON.stringify({ name: 'Short-lived', url: receiverUrl(), format: 'slack', events: ['response.completed'] }),
+  });
+  const { context, page } = await dashboard();
+  const item = page.locator(`#hooks > li[data-hook="${made.id}"]`);
+  await item.getByRole('button', { name: 'Edit' }).click();
+  assert.equal(await page.locator('#hook-form-title').textContent(), 'Edit “Short-lived”');
+  page.once('dialog', (dialog) => dialog.accept());
+  await item.getByRole('button', { name: 'Delete' }).click();
+  await item.waitFor({ state: 'detached' });
+  assert.equal(await page.locator('#hook-form-title').textContent(), 'Add a hook');
+  assert.equal(await page.locator('#hook-form').getByLabel('Name').inputValue(), '');
   assert.deepEqual(page.pageErrors, []);
   await context.close();
 });
@@ -289,6 +310,9 @@ test('pausing a hook shows, and a paused hook sends nothing', async () => {
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Resume');
   const { body } = await api('/v1/hooks');
   assert.equal(body.hooks[0].paused, true);
+  // A test of a paused hook is refused, and the page says why.
+  await page.locator('#hooks > li').first().getByRole('button', { name: 'Send a test' }).click();
+  await page.locator('#hook-error').getByText(/the hook is paused: resume it to send a test/).waitFor();
   await context.close();
 });
 
