@@ -382,7 +382,8 @@ pub trait HookStore: Send + Sync {
     async fn delete_hook(&self, id: i64) -> Result<bool, StorageError>;
 
     /// Queues a delivery of `event` about `answer` to the hook with `id` at `now`, whatever
-    /// its events and filter (a test delivery); `None` when there is no such hook.
+    /// its events and filter (a test delivery), sent first as a retried one is (ahead of the
+    /// hook's waiting deliveries, its hold ended); `None` when there is no such hook.
     async fn queue_delivery(
         &self,
         id: i64,
@@ -436,7 +437,8 @@ pub trait HookStore: Send + Sync {
     /// Queues `body`, a digest, to the hook with `id` at `now`. With `Some(day)`
     /// (`YYYY-MM-DD`) it is that day's digest, queued only if the hook is not paused, sends a
     /// digest, and had no digest of `day` or a later day queued yet (by this or another
-    /// collector); with `None` it is a test, queued whatever. The delivery, or `None` when
+    /// collector); with `None` it is a test, queued whatever and sent first as a retried one
+    /// is. The delivery, or `None` when
     /// nothing was queued.
     async fn queue_digest(
         &self,

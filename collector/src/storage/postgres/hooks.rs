@@ -110,6 +110,50 @@ async fn select_hook(client: &impl GenericClient, id: i64) -> Result<Option<Hook
         .transpose()
 }
 
+/// Makes the delivery `delivery_id` of the hook `hook_id` pending and the next one its hook
+/// sends, even to a receiver that was failing ("Send again", a test): due at `now` or before
+/// whatever else the hook has waiting ([`retried_at`]), and the hook's hold ended (a new
+/// failure starts a longer one). Returns how many deliveries changed (0: no such delivery of
+/// that hook).
+async fn send_first(
+    client: &impl GenericClient,
+    hook_id: i64,
+    delivery_id: i64,
+    now: i64,
+) -> Result<u64, StorageError> {
+    let earliest_waiting: Option<String> = client
+        .query_one(
+            "SELECT min(next_attempt_at) FROM hook_deliveries
+             WHERE hook_id = $1 AND status = 'pending' AND id <> $2",
+            &[&hook_id, &delivery_id],
+        )
+        .await?
+        .get(0);
+    let due = retried_at(now, earliest_waiting.as_deref().and_then(parse_timestamp));
+    let changed = client
+        .execute(
+            "UPDATE hook_deliveries SET status = 'pending', next_attempt_at = $1,
+                 updated_at = $2
+             WHERE id = $3 AND hook_id = $4",
+            &[
+                &format_timestamp(due),
+                &format_timestamp(now),
+                &delivery_id,
+                &hook_id,
+            ],
+        )
+        .await?;
+    if changed > 0 {
+        client
+            .execute(
+                "UPDATE hooks SET hold_until = NULL WHERE id = $1",
+                &[&hook_id],
+            )
+            .await?;
+    }
+    Ok(changed)
+}
+
 async fn select_delivery(
     client: &impl GenericClient,
     id: i64,
@@ -372,6 +416,7 @@ impl HookStore for PgStore {
         let body = envelope(event, now, &answer);
         let delivery_id =
             insert_delivery(&transaction, id, event.name(), &answer.id, &body, now).await?;
+        send_first(&transaction, id, delivery_id, now).await?;
         notify(&transaction).await?;
         let delivery = select_delivery(&transaction, delivery_id).await?;
         transaction.commit().await?;
@@ -404,36 +449,9 @@ impl HookStore for PgStore {
     ) -> Result<Option<Delivery>, StorageError> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await?;
-        // Due before whatever else the hook has waiting.
-        let earliest_waiting: Option<String> = transaction
-            .query_one(
-                "SELECT min(next_attempt_at) FROM hook_deliveries
-                 WHERE hook_id = $1 AND status = 'pending' AND id <> $2",
-                &[&hook_id, &delivery_id],
-            )
-            .await?
-            .get(0);
-        let due = retried_at(now, earliest_waiting.as_deref().and_then(parse_timestamp));
-        let now = format_timestamp(now);
-        let changed = transaction
-            .execute(
-                "UPDATE hook_deliveries SET status = 'pending', next_attempt_at = $1,
-                     updated_at = $2
-                 WHERE id = $3 AND hook_id = $4",
-                &[&format_timestamp(due), &now, &delivery_id, &hook_id],
-            )
-            .await?;
-        if changed == 0 {
+        if send_first(&transaction, hook_id, delivery_id, now).await? == 0 {
             return Ok(None);
         }
-        // Sent now, even to a receiver that was failing: the hold ends (a new failure starts a
-        // longer one).
-        transaction
-            .execute(
-                "UPDATE hooks SET hold_until = NULL WHERE id = $1",
-                &[&hook_id],
-            )
-            .await?;
         notify(&transaction).await?;
         let delivery = select_delivery(&transaction, delivery_id).await?;
         transaction.commit().await?;
@@ -611,6 +629,8 @@ impl HookStore for PgStore {
     ) -> Result<Option<Delivery>, StorageError> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await?;
+        // A test (no day) is sent first, as "Send again" is.
+        let test = day.is_none();
         let queued = match day {
             // One conditional update decides, so a day's digest is queued once however many
             // collectors look at the same moment.
@@ -630,6 +650,9 @@ impl HookStore for PgStore {
             return Ok(None);
         }
         let delivery_id = insert_delivery(&transaction, id, digest::EVENT, "", &body, now).await?;
+        if test {
+            send_first(&transaction, id, delivery_id, now).await?;
+        }
         notify(&transaction).await?;
         let delivery = select_delivery(&transaction, delivery_id).await?;
         transaction.commit().await?;

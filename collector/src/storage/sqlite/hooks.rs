@@ -146,6 +146,49 @@ fn write_body(
     Ok(())
 }
 
+/// Makes the delivery `delivery_id` of the hook `hook_id` pending and the next one its hook
+/// sends, even to a receiver that was failing ("Send again", a test): due at `now` or before
+/// whatever else the hook has waiting, moved or still in the queue ([`retried_at`]), and the
+/// hook's hold ended (a new failure starts a longer one). Returns how many deliveries changed
+/// (0: no such delivery of that hook).
+fn send_first(
+    tx: &Connection,
+    hook_id: i64,
+    delivery_id: i64,
+    now: i64,
+) -> rusqlite::Result<usize> {
+    let earliest_waiting: Option<String> = tx
+        .prepare_cached(
+            "SELECT min(at) FROM (
+                 SELECT min(next_attempt_at) AS at FROM hook_deliveries
+                 WHERE hook_id = :hook_id AND status = 'pending' AND id <> :id
+                 UNION ALL
+                 SELECT min(queued_at) FROM hook_queue WHERE hook_id = :hook_id)",
+        )?
+        .query_row(
+            named_params! { ":id": delivery_id, ":hook_id": hook_id },
+            |row| row.get(0),
+        )?;
+    let due = retried_at(now, earliest_waiting.as_deref().and_then(parse_timestamp));
+    let changed = tx
+        .prepare_cached(
+            "UPDATE hook_deliveries SET status = 'pending', next_attempt_at = :due,
+                 updated_at = :now
+             WHERE id = :id AND hook_id = :hook_id",
+        )?
+        .execute(named_params! {
+            ":due": format_timestamp(due),
+            ":now": format_timestamp(now),
+            ":id": delivery_id,
+            ":hook_id": hook_id,
+        })?;
+    if changed > 0 {
+        tx.prepare_cached("UPDATE hooks SET hold_until = NULL WHERE id = :hook_id")?
+            .execute(named_params! { ":hook_id": hook_id })?;
+    }
+    Ok(changed)
+}
+
 fn select_hook(conn: &Connection, id: i64) -> rusqlite::Result<Option<Hook>> {
     conn.prepare_cached("SELECT * FROM hooks WHERE id = :id")?
         .query_row(named_params! { ":id": id }, hook)
@@ -551,6 +594,7 @@ impl HookStore for SqliteStore {
                 &body,
                 now,
             )?;
+            send_first(tx, id, delivery_id, now)?;
             select_delivery(tx, delivery_id)
         })
         .await
@@ -584,39 +628,9 @@ impl HookStore for SqliteStore {
         now: i64,
     ) -> Result<Option<Delivery>, StorageError> {
         self.admin_write_and_signal(move |tx| {
-            // Due before whatever else the hook has waiting, moved or still in the queue.
-            let earliest_waiting: Option<String> = tx
-                .prepare_cached(
-                    "SELECT min(at) FROM (
-                         SELECT min(next_attempt_at) AS at FROM hook_deliveries
-                         WHERE hook_id = :hook_id AND status = 'pending' AND id <> :id
-                         UNION ALL
-                         SELECT min(queued_at) FROM hook_queue WHERE hook_id = :hook_id)",
-                )?
-                .query_row(
-                    named_params! { ":id": delivery_id, ":hook_id": hook_id },
-                    |row| row.get(0),
-                )?;
-            let due = retried_at(now, earliest_waiting.as_deref().and_then(parse_timestamp));
-            let changed = tx
-                .prepare_cached(
-                    "UPDATE hook_deliveries SET status = 'pending', next_attempt_at = :due,
-                         updated_at = :now
-                     WHERE id = :id AND hook_id = :hook_id",
-                )?
-                .execute(named_params! {
-                    ":due": format_timestamp(due),
-                    ":now": format_timestamp(now),
-                    ":id": delivery_id,
-                    ":hook_id": hook_id,
-                })?;
-            if changed == 0 {
+            if send_first(tx, hook_id, delivery_id, now)? == 0 {
                 return Ok(None);
             }
-            // Sent now, even to a receiver that was failing: the hold ends (a new failure
-            // starts a longer one).
-            tx.prepare_cached("UPDATE hooks SET hold_until = NULL WHERE id = :hook_id")?
-                .execute(named_params! { ":hook_id": hook_id })?;
             select_delivery(tx, delivery_id)
         })
         .await
@@ -718,6 +732,8 @@ impl HookStore for SqliteStore {
         now: i64,
     ) -> Result<Option<Delivery>, StorageError> {
         self.admin_write_and_signal(move |tx| {
+            // A test (no day) is sent first, as "Send again" is.
+            let test = day.is_none();
             let queued = match day {
                 // One conditional update decides, so a day's digest is queued once however
                 // many collectors look at the same moment.
@@ -738,6 +754,9 @@ impl HookStore for SqliteStore {
             }
             let delivery_id =
                 insert_delivery_with_body(tx, id, digest::EVENT, ("", ""), &body, now)?;
+            if test {
+                send_first(tx, id, delivery_id, now)?;
+            }
             select_delivery(tx, delivery_id)
         })
         .await
