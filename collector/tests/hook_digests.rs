@@ -101,6 +101,7 @@ async fn the_digest_of_a_seeded_day_comes_once_at_the_hour_signed() {
     assert_eq!(list.len(), 1, "{list:#?}");
     assert_eq!(list[0]["event"], "digest.daily");
     assert_eq!(list[0]["answerId"], Value::Null);
+    assert_eq!(list[0]["test"], false);
 
     let request = &got[0];
     assert_eq!(
@@ -248,6 +249,7 @@ async fn a_paused_hook_sends_no_digest_and_the_test_button_sends_yesterday() {
     let (status, test) = call(&app, "POST", &format!("{path}/test"), Value::Null).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{test}");
     assert_eq!(test["event"], "digest.daily");
+    assert_eq!(test["test"], true);
     let got = receiver.wait_for(1).await;
     assert_eq!(got[0].json()["data"]["date"], "2026-11-22");
     assert_eq!(got[0].json()["data"]["responses"], 6);

@@ -43,6 +43,7 @@ async fn a_detractor_is_delivered_once_signed_as_standard_webhooks() {
     assert_eq!(delivery["lastStatus"], 200);
     assert_eq!(delivery["lastResponse"], "answer 1");
     assert_eq!(delivery["nextAttemptAt"], Value::Null);
+    assert_eq!(delivery["test"], false);
 
     let request = &got[0];
     assert_eq!(request.header("content-type"), "application/json");
@@ -1003,6 +1004,7 @@ async fn hooks_are_created_listed_changed_tested_retried_and_deleted() {
     let (status, test) = call(&app, "POST", &format!("/v1/hooks/{id}/test"), Value::Null).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{test}");
     assert_eq!(test["event"], "response.completed");
+    assert_eq!(test["test"], true);
     let list = after_first_attempt(&app, &hook).await;
     assert_eq!(list[0]["lastStatus"], 503);
     let request = receiver.received().remove(0);

@@ -6,6 +6,7 @@ mod common;
 use axum::http::StatusCode;
 use common::t;
 use nps_collector::storage::answer_list::AnswerListStore;
+use nps_collector::storage::hooks::HookStore;
 use nps_collector::storage::sqlite::{SqliteStore, SCHEMA_VERSION};
 use nps_collector::storage::AnswerStore;
 use nps_collector::{app, AppState, Settings};
@@ -242,6 +243,7 @@ async fn deliveries_of_a_version_10_database_are_found_by_answer_once_migrated()
     conn.execute_batch(
         "DROP INDEX hook_deliveries_answer;
          ALTER TABLE hook_deliveries DROP COLUMN answer_received_at;
+         ALTER TABLE hook_deliveries DROP COLUMN test;
          ALTER TABLE hook_queue DROP COLUMN answer_received_at;
          CREATE INDEX hook_deliveries_answer ON hook_deliveries (answer_id);
          PRAGMA user_version = 10;
@@ -288,6 +290,10 @@ async fn deliveries_of_a_version_10_database_are_found_by_answer_once_migrated()
             (COMPLETE.to_owned(), "2026-10-01T10:00:05.000Z".to_owned()),
         ]
     );
+    // Deliveries written before a test was told apart are real answers' deliveries.
+    let deliveries = store.deliveries(1, 10).await.unwrap();
+    assert_eq!(deliveries.len(), 3);
+    assert!(deliveries.iter().all(|delivery| !delivery.test));
     // A collector of version 10 still running on the file writes deliveries without the time.
     conn.execute(
         "INSERT INTO hook_deliveries (hook_id, event, answer_id, webhook_id, body, status,

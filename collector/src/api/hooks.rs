@@ -87,6 +87,7 @@ pub fn delivery_json(delivery: &Delivery) -> Value {
         "nextAttemptAt": delivery.next_attempt_at,
         "createdAt": delivery.created_at,
         "updatedAt": delivery.updated_at,
+        "test": delivery.test,
     })
 }
 

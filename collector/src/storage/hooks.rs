@@ -166,6 +166,9 @@ pub struct Delivery {
     pub created_at: String,
     /// When it last changed (RFC 3339 UTC).
     pub updated_at: String,
+    /// Whether it is a test (`POST /v1/hooks/{id}/test`: a sample answer, or a digest sent
+    /// out of its schedule) rather than a real answer's or a scheduled digest.
+    pub test: bool,
 }
 
 /// What the worker should send now.

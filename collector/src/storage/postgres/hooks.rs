@@ -99,6 +99,7 @@ fn delivery(row: &Row) -> Result<Delivery, StorageError> {
         next_attempt_at: row.get("next_attempt_at"),
         created_at: row.get("created_at"),
         updated_at: row.get("updated_at"),
+        test: row.get("test"),
     })
 }
 
@@ -203,7 +204,8 @@ pub(super) async fn active_rules(client: &impl GenericClient) -> Result<Vec<Rule
 }
 
 /// Inserts a pending delivery, due at `at`, with its `body` (empty: written when sent, from
-/// the answer as it is then) and `answer_id` (empty: about no one answer); its id.
+/// the answer as it is then) and `answer_id` (empty: about no one answer), a test or not (see
+/// [`Delivery::test`]); its id.
 async fn insert_delivery(
     client: &impl GenericClient,
     hook_id: i64,
@@ -211,14 +213,23 @@ async fn insert_delivery(
     answer_id: &str,
     body: &str,
     at: i64,
+    test: bool,
 ) -> Result<i64, StorageError> {
     let now = format_timestamp(at);
     let row = client
         .query_one(
             "INSERT INTO hook_deliveries (hook_id, event, answer_id, webhook_id, body, status,
-                 next_attempt_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6, $6) RETURNING id",
-            &[&hook_id, &event, &answer_id, &new_message_id(), &body, &now],
+                 next_attempt_at, created_at, updated_at, test)
+             VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6, $6, $7) RETURNING id",
+            &[
+                &hook_id,
+                &event,
+                &answer_id,
+                &new_message_id(),
+                &body,
+                &now,
+                &test,
+            ],
         )
         .await?;
     Ok(row.get(0))
@@ -258,7 +269,7 @@ pub(super) async fn queue(
         }
     };
     for &(hook_id, event) in &deliveries {
-        insert_delivery(client, hook_id, event.name(), answer_id, "", at).await?;
+        insert_delivery(client, hook_id, event.name(), answer_id, "", at, false).await?;
     }
     Ok(deliveries.len())
 }
@@ -415,7 +426,7 @@ impl HookStore for PgStore {
         // A test's sample answer is not stored: its event is written now.
         let body = envelope(event, now, &answer);
         let delivery_id =
-            insert_delivery(&transaction, id, event.name(), &answer.id, &body, now).await?;
+            insert_delivery(&transaction, id, event.name(), &answer.id, &body, now, true).await?;
         send_first(&transaction, id, delivery_id, now).await?;
         notify(&transaction).await?;
         let delivery = select_delivery(&transaction, delivery_id).await?;
@@ -649,7 +660,8 @@ impl HookStore for PgStore {
         if queued == 0 {
             return Ok(None);
         }
-        let delivery_id = insert_delivery(&transaction, id, digest::EVENT, "", &body, now).await?;
+        let delivery_id =
+            insert_delivery(&transaction, id, digest::EVENT, "", &body, now, test).await?;
         if test {
             send_first(&transaction, id, delivery_id, now).await?;
         }

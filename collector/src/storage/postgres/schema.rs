@@ -8,7 +8,7 @@ use tokio_postgres::Client;
 use crate::storage::StorageError;
 
 /// The schema version this build writes.
-pub const VERSION: i32 = 3;
+pub const VERSION: i32 = 4;
 
 /// The steps, in order: `STEPS[n]` takes a database from version `n` to `n + 1`. (Version 1 is
 /// the first this collector serves; a later change is a new step, never an edit of one.)
@@ -139,6 +139,11 @@ CREATE TABLE unsubscribes (
     PRIMARY KEY (user_id, email)
 );
 CREATE INDEX unsubscribes_email ON unsubscribes (email) WHERE email <> '';
+"#,
+    // Version 4: a delivery says whether it is a test (a sample answer, or a digest sent out
+    // of its schedule), so that the log tells it apart from real answers' deliveries.
+    r#"
+ALTER TABLE hook_deliveries ADD COLUMN test BOOLEAN NOT NULL DEFAULT FALSE;
 "#,
 ];
 

@@ -72,7 +72,7 @@ fn hook(row: &Row) -> rusqlite::Result<Hook> {
 macro_rules! delivery_columns {
     () => {
         "id, hook_id, event, answer_id, webhook_id, body, status, attempts, last_status,
-         last_latency_ms, last_response, next_attempt_at, created_at, updated_at"
+         last_latency_ms, last_response, next_attempt_at, created_at, updated_at, test"
     };
 }
 
@@ -101,6 +101,7 @@ fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
         next_attempt_at: row.get(at!("next_attempt_at"))?,
         created_at: row.get(at!("created_at"))?,
         updated_at: row.get(at!("updated_at"))?,
+        test: row.get(at!("test"))?,
     })
 }
 
@@ -310,8 +311,8 @@ pub(super) fn move_all_queued(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Inserts a pending delivery, due at once, with its `body` (empty: written when sent) and
-/// its answer's id and arrival time (both empty: about no one answer).
+/// Inserts a pending delivery, due at once, with its `body` and its answer's id and arrival
+/// time (both empty: about no one answer); a test or not (see [`Delivery::test`]).
 fn insert_delivery_with_body(
     conn: &Connection,
     hook_id: i64,
@@ -319,13 +320,14 @@ fn insert_delivery_with_body(
     (answer_id, answer_received_at): (&str, &str),
     body: &str,
     at: i64,
+    test: bool,
 ) -> rusqlite::Result<i64> {
     let now = format_timestamp(at);
     conn.prepare_cached(
         "INSERT INTO hook_deliveries (hook_id, event, answer_id, answer_received_at, webhook_id,
-             body, status, next_attempt_at, created_at, updated_at)
+             body, status, next_attempt_at, created_at, updated_at, test)
          VALUES (:hook_id, :event, :answer_id, :answer_received_at, :webhook_id, :body,
-             'pending', :now, :now, :now)",
+             'pending', :now, :now, :now, :test)",
     )?
     .execute(named_params! {
         ":hook_id": hook_id,
@@ -335,6 +337,7 @@ fn insert_delivery_with_body(
         ":webhook_id": new_message_id(),
         ":body": body,
         ":now": now,
+        ":test": test,
     })?;
     Ok(conn.last_insert_rowid())
 }
@@ -593,6 +596,7 @@ impl HookStore for SqliteStore {
                 (&answer.id, &answer.received_at),
                 &body,
                 now,
+                true,
             )?;
             send_first(tx, id, delivery_id, now)?;
             select_delivery(tx, delivery_id)
@@ -753,7 +757,7 @@ impl HookStore for SqliteStore {
                 return Ok(None);
             }
             let delivery_id =
-                insert_delivery_with_body(tx, id, digest::EVENT, ("", ""), &body, now)?;
+                insert_delivery_with_body(tx, id, digest::EVENT, ("", ""), &body, now, test)?;
             if test {
                 send_first(tx, id, delivery_id, now)?;
             }

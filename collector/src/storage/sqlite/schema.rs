@@ -9,7 +9,7 @@ use rusqlite::{named_params, Connection, Transaction};
 use super::report_slots;
 
 /// The version [`migrate`] brings a database to.
-pub const VERSION: i64 = 11;
+pub const VERSION: i64 = 12;
 
 /// The schema at version 2, for a new database (the later migrations then run on it).
 const CREATE_V2: &str = "
@@ -217,6 +217,13 @@ DROP INDEX hook_deliveries_answer;
 CREATE INDEX hook_deliveries_answer ON hook_deliveries (answer_received_at, answer_id);
 ";
 
+/// Version 11 to 12: a delivery says whether it is a test (`POST /v1/hooks/{id}/test`: a
+/// sample answer, or yesterday's digest out of its schedule), so that the log tells it apart
+/// from the deliveries of real answers.
+const V11_TO_V12: &str = "
+ALTER TABLE hook_deliveries ADD COLUMN test INTEGER NOT NULL DEFAULT 0;
+";
+
 /// Brings the database to [`VERSION`] in one transaction: creates it when empty, migrates it
 /// when older. A database newer than this collector is refused rather than misread.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -282,6 +289,10 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if version == 10 {
         tx.execute_batch(V10_TO_V11)?;
+        version = 11;
+    }
+    if version == 11 {
+        tx.execute_batch(V11_TO_V12)?;
     }
     // Rows a 0.1 collector wrote on this file since (a fleet being upgraded) have no effective
     // time yet: give them theirs at each start (found through the index on that column).
