@@ -339,9 +339,43 @@ const EVENT_NAMES = {
 /** The hooks whose deliveries are shown, kept open when the list is drawn again. */
 const openHooks = new Set();
 
+/** Shows `message` (or nothing) under the list: what a hook's own buttons ran into. */
 function showHookError(message) {
   $('hook-error').hidden = !message;
   $('hook-error').textContent = message || '';
+}
+
+/** Shows `message` (or nothing) beside the form's button: why the hook was not saved. */
+function showFormError(message) {
+  $('hook-form-error').hidden = !message;
+  $('hook-form-error').textContent = message || '';
+}
+
+/**
+ * Says that `hook` was added; a signed webhook's secret, shown this once, with a button that
+ * copies it. `null` says nothing.
+ */
+function showAdded(hook) {
+  const note = $('hook-added');
+  note.hidden = !hook;
+  if (!hook) return note.replaceChildren();
+  if (!hook.secret) {
+    return note.replaceChildren(`Added “${hook.name}”. Send a test to see its message arrive.`);
+  }
+  const copy = h('button', {
+    type: 'button',
+    // The clipboard is there only in a secure context (https, or the dashboard on localhost);
+    // elsewhere one click selects the whole secret (user-select: all).
+    onclick: async () => {
+      try {
+        await navigator.clipboard.writeText(hook.secret);
+        copy.textContent = 'Copied';
+      } catch {
+        copy.textContent = 'Select it to copy';
+      }
+    },
+  }, 'Copy');
+  note.replaceChildren(`Added “${hook.name}”. Its signing secret, shown this once: `, h('code', {}, hook.secret), copy);
 }
 
 function hostOf(url) {
@@ -361,6 +395,21 @@ function filterText(filter) {
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '');
 
+/**
+ * When a delivery was queued, to the second (a test and the answers it follows are often
+ * within one minute): today's as the time alone, an earlier day's with its month and day.
+ */
+function queuedAt(iso) {
+  const at = new Date(iso);
+  const today = at.toDateString() === new Date().toDateString();
+  return at.toLocaleString(undefined, today
+    ? { timeStyle: 'medium' }
+    : { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' });
+}
+
+/** A delivery's event as the log names it; a test's says so. */
+const deliveryEvent = (d) => (EVENT_NAMES[d.event] || d.event) + (d.test ? ' (test)' : '');
+
 /** Draws the hook's latest deliveries into `container`; returns them. */
 async function drawDeliveries(hook, container) {
   const { deliveries } = await api(`/v1/hooks/${hook.id}/deliveries?limit=10`);
@@ -372,14 +421,14 @@ async function drawDeliveries(hook, container) {
   // "Send again" sits in the status cell, which a narrow screen shows without scrolling.
   table(rows, [['queued'], ['event'], ['status'], ['attempts', true], ['receiver’s reply']],
     deliveries.map((d) => [
-      when(d.createdAt),
-      EVENT_NAMES[d.event] || d.event,
+      queuedAt(d.createdAt),
+      deliveryEvent(d),
       h('span', { class: 'delivery-status' },
         d.status !== 'pending' || !d.nextAttemptAt ? d.status
           : Date.parse(d.nextAttemptAt) <= Date.now() ? 'pending, due now' : `pending, next ${when(d.nextAttemptAt)}`,
         h('button', {
           type: 'button',
-          'aria-label': `Send again: ${EVENT_NAMES[d.event] || d.event} queued ${when(d.createdAt)}`,
+          'aria-label': `Send again: ${deliveryEvent(d)} queued ${queuedAt(d.createdAt)}`,
           onclick: () => api(`/v1/hooks/${hook.id}/deliveries/${d.id}/retry`, { method: 'POST' })
             .then((retried) => {
               showHookError(null);
@@ -473,6 +522,7 @@ let editing = null;
 
 /** Fills the form with `hook` to change it; the format never changes. */
 function editHook(hook) {
+  showFormError(null);
   const form = $('hook-form');
   const field = (name) => form.elements.namedItem(name);
   form.reset();
@@ -494,6 +544,7 @@ function editHook(hook) {
 }
 
 function stopEditing() {
+  showFormError(null);
   editing = null;
   const form = $('hook-form');
   form.reset();
@@ -527,15 +578,12 @@ async function saveHook(form) {
       body.format = field('format').value;
       const hook = await api('/v1/hooks', { method: 'POST', body: JSON.stringify(body) });
       form.reset();
-      $('hook-secret').hidden = !hook.secret;
-      $('hook-secret').replaceChildren(...(hook.secret
-        ? [`The signing secret of “${hook.name}”, shown this once: `, h('code', {}, hook.secret)]
-        : []));
+      showAdded(hook);
     }
-    showHookError(null);
+    showFormError(null);
     await loadHooks();
   } catch (error) {
-    showHookError(error.message);
+    showFormError(error.message);
   }
 }
 

@@ -81,7 +81,8 @@ function signature(secret, request) {
 let secret;
 
 test('a hook added from the page sends a signed test delivery, shown as delivered', async () => {
-  const { context, page } = await dashboard();
+  // The secret's Copy button writes to the clipboard, which the test then reads.
+  const { context, page } = await dashboard('', { permissions: ['clipboard-read', 'clipboard-write'] });
   assert.equal(await page.textContent('#hooks'), 'No hooks yet.');
   await page.getByText('Add a hook').click();
   const form = page.locator('#hook-form');
@@ -90,10 +91,15 @@ test('a hook added from the page sends a signed test delivery, shown as delivere
   await form.getByLabel('Format').selectOption('webhook');
   await form.getByLabel('Answers').selectOption('detractor');
   await form.getByRole('button', { name: 'Add hook' }).click();
-  const shown = page.locator('#hook-secret code');
+  const shown = page.locator('#hook-added code');
   await shown.waitFor();
   secret = await shown.textContent();
   assert.match(secret, /^whsec_[A-Za-z0-9+/=]{32}$/);
+  assert.match(await page.textContent('#hook-added'), /^Added “Support desk”\. Its signing secret, shown this once: whsec_/);
+  await page.locator('#hook-added').getByRole('button', { name: 'Copy' }).click();
+  await page.locator('#hook-added').getByRole('button', { name: 'Copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
+  await page.locator('#hook-added').screenshot({ path: join(OUTPUT, 'hooks-secret.png') });
   const item = page.locator('#hooks > li').first();
   assert.match(await item.textContent(), /Support desk.*Signed webhook to 127\.0\.0\.1:\d+ · final answer · detractor/);
 
@@ -128,6 +134,16 @@ test('a detractor is delivered, and its link opens the answer for follow-up', as
   assert.equal(JSON.parse(request.body).data.id, ANSWER);
 
   const { context, page } = await dashboard(`?answer=${ANSWER}`);
+  // The hook's log: the answer's delivery, above the test's, which says it is one; each
+  // queued today, shown to the second.
+  const item = page.locator('#hooks > li').first();
+  await item.locator('details > summary').click();
+  const rows = item.locator('details tbody tr');
+  await rows.nth(1).waitFor();
+  const [answerRow, testRow] = [await rows.nth(0).locator('td').allTextContents(), await rows.nth(1).locator('td').allTextContents()];
+  assert.equal(answerRow[1], 'final answer');
+  assert.equal(testRow[1], 'final answer (test)');
+  assert.match(answerRow[0], /^\d{1,2}:\d{2}:\d{2}/);
   const linked = page.locator('#linked');
   await linked.getByText('Exports time out').waitFor();
   assert.equal(await linked.isVisible(), true);
@@ -313,6 +329,34 @@ test('pausing a hook shows, and a paused hook sends nothing', async () => {
   // A test of a paused hook is refused, and the page says why.
   await page.locator('#hooks > li').first().getByRole('button', { name: 'Send a test' }).click();
   await page.locator('#hook-error').getByText(/the hook is paused: resume it to send a test/).waitFor();
+  await context.close();
+});
+
+test('a hook the collector refuses says why beside the form\'s button; a Slack hook added says so', async () => {
+  const { context, page } = await dashboard();
+  await page.getByText('Add a hook').click();
+  const form = page.locator('#hook-form');
+  await form.getByLabel('Name').fill('#nps');
+  await form.getByLabel('URL').fill('ftp://example.com/hooks');
+  await form.getByRole('button', { name: 'Add hook' }).click();
+  const error = page.locator('#hook-form-error');
+  await error.getByText(/url/).waitFor();
+  // Inside the form, just before its button, not above the form where a long form hides it.
+  assert.equal(await error.evaluate((e) => e.nextElementSibling.id), 'hook-submit');
+  assert.equal(await page.locator('#hook-error').isHidden(), true);
+  // Cancel is for editing: adding has none.
+  assert.equal(await page.locator('#hook-cancel').isHidden(), true);
+  await page.locator('#hooks').locator('..').screenshot({ path: join(OUTPUT, 'hooks-form-error.png') });
+
+  await form.getByLabel('URL').fill(receiverUrl());
+  await form.getByRole('button', { name: 'Add hook' }).click();
+  await page.locator('#hook-added').getByText('Added “#nps”. Send a test to see its message arrive.').waitFor();
+  assert.equal(await error.isHidden(), true);
+  assert.equal(await page.locator('#hook-added code').count(), 0);
+  const { body } = await api('/v1/hooks');
+  const added = body.hooks.find((hook) => hook.name === '#nps');
+  assert.equal(added.format, 'slack');
+  await api(`/v1/hooks/${added.id}`, { method: 'DELETE' });
   await context.close();
 });
 
