@@ -94,6 +94,23 @@ async fn a_copied_database_serves_the_same_report_answers_and_hooks() {
         assert_eq!(deliver(&[&node.addr], 0, &complete).await.0, 202);
     }
     receiver.wait_for(20).await;
+    // And a test, which the copy still tells apart from the answers' deliveries.
+    let reply = request(&node.addr, "POST", "/v1/hooks/1/test", None, true)
+        .await
+        .unwrap();
+    assert_eq!(reply.status, 202, "{:?}", reply.body);
+    receiver.wait_for(21).await;
+    // Every attempt recorded before the copy, or the copy would send one again.
+    for _ in 0..200 {
+        let reply = request(&node.addr, "GET", "/v1/hooks/1/deliveries", None, true)
+            .await
+            .unwrap();
+        let list = reply.body["deliveries"].as_array().unwrap().clone();
+        if list.len() == 21 && list.iter().all(|d| d["status"] == "delivered") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let change = json!({ "status": "claimed", "assignee": "Ada", "tags": ["exports"] });
     let path = format!("/v1/answers/{}/follow-up", common::hooks::answer_id(3));
     let reply = request(&node.addr, "PATCH", &path, Some(&change), true)
@@ -108,6 +125,19 @@ async fn a_copied_database_serves_the_same_report_answers_and_hooks() {
     let url = reply.body["url"].as_str().unwrap();
     let token = url.split_once("?t=").unwrap().1.to_owned();
     let before = everything(&node.addr).await;
+    let log = &before
+        .iter()
+        .find(|(path, _)| path.contains("/deliveries"))
+        .unwrap()
+        .1;
+    let tests: Vec<bool> = log["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["test"].as_bool().unwrap())
+        .collect();
+    assert_eq!((tests.len(), tests[0]), (21, true), "{log}");
+    assert!(!tests[1..].iter().any(|&test| test), "{log}");
     drop(node);
     // Someone asked for no more survey emails.
     let source = Database::parse(&sqlite)
