@@ -87,7 +87,7 @@ pub fn test_answer(id: &str, now: i64, event: Event, filter: &HookFilter) -> Sto
     let candidates = [first_with_comment, !first_with_comment]
         .into_iter()
         .flat_map(|with_comment| scores.clone().map(move |score| (score, with_comment)));
-    candidates
+    let candidates: Vec<StoredAnswer> = candidates
         .map(|((kind, score), with_comment)| {
             let mut candidate = answer.clone();
             candidate.kind = kind.name().into();
@@ -104,7 +104,22 @@ pub fn test_answer(id: &str, now: i64, event: Event, filter: &HookFilter) -> Sto
             }
             candidate
         })
+        .collect();
+    // `where` rules name the host's own properties, which a sample meets only by chance: when
+    // none meets them, the sample is fitted to the rest of the filter.
+    let without_conditions = HookFilter {
+        conditions: Vec::new(),
+        ..filter.clone()
+    };
+    candidates
+        .iter()
         .find(|candidate| filter.matches(candidate))
+        .or_else(|| {
+            candidates
+                .iter()
+                .find(|candidate| without_conditions.matches(candidate))
+        })
+        .cloned()
         .unwrap_or(answer)
 }
 
@@ -243,5 +258,16 @@ mod tests {
         let unfit = test_answer(ID, 0, Event::ResponseCompleted, &enterprise);
         assert_eq!(unfit.score, Some(3));
         assert!(!enterprise.matches(&unfit));
+
+        // ... and a promoters' hook on that plan gets a promoter all the same.
+        let rule =
+            json!({ "categories": ["promoter"], "where": ["user.properties.plan:enterprise"] });
+        let promoter = test_answer(ID, 0, Event::ResponseCompleted, &filter(rule));
+        assert_eq!(promoter.category.as_deref(), Some("promoter"));
+
+        // A `where` rule the sample meets (it is on the pro plan) is kept to.
+        let pro = filter(json!({ "where": ["user.properties.plan:pro"], "maxScore": 1 }));
+        let kept = test_answer(ID, 0, Event::ResponseCompleted, &pro);
+        assert!(pro.matches(&kept));
     }
 }
