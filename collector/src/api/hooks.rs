@@ -501,7 +501,7 @@ async fn deliveries(
 
 /// `POST /v1/hooks/{id}/deliveries/{deliveryId}/retry`: makes the delivery due now, whatever
 /// its status, ahead of the hook's other waiting deliveries (so its `nextAttemptAt` may read
-/// a little earlier); `202` with it.
+/// as early as the oldest of those, its place in the hook's order); `202` with it.
 async fn retry(
     State(state): State<AppState>,
     Path((id, delivery_id)): Path<(String, String)>,
