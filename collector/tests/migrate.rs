@@ -101,16 +101,21 @@ async fn a_copied_database_serves_the_same_report_answers_and_hooks() {
     assert_eq!(reply.status, 202, "{:?}", reply.body);
     receiver.wait_for(21).await;
     // Every attempt recorded before the copy, or the copy would send one again.
+    let mut list = Vec::new();
     for _ in 0..200 {
         let reply = request(&node.addr, "GET", "/v1/hooks/1/deliveries", None, true)
             .await
             .unwrap();
-        let list = reply.body["deliveries"].as_array().unwrap().clone();
+        list = reply.body["deliveries"].as_array().unwrap().clone();
         if list.len() == 21 && list.iter().all(|d| d["status"] == "delivered") {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    assert!(
+        list.len() == 21 && list.iter().all(|d| d["status"] == "delivered"),
+        "{list:?}"
+    );
     let change = json!({ "status": "claimed", "assignee": "Ada", "tags": ["exports"] });
     let path = format!("/v1/answers/{}/follow-up", common::hooks::answer_id(3));
     let reply = request(&node.addr, "PATCH", &path, Some(&change), true)
