@@ -351,6 +351,28 @@ function showFormError(message) {
   $('hook-form-error').textContent = message || '';
 }
 
+/** The `data-key` of the control that has the keyboard's focus, if any. */
+const focusedKey = () => document.activeElement?.dataset?.key;
+
+/** The key of a control that lost the focus to a drawing and is not drawn again yet. */
+let focusToRestore = null;
+
+/**
+ * Gives the keyboard's focus back to the control drawn again with `key` (or the one still
+ * waiting to be), when drawing took it away: the hooks' list and logs are drawn again after
+ * each action and while an attempt is followed, and an open log is drawn after its list.
+ */
+function refocus(key) {
+  const wanted = key || focusToRestore;
+  if (document.activeElement && document.activeElement !== document.body) {
+    focusToRestore = null;
+    return;
+  }
+  const control = wanted && document.querySelector(`[data-key="${CSS.escape(wanted)}"]`);
+  control?.focus();
+  focusToRestore = control ? null : wanted;
+}
+
 /**
  * Says that `hook` was added; a signed webhook's secret, shown this once, with a button that
  * copies it. `null` says nothing.
@@ -428,6 +450,7 @@ async function drawDeliveries(hook, container) {
           : Date.parse(d.nextAttemptAt) <= Date.now() ? 'pending, due now' : `pending, next ${when(d.nextAttemptAt)}`,
         h('button', {
           type: 'button',
+          'data-key': `delivery-${d.id}`,
           'aria-label': `Send again: ${deliveryEvent(d)} queued ${queuedAt(d.createdAt)}`,
           onclick: () => api(`/v1/hooks/${hook.id}/deliveries/${d.id}/retry`, { method: 'POST' })
             .then((retried) => {
@@ -439,7 +462,9 @@ async function drawDeliveries(hook, container) {
       String(d.attempts),
       [d.lastStatus, d.lastResponse].filter((x) => x !== null && x !== '').join(' ').slice(0, 120),
     ]));
+  const key = focusedKey();
   container.replaceChildren(h('div', { class: 'scroll' }, rows));
+  refocus(key);
   return deliveries;
 }
 
@@ -467,21 +492,21 @@ function hookItem(hook) {
       openHooks.add(hook.id);
       drawDeliveries(hook, deliveries).catch((error) => showHookError(error.message));
     },
-  }, h('summary', {}, 'Deliveries'), deliveries);
+  }, h('summary', { 'data-key': `hook-${hook.id}-deliveries` }, 'Deliveries'), deliveries);
   details.open = openHooks.has(hook.id);
-  // After an action the list is drawn again; the keyboard's focus goes to the same place.
-  const act = (call) => async (event) => {
-    const index = [...event.currentTarget.parentElement.children].indexOf(event.currentTarget);
+  // After an action the list is drawn again, the keyboard's focus on the same button
+  // (loadHooks), or on "Add a hook" once the hook is gone.
+  const act = (call) => async () => {
     try {
       await call();
       showHookError(null);
       await loadHooks();
-      const item = $('hooks').querySelector(`[data-hook="${hook.id}"]`);
-      (item?.querySelectorAll('.actions button')[index] || $('hook-new').querySelector('summary')).focus();
+      if (!document.activeElement || document.activeElement === document.body) $('hook-new').querySelector('summary').focus();
     } catch (error) {
       showHookError(error.message);
     }
   };
+  const action = (name, label, onclick) => h('button', { type: 'button', 'data-key': `hook-${hook.id}-${name}`, onclick }, label);
   const format = hook.format === 'slack' ? 'Slack' : 'Signed webhook';
   const what = [
     `${format} to ${hostOf(hook.url)}`,
@@ -495,26 +520,29 @@ function hookItem(hook) {
   return h('li', { 'data-hook': hook.id },
     h('div', {}, h('strong', {}, hook.name), ' ', h('span', { class: 'meta' }, what)),
     h('div', { class: 'actions' },
-      h('button', { type: 'button', onclick: act(async () => {
+      action('test', 'Send a test', act(async () => {
         const delivery = await api(`/v1/hooks/${hook.id}/test`, { method: 'POST' });
         openHooks.add(hook.id);
         // Shown once the list is drawn again, then followed until it was sent.
         setTimeout(() => follow(hook, delivery).catch(() => {}));
-      }) }, 'Send a test'),
-      h('button', { type: 'button', onclick: act(() => api(`/v1/hooks/${hook.id}`, { method: 'PATCH', body: JSON.stringify({ paused: !hook.paused }) })) },
-        hook.paused ? 'Resume' : 'Pause'),
-      h('button', { type: 'button', onclick: () => editHook(hook) }, 'Edit'),
-      h('button', { type: 'button', onclick: act(async () => {
+      })),
+      action('pause', hook.paused ? 'Resume' : 'Pause',
+        act(() => api(`/v1/hooks/${hook.id}`, { method: 'PATCH', body: JSON.stringify({ paused: !hook.paused }) }))),
+      action('edit', 'Edit', () => editHook(hook)),
+      action('delete', 'Delete', act(async () => {
         if (!confirm(`Delete the hook “${hook.name}” and its deliveries?`)) return;
         await api(`/v1/hooks/${hook.id}`, { method: 'DELETE' });
         if (editing?.id === hook.id) stopEditing();
-      }) }, 'Delete')),
+        showAdded(null);
+      }))),
     details);
 }
 
 async function loadHooks() {
   const { hooks } = await api('/v1/hooks');
+  const key = focusedKey();
   $('hooks').replaceChildren(...(hooks.length ? hooks.map(hookItem) : [h('li', { class: 'meta' }, 'No hooks yet.')]));
+  refocus(key);
 }
 
 /** The hook the form is editing; `null` while it adds one. */
@@ -523,6 +551,7 @@ let editing = null;
 /** Fills the form with `hook` to change it; the format never changes. */
 function editHook(hook) {
   showFormError(null);
+  showAdded(null);
   const form = $('hook-form');
   const field = (name) => form.elements.namedItem(name);
   form.reset();
@@ -581,10 +610,12 @@ async function saveHook(form) {
       showAdded(hook);
     }
     showFormError(null);
-    await loadHooks();
   } catch (error) {
     showFormError(error.message);
+    return;
   }
+  // Saved: a list that then fails to load is not a failed save.
+  await loadHooks().catch((error) => showHookError(error.message));
 }
 
 // ---- Page ----

@@ -169,6 +169,8 @@ test('a failed delivery shows its answer and is sent again from its row', async 
   await page.locator('#hooks > li').first().locator('details tbody tr').first()
     .getByText('delivered').waitFor();
   await page.locator('#hooks > li').first().getByText(/receiver failing/).waitFor({ state: 'detached' });
+  // The list and the log were drawn again meanwhile; the keyboard's focus stayed on the button.
+  assert.match(await page.evaluate(() => document.activeElement.getAttribute('aria-label') || document.activeElement.tagName), /^Send again: final answer \(test\)/);
   assert.equal(received.length, before + 2);
   // Both attempts of one delivery carry one webhook-id.
   assert.equal(received[before].headers['webhook-id'], received[before + 1].headers['webhook-id']);
