@@ -141,13 +141,23 @@ async fn run(state: AppState) {
             () = state.store().hook_signal().notified() => tokio::time::sleep(GATHER).await,
             () = tokio::time::sleep(wait) => {}
             Some(done) = in_flight.join_next_with_id(), if !in_flight.is_empty() => {
-                let id = match &done {
-                    Ok((id, ())) => *id,
-                    Err(error) => error.id(),
-                };
-                busy.remove(&id);
+                busy.remove(&finished(&done));
             }
         }
+        // Every run that ended meanwhile (during the pause, say), so that the next look
+        // takes their hooks together: hooks that hear of the same answers then share one
+        // reading and writing of each event (`due_deliveries`), rather than a look each.
+        while let Some(done) = in_flight.try_join_next_with_id() {
+            busy.remove(&finished(&done));
+        }
+    }
+}
+
+/// The task of a run that ended, however it ended.
+fn finished(done: &Result<(tokio::task::Id, ()), tokio::task::JoinError>) -> tokio::task::Id {
+    match done {
+        Ok((id, ())) => *id,
+        Err(error) => error.id(),
     }
 }
 
