@@ -659,6 +659,23 @@ async fn a_delivery_the_receiver_refuses_does_not_hold_the_others() {
     assert_eq!(shown["heldUntil"], Value::Null);
 }
 
+/// A detractor hook to `receiver`, `count` detractors' deliveries, and the worker running
+/// until the first attempt is recorded (the receiver refuses it: the hook is then held): the
+/// app, the hook, its delivery log then, and the worker.
+async fn held_after_the_first(
+    receiver: &Receiver,
+    count: u32,
+) -> (TestApp, Value, Vec<Value>, tokio::task::JoinHandle<()>) {
+    let app = TestApp::with(settings()).await;
+    let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
+    for n in 1..=count {
+        answer(&app, n, 2).await;
+    }
+    let worker = worker::spawn(app.state.clone());
+    let list = wait_deliveries(&app, &hook, |d| d.iter().any(|d| d["attempts"] == 1)).await;
+    (app, hook, list, worker)
+}
+
 #[tokio::test]
 async fn a_receiver_that_is_down_is_probed_not_hammered_and_its_backlog_given_up_after_a_day() {
     use std::sync::atomic::AtomicBool;
@@ -675,14 +692,8 @@ async fn a_receiver_that_is_down_is_probed_not_hammered_and_its_backlog_given_up
         )
     })
     .await;
-    let app = TestApp::with(settings()).await;
-    let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
-    for n in 1..=10 {
-        answer(&app, n, 2).await;
-    }
-    let _worker = worker::spawn(app.state.clone());
+    let (app, hook, list, _worker) = held_after_the_first(&receiver, 10).await;
     // One attempt, then every delivery of the hook waits for the hold to end.
-    let list = wait_deliveries(&app, &hook, |d| d.iter().any(|d| d["attempts"] == 1)).await;
     let probe = list.iter().find(|d| d["attempts"] == 1).unwrap().clone();
     assert_eq!(probe["answerId"], answer_id(1));
     let held = probe["nextAttemptAt"].clone();
@@ -760,14 +771,8 @@ async fn a_receiver_that_is_down_is_probed_not_hammered_and_its_backlog_given_up
 #[tokio::test]
 async fn a_delivery_retried_by_hand_is_the_next_one_attempted() {
     let receiver = Receiver::start(|_| (503, 0)).await;
-    let app = TestApp::with(settings()).await;
-    let hook = create_hook(&app, detractor_hook(&receiver.url)).await;
-    for n in 1..=3 {
-        answer(&app, n, 2).await;
-    }
-    let _worker = worker::spawn(app.state.clone());
     // The oldest probes and fails; the hook is held with all three waiting.
-    let list = wait_deliveries(&app, &hook, |d| d.iter().any(|d| d["attempts"] == 1)).await;
+    let (app, hook, list, _worker) = held_after_the_first(&receiver, 3).await;
     assert_eq!(
         receiver.wait_for(1).await[0].json()["data"]["id"],
         answer_id(1)
